@@ -1,0 +1,121 @@
+namespace Vigil.Sentinel.Config;
+
+/// <summary>
+/// Everything a sentinel.conf (plus command-line overrides) says, typed. Produced by
+/// <see cref="ConfigFileParser"/>; read by the host (listener, logging, security) and by the core
+/// (masters and their settings, sentinel-wide options, legacy state lines).
+/// </summary>
+public sealed record SentinelConfig
+{
+    public const int DefaultPort = 26379;
+
+    /// <summary>Path of the file this came from (absolute), or null for a config built in code.</summary>
+    public string? SourcePath { get; init; }
+
+    public ServerOptions Server { get; init; } = new();
+    public SentinelOptions Sentinel { get; init; } = new();
+
+    /// <summary>Masters in file order. Names are case-sensitive and unique.</summary>
+    public IReadOnlyList<MasterConfig> Masters { get; init; } = [];
+}
+
+public enum LogLevel { Debug = 0, Verbose = 1, Notice = 2, Warning = 3, Nothing = 4 }
+
+/// <summary>redis.conf directives that matter to a sentinel's own server (listener, clients, logs).</summary>
+public sealed record ServerOptions
+{
+    public int Port { get; init; } = SentinelConfig.DefaultPort;
+    /// <summary>Empty means the Redis default (all interfaces: <c>* -::*</c>).</summary>
+    public IReadOnlyList<string> Bind { get; init; } = [];
+    public string? BindSourceAddr { get; init; }
+    public bool ProtectedMode { get; init; }
+    public bool Daemonize { get; init; }
+    public string? PidFile { get; init; }
+    /// <summary>Empty = stdout.</summary>
+    public string LogFile { get; init; } = "";
+    public LogLevel LogLevel { get; init; } = LogLevel.Notice;
+    public string Dir { get; init; } = ".";
+    public string? RequirePass { get; init; }
+    /// <summary>ACL rules of each <c>user</c> line, e.g. ["default", "on", "nopass", "~*", "+@all"].</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Users { get; init; } = [];
+    public string? AclFile { get; init; }
+    public int AclLogMaxLen { get; init; } = 128;
+    public int MaxClients { get; init; } = 10000;
+    public int TimeoutSeconds { get; init; }
+    public int TcpKeepaliveSeconds { get; init; } = 300;
+    public long ProtoMaxBulkLen { get; init; } = 512L * 1024 * 1024;
+    /// <summary>Renames of this sentinel's own commands; an empty new name disables the command.</summary>
+    public IReadOnlyDictionary<string, string> RenameCommands { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    /// <summary>pubsub class of <c>client-output-buffer-limit</c>: hard bytes, soft bytes, soft seconds.</summary>
+    public OutputBufferLimit PubSubOutputBufferLimit { get; init; } = new(32L * 1024 * 1024, 8L * 1024 * 1024, 60);
+    public OutputBufferLimit NormalOutputBufferLimit { get; init; } = new(0, 0, 0);
+    public TlsOptions Tls { get; init; } = new();
+}
+
+public sealed record OutputBufferLimit(long HardLimitBytes, long SoftLimitBytes, int SoftSeconds);
+
+/// <summary>TLS directives are parsed and kept; Vigil does not serve TLS yet.</summary>
+public sealed record TlsOptions
+{
+    public int TlsPort { get; init; }
+    public bool TlsReplication { get; init; }
+    public string? CertFile { get; init; }
+    public string? KeyFile { get; init; }
+    public string? KeyFilePass { get; init; }
+    public string? ClientCertFile { get; init; }
+    public string? ClientKeyFile { get; init; }
+    public string? CaCertFile { get; init; }
+    public string? CaCertDir { get; init; }
+    public string? AuthClients { get; init; }
+    public string? Protocols { get; init; }
+    public string? Ciphers { get; init; }
+    public string? CipherSuites { get; init; }
+}
+
+/// <summary>Sentinel-wide <c>sentinel ...</c> directives (not tied to one master).</summary>
+public sealed record SentinelOptions
+{
+    public string? AnnounceIp { get; init; }
+    public int AnnouncePort { get; init; }
+    public bool DenyScriptsReconfig { get; init; } = true;
+    public bool ResolveHostnames { get; init; }
+    public bool AnnounceHostnames { get; init; }
+    public string? SentinelUser { get; init; }
+    public string? SentinelPass { get; init; }
+    /// <summary>Legacy state line <c>sentinel myid</c>: 40 hex chars.</summary>
+    public string? MyId { get; init; }
+    /// <summary>Legacy state line <c>sentinel current-epoch</c> (max of all seen, raised by config-epoch lines).</summary>
+    public long CurrentEpoch { get; init; }
+}
+
+/// <summary>One <c>sentinel monitor</c> group and every per-master directive that names it.</summary>
+public sealed record MasterConfig
+{
+    public const int DefaultDownAfterMs = 30000;
+    public const int DefaultFailoverTimeoutMs = 180000;
+
+    public required string Name { get; init; }
+    public required string Host { get; init; }
+    public required int Port { get; init; }
+    public required int Quorum { get; init; }
+    public long DownAfterMs { get; init; } = DefaultDownAfterMs;
+    public long FailoverTimeoutMs { get; init; } = DefaultFailoverTimeoutMs;
+    public int ParallelSyncs { get; init; } = 1;
+    public long MasterRebootDownAfterPeriodMs { get; init; }
+    public string? NotificationScript { get; init; }
+    public string? ClientReconfigScript { get; init; }
+    public string? AuthPass { get; init; }
+    public string? AuthUser { get; init; }
+    /// <summary>Renames applied to commands sent to this master's instances.</summary>
+    public IReadOnlyDictionary<string, string> RenameCommands { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    // Legacy state lines (what the reference writes into sentinel.conf); read for compatibility.
+    public long ConfigEpoch { get; init; }
+    public long LeaderEpoch { get; init; }
+    public IReadOnlyList<KnownReplica> KnownReplicas { get; init; } = [];
+    public IReadOnlyList<KnownSentinel> KnownSentinels { get; init; } = [];
+}
+
+public sealed record KnownReplica(string Host, int Port);
+
+public sealed record KnownSentinel(string Host, int Port, string RunId);
