@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test: unit, simulation, integration (real redis-server / redis-sentinel), and a smoke
+# test of the NativeAOT binary. Ends with one line "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-prereqs.sh || exit 1
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+dotnet build Vigil.slnx -c Release -nologo -v quiet 2>&1 | tee -a "$log" | grep -E "error|Warn|Elapsed" ; build_status=${PIPESTATUS[0]}
+if [ "$build_status" -ne 0 ]; then
+    echo "build failed"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+status=0
+for project in tests/*/; do
+    name=$(basename "$project")
+    [ -f "$project/$name.csproj" ] || continue
+    grep -q "IsTestProject>true" "$project/$name.csproj" || continue
+    echo "== $name"
+    dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee -a "$log" | grep -E "^(Passed!|Failed!|  Failed |Skipped!)|error" || true
+    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
+
+echo "== NativeAOT publish and smoke test"
+if bash scripts/aot-smoke.sh >>"$log" 2>&1; then
+    echo "Passed! - Failed: 0, Passed: 1, Skipped: 0, Total: 1 (aot-smoke)" | tee -a "$log"
+else
+    tail -20 "$log"
+    echo "Failed! - Failed: 1, Passed: 0, Skipped: 0, Total: 1 (aot-smoke)" | tee -a "$log"
+    status=1
+fi
+
+passed=$(grep -oE "Passed: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE "Failed: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE "Skipped: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Vigil.Resp;
+using Vigil.Server.Commands;
+using Vigil.Server.Net;
+using Vigil.Server.Security;
+
+namespace Vigil.Server.Clients;
+
+/// <summary>
+/// One client connection: reads commands (pipelined, RESP or inline), runs them through the
+/// dispatcher in order, and owns the connection's state (protocol, user, name, subscriptions).
+/// </summary>
+public sealed class ClientSession
+{
+    /// <summary>Stop reading new commands while the client leaves this much unread output.</summary>
+    private const long ReadPauseOutputBytes = 4 * 1024 * 1024;
+
+    private readonly Socket _socket;
+    private readonly ServerContext _server;
+    private readonly CancellationTokenSource _closing = new();
+
+    public ClientSession(long id, Socket socket, ServerContext server, long nowMs)
+    {
+        Id = id;
+        _socket = socket;
+        _server = server;
+        RemoteAddress = FormatEndPoint(socket.RemoteEndPoint);
+        LocalAddress = FormatEndPoint(socket.LocalEndPoint);
+        CreatedAtMs = nowMs;
+        LastInteractionMs = nowMs;
+        User = server.Acl.AuthRequired ? null : server.Acl.Default;
+    }
+
+    public long Id { get; }
+    public string RemoteAddress { get; }
+    public string LocalAddress { get; }
+    public string Name { get; set; } = "";
+    public long CreatedAtMs { get; }
+    public long LastInteractionMs { get; private set; }
+    public string LastCommand { get; private set; } = "NULL";
+    public SocketOutput Output { get; } = new();
+
+    /// <summary>The authenticated user, or null before AUTH when authentication is required.</summary>
+    public AclUser? User { get; set; }
+    public bool IsAuthenticated => User is not null;
+
+    public RespProtocol Protocol
+    {
+        get => Output.Protocol;
+        set => Output.Protocol = value;
+    }
+
+    public HashSet<string> Channels { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> Patterns { get; } = new(StringComparer.Ordinal);
+    public int SubscriptionCount => Channels.Count + Patterns.Count;
+
+    /// <summary>When the output went over the pub/sub soft limit (0 = not over).</summary>
+    public long SoftLimitReachedAtMs { get; set; }
+
+    public bool IsClosing => _closing.IsCancellationRequested;
+
+    /// <summary>Asks the connection to close once what was written so far is sent.</summary>
+    public void Close() => _closing.Cancel();
+
+    /// <summary>Drops the connection at once, discarding unsent output (output buffer limit).</summary>
+    public void Abort()
+    {
+        _closing.Cancel();
+        try { _socket.Close(0); } catch (ObjectDisposedException) { }
+    }
+
+    public async Task RunAsync(CancellationToken serverStopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(serverStopping, _closing.Token);
+        var pump = Output.PumpAsync(_socket, serverStopping);
+        var stream = new NetworkStream(_socket, ownsSocket: false);
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        try
+        {
+            await ReadLoopAsync(reader, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            Output.Flush();
+            Output.Complete();
+            await reader.CompleteAsync().ConfigureAwait(false);
+            try { await pump.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false); }
+            catch (TimeoutException) { }
+            _server.Clients.Remove(this);
+            _server.PubSub.RemoveAll(this);
+            try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { }
+            _socket.Dispose();
+        }
+    }
+
+    private async Task ReadLoopAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var consumed = buffer.Start;
+            var closeAfterReply = false;
+            while (!IsClosing)
+            {
+                var status = TryParse(buffer.Slice(consumed), out var args, out var next, out var error);
+                if (status == RequestReadStatus.NeedMoreData) break;
+                consumed = next;
+                if (status == RequestReadStatus.ProtocolError)
+                {
+                    Output.Write(new RespError(error!));
+                    closeAfterReply = true;
+                    break;
+                }
+                LastInteractionMs = _server.Clock.NowMs;
+                var execution = _server.Dispatcher.ExecuteAsync(this, args!);
+                if (!execution.IsCompletedSuccessfully) await execution.ConfigureAwait(false);
+            }
+            reader.AdvanceTo(consumed, buffer.End);
+            Output.Flush();
+            if (closeAfterReply || IsClosing || result.IsCompleted) return;
+            while (Output.PendingBytes > ReadPauseOutputBytes && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private RequestReadStatus TryParse(ReadOnlySequence<byte> buffer, out IReadOnlyList<byte[]>? args, out SequencePosition next, out string? error)
+    {
+        var sequenceReader = new SequenceReader<byte>(buffer);
+        var limits = new RequestLimits(IsAuthenticated, _server.Config.Server.ProtoMaxBulkLen);
+        var status = RequestReader.TryRead(ref sequenceReader, limits, out args, out error);
+        next = sequenceReader.Position;
+        return status;
+    }
+
+    public void NoteCommand(string fullName) => LastCommand = fullName;
+
+    private static string FormatEndPoint(EndPoint? endPoint) => endPoint switch
+    {
+        IPEndPoint ip when ip.Address.IsIPv4MappedToIPv6 => $"{ip.Address.MapToIPv4()}:{ip.Port}",
+        IPEndPoint ip when ip.AddressFamily == AddressFamily.InterNetworkV6 => $"{ip.Address}:{ip.Port}",
+        IPEndPoint ip => $"{ip.Address}:{ip.Port}",
+        _ => "?:0",
+    };
+}

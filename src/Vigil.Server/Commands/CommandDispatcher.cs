@@ -1,0 +1,78 @@
+using System.Text;
+using Vigil.Resp;
+using Vigil.Server.Clients;
+
+namespace Vigil.Server.Commands;
+
+/// <summary>
+/// Runs one client command through the checks Redis applies, in Redis's order: lookup (unknown
+/// command / subcommand), arity, authentication, ACL permission, subscribed-mode restriction; then
+/// calls the handler. Every error text is Redis's own.
+/// </summary>
+public sealed class CommandDispatcher(ServerContext server)
+{
+    private const int ErrorArgumentsBudget = 128;
+
+    public ValueTask ExecuteAsync(ClientSession session, IReadOnlyList<byte[]> args)
+    {
+        server.Stats.CountCommand();
+        var name = Encoding.UTF8.GetString(args[0]);
+        var spec = server.Commands.Find(name);
+        if (spec is null) return Fail(session, UnknownCommand(name, args));
+
+        if (spec.Subcommands.Count > 0 && args.Count >= 2)
+        {
+            var subName = Encoding.UTF8.GetString(args[1]);
+            var sub = spec.FindSubcommand(subName);
+            if (sub is null)
+                return Fail(session, $"ERR unknown subcommand '{Truncate(subName)}'. Try {name.ToUpperInvariant()} HELP.");
+            spec = sub;
+        }
+        // Subcommand arities count the parent's name too, as Redis's do.
+        if (!spec.AcceptsArgumentCount(args.Count))
+        {
+            return Fail(session, $"ERR wrong number of arguments for '{spec.FullName}' command");
+        }
+        if (!session.IsAuthenticated && !spec.HasFlag("no_auth"))
+        {
+            return Fail(session, "NOAUTH Authentication required.");
+        }
+        if (session.User is { } user && !user.CanRun(spec.FullName, spec.Categories))
+        {
+            return Fail(session, $"NOPERM this user has no permissions to run the '{spec.FullName}' command");
+        }
+        if (session.SubscriptionCount > 0 && session.Protocol == RespProtocol.Resp2 && !AllowedWhileSubscribed(spec))
+        {
+            return Fail(session, $"ERR Can't execute '{spec.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+        }
+
+        session.NoteCommand(spec.FullName);
+        var handler = spec.Handler ?? throw new InvalidOperationException($"no handler for {spec.FullName}");
+        return handler(new CommandContext(session, args, spec, server));
+    }
+
+    private static bool AllowedWhileSubscribed(CommandSpec spec) =>
+        spec.Name is "ping" or "subscribe" or "psubscribe" or "unsubscribe" or "punsubscribe";
+
+    private ValueTask Fail(ClientSession session, string error)
+    {
+        server.Stats.CountError();
+        session.Output.Write(new RespError(error));
+        return ValueTask.CompletedTask;
+    }
+
+    // Redis: "unknown command '<name>', with args beginning with: '<a>' '<b>' " while under 128 chars.
+    private static string UnknownCommand(string name, IReadOnlyList<byte[]> args)
+    {
+        var text = new StringBuilder();
+        for (var i = 1; i < args.Count && text.Length < ErrorArgumentsBudget; i++)
+        {
+            var arg = Encoding.UTF8.GetString(args[i]);
+            var room = ErrorArgumentsBudget - text.Length;
+            text.Append('\'').Append(arg.Length > room ? arg[..room] : arg).Append("' ");
+        }
+        return $"ERR unknown command '{Truncate(name)}', with args beginning with: {text}";
+    }
+
+    private static string Truncate(string text) => text.Length > ErrorArgumentsBudget ? text[..ErrorArgumentsBudget] : text;
+}

@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Vigil.Sentinel;
+using Vigil.Server.Loop;
+
+namespace Vigil.Server.Links;
+
+/// <summary>Carries out the core's link effects: opens, feeds and closes <see cref="OutboundLink"/>s.</summary>
+public sealed class LinkManager(Clock clock, CancellationToken stopping)
+{
+    private readonly ConcurrentDictionary<LinkId, OutboundLink> _links = new();
+    private readonly List<Task> _running = [];
+
+    public EventLoop? Loop { get; set; }
+
+    public void Open(OpenLink open)
+    {
+        var link = new OutboundLink(open, Loop ?? throw new InvalidOperationException("link manager has no loop"), clock);
+        if (_links.TryRemove(open.Link, out var previous)) previous.Close();
+        _links[open.Link] = link;
+        lock (_running)
+        {
+            _running.RemoveAll(t => t.IsCompleted);
+            _running.Add(Task.Run(() => link.RunAsync(stopping), CancellationToken.None));
+        }
+    }
+
+    public void Send(SendCommand send)
+    {
+        if (_links.TryGetValue(send.Link, out var link)) link.Send(send.Args);
+    }
+
+    public void Close(CloseLink close)
+    {
+        if (_links.TryRemove(close.Link, out var link)) link.Close();
+    }
+
+    public async Task StopAsync()
+    {
+        foreach (var link in _links.Values) link.Close();
+        Task[] running;
+        lock (_running) running = [.. _running];
+        await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Vigil.Resp;
+using Vigil.Sentinel;
+using Vigil.Server.Loop;
+using Vigil.Server.Net;
+
+namespace Vigil.Server.Links;
+
+/// <summary>
+/// One TCP connection from this sentinel to a Redis instance or a peer sentinel. Commands the core
+/// sends before the connection is up are kept and go out once it is. Replies and pushed messages go
+/// back to the core, in order, as inputs.
+/// </summary>
+public sealed class OutboundLink
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+    private readonly OpenLink _target;
+    private readonly EventLoop _loop;
+    private readonly Clock _clock;
+    private readonly SocketOutput _output = new();
+    private readonly CancellationTokenSource _closing = new();
+    private int _closedByCore;
+
+    public OutboundLink(OpenLink target, EventLoop loop, Clock clock)
+    {
+        _target = target;
+        _loop = loop;
+        _clock = clock;
+    }
+
+    public void Send(IReadOnlyList<string> args)
+    {
+        _output.Write(args, static (writer, command, _) => RespWriter.WriteCommand(writer, command));
+        _output.Flush();
+    }
+
+    /// <summary>Closed on the core's request: no <see cref="LinkClosed"/> input is posted.</summary>
+    public void Close()
+    {
+        Interlocked.Exchange(ref _closedByCore, 1);
+        _closing.Cancel();
+    }
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closing.Token);
+        var token = linked.Token;
+        Socket? socket = null;
+        var reason = "connection closed";
+        try
+        {
+            socket = await ConnectAsync(token).ConfigureAwait(false);
+            var localIp = socket.LocalEndPoint is IPEndPoint local
+                ? (local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address).ToString()
+                : "127.0.0.1";
+            _loop.Post(new LinkConnected(_target.Link, localIp, _clock.NowMs));
+            var pump = _output.PumpAsync(socket, token);
+            await ReadRepliesAsync(socket, token).ConfigureAwait(false);
+            _output.Complete();
+            await pump.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            reason = "link closed";
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or LinkProtocolException)
+        {
+            reason = ex.Message;
+        }
+        finally
+        {
+            _output.Complete();
+            socket?.Dispose();
+            if (Volatile.Read(ref _closedByCore) == 0 && !stopping.IsCancellationRequested)
+            {
+                _loop.Post(new LinkClosed(_target.Link, reason, _clock.NowMs));
+            }
+        }
+    }
+
+    private async Task<Socket> ConnectAsync(CancellationToken token)
+    {
+        var addresses = IPAddress.TryParse(_target.Host, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(_target.Host, token).ConfigureAwait(false);
+        if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
+        var address = addresses[0];
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            if (!string.IsNullOrEmpty(_target.SourceAddress) && IPAddress.TryParse(_target.SourceAddress, out var source))
+            {
+                socket.Bind(new IPEndPoint(source, 0));
+            }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+            timeout.CancelAfter(ConnectTimeout);
+            await socket.ConnectAsync(new IPEndPoint(address, _target.Port), timeout.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task ReadRepliesAsync(Socket socket, CancellationToken token)
+    {
+        var reader = PipeReader.Create(new NetworkStream(socket, ownsSocket: false));
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var consumed = ReadAvailable(buffer);
+                reader.AdvanceTo(consumed, buffer.End);
+                if (result.IsCompleted) return;
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private SequencePosition ReadAvailable(ReadOnlySequence<byte> buffer)
+    {
+        var sequenceReader = new SequenceReader<byte>(buffer);
+        while (true)
+        {
+            var status = RespReader.TryRead(ref sequenceReader, RespLimits.Default, out var value, out var error);
+            if (status == RespReadStatus.NeedMoreData) return sequenceReader.Position;
+            if (status == RespReadStatus.ProtocolError) throw new LinkProtocolException(error ?? "protocol error");
+            _loop.Post(new LinkReply(_target.Link, value!, _clock.NowMs));
+        }
+    }
+}

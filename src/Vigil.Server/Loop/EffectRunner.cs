@@ -1,0 +1,34 @@
+using Vigil.Sentinel;
+using Vigil.Server.Links;
+using Vigil.Server.Logging;
+using Vigil.Server.PubSub;
+using Vigil.Server.State;
+
+namespace Vigil.Server.Loop;
+
+/// <summary>Turns the core's effects into I/O. Runs on the event loop, right after each core step.</summary>
+public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLog log, StateStore state, Action<int, string> exit)
+{
+    public void RunAll(SentinelCore core)
+    {
+        while (core.TryDequeueEffect(out var effect))
+        {
+            Run(effect);
+        }
+    }
+
+    private void Run(Effect effect)
+    {
+        switch (effect)
+        {
+            case OpenLink open: links.Open(open); break;
+            case SendCommand send: links.Send(send); break;
+            case CloseLink close: links.Close(close); break;
+            case PublishEvent publish: pubSub.Publish(publish.Channel, publish.Message); break;
+            case Log line: log.Write(line.Level, line.Message); break;
+            case PersistState persist: state.Save(persist.State); break;
+            case Exit stop: exit(stop.Code, stop.Reason); break;
+            default: throw new InvalidOperationException($"unknown effect {effect.GetType().Name}");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Threading.Channels;
+using Vigil.Sentinel;
+
+namespace Vigil.Server.Loop;
+
+/// <summary>
+/// The one logical thread that owns the core. Sockets and client sessions post work here through a
+/// channel; the loop runs it, then ticks the core when it asked to be woken, and after every step
+/// hands the effects the core produced to the <see cref="EffectRunner"/>.
+/// </summary>
+public sealed class EventLoop
+{
+    private readonly Channel<Action> _work = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SentinelCore _core;
+    private readonly Clock _clock;
+    private readonly EffectRunner _effects;
+
+    public EventLoop(SentinelCore core, Clock clock, EffectRunner effects)
+    {
+        _core = core;
+        _clock = clock;
+        _effects = effects;
+    }
+
+    /// <summary>Queues an input for the core (from a link's socket task).</summary>
+    public void Post(Input input) => _work.Writer.TryWrite(() => _core.Handle(input));
+
+    /// <summary>Runs a function against the core on the loop and returns its result.</summary>
+    public Task<T> InvokeAsync<T>(Func<SentinelCore, long, T> function)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var accepted = _work.Writer.TryWrite(() =>
+        {
+            try { completion.SetResult(function(_core, _clock.NowMs)); }
+            catch (Exception ex) { completion.SetException(ex); }
+        });
+        if (!accepted) completion.SetCanceled();
+        return completion.Task;
+    }
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var reader = _work.Reader;
+        _core.Handle(new Tick(_clock.NowMs));
+        _effects.RunAll(_core);
+        while (!stopping.IsCancellationRequested)
+        {
+            var waitMs = Math.Clamp(_core.NextWakeMs - _clock.NowMs, 0, 1000);
+            if (waitMs > 0 && !reader.TryPeek(out _))
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                timeout.CancelAfter(TimeSpan.FromMilliseconds(waitMs));
+                try { await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) when (!stopping.IsCancellationRequested) { }
+            }
+            while (reader.TryRead(out var work))
+            {
+                work();
+                _effects.RunAll(_core);
+            }
+            if (_clock.NowMs >= _core.NextWakeMs)
+            {
+                _core.Handle(new Tick(_clock.NowMs));
+                _effects.RunAll(_core);
+            }
+        }
+        _work.Writer.TryComplete();
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Vigil.Server.Clients;
+
+namespace Vigil.Server.Net;
+
+/// <summary>Accepts clients on every configured <c>bind</c> address and starts a session for each.</summary>
+public sealed class Listener(ServerContext server)
+{
+    private static readonly byte[] MaxClientsReached = Encoding.ASCII.GetBytes("-ERR max number of clients reached\r\n");
+    private static readonly byte[] ProtectedModeDenied = Encoding.ASCII.GetBytes(
+        "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. " +
+        "In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: " +
+        "1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. " +
+        "2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. " +
+        "3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. " +
+        "4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n");
+
+    private readonly List<Socket> _sockets = [];
+    private readonly List<Task> _sessions = [];
+
+    /// <summary>Binds every address; a leading '-' marks an address whose failure is tolerated, as in Redis.</summary>
+    public void Bind()
+    {
+        var addresses = server.Config.Server.Bind.Count > 0 ? server.Config.Server.Bind : ["*", "-::*"];
+        foreach (var entry in addresses)
+        {
+            var optional = entry.StartsWith('-');
+            var text = optional ? entry[1..] : entry;
+            var address = text switch
+            {
+                "*" => IPAddress.Any,
+                "::*" => IPAddress.IPv6Any,
+                _ => IPAddress.Parse(text),
+            };
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(new IPEndPoint(address, server.Config.Server.Port));
+                socket.Listen(511);
+                _sockets.Add(socket);
+            }
+            catch (SocketException ex) when (optional || ex.SocketErrorCode == SocketError.AddressFamilyNotSupported)
+            {
+                socket.Dispose();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+    }
+
+    public int BoundPort => _sockets.Count > 0 && _sockets[0].LocalEndPoint is IPEndPoint ip ? ip.Port : server.Config.Server.Port;
+
+    public Task RunAsync(CancellationToken stopping) =>
+        Task.WhenAll(_sockets.Select(socket => AcceptLoopAsync(socket, stopping)));
+
+    private async Task AcceptLoopAsync(Socket listening, CancellationToken stopping)
+    {
+        using var registration = stopping.Register(listening.Dispose);
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listening.AcceptAsync(stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+            Admit(client, stopping);
+        }
+    }
+
+    private void Admit(Socket client, CancellationToken stopping)
+    {
+        client.NoDelay = true;
+        if (IsDeniedByProtectedMode(client))
+        {
+            Reject(client, ProtectedModeDenied);
+            return;
+        }
+        var session = new ClientSession(server.Clients.NextId(), client, server, server.Clock.NowMs);
+        if (!server.Clients.TryAdd(session))
+        {
+            Reject(client, MaxClientsReached);
+            return;
+        }
+        lock (_sessions)
+        {
+            _sessions.RemoveAll(t => t.IsCompleted);
+            _sessions.Add(Task.Run(() => session.RunAsync(stopping), CancellationToken.None));
+        }
+    }
+
+    private bool IsDeniedByProtectedMode(Socket client)
+    {
+        var options = server.Config.Server;
+        if (!options.ProtectedMode || options.Bind.Count > 0 || server.Acl.AuthRequired) return false;
+        return client.RemoteEndPoint is IPEndPoint remote && !IPAddress.IsLoopback(remote.Address);
+    }
+
+    private static void Reject(Socket client, byte[] message)
+    {
+        try { client.Send(message); } catch (SocketException) { }
+        client.Dispose();
+    }
+
+    public async Task StopAsync()
+    {
+        foreach (var socket in _sockets) socket.Dispose();
+        foreach (var session in server.Clients.All) session.Close();
+        Task[] sessions;
+        lock (_sessions) sessions = [.. _sessions];
+        try { await Task.WhenAll(sessions).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+        catch (TimeoutException) { }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Vigil.Sentinel;
+using Vigil.Sentinel.Config;
+using Vigil.Server.Links;
+using Vigil.Server.Logging;
+using Vigil.Server.Loop;
+using Vigil.Server.Net;
+using Vigil.Server.State;
+
+namespace Vigil.Server;
+
+/// <summary>
+/// Runs one sentinel: wires the core to the listener, the links, the state file and the log, and
+/// owns the process lifetime (signals, SHUTDOWN, clean exit).
+/// </summary>
+public sealed class SentinelHost : IAsyncDisposable
+{
+    private readonly SentinelConfig _config;
+    private readonly string _configPath;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource<int> _exitCode = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SentinelLog? _log;
+
+    public SentinelHost(SentinelConfig config, string configPath)
+    {
+        _config = config;
+        _configPath = Path.GetFullPath(configPath);
+    }
+
+    /// <summary>The port actually listened on (useful with <c>port 0</c> in tests).</summary>
+    public int Port { get; private set; }
+
+    /// <summary>Requests a clean stop with the given exit code.</summary>
+    public void Stop(int exitCode) => _exitCode.TrySetResult(exitCode);
+
+    /// <summary>Runs until SIGTERM/SIGINT, SHUTDOWN or a fatal effect; returns the process exit code.</summary>
+    public async Task<int> RunAsync(Action<string>? reportFatal = null)
+    {
+        var fatal = reportFatal ?? Console.Out.WriteLine;
+        var stateDirectory = Path.GetDirectoryName(_configPath) ?? ".";
+        var notWritable = AtomicFile.ProbeWritable(stateDirectory);
+        if (notWritable is not null)
+        {
+            fatal($"Sentinel state location {stateDirectory} is not writable: {notWritable}. Exiting...");
+            return 1;
+        }
+
+        var log = _log = new SentinelLog(_config.Server.LogFile, _config.Server.LogLevel);
+        var clock = new Clock();
+        var stateStore = new StateStore(StateStore.PathFor(_configPath), log);
+        SentinelState? persisted;
+        try
+        {
+            persisted = stateStore.Load();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException)
+        {
+            fatal($"Sentinel state file {stateStore.Path} cannot be read: {ex.Message}. Exiting...");
+            return 1;
+        }
+
+        var host = new HostInfo(_configPath, Environment.ProcessPath ?? "vigil", _config.Server.Port, DateTime.UtcNow,
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)));
+        var server = new ServerContext(_config, log, clock, host) { RequestShutdown = Stop };
+        var listener = new Listener(server);
+        try
+        {
+            listener.Bind();
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or FormatException)
+        {
+            log.Warning($"Could not create server TCP listening socket *:{_config.Server.Port}: {ex.Message}");
+            fatal($"Could not create server TCP listening socket *:{_config.Server.Port}: {ex.Message}");
+            return 1;
+        }
+        Port = listener.BoundPort;
+
+        var core = new SentinelCore(_config, persisted, new CoreOptions
+        {
+            RandomSeed = RandomNumberGenerator.GetInt32(int.MaxValue),
+            ListeningPort = Port,
+            StartNowMs = clock.NowMs,
+        });
+        var links = new LinkManager(clock, _stopping.Token);
+        var effects = new EffectRunner(links, server.PubSub, log, stateStore, (code, reason) =>
+        {
+            log.Warning(reason);
+            Stop(code);
+        });
+        var loop = new EventLoop(core, clock, effects);
+        links.Loop = loop;
+        server.Loop = loop;
+
+        WritePidFile();
+        log.Notice($"Vigil {VersionInfo.Version} (Redis Sentinel {VersionInfo.RedisCompatibleVersion} compatible) running in sentinel mode, port {Port}, pid {Environment.ProcessId}");
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+
+        var loopTask = loop.RunAsync(_stopping.Token);
+        var listenTask = listener.RunAsync(_stopping.Token);
+        var exitCode = await _exitCode.Task.ConfigureAwait(false);
+
+        log.Warning("User requested shutdown...");
+        await listener.StopAsync().ConfigureAwait(false);
+        var finalState = await loop.InvokeAsync((c, _) => c.SnapshotState()).ConfigureAwait(false);
+        stateStore.Save(finalState);
+        _stopping.Cancel();
+        await links.StopAsync().ConfigureAwait(false);
+        await Task.WhenAll(loopTask, listenTask).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        RemovePidFile();
+        log.Warning("Sentinel is now ready to exit, bye bye...");
+        return exitCode;
+    }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        _log?.Warning($"Received {(context.Signal == PosixSignal.SIGINT ? "SIGINT" : "SIGTERM")} scheduling shutdown...");
+        Stop(0);
+    }
+
+    private void WritePidFile()
+    {
+        if (string.IsNullOrEmpty(_config.Server.PidFile)) return;
+        try { File.WriteAllText(_config.Server.PidFile, Environment.ProcessId + "\n"); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log?.Warning($"Failed to write PID file: {ex.Message}");
+        }
+    }
+
+    private void RemovePidFile()
+    {
+        if (string.IsNullOrEmpty(_config.Server.PidFile)) return;
+        try { File.Delete(_config.Server.PidFile); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stopping.Cancel();
+        _log?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,121 @@
+using Vigil.Integration.Infrastructure;
+using Vigil.Resp;
+
+namespace Vigil.Integration.Host;
+
+/// <summary>
+/// Sends the same commands to Vigil and to the reference redis-sentinel, started side by side on the
+/// same kind of config, and requires the same replies: texts, types and shapes.
+/// </summary>
+public sealed class ReplyCompatibilityTests : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+    private RunningNode? _vigil;
+    private RunningNode? _reference;
+
+    public async Task InitializeAsync()
+    {
+        string[] config = ["sentinel monitor mymaster 127.0.0.1 7 2"];
+        _reference = await RedisNodes.StartReferenceSentinelAsync(_dir, config);
+        _vigil = await RedisNodes.StartVigilAsync(_dir, config);
+    }
+
+    public Task DisposeAsync()
+    {
+        _vigil?.Dispose();
+        _reference?.Dispose();
+        _dir.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public static TheoryData<string> SameReplyCommands => new()
+    {
+        "ping", "ping hello", "ping a b", "config get port", "quit", "multi", "echo x", "select 0", "debug sleep 0",
+        "client foo", "client", "command foo", "acl foo", "publish x y", "publish __sentinel__:hellox y",
+        "subscribe", "info foo", "hello 4", "hello x", "auth a", "auth a b", "auth a b c",
+        "acl whoami", "acl users", "acl list", "acl getuser nobody", "acl cat", "acl help",
+        "role", "command count", "command info foo", "command info ping", "command info sentinel",
+        "command info client", "command info acl", "command info command", "command info sentinel|myid",
+        "command getkeys ping", "command help", "client help", "client getname", "client setname a\tb",
+        "client reply foo", "client kill 1.2.3.4:5", "client kill id 0", "client list type foo",
+        "shutdown foo", "sentinel", "sentinel foo", "sentinel help", "unsubscribe", "punsubscribe",
+        "subscribe a b", "psubscribe p*",
+    };
+
+    [Theory]
+    [MemberData(nameof(SameReplyCommands))]
+    public async Task ReplyMatchesReferenceInResp2(string command) => await CompareAsync(command, resp3: false);
+
+    [Theory]
+    [InlineData("ping")]
+    [InlineData("command info ping")]
+    [InlineData("command info sentinel")]
+    [InlineData("acl getuser default")]
+    [InlineData("subscribe a b")]
+    [InlineData("psubscribe p*")]
+    [InlineData("unsubscribe")]
+    [InlineData("client trackinginfo")]
+    [InlineData("role")]
+    public async Task ReplyMatchesReferenceInResp3(string command) => await CompareAsync(command, resp3: true);
+
+    [Fact]
+    public async Task CommandListHasTheSameNames()
+    {
+        var mine = await ReplyAsync(_vigil!, "command list", resp3: false);
+        var theirs = await ReplyAsync(_reference!, "command list", resp3: false);
+        Assert.Equal(Names(theirs), Names(mine));
+
+        static List<string> Names(RespValue value) =>
+            [.. ((RespArray)value).Items.Select(v => ((RespBulkString)v).Text).Order(StringComparer.Ordinal)];
+    }
+
+    [Fact]
+    public async Task HelloReportsTheSameFieldsExceptTheClientId()
+    {
+        var mine = (RespMap)await ReplyAsync(_vigil!, "hello 3", resp3: false);
+        var theirs = (RespMap)await ReplyAsync(_reference!, "hello 3", resp3: false);
+        Assert.Equal(theirs.Entries.Select(e => e.Key), mine.Entries.Select(e => e.Key));
+        Assert.Equal(
+            theirs.Entries.Where(e => ((RespBulkString)e.Key).Text != "id"),
+            mine.Entries.Where(e => ((RespBulkString)e.Key).Text != "id"));
+    }
+
+    private async Task CompareAsync(string command, bool resp3)
+    {
+        var theirs = await ReplyAsync(_reference!, command, resp3);
+        var mine = await ReplyAsync(_vigil!, command, resp3);
+        if (command.StartsWith("command info", StringComparison.Ordinal))
+        {
+            theirs = SortSubcommands(theirs);
+            mine = SortSubcommands(mine);
+        }
+        Assert.Equal(theirs, mine);
+    }
+
+    // The reference lists subcommands in its hash table's order, which is not part of the contract.
+    private static RespValue SortSubcommands(RespValue reply)
+    {
+        if (reply is not RespArray { Items: var entries }) return reply;
+        return new RespArray([.. entries.Select(entry => entry is RespArray { Items.Count: 10 } info
+            ? new RespArray([.. info.Items.Take(9), new RespArray([.. ((RespArray)info.Items[9]).Items.OrderBy(Name, StringComparer.Ordinal)])])
+            : entry)]);
+
+        static string Name(RespValue sub) => ((RespBulkString)((RespArray)sub).Items[0]).Text;
+    }
+
+    private static async Task<RespValue> ReplyAsync(RunningNode node, string command, bool resp3)
+    {
+        await using var client = await node.ConnectAsync();
+        if (resp3) await client.CallAsync("HELLO", "3");
+        var words = command.Split(' ');
+        var reply = await client.CallAsync(words);
+        // Subscribing commands answer once per channel: collect them all.
+        if (words[0] is "subscribe" or "psubscribe" && words.Length > 2)
+        {
+            var all = new List<RespValue> { reply };
+            for (var i = 2; i < words.Length; i++) all.Add(await client.ReadAsync());
+            return new RespArray(all);
+        }
+        return reply;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace Vigil.Integration.Infrastructure;
+
+/// <summary>Starts real processes for tests: redis-server, the reference redis-sentinel, and Vigil.</summary>
+public static class RedisNodes
+{
+    public const string RedisServer = "/usr/bin/redis-server";
+    public const string RedisSentinel = "/usr/bin/redis-sentinel";
+
+    public static string VigilDll => Path.Combine(AppContext.BaseDirectory, "vigil.dll");
+
+    public static async Task<RunningNode> StartRedisAsync(TempDir dir, params string[] extraArgs)
+    {
+        var port = FreePort.Next();
+        var nodeDir = Directory.CreateDirectory(Path.Combine(dir.Path, $"redis-{port}")).FullName;
+        string[] args =
+        [
+            "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", nodeDir,
+            "--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "yes",
+            "--logfile", Path.Combine(nodeDir, "redis.log"), .. extraArgs,
+        ];
+        var process = ManagedProcess.Start(RedisServer, args, nodeDir);
+        var node = new RunningNode(process, port, nodeDir);
+        await node.WaitForPingAsync().ConfigureAwait(false);
+        return node;
+    }
+
+    /// <summary>Writes sentinel.conf with the given lines (plus port/bind) and starts Vigil on it.</summary>
+    public static async Task<RunningNode> StartVigilAsync(TempDir dir, IEnumerable<string> configLines, int? port = null, bool waitForPing = true)
+    {
+        var (nodeDir, configPath, sentinelPort) = WriteSentinelConfig(dir, "vigil", configLines, port);
+        var process = ManagedProcess.Start("dotnet", [VigilDll, configPath], nodeDir);
+        var node = new RunningNode(process, sentinelPort, nodeDir) { ConfigPath = configPath };
+        if (waitForPing) await node.WaitForPingAsync().ConfigureAwait(false);
+        return node;
+    }
+
+    public static async Task<RunningNode> StartReferenceSentinelAsync(TempDir dir, IEnumerable<string> configLines, int? port = null)
+    {
+        var (nodeDir, configPath, sentinelPort) = WriteSentinelConfig(dir, "ref", configLines, port);
+        var process = ManagedProcess.Start(RedisSentinel, [configPath], nodeDir);
+        var node = new RunningNode(process, sentinelPort, nodeDir) { ConfigPath = configPath };
+        await node.WaitForPingAsync().ConfigureAwait(false);
+        return node;
+    }
+
+    private static (string Dir, string ConfigPath, int Port) WriteSentinelConfig(TempDir dir, string kind, IEnumerable<string> lines, int? port)
+    {
+        var sentinelPort = port ?? FreePort.Next();
+        var nodeDir = Directory.CreateDirectory(Path.Combine(dir.Path, $"{kind}-sentinel-{sentinelPort}")).FullName;
+        var configPath = Path.Combine(nodeDir, "sentinel.conf");
+        File.WriteAllLines(configPath, [$"port {sentinelPort}", "bind 127.0.0.1", .. lines]);
+        return (nodeDir, configPath, sentinelPort);
+    }
+}
+
+public sealed class RunningNode(ManagedProcess process, int port, string directory) : IDisposable
+{
+    public ManagedProcess Process { get; } = process;
+    public int Port { get; } = port;
+    public string Directory { get; } = directory;
+    public string? ConfigPath { get; init; }
+
+    public Task<RespTestClient> ConnectAsync() => RespTestClient.ConnectAsync(Port);
+
+    public async Task WaitForPingAsync()
+    {
+        await Wait.UntilAsync(async () =>
+        {
+            if (Process.HasExited) throw new InvalidOperationException($"process exited with {Process.ExitCode}: {Process.Stdout}{Process.Stderr}");
+            await using var client = await ConnectAsync().ConfigureAwait(false);
+            var reply = await client.CallAsync("PING").ConfigureAwait(false);
+            return reply is Vigil.Resp.RespSimpleString { Text: "PONG" };
+        }, TimeSpan.FromSeconds(20), $"PING answered on port {Port}").ConfigureAwait(false);
+    }
+
+    public void Dispose() => Process.Dispose();
+}
