@@ -21,12 +21,20 @@ public sealed record SentinelConfig
 
 public enum LogLevel { Debug = 0, Verbose = 1, Notice = 2, Warning = 3, Nothing = 4 }
 
+/// <summary>The <c>supervised</c> directive: how the process tells a supervisor it is ready.</summary>
+public enum SupervisedMode { No = 0, Upstart = 1, Systemd = 2, Auto = 3 }
+
 /// <summary>redis.conf directives that matter to a sentinel's own server (listener, clients, logs).</summary>
 public sealed record ServerOptions
 {
     public int Port { get; init; } = SentinelConfig.DefaultPort;
     /// <summary>Empty means the Redis default (all interfaces: <c>* -::*</c>).</summary>
     public IReadOnlyList<string> Bind { get; init; } = [];
+    /// <summary><c>bind ""</c>: no TCP listener at all (Redis then serves only <see cref="UnixSocket"/>).</summary>
+    public bool TcpListenerDisabled { get; init; }
+    public string? UnixSocket { get; init; }
+    /// <summary><c>unixsocketperm</c>, an octal mode in the file; 0 = leave the umask's result.</summary>
+    public int UnixSocketPerm { get; init; }
     public string? BindSourceAddr { get; init; }
     public bool ProtectedMode { get; init; }
     public bool Daemonize { get; init; }
@@ -34,6 +42,11 @@ public sealed record ServerOptions
     /// <summary>Empty = stdout.</summary>
     public string LogFile { get; init; } = "";
     public LogLevel LogLevel { get; init; } = LogLevel.Notice;
+    public bool SyslogEnabled { get; init; }
+    public string SyslogIdent { get; init; } = "redis";
+    /// <summary>One of <c>user</c>, <c>local0</c> … <c>local7</c>, lower case.</summary>
+    public string SyslogFacility { get; init; } = "local0";
+    public SupervisedMode Supervised { get; init; } = SupervisedMode.No;
     public string Dir { get; init; } = ".";
     public string? RequirePass { get; init; }
     /// <summary>ACL rules of each <c>user</c> line, e.g. ["default", "on", "nopass", "~*", "+@all"].</summary>
@@ -44,11 +57,15 @@ public sealed record ServerOptions
     public int TimeoutSeconds { get; init; }
     public int TcpKeepaliveSeconds { get; init; } = 300;
     public long ProtoMaxBulkLen { get; init; } = 512L * 1024 * 1024;
+    /// <summary><c>hz</c> clamped to 1..500 as Redis does; a sentinel re-randomises its own timer anyway.</summary>
+    public int Hz { get; init; } = 10;
     /// <summary>Renames of this sentinel's own commands; an empty new name disables the command.</summary>
     public IReadOnlyDictionary<string, string> RenameCommands { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
     /// <summary>pubsub class of <c>client-output-buffer-limit</c>: hard bytes, soft bytes, soft seconds.</summary>
     public OutputBufferLimit PubSubOutputBufferLimit { get; init; } = new(32L * 1024 * 1024, 8L * 1024 * 1024, 60);
     public OutputBufferLimit NormalOutputBufferLimit { get; init; } = new(0, 0, 0);
+    /// <summary>replica (alias slave) class: parsed and kept, a sentinel has no replica clients.</summary>
+    public OutputBufferLimit ReplicaOutputBufferLimit { get; init; } = new(256L * 1024 * 1024, 64L * 1024 * 1024, 60);
     public TlsOptions Tls { get; init; } = new();
 }
 
@@ -64,9 +81,16 @@ public sealed record TlsOptions
     public string? KeyFilePass { get; init; }
     public string? ClientCertFile { get; init; }
     public string? ClientKeyFile { get; init; }
+    public string? ClientKeyFilePass { get; init; }
+    public string? DhParamsFile { get; init; }
     public string? CaCertFile { get; init; }
     public string? CaCertDir { get; init; }
+    /// <summary><c>no</c>, <c>yes</c> or <c>optional</c> (lower case); null = the Redis default, <c>yes</c>.</summary>
     public string? AuthClients { get; init; }
+    public bool PreferServerCiphers { get; init; }
+    public bool SessionCaching { get; init; } = true;
+    public int SessionCacheSize { get; init; } = 20 * 1024;
+    public int SessionCacheTimeoutSeconds { get; init; } = 300;
     public string? Protocols { get; init; }
     public string? Ciphers { get; init; }
     public string? CipherSuites { get; init; }
