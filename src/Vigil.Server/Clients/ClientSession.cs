@@ -21,6 +21,7 @@ public sealed class ClientSession
     private readonly Socket _socket;
     private readonly ServerContext _server;
     private readonly CancellationTokenSource _closing = new();
+    private readonly RequestReader _requests = new();
 
     public ClientSession(long id, Socket socket, ServerContext server, long nowMs)
     {
@@ -109,10 +110,11 @@ public sealed class ClientSession
             var closeAfterReply = false;
             while (!IsClosing)
             {
+                // The request reader keeps partial requests itself, so it consumes every byte it saw.
                 var status = TryParse(buffer.Slice(consumed), out var args, out var next, out var error);
-                if (status == RequestReadStatus.NeedMoreData) break;
                 consumed = next;
-                if (status == RequestReadStatus.ProtocolError)
+                if (status == RespReadResult.NeedMoreData) break;
+                if (status == RespReadResult.ProtocolError)
                 {
                     Output.Write(new RespError(error!));
                     closeAfterReply = true;
@@ -132,11 +134,12 @@ public sealed class ClientSession
         }
     }
 
-    private RequestReadStatus TryParse(ReadOnlySequence<byte> buffer, out IReadOnlyList<byte[]>? args, out SequencePosition next, out string? error)
+    private RespReadResult TryParse(ReadOnlySequence<byte> buffer, out IReadOnlyList<byte[]>? args, out SequencePosition next, out string? error)
     {
         var sequenceReader = new SequenceReader<byte>(buffer);
-        var limits = new RequestLimits(IsAuthenticated, _server.Config.Server.ProtoMaxBulkLen);
-        var status = RequestReader.TryRead(ref sequenceReader, limits, out args, out error);
+        _requests.Limits = new RequestLimits { RequiresAuth = !IsAuthenticated, MaxBulkBytes = _server.Config.Server.ProtoMaxBulkLen };
+        var status = _requests.TryRead(ref sequenceReader, out var command, out error);
+        args = status == RespReadResult.Complete ? command.Args : null;
         next = sequenceReader.Position;
         return status;
     }

@@ -82,7 +82,7 @@ public static class AclCommand
     public static ValueTask GetUser(CommandContext context)
     {
         var user = context.Server.Acl.Find(context.Arg(2));
-        if (user is null) return Done(context, RespValue.NullValue with { IsNullArray = true });
+        if (user is null) return Done(context, new RespNull { IsNullArray = true });
         var flags = new List<RespValue> { RespValue.Bulk(user.Enabled ? "on" : "off") };
         if (user.NoPass) flags.Add(RespValue.Bulk("nopass"));
         var keys = string.Join(' ', user.Selectors.Where(s => s[0] is '~' or '%'));

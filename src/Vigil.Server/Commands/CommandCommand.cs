@@ -72,7 +72,7 @@ public static class CommandCommand
         for (var i = 2; i < context.Count; i++)
         {
             var spec = Lookup(context, context.Arg(i));
-            replies.Add(spec is null ? RespValue.NullValue with { IsNullArray = true } : Describe(spec, spec.FullName));
+            replies.Add(spec is null ? new RespNull { IsNullArray = true } : Describe(spec, spec.FullName));
         }
         return Done(context, new RespArray(replies));
     }

@@ -33,7 +33,7 @@ public sealed class OutboundLink
 
     public void Send(IReadOnlyList<string> args)
     {
-        _output.Write(args, static (writer, command, _) => RespWriter.WriteCommand(writer, command));
+        _output.Write(args, static (writer, command, _) => RespWriter.WriteCommand(writer, [.. command]));
         _output.Flush();
     }
 
@@ -133,8 +133,8 @@ public sealed class OutboundLink
         while (true)
         {
             var status = RespReader.TryRead(ref sequenceReader, RespLimits.Default, out var value, out var error);
-            if (status == RespReadStatus.NeedMoreData) return sequenceReader.Position;
-            if (status == RespReadStatus.ProtocolError) throw new LinkProtocolException(error ?? "protocol error");
+            if (status == RespReadResult.NeedMoreData) return sequenceReader.Position;
+            if (status == RespReadResult.ProtocolError) throw new LinkProtocolException(error ?? "protocol error");
             _loop.Post(new LinkReply(_target.Link, value!, _clock.NowMs));
         }
     }

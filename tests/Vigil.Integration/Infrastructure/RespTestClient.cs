@@ -37,7 +37,7 @@ public sealed class RespTestClient : IAsyncDisposable
 
     public async Task SendRawAsync(ReadOnlyMemory<byte> bytes) => await _stream.WriteAsync(bytes).ConfigureAwait(false);
 
-    public Task SendRawAsync(string text) => SendRawAsync(Encoding.UTF8.GetBytes(text)).AsTask();
+    public Task SendRawAsync(string text) => SendRawAsync(Encoding.UTF8.GetBytes(text));
 
     /// <summary>Reads one value, or throws <see cref="EndOfStreamException"/> when the server closed the connection.</summary>
     public async Task<RespValue> ReadAsync(TimeSpan? timeout = null)
@@ -72,10 +72,10 @@ public sealed class RespTestClient : IAsyncDisposable
     private static bool TryParse(ReadOnlySequence<byte> buffer, out RespValue? value, out SequencePosition consumed)
     {
         var reader = new SequenceReader<byte>(buffer);
-        var result = RespReader.TryRead(ref reader, RespLimits.Default, out value);
+        var result = RespReader.TryRead(ref reader, RespLimits.Default, out value, out var error);
         consumed = reader.Position;
-        if (result.IsProtocolError) throw new InvalidOperationException("protocol error from server: " + result.Error);
-        return result.IsComplete;
+        if (result == RespReadResult.ProtocolError) throw new InvalidOperationException("protocol error from server: " + error);
+        return result == RespReadResult.Complete;
     }
 
     public async ValueTask DisposeAsync()
