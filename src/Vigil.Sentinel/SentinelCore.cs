@@ -1,47 +1,345 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
 using Vigil.Resp;
+using Vigil.Sentinel.Commands;
 using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Detection;
+using Vigil.Sentinel.Discovery;
+using Vigil.Sentinel.Election;
+using Vigil.Sentinel.Events;
+using Vigil.Sentinel.Links;
+using Vigil.Sentinel.Monitoring;
+using Vigil.Sentinel.State;
 
 namespace Vigil.Sentinel;
 
-// Temporary seam stub so the host compiles; replaced by the real core.
+/// <summary>
+/// The sentinel as a deterministic state machine with no I/O. The host feeds it inputs (ticks, link events,
+/// replies) and client commands, drains the effects it queues, and wakes it at <see cref="NextWakeMs"/>. Time and
+/// randomness come in from outside, so the same inputs always give the same effects.
+/// </summary>
 public sealed class SentinelCore
 {
-    private readonly SentinelConfig _config;
+    private readonly SentinelContext _context;
+    private readonly EventEmitter _events;
+    private readonly LinkManager _links;
+    private readonly Topology _topology;
+    private readonly InfoHandler _info;
+    private readonly HelloProcessor _hello;
+    private readonly PeriodicCommands _periodic;
+    private readonly FailureDetector _detector;
+    private readonly TiltMonitor _tilt;
+    private readonly PeerQueries _peerQueries;
+    private readonly SentinelCommands _commands;
+    private long? _lastTickMs;
+
+    /// <summary>
+    /// Builds the core from the operator's config and the saved state (null on first start), merged by the rule
+    /// documented on <see cref="SentinelState"/>. The first effects (the id log line, <c>+monitor</c> per master,
+    /// a <see cref="PersistState"/> when the merged state differs from the saved one) are queued already.
+    /// </summary>
     public SentinelCore(SentinelConfig config, SentinelState? persisted, CoreOptions options)
     {
-        _config = config;
-        MyId = persisted?.MyId ?? config.Sentinel.MyId ?? new string('0', 40);
+        _context = new SentinelContext(config, options);
+        _events = new EventEmitter(_context);
+        _links = new LinkManager(_context, _events);
+        _topology = new Topology(_context, _links, _events);
+        _info = new InfoHandler(_context, _topology, _events);
+        _hello = new HelloProcessor(_context, _links, _topology, _events, new ConfigAdoption(_context));
+        _periodic = new PeriodicCommands(_context, _links, _hello);
+        _detector = new FailureDetector(_context, _links, _events);
+        _tilt = new TiltMonitor(_context, _events);
+        _peerQueries = new PeerQueries(_context, _links);
+        var vote = new LeaderVote(_context, _events);
+        _commands = new SentinelCommands(_context, _topology, _links, _events, vote);
+
+        Start(StateMerger.Merge(config, persisted), persisted);
+        Finish();
     }
-    public string MyId { get; }
-    public void Handle(Input input) { }
-    public bool TryDequeueEffect([NotNullWhen(true)] out Effect? effect) { effect = null; return false; }
-    public long NextWakeMs => long.MaxValue;
-    public RespValue ExecuteSentinel(IReadOnlyList<byte[]> args, long nowMs) => RespValue.Error("ERR not yet");
-    public RespValue ExecuteRole() => RespValue.Array(RespValue.Bulk("sentinel"), new RespArray(_config.Masters.Select(m => (RespValue)RespValue.Bulk(m.Name)).ToArray()));
-    public string InfoSentinelSection(long nowMs) => "# Sentinel\r\nsentinel_masters:0\r\n";
-    public SentinelState SnapshotState() => new() { MyId = MyId };
-    public RespValue AcceptHelloPublish(string payload, long nowMs) => RespValue.Integer(1);
-}
-public sealed record CoreOptions { public int RandomSeed { get; init; } public int ListeningPort { get; init; } public long StartNowMs { get; init; } public string Version { get; init; } = "7.0.15"; public Func<string, bool>? IsExecutable { get; init; } }
-public sealed record SentinelState { public string? MyId { get; init; } }
-public abstract record Input(long NowMs);
-public sealed record Tick(long NowMs) : Input(NowMs);
-public readonly record struct LinkId(int Value);
-public enum LinkRole { Command, PubSub }
-public sealed record LinkConnected(LinkId Link, string LocalIp, long NowMs) : Input(NowMs);
-public sealed record LinkClosed(LinkId Link, string Reason, long NowMs) : Input(NowMs);
-public sealed record LinkReply(LinkId Link, RespValue Reply, long NowMs) : Input(NowMs);
-public abstract record Effect;
-public sealed record OpenLink(LinkId Link, string Host, int Port, LinkRole Role, string? SourceAddress) : Effect;
-public sealed record SendCommand(LinkId Link, IReadOnlyList<string> Args) : Effect;
-public sealed record CloseLink(LinkId Link) : Effect;
-public sealed record PublishEvent(string Channel, string Message) : Effect;
-public sealed record Log(LogLevel Level, string Message) : Effect;
-public sealed record PersistState(SentinelState State) : Effect;
-public sealed record Exit(int Code, string Reason) : Effect;
-public static class SentinelStateSerializer
-{
-    public static byte[] Serialize(SentinelState state) => System.Text.Encoding.UTF8.GetBytes(state.MyId ?? "");
-    public static SentinelState Deserialize(byte[] bytes) => new() { MyId = System.Text.Encoding.UTF8.GetString(bytes) };
+
+    /// <summary>This sentinel's 40-character run id.</summary>
+    public string MyId => _context.MyId;
+
+    /// <summary>When the host must call <see cref="Handle"/> with a <see cref="Tick"/> next (monotonic ms).</summary>
+    public long NextWakeMs { get; private set; }
+
+    /// <summary>The state as it would be saved now.</summary>
+    public SentinelState State => StateSnapshot.Take(_context);
+
+    public void Handle(Input input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        _context.NowMs = input.NowMs;
+        switch (input)
+        {
+            case Tick:
+                OnTick();
+                break;
+            case LinkConnected connected:
+                _links.OnConnected(connected);
+                break;
+            case LinkClosed closed:
+                _links.OnClosed(closed);
+                break;
+            case LinkReply reply:
+                OnReply(reply);
+                break;
+        }
+        Finish();
+    }
+
+    public bool TryDequeueEffect([NotNullWhen(true)] out Effect? effect) => _context.Effects.TryDequeue(out effect);
+
+    /// <summary>
+    /// Runs <c>SENTINEL &lt;args&gt;</c> (<paramref name="args"/> = the words after SENTINEL). Effects it causes are
+    /// queued; the host should carry out a queued <see cref="PersistState"/> before sending the reply, so that a
+    /// vote is on disk before the voter hears it.
+    /// </summary>
+    public RespValue ExecuteSentinel(IReadOnlyList<byte[]> args, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        _context.NowMs = nowMs;
+        var words = new string[args.Count];
+        for (int i = 0; i < words.Length; i++) words[i] = Encoding.UTF8.GetString(args[i]);
+        var reply = _commands.Execute(words);
+        Finish();
+        return reply;
+    }
+
+    /// <summary><c>ROLE</c>: <c>["sentinel", [master names...]]</c>.</summary>
+    public RespValue ExecuteRole() =>
+        RespValue.Array(RespValue.Bulk("sentinel"), new RespArray(_context.Masters.Keys.Select(n => (RespValue)RespValue.Bulk(n)).ToList()));
+
+    /// <summary>The <c># Sentinel</c> section of INFO, CRLF-terminated lines.</summary>
+    public string InfoSentinelSection(long nowMs)
+    {
+        var sb = new StringBuilder();
+        void Line(string text) => sb.Append(text).Append("\r\n");
+        Line("# Sentinel");
+        Line(Invariant($"sentinel_masters:{_context.Masters.Count}"));
+        Line(Invariant($"sentinel_tilt:{(_context.Tilt ? 1 : 0)}"));
+        Line(Invariant($"sentinel_tilt_since_seconds:{(_context.Tilt ? (nowMs - _context.TiltStartedAtMs) / 1000 : -1)}"));
+        Line("sentinel_running_scripts:0");
+        Line("sentinel_scripts_queue_length:0");
+        Line(Invariant($"sentinel_simulate_failure_flags:{_context.SimulateFailureFlags}"));
+        int index = 0;
+        foreach (var master in _context.Masters.Values)
+        {
+            string status = master.IsObjectivelyDown ? "odown" : master.IsSubjectivelyDown ? "sdown" : "ok";
+            var address = master.Address;
+            Line(Invariant($"master{index++}:name={master.Name},status={status},address={address.Announced(_context.AnnounceHostnames)}:{address.Port},slaves={master.Replicas.Count},sentinels={master.Peers.Count + 1}"));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary><c>PUBLISH __sentinel__:hello &lt;payload&gt;</c> sent to this sentinel: processed as a hello, always <c>:1</c>.</summary>
+    public RespValue AcceptHelloPublish(string payload, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        _context.NowMs = nowMs;
+        _hello.Process(payload);
+        Finish();
+        return RespValue.Integer(1);
+    }
+
+    private void Start(SentinelState merged, SentinelState? persisted)
+    {
+        _context.Wide = merged.Sentinel;
+        _context.Resolver.ResolveHostnames = merged.Sentinel.ResolveHostnames;
+        _context.CurrentEpoch = merged.CurrentEpoch;
+        _context.MyId = merged.MyId.Length == Limits.RunIdLength ? merged.MyId : _context.NewRunId();
+
+        foreach (var saved in merged.Masters)
+        {
+            var master = _topology.CreateMaster(saved.Name, saved.Address.Host, saved.Address.Port, saved.Settings, out var error);
+            if (master is null)
+            {
+                _context.Log(LogLevel.Warning, $"Not monitoring '{saved.Name}' at {saved.Address.Host}:{saved.Address.Port}: {error}");
+                continue;
+            }
+            master.ConfigBaseline = saved.ConfigBaseline;
+            master.ConfigEpoch = saved.ConfigEpoch;
+            master.LeaderEpoch = saved.LeaderEpoch;
+            master.Leader = saved.Leader;
+            // Epochs only grow: a config epoch can never be ahead of the current epoch.
+            _context.CurrentEpoch = Math.Max(_context.CurrentEpoch, saved.ConfigEpoch);
+            foreach (var replica in saved.KnownReplicas) _topology.CreateReplica(master, replica.Host, replica.Port);
+            foreach (var peer in saved.KnownSentinels)
+            {
+                if (peer.RunId.Length > 0) _topology.CreatePeer(master, peer.RunId, peer.Host, peer.Port);
+            }
+        }
+        _context.RemovedMasters.AddRange(merged.RemovedMasters);
+
+        _context.Log(LogLevel.Warning, $"Sentinel ID is {_context.MyId}");
+        foreach (var master in _context.Masters.Values)
+        {
+            _events.About(LogLevel.Warning, "+monitor", master, Invariant($" quorum {master.Settings.Quorum}"));
+        }
+        if (persisted is null || persisted.ToJson() != StateSnapshot.Take(_context).ToJson()) _context.RequestPersist();
+    }
+
+    /// <summary>
+    /// One pass over every master, then its replicas, then its peers (§1.7): the monitoring half always, the
+    /// acting half unless in TILT.
+    /// </summary>
+    private void OnTick()
+    {
+        long now = _context.NowMs;
+        _lastTickMs = now;
+        _tilt.OnTick(now);
+        bool acting = _tilt.ActingAllowed(now);
+        foreach (var master in _context.Masters.Values.ToList())
+        {
+            if (master.IsRemoved) continue;
+            HandleInstance(master, acting);
+            foreach (var replica in master.Replicas.Values.ToList()) HandleInstance(replica, acting);
+            foreach (var peer in master.Peers.Values.ToList()) HandleInstance(peer, acting);
+        }
+        // Failover (§7): a master that reached update_config switches to the promoted replica here, one per tick.
+    }
+
+    private void HandleInstance(InstanceRecord record, bool acting)
+    {
+        if (record.IsRemoved) return;
+        _links.Reconnect(record);
+        _periodic.Run(record);
+        if (!acting) return;
+        _detector.CheckSubjectivelyDown(record);
+        if (record is MasterRecord master)
+        {
+            _detector.CheckObjectivelyDown(master);
+            // Failover (§6, §7): start one if due (then ask peers at once, forced) and step the state machine here.
+            _peerQueries.Ask(master, forced: false);
+        }
+    }
+
+    private void OnReply(LinkReply input)
+    {
+        if (_links.Find(input.Link) is not { } connection) return;
+        var link = connection.Owner;
+        if (connection.Role == LinkRole.PubSub)
+        {
+            OnPubSubMessage(link, input.Reply);
+            return;
+        }
+        if (!link.Awaited.TryDequeue(out var awaited) || awaited.Owner.IsRemoved) return;
+        switch (awaited.Kind)
+        {
+            case ReplyKind.Ping:
+                OnPingReply(awaited.Owner, input.Reply);
+                break;
+            case ReplyKind.Info when awaited.Owner is DataNodeRecord node:
+                node.InfoInFlight = false;
+                if (input.Reply is RespBulkString info) _info.Apply(node, info.Text);
+                else node.InfoRetryNotBeforeMs = _context.NowMs + Limits.RetryAfterErrorReplyMs;
+                break;
+            case ReplyKind.Publish:
+                _hello.OnPublishReply(awaited.Owner, input.Reply is RespError);
+                break;
+            case ReplyKind.IsMasterDown when awaited.Owner is PeerRecord peer:
+                _peerQueries.OnReply(peer, input.Reply);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// PONG, LOADING and MASTERDOWN prove the instance alive; any reply proves the link alive. A BUSY reply from
+    /// an SDOWN instance earns one SCRIPT KILL.
+    /// </summary>
+    private void OnPingReply(InstanceRecord record, RespValue reply)
+    {
+        var link = record.Link;
+        string? text = reply switch
+        {
+            RespSimpleString status => status.Text,
+            RespError error => error.Text,
+            _ => null,
+        };
+        if (text is not null)
+        {
+            if (text.StartsWith("PONG", StringComparison.Ordinal)
+                || text.StartsWith("LOADING", StringComparison.Ordinal)
+                || text.StartsWith("MASTERDOWN", StringComparison.Ordinal))
+            {
+                link.LastAvailableAtMs = _context.NowMs;
+                link.ActivePingSentAtMs = 0;
+                if (record is MasterRecord { RebootDetected: true } master && text.StartsWith("PONG", StringComparison.Ordinal))
+                {
+                    master.RebootDetected = false;
+                }
+            }
+            else if (text.StartsWith("BUSY", StringComparison.Ordinal)
+                     && record is DataNodeRecord { IsSubjectivelyDown: true, ScriptKillSent: false } node)
+            {
+                _links.Send(node, ReplyKind.Discard, "SCRIPT", "KILL");
+                node.ScriptKillSent = true;
+            }
+        }
+        link.LastPongAtMs = _context.NowMs;
+    }
+
+    /// <summary>Any message proves the pub/sub link alive; <c>["message", channel, payload]</c> not from us is a hello.</summary>
+    private void OnPubSubMessage(InstanceLink link, RespValue message)
+    {
+        link.PubSubLastActivityMs = _context.NowMs;
+        IReadOnlyList<RespValue>? items = message switch
+        {
+            RespArray array => array.Items,
+            RespPush push => push.Items,
+            _ => null,
+        };
+        if (items is not [RespBulkString kind, RespBulkString, RespBulkString payload] || kind.Text != "message") return;
+        string text = payload.Text;
+        if (text.Contains(_context.MyId, StringComparison.Ordinal)) return;
+        _hello.Process(text);
+    }
+
+    /// <summary>After every input: one persist for whatever asked for it, and the next wake time.</summary>
+    private void Finish()
+    {
+        if (_context.PersistRequested)
+        {
+            _context.PersistRequested = false;
+            _context.Emit(new PersistState(StateSnapshot.Take(_context)));
+        }
+        NextWakeMs = ComputeNextWake();
+    }
+
+    /// <summary>
+    /// The earliest time any rule becomes due, at most <see cref="Limits.MaxTickIntervalMs"/> after the last tick
+    /// (so TILT still notices a stalled host), never the same millisecond as the last tick, never in the past.
+    /// </summary>
+    private long ComputeNextWake()
+    {
+        long now = _context.NowMs;
+        long anchor = _lastTickMs ?? _context.Options.StartNowMs;
+        long cap = Math.Min(Limits.MaxTickIntervalMs, _context.Timings.TiltTriggerMs / 2);
+        long due = anchor + Math.Max(cap, Limits.MinTickIntervalMs);
+        due = Math.Min(due, _tilt.ExitDueAt());
+        bool acting = !_context.Tilt;
+        foreach (var master in _context.Masters.Values)
+        {
+            due = Math.Min(due, InstanceDueAt(master, now, acting));
+            foreach (var replica in master.Replicas.Values) due = Math.Min(due, InstanceDueAt(replica, now, acting));
+            foreach (var peer in master.Peers.Values) due = Math.Min(due, InstanceDueAt(peer, now, acting));
+            if (acting)
+            {
+                if (_detector.ObjectiveStateIsStale(master)) due = Math.Min(due, now);
+                due = Math.Min(due, _peerQueries.DueAt(master));
+            }
+        }
+        if (_lastTickMs is { } last) due = Math.Max(due, last + Limits.MinTickIntervalMs);
+        return Math.Max(due, now);
+    }
+
+    private long InstanceDueAt(InstanceRecord record, long now, bool acting)
+    {
+        long due = Math.Min(_links.ReconnectDueAt(record), _periodic.DueAt(record));
+        if (acting) due = Math.Min(due, _detector.SubjectiveDueAt(record, now));
+        return due;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

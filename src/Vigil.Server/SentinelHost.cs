@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Vigil.Sentinel;
 using Vigil.Sentinel.Config;
+using Vigil.Sentinel.State;
 using Vigil.Server.Links;
 using Vigil.Server.Logging;
 using Vigil.Server.Loop;
@@ -81,6 +82,8 @@ public sealed class SentinelHost : IAsyncDisposable
             RandomSeed = RandomNumberGenerator.GetInt32(int.MaxValue),
             ListeningPort = Port,
             StartNowMs = clock.NowMs,
+            IsExecutable = ConfigFileParser.IsExecutableFile,
+            ResolveHostname = ResolveHostname,
         });
         var links = new LinkManager(clock, _stopping.Token);
         var effects = new EffectRunner(links, server.PubSub, log, stateStore, (code, reason) =>
@@ -103,7 +106,7 @@ public sealed class SentinelHost : IAsyncDisposable
 
         log.Warning("User requested shutdown...");
         await listener.StopAsync().ConfigureAwait(false);
-        var finalState = await loop.InvokeAsync((c, _) => c.SnapshotState()).ConfigureAwait(false);
+        var finalState = await loop.InvokeAsync((c, _) => c.State).ConfigureAwait(false);
         stateStore.Save(finalState);
         _stopping.Cancel();
         await links.StopAsync().ConfigureAwait(false);
@@ -111,6 +114,20 @@ public sealed class SentinelHost : IAsyncDisposable
         RemovePidFile();
         log.Warning("Sentinel is now ready to exit, bye bye...");
         return exitCode;
+    }
+
+    // The reference resolves synchronously too, and only with resolve-hostnames yes.
+    private static string? ResolveHostname(string host)
+    {
+        try
+        {
+            var addresses = System.Net.Dns.GetHostAddresses(host);
+            return addresses.Length == 0 ? null : addresses[0].ToString();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
     }
 
     private void OnSignal(PosixSignalContext context)

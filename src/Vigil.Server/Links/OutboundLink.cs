@@ -56,7 +56,7 @@ public sealed class OutboundLink
             var localIp = socket.LocalEndPoint is IPEndPoint local
                 ? (local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address).ToString()
                 : "127.0.0.1";
-            _loop.Post(new LinkConnected(_target.Link, localIp, _clock.NowMs));
+            _loop.Post(new LinkConnected(_clock.NowMs, _target.Link, localIp));
             var pump = _output.PumpAsync(socket, token);
             await ReadRepliesAsync(socket, token).ConfigureAwait(false);
             _output.Complete();
@@ -76,7 +76,7 @@ public sealed class OutboundLink
             socket?.Dispose();
             if (Volatile.Read(ref _closedByCore) == 0 && !stopping.IsCancellationRequested)
             {
-                _loop.Post(new LinkClosed(_target.Link, reason, _clock.NowMs));
+                _loop.Post(new LinkClosed(_clock.NowMs, _target.Link, reason));
             }
         }
     }
@@ -135,7 +135,7 @@ public sealed class OutboundLink
             var status = RespReader.TryRead(ref sequenceReader, RespLimits.Default, out var value, out var error);
             if (status == RespReadResult.NeedMoreData) return sequenceReader.Position;
             if (status == RespReadResult.ProtocolError) throw new LinkProtocolException(error ?? "protocol error");
-            _loop.Post(new LinkReply(_target.Link, value!, _clock.NowMs));
+            _loop.Post(new LinkReply(_clock.NowMs, _target.Link, value!));
         }
     }
 }

@@ -1,4 +1,5 @@
-using Vigil.Sentinel;
+using System.Text;
+using Vigil.Sentinel.State;
 using Vigil.Server.Logging;
 
 namespace Vigil.Server.State;
@@ -19,15 +20,14 @@ public sealed class StateStore(string path, SentinelLog log)
     public SentinelState? Load()
     {
         if (!File.Exists(Path)) return null;
-        var bytes = File.ReadAllBytes(Path);
-        return SentinelStateSerializer.Deserialize(bytes);
+        return SentinelState.FromJson(File.ReadAllText(Path, Encoding.UTF8));
     }
 
     public bool Save(SentinelState state)
     {
         try
         {
-            AtomicFile.Write(Path, SentinelStateSerializer.Serialize(state));
+            AtomicFile.Write(Path, Encoding.UTF8.GetBytes(state.ToJson()));
             log.Notice("Sentinel new configuration saved on disk");
             return true;
         }

@@ -1,0 +1,125 @@
+using System.Globalization;
+using Vigil.Resp;
+using Vigil.Sentinel.Monitoring;
+using Vigil.Sentinel.Text;
+
+namespace Vigil.Sentinel.Commands;
+
+// Read-only subcommands: MASTERS, MASTER, REPLICAS/SLAVES, SENTINELS, GET-MASTER-ADDR-BY-NAME, INFO-CACHE,
+// CKQUORUM, MYID, PENDING-SCRIPTS, HELP, IS-MASTER-DOWN-BY-ADDR.
+internal sealed partial class SentinelCommands
+{
+    private RespValue Describe(InstanceRecord record) =>
+        InstanceObjects.Describe(record, _context.NowMs, _context.AnnounceHostnames);
+
+    private RespValue HandleMasters(IReadOnlyList<string> args) =>
+        new RespArray(_context.Masters.Values.Select(Describe).ToList());
+
+    private RespValue HandleMaster(IReadOnlyList<string> args) =>
+        FindMaster(args[1]) is { } master ? Describe(master) : Errors.NoSuchMaster;
+
+    /// <summary>Replicas that asked not to be announced (<c>replica-announced:0</c>) are left out here only.</summary>
+    private RespValue HandleReplicas(IReadOnlyList<string> args)
+    {
+        if (FindMaster(args[1]) is not { } master) return Errors.NoSuchMaster;
+        return new RespArray(master.Replicas.Values.Where(r => r.ReplicaAnnounced != 0).Select(Describe).ToList());
+    }
+
+    private RespValue HandleSentinels(IReadOnlyList<string> args)
+    {
+        if (FindMaster(args[1]) is not { } master) return Errors.NoSuchMaster;
+        return new RespArray(master.Peers.Values.Select(Describe).ToList());
+    }
+
+    /// <summary>The address clients should use (the promoted replica's from reconf_slaves on); both bulk.</summary>
+    private RespValue HandleGetMasterAddrByName(IReadOnlyList<string> args)
+    {
+        if (FindMaster(args[1]) is not { } master) return new RespNull { IsNullArray = true };
+        var address = master.CurrentAddress;
+        return RespValue.Array(RespValue.Bulk(address.Announced(_context.AnnounceHostnames)), RespValue.Bulk(address.Port));
+    }
+
+    /// <summary>
+    /// <c>[name, [[age, info], ...], ...]</c> for each named master (unknown ones skipped, duplicates once): the
+    /// master's cached INFO then each replica's. A replica's age is 0 when the master (sic) never had INFO.
+    /// </summary>
+    private RespValue HandleInfoCache(IReadOnlyList<string> args)
+    {
+        long now = _context.NowMs;
+        var selected = new List<MasterRecord>();
+        foreach (string name in args.Skip(1))
+        {
+            if (FindMaster(name) is { } master && !selected.Contains(master)) selected.Add(master);
+        }
+        var reply = new List<RespValue>();
+        foreach (var master in selected)
+        {
+            reply.Add(RespValue.Bulk(master.Name));
+            var entries = new List<RespValue> { CacheEntry(master.InfoRefreshedAtMs != 0 ? now - master.InfoRefreshedAtMs : 0, master.InfoText) };
+            foreach (var replica in master.Replicas.Values)
+            {
+                entries.Add(CacheEntry(master.InfoRefreshedAtMs != 0 ? now - replica.InfoRefreshedAtMs : 0, replica.InfoText));
+            }
+            reply.Add(new RespArray(entries));
+        }
+        return new RespArray(reply);
+    }
+
+    private static RespValue CacheEntry(long ageMs, string? info) =>
+        RespValue.Array(RespValue.Integer(ageMs), info is null ? RespValue.NullValue : RespValue.Bulk(info));
+
+    /// <summary>
+    /// usable = this sentinel + peers not SDOWN/ODOWN; quorum needs usable ≥ quorum, authorisation needs a
+    /// majority of every sentinel known (voters = peers + 1).
+    /// </summary>
+    private RespValue HandleCkQuorum(IReadOnlyList<string> args)
+    {
+        if (FindMaster(args[1]) is not { } master) return Errors.NoSuchMaster;
+        int usable = 1 + master.Peers.Values.Count(p => !p.IsSubjectivelyDown);
+        int voters = master.Peers.Count + 1;
+        bool noQuorum = usable < master.Settings.Quorum;
+        bool noAuthorisation = usable < voters / 2 + 1;
+        string usableText = usable.ToString(CultureInfo.InvariantCulture);
+        if (!noQuorum && !noAuthorisation)
+        {
+            return new RespSimpleString($"OK {usableText} usable Sentinels. Quorum and failover authorization can be reached");
+        }
+        var reasons = new List<string>(2);
+        if (noQuorum) reasons.Add("Not enough available Sentinels to reach the specified quorum for this master");
+        if (noAuthorisation) reasons.Add("Not enough available Sentinels to reach the majority and authorize a failover");
+        return new RespError($"NOQUORUM {usableText} usable Sentinels. {string.Join(". ", reasons)}");
+    }
+
+    private RespValue HandleMyId(IReadOnlyList<string> args) => RespValue.Bulk(_context.MyId);
+
+    /// <summary>Scripts are not run yet, so nothing is ever pending.</summary>
+    private RespValue HandlePendingScripts(IReadOnlyList<string> args) => new RespArray([]);
+
+    private RespValue HandleHelp(IReadOnlyList<string> args) =>
+        new RespArray(HelpText.Lines.Select(line => (RespValue)new RespSimpleString(line)).ToList());
+
+    /// <summary>
+    /// §5.3: <c>[down, leader, leader-epoch]</c>. The master is found by address. "down" is 1 only for a known
+    /// master that is SDOWN here, outside TILT. A run id other than "*" asks for our vote in that epoch; voting
+    /// ignores our own view of the master and happens in TILT too.
+    /// </summary>
+    private RespValue HandleIsMasterDownByAddr(IReadOnlyList<string> args)
+    {
+        if (!CNumbers.TryParseStrict(args[2], out long port) || !CNumbers.TryParseStrict(args[3], out long epoch))
+        {
+            return Errors.NotAnInteger;
+        }
+        var master = port is >= 0 and <= 65535 ? _topology.FindMasterByAddress(args[1], (int)port) : null;
+        bool down = !_context.Tilt && master is { IsSubjectivelyDown: true };
+
+        string? leader = null;
+        long leaderEpoch = 0;
+        // A negative epoch would wrap to a huge unsigned one in the reference and raise our epoch to it; it is
+        // not a vote request we can honour.
+        if (master is not null && args[4] != "*" && epoch >= 0)
+        {
+            (leader, leaderEpoch) = _vote.Vote(master, epoch, args[4]);
+        }
+        return RespValue.Array(RespValue.Integer(down ? 1 : 0), RespValue.Bulk(leader ?? "*"), RespValue.Integer(leaderEpoch));
+    }
+}

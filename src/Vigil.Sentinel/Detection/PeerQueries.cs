@@ -1,0 +1,82 @@
+using System.Globalization;
+using Vigil.Resp;
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Failover;
+using Vigil.Sentinel.Links;
+using Vigil.Sentinel.Monitoring;
+
+namespace Vigil.Sentinel.Detection;
+
+/// <summary>
+/// Asks peers whether they see a master down (§5.3, client side) and, while this sentinel runs a failover for
+/// it, for their vote; expires their answers after five ask periods.
+/// </summary>
+internal sealed class PeerQueries(SentinelContext context, LinkManager links)
+{
+    private long AnswerValidityMs => Limits.PeerAnswerValidityAskPeriods * context.Timings.AskPeriodMs;
+
+    /// <summary>
+    /// Runs in the acting half. Asks each connected peer at most once per ask period while the master is SDOWN
+    /// here, with at most one question outstanding per peer (the reference re-asks every tick until a reply
+    /// comes). <paramref name="forced"/> asks every connected peer at once (a failover just started).
+    /// </summary>
+    public void Ask(MasterRecord master, bool forced)
+    {
+        long now = context.NowMs;
+        foreach (var peer in master.Peers.Values)
+        {
+            if (now - peer.LastMasterDownReplyAtMs > AnswerValidityMs)
+            {
+                peer.SaysMasterDown = false;
+                peer.Leader = null;
+            }
+            if (!master.IsSubjectivelyDown || peer.Link.IsDisconnected) continue;
+            if (!forced && (peer.AskInFlight || now - peer.LastMasterDownReplyAtMs < context.Timings.AskPeriodMs)) continue;
+
+            var address = master.Address;
+            string candidate = master.FailoverState > FailoverState.None ? context.MyId : "*";
+            if (links.Send(peer, ReplyKind.IsMasterDown, "SENTINEL", "is-master-down-by-addr",
+                    address.Announced(context.AnnounceHostnames),
+                    address.Port.ToString(CultureInfo.InvariantCulture),
+                    context.CurrentEpoch.ToString(CultureInfo.InvariantCulture),
+                    candidate))
+            {
+                peer.AskInFlight = true;
+            }
+        }
+    }
+
+    public long DueAt(MasterRecord master)
+    {
+        long due = long.MaxValue;
+        foreach (var peer in master.Peers.Values)
+        {
+            if (peer.SaysMasterDown || peer.Leader is not null) due = Math.Min(due, peer.LastMasterDownReplyAtMs + AnswerValidityMs + 1);
+            if (master.IsSubjectivelyDown && !peer.Link.IsDisconnected && !peer.AskInFlight)
+            {
+                due = Math.Min(due, peer.LastMasterDownReplyAtMs + context.Timings.AskPeriodMs);
+            }
+        }
+        return due;
+    }
+
+    /// <summary>Only replies shaped <c>[integer, bulk, integer]</c> count; anything else is ignored.</summary>
+    public void OnReply(PeerRecord peer, RespValue reply)
+    {
+        peer.AskInFlight = false;
+        if (reply is not RespArray { Items: [RespInteger down, RespBulkString leader, RespInteger leaderEpoch] }) return;
+
+        peer.LastMasterDownReplyAtMs = context.NowMs;
+        peer.SaysMasterDown = down.Value == 1;
+        string leaderText = leader.Text;
+        if (leaderText != "*")
+        {
+            if (peer.LeaderEpoch != leaderEpoch.Value)
+            {
+                context.Log(LogLevel.Warning, $"{peer.Name} voted for {leaderText} {leaderEpoch.Value.ToString(CultureInfo.InvariantCulture)}");
+            }
+            peer.Leader = leaderText;
+            peer.LeaderEpoch = leaderEpoch.Value;
+        }
+    }
+}

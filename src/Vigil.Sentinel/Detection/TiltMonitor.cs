@@ -1,0 +1,36 @@
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Events;
+
+namespace Vigil.Sentinel.Detection;
+
+/// <summary>
+/// TILT (§2.2): a tick that comes too late (the process stalled) or from the past (the clock jumped) means every
+/// timeout just measured may be wrong, so the acting half pauses for the tilt period while information gathering
+/// goes on.
+/// </summary>
+internal sealed class TiltMonitor(SentinelContext context, EventEmitter events)
+{
+    public void OnTick(long now)
+    {
+        long delta = now - context.PreviousTickMs;
+        if (delta < 0 || delta > context.Timings.TiltTriggerMs)
+        {
+            context.Tilt = true;
+            context.TiltStartedAtMs = now;
+            events.Raw(LogLevel.Warning, "+tilt", null, "#tilt mode entered");
+        }
+        context.PreviousTickMs = now;
+    }
+
+    /// <summary>Whether the acting half may run now; leaves TILT once the period is over.</summary>
+    public bool ActingAllowed(long now)
+    {
+        if (!context.Tilt) return true;
+        if (now - context.TiltStartedAtMs < context.Timings.TiltPeriodMs) return false;
+        context.Tilt = false;
+        events.Raw(LogLevel.Warning, "-tilt", null, "#tilt mode exited");
+        return true;
+    }
+
+    public long ExitDueAt() => context.Tilt ? context.TiltStartedAtMs + context.Timings.TiltPeriodMs : long.MaxValue;
+}

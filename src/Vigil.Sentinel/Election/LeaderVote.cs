@@ -1,0 +1,42 @@
+using System.Globalization;
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Events;
+using Vigil.Sentinel.Monitoring;
+
+namespace Vigil.Sentinel.Election;
+
+/// <summary>
+/// This sentinel's vote (§6): one per epoch per master, first come first served. The same rule answers peers'
+/// vote requests and casts our own vote when we run an election.
+/// </summary>
+internal sealed class LeaderVote(SentinelContext context, EventEmitter events)
+{
+    /// <summary>
+    /// Considers a request to vote for <paramref name="runId"/> in <paramref name="epoch"/> and returns the vote
+    /// now held for this master (null if none) with its epoch. A higher epoch is adopted first. Voting for someone
+    /// else blocks our own failover attempts for this master (start time pushed to now + jitter).
+    /// </summary>
+    public (string? Leader, long LeaderEpoch) Vote(MasterRecord master, long epoch, string runId)
+    {
+        if (epoch > context.CurrentEpoch)
+        {
+            context.CurrentEpoch = epoch;
+            context.RequestPersist();
+            events.Raw(LogLevel.Warning, "+new-epoch", master, context.CurrentEpoch.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (master.LeaderEpoch < epoch && context.CurrentEpoch <= epoch)
+        {
+            master.Leader = runId;
+            master.LeaderEpoch = context.CurrentEpoch;
+            context.RequestPersist();
+            events.Raw(LogLevel.Warning, "+vote-for-leader", master,
+                $"{runId} {master.LeaderEpoch.ToString(CultureInfo.InvariantCulture)}");
+            if (!string.Equals(runId, context.MyId, StringComparison.OrdinalIgnoreCase))
+            {
+                master.FailoverStartedAtMs = context.NowMs + context.Random.Next(Limits.MaxFailoverDesyncMs);
+            }
+        }
+        return (master.Leader, master.LeaderEpoch);
+    }
+}

@@ -1,0 +1,247 @@
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Events;
+using Vigil.Sentinel.Monitoring;
+
+namespace Vigil.Sentinel.Links;
+
+/// <summary>
+/// Opens, names, authenticates and closes the connections behind every <see cref="InstanceLink"/>, sends
+/// commands on them and matches replies with what asked for them.
+/// </summary>
+internal sealed class LinkManager(SentinelContext context, EventEmitter events)
+{
+    /// <summary>A link for a new record: shared with the same peer under another master if there is one.</summary>
+    public InstanceLink LinkFor(InstanceKind kind, string? peerRunId)
+    {
+        if (kind == InstanceKind.Sentinel && peerRunId is not null)
+        {
+            foreach (var existing in context.PeersWithRunId(peerRunId))
+            {
+                if (!existing.IsRemoved) return existing.Link;
+            }
+        }
+        return new InstanceLink(wantsPubSub: kind != InstanceKind.Sentinel, context.NowMs);
+    }
+
+    /// <summary>Registers <paramref name="record"/> as a user of its link.</summary>
+    public static void Attach(InstanceRecord record)
+    {
+        if (!record.Link.Users.Contains(record)) record.Link.Users.Add(record);
+    }
+
+    /// <summary>The record stops using its link; the last user closes it. Its pending replies are dropped.</summary>
+    public void Release(InstanceRecord record)
+    {
+        record.IsRemoved = true;
+        var link = record.Link;
+        link.Users.Remove(record);
+        if (link.Users.Count == 0) CloseAll(link);
+    }
+
+    public void CloseAll(InstanceLink link)
+    {
+        CloseCommandConnection(link);
+        ClosePubSubConnection(link);
+    }
+
+    /// <summary>
+    /// Opens whichever connection is missing, at most once per PING period. With <c>resolve-hostnames</c> the
+    /// hostname is resolved again first: the instance may have come back on another IP.
+    /// </summary>
+    public void Reconnect(InstanceRecord record)
+    {
+        var link = record.Link;
+        if (!NeedsReconnect(record)) return;
+        if (context.NowMs - link.LastReconnectAtMs < context.Timings.PingPeriodMs) return;
+        link.LastReconnectAtMs = context.NowMs;
+
+        if (link.Command is null)
+        {
+            if (context.Wide.ResolveHostnames)
+            {
+                var fresh = context.Resolver.Create(record.Address.Hostname, record.Address.Port, acceptUnresolved: false, out _);
+                if (fresh is not null) record.Address = fresh;
+            }
+            link.Command = Open(link, LinkRole.Command, record);
+            link.Awaited.Clear();
+            // The reference queues a PING together with the connect: the silence clock starts now if no PING
+            // was outstanding. The PING itself goes out once the host reports the connection up.
+            link.LastPingSentAtMs = context.NowMs;
+            if (link.ActivePingSentAtMs == 0) link.ActivePingSentAtMs = context.NowMs;
+        }
+        if (link.WantsPubSub && link.PubSub is null)
+        {
+            link.PubSub = Open(link, LinkRole.PubSub, record);
+        }
+    }
+
+    /// <summary>A connection is missing (not merely still connecting) and the address is usable.</summary>
+    public static bool NeedsReconnect(InstanceRecord record) =>
+        record.Address.Port != 0
+        && (record.Link.Command is null || (record.Link.WantsPubSub && record.Link.PubSub is null));
+
+    /// <summary>When <see cref="Reconnect"/> will next act for this record, or <see cref="long.MaxValue"/>.</summary>
+    public long ReconnectDueAt(InstanceRecord record) =>
+        NeedsReconnect(record) ? record.Link.LastReconnectAtMs + context.Timings.PingPeriodMs : long.MaxValue;
+
+    private Connection Open(InstanceLink link, LinkRole role, InstanceRecord record)
+    {
+        var connection = new Connection(context.AllocateLinkId(), role, link, context.NowMs);
+        context.Connections[connection.Id] = connection;
+        context.Emit(new OpenLink(connection.Id, record.Address.ConnectHost, record.Address.Port, role, context.Config.Server.BindSourceAddr));
+        return connection;
+    }
+
+    /// <summary>
+    /// The host connected: authenticate, name the connection, then PING (command) or SUBSCRIBE to hellos
+    /// (pub/sub). Returns false for a link the core no longer knows.
+    /// </summary>
+    public bool OnConnected(LinkConnected input)
+    {
+        if (!context.Connections.TryGetValue(input.Link, out var connection) || connection.IsUp) return false;
+        connection.IsUp = true;
+        connection.LocalIp = input.LocalIp;
+        var link = connection.Owner;
+        if (link.Users.Count == 0) return false;
+        var record = link.Users[0];
+        string suffix = connection.Role == LinkRole.Command ? "cmd" : "pubsub";
+
+        var (user, pass) = Credentials(record);
+        if (pass is not null)
+        {
+            string auth = MapCommand(record, "AUTH");
+            SendOn(connection, record, ReplyKind.Discard, user is null ? [auth, pass] : [auth, user, pass]);
+        }
+        SendOn(connection, record, ReplyKind.Discard, [MapCommand(record, "CLIENT"), "SETNAME", $"sentinel-{context.MyId[..8]}-{suffix}"]);
+        if (connection.Role == LinkRole.Command)
+        {
+            SendPing(record);
+        }
+        else
+        {
+            SendOn(connection, record, ReplyKind.Discard, [MapCommand(record, "SUBSCRIBE"), Limits.HelloChannel]);
+        }
+        return true;
+    }
+
+    /// <summary>The host lost a connection (or could not make it). Returns false for a link the core no longer knows.</summary>
+    public bool OnClosed(LinkClosed input)
+    {
+        if (!context.Connections.TryGetValue(input.Link, out var connection)) return false;
+        var link = connection.Owner;
+        if (!connection.IsUp && link.Users.Count > 0)
+        {
+            string type = connection.Role == LinkRole.Command ? "-cmd-link-reconnection" : "-pubsub-link-reconnection";
+            events.About(LogLevel.Debug, type, link.Users[0], $" #{input.Reason}");
+        }
+        Forget(connection);
+        return true;
+    }
+
+    public void CloseCommandConnection(InstanceLink link)
+    {
+        if (link.Command is { } connection)
+        {
+            context.Emit(new CloseLink(connection.Id));
+            Forget(connection);
+        }
+    }
+
+    public void ClosePubSubConnection(InstanceLink link)
+    {
+        if (link.PubSub is { } connection)
+        {
+            context.Emit(new CloseLink(connection.Id));
+            Forget(connection);
+        }
+    }
+
+    private void Forget(Connection connection)
+    {
+        context.Connections.Remove(connection.Id);
+        var link = connection.Owner;
+        if (link.Command == connection)
+        {
+            link.Command = null;
+            DropAwaited(link);
+        }
+        if (link.PubSub == connection) link.PubSub = null;
+    }
+
+    /// <summary>Replies owed by a dead connection never come: clear the in-flight marks they held.</summary>
+    private static void DropAwaited(InstanceLink link)
+    {
+        foreach (var awaited in link.Awaited)
+        {
+            switch (awaited.Kind)
+            {
+                case ReplyKind.Info when awaited.Owner is DataNodeRecord node:
+                    node.InfoInFlight = false;
+                    break;
+                case ReplyKind.Publish:
+                    awaited.Owner.HelloInFlight = false;
+                    break;
+                case ReplyKind.IsMasterDown when awaited.Owner is PeerRecord peer:
+                    peer.AskInFlight = false;
+                    break;
+            }
+        }
+        link.Awaited.Clear();
+    }
+
+    /// <summary>Finds the connection a reply arrived on; null for one the core closed or never opened.</summary>
+    public Connection? Find(LinkId id) => context.Connections.GetValueOrDefault(id);
+
+    /// <summary>Sends a command on the record's command connection. False if it is not up.</summary>
+    public bool Send(InstanceRecord record, ReplyKind kind, params string[] args)
+    {
+        if (record.Link.Command is not { IsUp: true } connection) return false;
+        args[0] = MapCommand(record, args[0]);
+        SendOn(connection, record, kind, args);
+        return true;
+    }
+
+    public void SendPing(InstanceRecord record)
+    {
+        if (!Send(record, ReplyKind.Ping, "PING")) return;
+        var link = record.Link;
+        link.LastPingSentAtMs = context.NowMs;
+        // While a PING is unanswered the silence is measured from the first one, not the latest.
+        if (link.ActivePingSentAtMs == 0) link.ActivePingSentAtMs = context.NowMs;
+    }
+
+    private void SendOn(Connection connection, InstanceRecord record, ReplyKind kind, string[] args)
+    {
+        if (connection.Role == LinkRole.Command) connection.Owner.Awaited.Enqueue(new AwaitedReply(kind, record));
+        context.Emit(new SendCommand(connection.Id, args));
+    }
+
+    /// <summary>
+    /// Applies the master's <c>rename-command</c> map. Only toward Redis instances: the reference also renames
+    /// commands sent to peer sentinels, which breaks peer PINGs when PING is renamed on the data nodes.
+    /// </summary>
+    private static string MapCommand(InstanceRecord record, string command)
+    {
+        if (record.Kind == InstanceKind.Sentinel) return command;
+        foreach (var rename in record.OwningMaster.Settings.RenameCommands)
+        {
+            if (string.Equals(rename.Command, command, StringComparison.OrdinalIgnoreCase)) return rename.RenamedTo;
+        }
+        return command;
+    }
+
+    /// <summary>
+    /// Toward Redis: the master's auth-user/auth-pass. Toward peers: sentinel-user/sentinel-pass, else this
+    /// sentinel's own requirepass (sentinels of one group traditionally share it).
+    /// </summary>
+    private (string? User, string? Pass) Credentials(InstanceRecord record)
+    {
+        if (record.Kind != InstanceKind.Sentinel)
+        {
+            var settings = record.OwningMaster.Settings;
+            return (settings.AuthUser, settings.AuthPass);
+        }
+        if (context.Wide.SentinelPass is not null) return (context.Wide.SentinelUser, context.Wide.SentinelPass);
+        return (null, context.Config.Server.RequirePass);
+    }
+}

@@ -1,0 +1,34 @@
+using Vigil.Sentinel.Links;
+
+namespace Vigil.Sentinel.Monitoring;
+
+/// <summary>A Redis instance (master or replica): polled with INFO, watched over pub/sub.</summary>
+internal abstract class DataNodeRecord(string name, InstanceAddress address, InstanceLink link, long nowMs)
+    : InstanceRecord(name, address, link)
+{
+    /// <summary>Time of the last INFO reply; 0 if none yet.</summary>
+    public long InfoRefreshedAtMs { get; set; }
+    public string? InfoText { get; set; }
+    public bool InfoInFlight { get; set; }
+    public long InfoRetryNotBeforeMs { get; set; }
+
+    public ReportedRole RoleReported { get; set; }
+    public long RoleReportedAtMs { get; set; } = nowMs;
+
+    /// <summary>Last time the master address this node reports (as a replica) changed.</summary>
+    public long ReportedMasterChangedAtMs { get; set; } = nowMs;
+
+    /// <summary>From <c>master_host</c> / <c>master_port</c> while the node reports role:slave.</summary>
+    public string? ReportedMasterHost { get; set; }
+    public int ReportedMasterPort { get; set; }
+
+    /// <summary><c>master_link_down_since_seconds</c> × 1000; 0 when the line is absent.</summary>
+    public long MasterLinkDownTimeMs { get; set; }
+    public bool MasterLinkUp { get; set; }
+    public int SlavePriority { get; set; } = Limits.DefaultReplicaPriority;
+    public ulong SlaveReplOffset { get; set; }
+    public int ReplicaAnnounced { get; set; } = 1;
+
+    /// <summary>A SCRIPT KILL was sent because the node answered BUSY while SDOWN; cleared on -sdown.</summary>
+    public bool ScriptKillSent { get; set; }
+}

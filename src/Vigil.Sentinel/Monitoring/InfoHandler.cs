@@ -1,0 +1,85 @@
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Events;
+
+namespace Vigil.Sentinel.Monitoring;
+
+/// <summary>Applies an INFO reply to a master or replica record (§3): run id, replicas, role, replication fields.</summary>
+internal sealed class InfoHandler(SentinelContext context, Topology topology, EventEmitter events)
+{
+    public void Apply(DataNodeRecord record, string info)
+    {
+        long now = context.NowMs;
+        var report = InfoReport.Parse(info);
+        record.InfoText = info;
+
+        if (report.RunId is { } runId)
+        {
+            if (record.RunId is null)
+            {
+                record.RunId = runId;
+            }
+            else if (record.RunId != runId)
+            {
+                events.About(LogLevel.Notice, "+reboot", record);
+                if (record is MasterRecord master && master.Settings.MasterRebootDownAfterPeriodMs != 0)
+                {
+                    master.RebootDetected = true;
+                    master.RebootDetectedAtMs = now;
+                }
+                record.RunId = runId;
+            }
+        }
+
+        // Discovery follows the record's kind, not the role the node reports.
+        if (record is MasterRecord owner)
+        {
+            foreach (var (host, port) in report.Replicas)
+            {
+                if (topology.FindReplica(owner, host, port) is not null) continue;
+                if (topology.CreateReplica(owner, host, port) is { } replica)
+                {
+                    events.About(LogLevel.Notice, "+slave", replica);
+                    context.RequestPersist();
+                }
+            }
+        }
+
+        record.MasterLinkDownTimeMs = report.MasterLinkDownTimeMs;
+        ApplyReplicationFields(record, report, now);
+        record.InfoRefreshedAtMs = now;
+
+        if (report.Role != record.RoleReported)
+        {
+            record.RoleReportedAtMs = now;
+            record.RoleReported = report.Role;
+            if (report.Role == ReportedRole.Slave) record.ReportedMasterChangedAtMs = now;
+            bool coherent = (record.Kind, report.Role) is (InstanceKind.Master, ReportedRole.Master) or (InstanceKind.Slave, ReportedRole.Slave);
+            events.About(LogLevel.Verbose, coherent ? "+role-change" : "-role-change", record,
+                $" new reported role is {(report.Role == ReportedRole.Master ? "master" : "slave")}");
+        }
+
+        if (context.Tilt) return;
+
+        // Acting on the reported role (§3.2 steps 3-6) belongs to the failover and convergence logic: promotion
+        // success in wait_promotion, +convert-to-slave, +fix-slave-config and the reconf_* progress. It hooks in here.
+    }
+
+    private static void ApplyReplicationFields(DataNodeRecord record, InfoReport report, long now)
+    {
+        if (report.MasterHost is { } host
+            && (record.ReportedMasterHost is null || !string.Equals(host, record.ReportedMasterHost, StringComparison.OrdinalIgnoreCase)))
+        {
+            record.ReportedMasterHost = host;
+            record.ReportedMasterChangedAtMs = now;
+        }
+        if (report.MasterPort is { } port && port != record.ReportedMasterPort)
+        {
+            record.ReportedMasterPort = port;
+            record.ReportedMasterChangedAtMs = now;
+        }
+        if (report.MasterLinkUp is { } up) record.MasterLinkUp = up;
+        if (report.SlavePriority is { } priority) record.SlavePriority = priority;
+        if (report.SlaveReplOffset is { } offset) record.SlaveReplOffset = offset;
+        if (report.ReplicaAnnounced is { } announced) record.ReplicaAnnounced = announced;
+    }
+}

@@ -1,0 +1,98 @@
+using Vigil.Sentinel.Text;
+
+namespace Vigil.Sentinel.Monitoring;
+
+/// <summary>
+/// The few INFO fields a sentinel uses (§3.1), read line by line as the reference does: replication fields count
+/// only after a <c>role:slave</c> line. Pure; applying it is <see cref="InfoHandler"/>'s job.
+/// </summary>
+internal sealed class InfoReport
+{
+    public string? RunId { get; private set; }
+
+    /// <summary>Replicas listed by <c>slaveN:</c> lines (new <c>ip=..,port=..</c> or old <c>ip,port,state</c> form).</summary>
+    public List<(string Host, int Port)> Replicas { get; } = [];
+
+    public long MasterLinkDownTimeMs { get; private set; }
+    public ReportedRole Role { get; private set; }
+
+    public string? MasterHost { get; private set; }
+    public int? MasterPort { get; private set; }
+    public bool? MasterLinkUp { get; private set; }
+    public int? SlavePriority { get; private set; }
+    public ulong? SlaveReplOffset { get; private set; }
+    public int? ReplicaAnnounced { get; private set; }
+
+    public static InfoReport Parse(string info)
+    {
+        var report = new InfoReport();
+        foreach (var line in info.Split("\r\n"))
+        {
+            report.ReadLine(line);
+        }
+        return report;
+    }
+
+    private void ReadLine(string line)
+    {
+        if (line.Length >= 47 && line.StartsWith("run_id:", StringComparison.Ordinal))
+        {
+            RunId = line.Substring(7, 40);
+        }
+
+        if (line.Length >= 7 && line.StartsWith("slave", StringComparison.Ordinal) && char.IsAsciiDigit(line[5]))
+        {
+            if (TryReadReplicaLine(line, out var host, out int port)) Replicas.Add((host, port));
+        }
+
+        if (line.Length >= 32 && line.StartsWith("master_link_down_since_seconds", StringComparison.Ordinal))
+        {
+            MasterLinkDownTimeMs = CNumbers.StrToLong(line.AsSpan(31)) * 1000;
+        }
+
+        if (line.StartsWith("role:master", StringComparison.Ordinal)) Role = ReportedRole.Master;
+        else if (line.StartsWith("role:slave", StringComparison.Ordinal)) Role = ReportedRole.Slave;
+
+        if (Role != ReportedRole.Slave) return;
+        if (line.StartsWith("master_host:", StringComparison.Ordinal)) MasterHost = line[12..];
+        if (line.StartsWith("master_port:", StringComparison.Ordinal)) MasterPort = CNumbers.Atoi(line.AsSpan(12));
+        if (line.StartsWith("master_link_status:", StringComparison.Ordinal))
+        {
+            MasterLinkUp = string.Equals(line[19..], "up", StringComparison.OrdinalIgnoreCase);
+        }
+        if (line.StartsWith("slave_priority:", StringComparison.Ordinal)) SlavePriority = CNumbers.Atoi(line.AsSpan(15));
+        if (line.StartsWith("slave_repl_offset:", StringComparison.Ordinal)) SlaveReplOffset = CNumbers.StrToULong(line.AsSpan(18));
+        if (line.StartsWith("replica_announced:", StringComparison.Ordinal)) ReplicaAnnounced = CNumbers.Atoi(line.AsSpan(18));
+    }
+
+    private static bool TryReadReplicaLine(string line, out string host, out int port)
+    {
+        host = "";
+        port = 0;
+        int ipAt = line.IndexOf("ip=", StringComparison.Ordinal);
+        if (ipAt < 0)
+        {
+            // Old format: slave0:<ip>,<port>,<state>
+            int colon = line.IndexOf(':');
+            if (colon < 0) return false;
+            int comma = line.IndexOf(',', colon + 1);
+            if (comma < 0) return false;
+            int end = line.IndexOf(',', comma + 1);
+            if (end < 0) return false;
+            host = line[(colon + 1)..comma];
+            port = CNumbers.Atoi(line.AsSpan(comma + 1, end - comma - 1));
+            return true;
+        }
+        int portAt = line.IndexOf("port=", StringComparison.Ordinal);
+        if (portAt < 0) return false;
+        host = UpToComma(line, ipAt + 3);
+        port = CNumbers.Atoi(UpToComma(line, portAt + 5));
+        return true;
+    }
+
+    private static string UpToComma(string line, int start)
+    {
+        int end = line.IndexOf(',', start);
+        return end < 0 ? line[start..] : line[start..end];
+    }
+}

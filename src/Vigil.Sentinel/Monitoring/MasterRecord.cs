@@ -1,0 +1,58 @@
+using Vigil.Sentinel.Failover;
+using Vigil.Sentinel.Links;
+using Vigil.Sentinel.State;
+
+namespace Vigil.Sentinel.Monitoring;
+
+/// <summary>A monitored master: its settings, its replicas and peers, detection and election state.</summary>
+internal sealed class MasterRecord(string name, InstanceAddress address, InstanceLink link, MasterSettings settings, long nowMs)
+    : DataNodeRecord(name, address, link, nowMs)
+{
+    public override InstanceKind Kind => InstanceKind.Master;
+    public override MasterRecord OwningMaster => this;
+
+    public MasterSettings Settings { get; set; } = settings;
+
+    /// <summary>The config file's lines for this master (null if it was added with SENTINEL MONITOR).</summary>
+    public ConfigBaseline? ConfigBaseline { get; set; }
+
+    /// <summary>Replicas by name (announced host:port), in discovery order.</summary>
+    public OrderedDictionary<string, ReplicaRecord> Replicas { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Peer sentinels by run id, in discovery order.</summary>
+    public OrderedDictionary<string, PeerRecord> Peers { get; } = new(StringComparer.Ordinal);
+
+    public bool IsObjectivelyDown { get; set; }
+    public long ObjectivelyDownSinceMs { get; set; }
+
+    /// <summary>The master restarted (new run id) and <c>master-reboot-down-after-period</c> is on; cleared by PONG.</summary>
+    public bool RebootDetected { get; set; }
+    public long RebootDetectedAtMs { get; set; }
+
+    /// <summary>Epoch of the configuration in force (raised by a won failover or a newer hello).</summary>
+    public long ConfigEpoch { get; set; }
+
+    /// <summary>This sentinel's vote for this master: the run id voted for and the epoch of the vote.</summary>
+    public string? Leader { get; set; }
+    public long LeaderEpoch { get; set; }
+
+    // Failover bookkeeping (the failover state machine drives these).
+    public bool FailoverInProgress { get; set; }
+    public bool ForceFailover { get; set; }
+    public FailoverState FailoverState { get; set; }
+    public long FailoverEpoch { get; set; }
+    public long FailoverStateChangedAtMs { get; set; }
+
+    /// <summary>Start of the last failover attempt, or of the block a vote for someone else imposes.</summary>
+    public long FailoverStartedAtMs { get; set; }
+    public ReplicaRecord? PromotedReplica { get; set; }
+
+    /// <summary>
+    /// The address clients should use: the promoted replica's once this sentinel's failover reached
+    /// reconf_slaves, the record's address otherwise.
+    /// </summary>
+    public InstanceAddress CurrentAddress =>
+        FailoverInProgress && PromotedReplica is not null && FailoverState >= FailoverState.ReconfSlaves
+            ? PromotedReplica.Address
+            : Address;
+}

@@ -1,0 +1,25 @@
+using Vigil.Sentinel.Links;
+
+namespace Vigil.Sentinel.Monitoring;
+
+/// <summary>Another sentinel watching the same master, named by its run id.</summary>
+internal sealed class PeerRecord(string runId, InstanceAddress address, InstanceLink link, MasterRecord master, long nowMs)
+    : InstanceRecord(runId, address, link)
+{
+    public override InstanceKind Kind => InstanceKind.Sentinel;
+    public override MasterRecord OwningMaster => Master;
+    public MasterRecord Master { get; } = master;
+
+    public long LastHelloReceivedAtMs { get; set; } = nowMs;
+
+    /// <summary>Time of the last well-formed is-master-down-by-addr answer (creation time before any).</summary>
+    public long LastMasterDownReplyAtMs { get; set; } = nowMs;
+    public bool AskInFlight { get; set; }
+
+    /// <summary>The peer's last answer said the master is down (the <c>master_down</c> flag).</summary>
+    public bool SaysMasterDown { get; set; }
+
+    /// <summary>The peer's vote as it reported it, and the epoch of that vote.</summary>
+    public string? Leader { get; set; }
+    public long LeaderEpoch { get; set; }
+}

@@ -1,0 +1,72 @@
+using Vigil.Sentinel.Discovery;
+using Vigil.Sentinel.Links;
+
+namespace Vigil.Sentinel.Monitoring;
+
+/// <summary>
+/// The monitoring half's traffic (§2.1, §4.2): PING about once a second, INFO every 10 s (1 s when it matters),
+/// hello every 2 s — only on connected links with fewer than 100 × refcount replies owed. INFO and hello have at
+/// most one request in flight per record (§13.10).
+/// </summary>
+internal sealed class PeriodicCommands(SentinelContext context, LinkManager links, HelloProcessor hello)
+{
+    public void Run(InstanceRecord record)
+    {
+        if (!CanSend(record)) return;
+        long now = context.NowMs;
+        if (record is DataNodeRecord node && now >= InfoDueAt(node))
+        {
+            if (links.Send(node, ReplyKind.Info, "INFO")) node.InfoInFlight = true;
+        }
+        if (now >= PingDueAt(record)) links.SendPing(record);
+        if (now >= HelloDueAt(record)) hello.Send(record);
+    }
+
+    public long DueAt(InstanceRecord record)
+    {
+        if (!CanSend(record)) return long.MaxValue;
+        long due = Math.Min(PingDueAt(record), HelloDueAt(record));
+        if (record is DataNodeRecord node) due = Math.Min(due, InfoDueAt(node));
+        return due;
+    }
+
+    private static bool CanSend(InstanceRecord record) =>
+        !record.Link.IsDisconnected
+        && record.Link.PendingCommands < Limits.MaxPendingCommandsPerRef * record.Link.RefCount;
+
+    private long InfoDueAt(DataNodeRecord node)
+    {
+        if (node.InfoInFlight) return long.MaxValue;
+        long due = node.InfoRefreshedAtMs == 0 ? 0 : node.InfoRefreshedAtMs + InfoPeriodMs(node) + 1;
+        return Math.Max(due, node.InfoRetryNotBeforeMs);
+    }
+
+    /// <summary>
+    /// Replicas of a master that is ODOWN or failing over, and replicas whose replication link is down, are
+    /// polled every second: their role and link-down time decide the failover.
+    /// </summary>
+    private long InfoPeriodMs(DataNodeRecord node)
+    {
+        if (node is ReplicaRecord replica
+            && (replica.Master.IsObjectivelyDown || replica.Master.FailoverInProgress || replica.MasterLinkDownTimeMs != 0))
+        {
+            return SentinelTimings.FastInfoPeriodMs;
+        }
+        return context.Timings.InfoPeriodMs;
+    }
+
+    /// <summary>PING when the last reply is older than p = min(down-after, ping period) and the last PING older than p/2.</summary>
+    private long PingDueAt(InstanceRecord record)
+    {
+        long period = Math.Min(record.DownAfterMs, context.Timings.PingPeriodMs);
+        var link = record.Link;
+        return Math.Max(link.LastPongAtMs + period + 1, link.LastPingSentAtMs + period / 2 + 1);
+    }
+
+    private long HelloDueAt(InstanceRecord record)
+    {
+        if (record.HelloInFlight) return long.MaxValue;
+        if (context.Wide.AnnounceIp is null && record.Link.CommandLocalIp is null) return long.MaxValue;
+        return Math.Max(record.LastHelloPublishedAtMs + context.Timings.PublishPeriodMs + 1, record.HelloRetryNotBeforeMs);
+    }
+}

@@ -1,0 +1,157 @@
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Events;
+using Vigil.Sentinel.Failover;
+using Vigil.Sentinel.Links;
+using Vigil.Sentinel.State;
+
+namespace Vigil.Sentinel.Monitoring;
+
+/// <summary>Creates, finds, resets and removes records, keeping their links' reference counts right.</summary>
+internal sealed class Topology(SentinelContext context, LinkManager links, EventEmitter events)
+{
+    public MasterRecord? CreateMaster(string name, string host, int port, MasterSettings settings, out AddressError error)
+    {
+        var address = context.Resolver.Create(host, port, acceptUnresolved: true, out error);
+        if (address is null) return null;
+        if (context.Masters.ContainsKey(name))
+        {
+            error = AddressError.None;
+            return null;
+        }
+        var master = new MasterRecord(name, address, links.LinkFor(InstanceKind.Master, null), settings, context.NowMs)
+        {
+            RoleReported = ReportedRole.Master,
+            LastHelloPublishedAtMs = context.NowMs,
+        };
+        LinkManager.Attach(master);
+        context.Masters.Add(name, master);
+        return master;
+    }
+
+    /// <summary>A new replica record named by its announced address; null if the address is unusable or known.</summary>
+    public ReplicaRecord? CreateReplica(MasterRecord master, string host, int port)
+    {
+        var address = context.Resolver.Create(host, port, acceptUnresolved: true, out _);
+        if (address is null) return null;
+        string name = address.AnnouncedWithPort(context.AnnounceHostnames);
+        if (master.Replicas.ContainsKey(name)) return null;
+        var replica = new ReplicaRecord(name, address, links.LinkFor(InstanceKind.Slave, null), master, context.NowMs)
+        {
+            RoleReported = ReportedRole.Slave,
+            LastHelloPublishedAtMs = context.NowMs,
+        };
+        LinkManager.Attach(replica);
+        master.Replicas.Add(name, replica);
+        return replica;
+    }
+
+    public ReplicaRecord? FindReplica(MasterRecord master, string host, int port)
+    {
+        var address = context.Resolver.Create(host, port, acceptUnresolved: false, out _);
+        if (address is null) return null;
+        return master.Replicas.GetValueOrDefault(address.AnnouncedWithPort(context.AnnounceHostnames));
+    }
+
+    /// <summary>A new peer record named by its run id, sharing the link of the same peer under other masters.</summary>
+    public PeerRecord? CreatePeer(MasterRecord master, string runId, string host, int port)
+    {
+        var address = context.Resolver.Create(host, port, acceptUnresolved: true, out _);
+        if (address is null) return null;
+        if (master.Peers.ContainsKey(runId)) return null;
+        var peer = new PeerRecord(runId, address, links.LinkFor(InstanceKind.Sentinel, runId), master, context.NowMs)
+        {
+            RunId = runId,
+            LastHelloPublishedAtMs = context.NowMs,
+        };
+        LinkManager.Attach(peer);
+        master.Peers.Add(runId, peer);
+        return peer;
+    }
+
+    /// <summary>The peer of <paramref name="master"/> with this address and run id (either may be null = any).</summary>
+    public PeerRecord? FindPeer(MasterRecord master, string? host, int port, string? runId)
+    {
+        InstanceAddress? address = null;
+        if (host is not null)
+        {
+            address = context.Resolver.Create(host, port, acceptUnresolved: true, out _);
+            if (address is null) return null;
+        }
+        foreach (var peer in master.Peers.Values)
+        {
+            if (runId is not null && (peer.RunId is null || peer.RunId != runId)) continue;
+            if (address is not null && !peer.Address.SameAs(address)) continue;
+            return peer;
+        }
+        return null;
+    }
+
+    /// <summary>The master whose record address matches, as <c>is-master-down-by-addr</c> looks it up.</summary>
+    public MasterRecord? FindMasterByAddress(string host, int port)
+    {
+        var address = context.Resolver.Create(host, port, acceptUnresolved: true, out _);
+        if (address is null) return null;
+        foreach (var master in context.Masters.Values)
+        {
+            if (master.Address.SameAs(address)) return master;
+        }
+        return null;
+    }
+
+    public int RemovePeersWithRunId(MasterRecord master, string runId)
+    {
+        int removed = 0;
+        foreach (var peer in master.Peers.Values.ToList())
+        {
+            if (peer.RunId != runId) continue;
+            master.Peers.Remove(peer.Name);
+            links.Release(peer);
+            removed++;
+        }
+        return removed;
+    }
+
+    public void RemoveMaster(MasterRecord master)
+    {
+        context.Masters.Remove(master.Name);
+        foreach (var replica in master.Replicas.Values) links.Release(replica);
+        foreach (var peer in master.Peers.Values) links.Release(peer);
+        master.Replicas.Clear();
+        master.Peers.Clear();
+        links.Release(master);
+    }
+
+    /// <summary>
+    /// Forgets what was learned about a master (§8.4): replicas, optionally peers, flags, vote, failover state,
+    /// run id; closes its connections and restarts its timers. The SDOWN/ODOWN since-times survive.
+    /// </summary>
+    public void ResetMaster(MasterRecord master, bool keepPeers, bool generateEvent)
+    {
+        foreach (var replica in master.Replicas.Values) links.Release(replica);
+        master.Replicas.Clear();
+        if (!keepPeers)
+        {
+            foreach (var peer in master.Peers.Values) links.Release(peer);
+            master.Peers.Clear();
+        }
+        links.CloseAll(master.Link);
+
+        master.IsSubjectivelyDown = false;
+        master.IsObjectivelyDown = false;
+        master.ScriptKillSent = false;
+        master.RebootDetected = false;
+        master.FailoverInProgress = false;
+        master.ForceFailover = false;
+        master.Leader = null;
+        master.FailoverState = FailoverState.None;
+        master.FailoverStateChangedAtMs = 0;
+        master.FailoverStartedAtMs = 0; // may fail over again at once
+        master.PromotedReplica = null;
+        master.RunId = null;
+        master.ReportedMasterHost = null;
+        master.Link.ResetTimers(context.NowMs);
+        master.RoleReportedAtMs = context.NowMs;
+        master.RoleReported = ReportedRole.Master;
+        if (generateEvent) events.About(LogLevel.Warning, "+reset-master", master);
+    }
+}

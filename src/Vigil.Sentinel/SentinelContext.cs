@@ -1,0 +1,89 @@
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Links;
+using Vigil.Sentinel.Monitoring;
+using Vigil.Sentinel.State;
+
+namespace Vigil.Sentinel;
+
+/// <summary>
+/// The core's whole mutable state and the effect queue, shared by the components that work on it. Only the event
+/// loop touches it, one input at a time, so nothing here is synchronised.
+/// </summary>
+internal sealed class SentinelContext
+{
+    public SentinelContext(SentinelConfig config, CoreOptions options)
+    {
+        Config = config;
+        Options = options;
+        Random = new Random(options.RandomSeed);
+        NowMs = options.StartNowMs;
+        PreviousTickMs = options.StartNowMs;
+        Resolver = new AddressResolver(options.ResolveHostname, message => Log(LogLevel.Warning, message));
+    }
+
+    public SentinelConfig Config { get; }
+    public CoreOptions Options { get; }
+    public SentinelTimings Timings { get; } = new();
+    public Random Random { get; }
+    public AddressResolver Resolver { get; }
+
+    public string MyId { get; set; } = "";
+    public long CurrentEpoch { get; set; }
+
+    /// <summary>Sentinel-wide options in force (config plus CONFIG SET).</summary>
+    public SentinelWideSettings Wide { get; set; } = new();
+
+    public OrderedDictionary<string, MasterRecord> Masters { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Config masters removed at run time (kept so they stay removed across restarts).</summary>
+    public List<RemovedMaster> RemovedMasters { get; } = [];
+
+    public Dictionary<LinkId, Connection> Connections { get; } = [];
+    public int LastLinkId { get; set; }
+
+    public bool Tilt { get; set; }
+    public long TiltStartedAtMs { get; set; }
+    public long PreviousTickMs { get; set; }
+
+    /// <summary>SIMULATE-FAILURE flags: 1 = crash after election, 2 = crash after promotion.</summary>
+    public int SimulateFailureFlags { get; set; }
+
+    /// <summary>Time of the input being handled.</summary>
+    public long NowMs { get; set; }
+
+    /// <summary>Set by anything the reference would answer with a config rewrite; flushed once per input.</summary>
+    public bool PersistRequested { get; set; }
+
+    public Queue<Effect> Effects { get; } = new();
+
+    public bool AnnounceHostnames => Wide.AnnounceHostnames;
+
+    public void Emit(Effect effect) => Effects.Enqueue(effect);
+
+    /// <summary>Logs <paramref name="message"/> if the configured loglevel lets it through.</summary>
+    public void Log(LogLevel level, string message)
+    {
+        if (level >= Config.Server.LogLevel && level != LogLevel.Nothing) Effects.Enqueue(new Log(level, message));
+    }
+
+    public void RequestPersist() => PersistRequested = true;
+
+    public LinkId AllocateLinkId() => new(++LastLinkId);
+
+    /// <summary>40 random lower-case hex characters from the seeded generator.</summary>
+    public string NewRunId()
+    {
+        Span<char> chars = stackalloc char[Limits.RunIdLength];
+        const string hex = "0123456789abcdef";
+        for (int i = 0; i < chars.Length; i++) chars[i] = hex[Random.Next(16)];
+        return new string(chars);
+    }
+
+    public IEnumerable<PeerRecord> PeersWithRunId(string runId)
+    {
+        foreach (var master in Masters.Values)
+        {
+            if (master.Peers.TryGetValue(runId, out var peer)) yield return peer;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using Vigil.Sentinel.Monitoring;
+
+namespace Vigil.Sentinel.State;
+
+/// <summary>Builds the <see cref="SentinelState"/> to save from the core's records.</summary>
+internal static class StateSnapshot
+{
+    public static SentinelState Take(SentinelContext context) => new()
+    {
+        MyId = context.MyId,
+        CurrentEpoch = context.CurrentEpoch,
+        Sentinel = context.Wide,
+        SentinelBaseline = StateMerger.WideFromConfig(context.Config.Sentinel),
+        Masters = context.Masters.Values.Select(Master).ToList(),
+        RemovedMasters = context.RemovedMasters.ToList(),
+    };
+
+    /// <summary>
+    /// The current address is saved (the promoted replica's from reconf_slaves on); the promoted replica is then
+    /// listed under the old master's address, which becomes a replica after the switch.
+    /// </summary>
+    private static MasterState Master(MasterRecord master)
+    {
+        var current = master.CurrentAddress;
+        bool moved = !ReferenceEquals(current, master.Address);
+        return new MasterState
+        {
+            Name = master.Name,
+            Address = new MasterAddress(current.Hostname, current.Port),
+            Settings = master.Settings,
+            ConfigBaseline = master.ConfigBaseline,
+            ConfigEpoch = master.ConfigEpoch,
+            LeaderEpoch = master.LeaderEpoch,
+            Leader = master.Leader,
+            KnownReplicas = master.Replicas.Values
+                .Select(r => moved && r == master.PromotedReplica ? master.Address : r.Address)
+                .Select(a => new KnownReplicaState(a.Hostname, a.Port))
+                .ToList(),
+            KnownSentinels = master.Peers.Values
+                .Select(p => new KnownSentinelState(p.Address.Hostname, p.Address.Port, p.Name))
+                .ToList(),
+        };
+    }
+}

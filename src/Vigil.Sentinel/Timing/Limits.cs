@@ -1,0 +1,40 @@
+namespace Vigil.Sentinel;
+
+/// <summary>Fixed bounds and constants of the protocol; each sits next to a note on what it bounds.</summary>
+internal static class Limits
+{
+    /// <summary>Periodic commands (PING, INFO, hello) are skipped while this many × link refcount replies are owed.</summary>
+    public const int MaxPendingCommandsPerRef = 100;
+
+    /// <summary>Run ids and this sentinel's id are this many hex characters.</summary>
+    public const int RunIdLength = 40;
+
+    /// <summary>Peer answers to is-master-down-by-addr expire after this many ask periods.</summary>
+    public const int PeerAnswerValidityAskPeriods = 5;
+
+    /// <summary>A master reporting role:slave is SDOWN after down-after plus this many INFO periods.</summary>
+    public const int MasterReportsReplicaInfoPeriods = 2;
+
+    /// <summary>Upper bound of the random delay added to failover start times (ms).</summary>
+    public const int MaxFailoverDesyncMs = 1000;
+
+    /// <summary>Event texts are cut to this many bytes (the reference's log buffer minus its terminator).</summary>
+    public const int MaxEventTextBytes = 1023;
+
+    /// <summary>Default replica priority until INFO says otherwise.</summary>
+    public const int DefaultReplicaPriority = 100;
+
+    /// <summary>
+    /// After an error reply to INFO or to the hello PUBLISH, wait this long before asking again. The reference
+    /// re-sends every tick (about ten times a second); once a second is enough to notice recovery.
+    /// </summary>
+    public const long RetryAfterErrorReplyMs = 1000;
+
+    /// <summary>The longest the host may sleep between ticks; keeps TILT detection meaningful.</summary>
+    public const long MaxTickIntervalMs = 1000;
+
+    /// <summary>The shortest gap between two ticks, so a rule that stays due can never spin the host.</summary>
+    public const long MinTickIntervalMs = 1;
+
+    public const string HelloChannel = "__sentinel__:hello";
+}

@@ -1,0 +1,122 @@
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Tests.Support;
+using static Vigil.Sentinel.Tests.Support.Fixtures;
+
+namespace Vigil.Sentinel.Tests;
+
+public sealed class LinkHandshakeTests
+{
+    [Fact]
+    public void FirstTickOpensCommandAndPubSubLinksToTheMaster()
+    {
+        var host = new SimulatedHost();
+        Assert.Equal(StartMs, host.Core.NextWakeMs);
+        host.Tick(StartMs);
+
+        var opens = host.EffectsOf<OpenLink>().ToList();
+        Assert.Equal(2, opens.Count);
+        Assert.Contains(opens, o => o is { Host: MasterIp, Port: MasterPort, Role: LinkRole.Command });
+        Assert.Contains(opens, o => o is { Host: MasterIp, Port: MasterPort, Role: LinkRole.PubSub });
+        Assert.NotEqual(opens[0].Link, opens[1].Link);
+    }
+
+    [Fact]
+    public void CommandLinkIsNamedThenPinged()
+    {
+        var host = new SimulatedHost();
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m')));
+        host.Tick(StartMs);
+
+        var command = host.EffectsOf<OpenLink>().Single(o => o.Role == LinkRole.Command).Link;
+        var sent = host.EffectsOf<SendCommand>().Where(s => s.Link == command).Select(s => string.Join(' ', s.Args)).ToList();
+        Assert.Equal($"CLIENT SETNAME sentinel-{host.Core.MyId[..8]}-cmd", sent[0]);
+        Assert.Equal("PING", sent[1]);
+    }
+
+    [Fact]
+    public void PubSubLinkIsNamedThenSubscribedToHellos()
+    {
+        var host = new SimulatedHost();
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m')));
+        host.Tick(StartMs);
+
+        var pubsub = host.EffectsOf<OpenLink>().Single(o => o.Role == LinkRole.PubSub).Link;
+        var sent = host.EffectsOf<SendCommand>().Where(s => s.Link == pubsub).Select(s => string.Join(' ', s.Args)).ToList();
+        Assert.Equal([$"CLIENT SETNAME sentinel-{host.Core.MyId[..8]}-pubsub", "SUBSCRIBE __sentinel__:hello"], sent);
+    }
+
+    [Fact]
+    public void AuthComesFirstWithUserAndPassOfTheMaster()
+    {
+        var master = Master() with { AuthUser = "watcher", AuthPass = "s3cret" };
+        var host = new SimulatedHost(ConfigOf(master));
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m')));
+        host.Tick(StartMs);
+
+        foreach (var open in host.EffectsOf<OpenLink>())
+        {
+            var first = host.EffectsOf<SendCommand>().First(s => s.Link == open.Link);
+            Assert.Equal(["AUTH", "watcher", "s3cret"], first.Args);
+        }
+    }
+
+    [Fact]
+    public void RenamedCommandsAreUsedTowardDataNodes()
+    {
+        var master = Master() with
+        {
+            RenameCommands = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["PING"] = "ping-x", ["CLIENT"] = "client-x" },
+        };
+        var host = new SimulatedHost(ConfigOf(master));
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m')));
+        host.Tick(StartMs);
+
+        var commands = host.CommandsTo(MasterIp, MasterPort).Select(a => a[0]).ToList();
+        Assert.Contains("ping-x", commands);
+        Assert.Contains("client-x", commands);
+        Assert.DoesNotContain("PING", commands);
+    }
+
+    [Fact]
+    public void RefusedConnectionIsRetriedAtMostOncePerPingPeriod()
+    {
+        var host = new SimulatedHost();
+        host.RunFor(3500);
+
+        var opens = host.EffectsOf<OpenLink>().Where(o => o.Role == LinkRole.Command).ToList();
+        Assert.Equal(4, opens.Count); // at 0, 1000, 2000, 3000
+        Assert.All(opens.Zip(opens.Skip(1)), pair => Assert.NotEqual(pair.First.Link, pair.Second.Link));
+    }
+
+    [Fact]
+    public void PeersAreAuthenticatedWithSentinelPassElseRequirepass()
+    {
+        var config = ConfigOf() with { Server = new ServerOptions { Port = MyPort, RequirePass = "shared" } };
+        var host = new SimulatedHost(config);
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m')));
+        host.AddNode("10.0.0.9", 7109);
+        host.Tick(StartMs);
+        host.PublishHello($"10.0.0.9,7109,{PeerA},0,mymaster,{MasterIp},{MasterPort},0");
+        host.RunFor(1000);
+
+        var first = host.CommandsTo("10.0.0.9", 7109).First();
+        Assert.Equal(["AUTH", "shared"], first);
+    }
+
+    [Fact]
+    public void RenamesDoNotApplyToPeerSentinels()
+    {
+        var master = Master() with
+        {
+            RenameCommands = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["PING"] = "ping-x" },
+        };
+        var host = new SimulatedHost(ConfigOf(master));
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m')));
+        host.AddNode("10.0.0.9", 7109);
+        host.Tick(StartMs);
+        host.PublishHello($"10.0.0.9,7109,{PeerA},0,mymaster,{MasterIp},{MasterPort},0");
+        host.RunFor(1000);
+
+        Assert.Contains(host.CommandsTo("10.0.0.9", 7109), a => a[0] == "PING");
+    }
+}

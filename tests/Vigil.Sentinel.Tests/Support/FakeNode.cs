@@ -1,0 +1,49 @@
+using Vigil.Resp;
+
+namespace Vigil.Sentinel.Tests.Support;
+
+/// <summary>A simulated Redis instance or peer sentinel, answering the commands a sentinel sends.</summary>
+internal sealed class FakeNode(string ip, int port)
+{
+    public string Ip { get; } = ip;
+    public int Port { get; } = port;
+
+    /// <summary>False: connections are refused. Frozen: connections open but nothing is answered.</summary>
+    public bool Up { get; set; } = true;
+    public bool Frozen { get; set; }
+
+    /// <summary>INFO text, or null for a peer sentinel.</summary>
+    public string? Info { get; set; }
+
+    /// <summary>Reply to PING (PONG by default).</summary>
+    public RespValue PingReply { get; set; } = new RespSimpleString("PONG");
+
+    /// <summary>Answer to SENTINEL is-master-down-by-addr, for peers.</summary>
+    public Func<IReadOnlyList<string>, RespValue>? IsMasterDownReply { get; set; }
+
+    /// <summary>Every command received, in order.</summary>
+    public List<IReadOnlyList<string>> Received { get; } = [];
+
+    /// <summary>Hello payloads published on this node, delivered to subscribers.</summary>
+    public List<string> Published { get; } = [];
+
+    public RespValue Answer(IReadOnlyList<string> args)
+    {
+        Received.Add(args);
+        string name = args[0].ToUpperInvariant();
+        return name switch
+        {
+            "PING" => PingReply,
+            "INFO" => Info is null ? new RespError("ERR unknown command") : RespValue.Bulk(Info),
+            "PUBLISH" => Publish(args),
+            "SENTINEL" when IsMasterDownReply is not null => IsMasterDownReply(args),
+            _ => RespValue.Ok,
+        };
+    }
+
+    private RespValue Publish(IReadOnlyList<string> args)
+    {
+        Published.Add(args[2]);
+        return RespValue.Integer(1);
+    }
+}

@@ -1,0 +1,166 @@
+using Vigil.Resp;
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.State;
+
+namespace Vigil.Sentinel.Tests.Support;
+
+/// <summary>
+/// Plays the host for one core: opens links to <see cref="FakeNode"/>s, delivers replies in order, and ticks the
+/// core at <see cref="SentinelCore.NextWakeMs"/>. Everything the core emits is recorded.
+/// </summary>
+internal sealed class SimulatedHost
+{
+    private readonly Dictionary<LinkId, (FakeNode Node, LinkRole Role)> _links = [];
+    private readonly Queue<(LinkId Link, RespValue Reply)> _pendingReplies = new();
+
+    public SimulatedHost(SentinelConfig? config = null, SentinelState? state = null, CoreOptions? options = null)
+    {
+        Options = options ?? Fixtures.Options();
+        Now = Options.StartNowMs;
+        Core = new SentinelCore(config ?? Fixtures.ConfigOf(), state, Options);
+        Pump();
+    }
+
+    public CoreOptions Options { get; }
+    public SentinelCore Core { get; }
+    public long Now { get; private set; }
+    public Dictionary<(string Ip, int Port), FakeNode> Nodes { get; } = [];
+    public List<Effect> Effects { get; } = [];
+    public int Ticks { get; private set; }
+
+    /// <summary>When true, replies are queued and delivered only by <see cref="DeliverReplies"/>.</summary>
+    public bool HoldReplies { get; set; }
+
+    public FakeNode AddNode(string ip, int port, string? info = null)
+    {
+        var node = new FakeNode(ip, port) { Info = info };
+        Nodes[(ip, port)] = node;
+        return node;
+    }
+
+    public IEnumerable<T> EffectsOf<T>() where T : Effect => Effects.OfType<T>();
+
+    public IEnumerable<PublishEvent> Events(string channel) => EffectsOf<PublishEvent>().Where(e => e.Channel == channel);
+
+    public IEnumerable<IReadOnlyList<string>> CommandsTo(string ip, int port) =>
+        EffectsOf<SendCommand>().Where(c => _links.TryGetValue(c.Link, out var l) && l.Node.Ip == ip && l.Node.Port == port).Select(c => c.Args);
+
+    /// <summary>Runs the core like a host would until <paramref name="untilMs"/>, ticking at every wake time.</summary>
+    public void RunUntil(long untilMs)
+    {
+        while (true)
+        {
+            long wake = Core.NextWakeMs;
+            Assert.True(wake > Now || Ticks == 0 || wake >= Now, "wake time went backwards");
+            if (wake > untilMs) break;
+            Now = Math.Max(Now, wake);
+            Tick(Now);
+        }
+        Now = Math.Max(Now, untilMs);
+    }
+
+    public void RunFor(long ms) => RunUntil(Now + ms);
+
+    public void Tick(long at)
+    {
+        Now = at;
+        Ticks++;
+        Core.Handle(new Tick(at));
+        Pump();
+    }
+
+    public RespValue Sentinel(params string[] args)
+    {
+        var reply = Core.ExecuteSentinel(args.Select(a => System.Text.Encoding.UTF8.GetBytes(a)).ToList(), Now);
+        Pump();
+        return reply;
+    }
+
+    public void PublishHello(string payload)
+    {
+        Core.AcceptHelloPublish(payload, Now);
+        Pump();
+    }
+
+    /// <summary>Delivers a hello as if it arrived on the pub/sub link of the given node.</summary>
+    public void HelloVia(string ip, int port, string payload)
+    {
+        var link = _links.First(l => l.Value.Role == LinkRole.PubSub && l.Value.Node.Ip == ip && l.Value.Node.Port == port).Key;
+        Core.Handle(new LinkReply(Now, link, RespValue.Array(RespValue.Bulk("message"), RespValue.Bulk("__sentinel__:hello"), RespValue.Bulk(payload))));
+        Pump();
+    }
+
+    public void DeliverReplies()
+    {
+        while (_pendingReplies.TryDequeue(out var pending))
+        {
+            if (!_links.ContainsKey(pending.Link)) continue;
+            Core.Handle(new LinkReply(Now, pending.Link, pending.Reply));
+            Pump();
+        }
+    }
+
+    /// <summary>Closes every open link to a node from the node's side.</summary>
+    public void DropLinksTo(string ip, int port)
+    {
+        foreach (var (id, link) in _links.Where(l => l.Value.Node.Ip == ip && l.Value.Node.Port == port).ToList())
+        {
+            _links.Remove(id);
+            Core.Handle(new LinkClosed(Now, id, "Connection reset by peer"));
+            Pump();
+        }
+    }
+
+    /// <summary>Drains effects and reacts to them until the core is quiet.</summary>
+    public void Pump()
+    {
+        while (Core.TryDequeueEffect(out var effect))
+        {
+            Effects.Add(effect);
+            switch (effect)
+            {
+                case OpenLink open:
+                    if (Nodes.TryGetValue((open.Host, open.Port), out var node) && node.Up)
+                    {
+                        _links[open.Link] = (node, open.Role);
+                        Core.Handle(new LinkConnected(Now, open.Link, "192.168.0.9"));
+                    }
+                    else
+                    {
+                        Core.Handle(new LinkClosed(Now, open.Link, "Connection refused"));
+                    }
+                    break;
+                case CloseLink close:
+                    _links.Remove(close.Link);
+                    break;
+                case SendCommand send when _links.TryGetValue(send.Link, out var target):
+                    if (target.Node.Frozen) break;
+                    var reply = target.Node.Answer(send.Args);
+                    if (target.Role == LinkRole.PubSub && send.Args[0].Equals("SUBSCRIBE", StringComparison.OrdinalIgnoreCase))
+                    {
+                        reply = RespValue.Array(RespValue.Bulk("subscribe"), RespValue.Bulk(send.Args[1]), RespValue.Integer(1));
+                    }
+                    if (HoldReplies) _pendingReplies.Enqueue((send.Link, reply));
+                    else Core.Handle(new LinkReply(Now, send.Link, reply));
+                    if (send.Args[0].Equals("PUBLISH", StringComparison.OrdinalIgnoreCase) && target.Node.Info is not null)
+                    {
+                        DeliverToSubscribers(target.Node, send.Args[1], send.Args[2]);
+                    }
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Like Redis: a message published on a node reaches every pub/sub link to it, our own included.</summary>
+    private void DeliverToSubscribers(FakeNode node, string channel, string payload)
+    {
+        foreach (var (id, link) in _links.Where(l => l.Value.Node == node && l.Value.Role == LinkRole.PubSub).ToList())
+        {
+            Core.Handle(new LinkReply(Now, id, RespValue.Array(RespValue.Bulk("message"), RespValue.Bulk(channel), RespValue.Bulk(payload))));
+        }
+    }
+
+    /// <summary>Link ids currently open toward a node, by role.</summary>
+    public IEnumerable<LinkId> LinksTo(string ip, int port, LinkRole role) =>
+        _links.Where(l => l.Value.Node.Ip == ip && l.Value.Node.Port == port && l.Value.Role == role).Select(l => l.Key);
+}
