@@ -54,13 +54,6 @@ internal sealed class ConfigDraft
         return true;
     }
 
-    private static Dictionary<string, string> CreateCommandTable()
-    {
-        var table = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (string name in SentinelModeCommands) table.Add(name, name);
-        return table;
-    }
-
     public SentinelConfig Build(string sourcePath)
     {
         var masters = new List<MasterConfig>(_masters.Count);
@@ -79,5 +72,12 @@ internal sealed class ConfigDraft
             Sentinel = Sentinel,
             Masters = masters,
         };
+    }
+
+    private static Dictionary<string, string> CreateCommandTable()
+    {
+        var table = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string name in SentinelModeCommands) table.Add(name, name);
+        return table;
     }
 }

@@ -20,8 +20,9 @@ public static class ConfigFileParser
     /// </param>
     /// <param name="readInclude">
     /// Returns the text of an <c>include</c>d file given the path exactly as written, or null if it
-    /// cannot be read. For a path with wildcards, return the matching files' texts concatenated ("" if
-    /// none match), as the reference does. Default: refuses every include.
+    /// cannot be read (an <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> it throws
+    /// is reported with its message). For a path with wildcards, return the matching files' texts
+    /// concatenated ("" if none match), as the reference does. Default: refuses every include.
     /// </param>
     /// <param name="isExecutable">
     /// Whether a script path exists and is executable. Relative paths arrive joined to the last

@@ -67,7 +67,16 @@ internal sealed class ConfigLoader(
     public string? Include(string path)
     {
         if (_includeDepth >= MaxIncludeDepth) return $"Too many nested includes (more than {MaxIncludeDepth}); is there an include loop?";
-        string? text = readInclude(path);
+        string? text;
+        try
+        {
+            text = readInclude(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Lets a host pass File.ReadAllText as the reader and still get the reason.
+            return $"Fatal error, can't open config file '{path}': {e.Message}";
+        }
         if (text is null) return $"Fatal error, can't open config file '{path}'";
 
         ConfigLine includedFrom = _current!;

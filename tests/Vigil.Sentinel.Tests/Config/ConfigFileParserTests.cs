@@ -108,7 +108,6 @@ public sealed class ConfigFileParserTests
     {
         MasterConfig master = Assert.Single(ParseOk("sentinel monitor m 10.0.0.1 6380 1\n").Masters);
 
-        Assert.Equal(new MasterConfig { Name = "m", Host = "10.0.0.1", Port = 6380, Quorum = 1 }.DownAfterMs, master.DownAfterMs);
         Assert.Equal(30000, master.DownAfterMs);
         Assert.Equal(180000, master.FailoverTimeoutMs);
         Assert.Equal(1, master.ParallelSyncs);
@@ -397,6 +396,30 @@ public sealed class ConfigFileParserTests
             executables: new HashSet<string> { Path.Combine("/srv/vigil", "notify.sh") });
 
         Assert.Equal("notify.sh", Assert.Single(config.Masters).NotificationScript);
+    }
+
+    [Fact]
+    public void DefaultScriptCheckWantsAnExecutableFile()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string directory = Directory.CreateTempSubdirectory("vigil-config-").FullName;
+        try
+        {
+            string script = Path.Combine(directory, "notify.sh");
+            File.WriteAllText(script, "#!/bin/sh\n");
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Assert.False(ConfigFileParser.IsExecutableFile(script));
+
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Assert.True(ConfigFileParser.IsExecutableFile(script));
+
+            Assert.False(ConfigFileParser.IsExecutableFile(directory));
+            Assert.False(ConfigFileParser.IsExecutableFile(Path.Combine(directory, "missing.sh")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

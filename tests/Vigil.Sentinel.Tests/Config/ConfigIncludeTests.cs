@@ -56,6 +56,17 @@ public sealed class ConfigIncludeTests
     }
 
     [Fact]
+    public void ReaderExceptionReasonIsReported()
+    {
+        ConfigParseResult result = ConfigFileParser.Parse(
+            "include /locked.conf\n",
+            ConfigPath,
+            readInclude: path => throw new UnauthorizedAccessException($"Access to the path '{path}' is denied."));
+
+        Assert.Equal("Fatal error, can't open config file '/locked.conf': Access to the path '/locked.conf' is denied.", result.Error?.Message);
+    }
+
+    [Fact]
     public void IncludeLoopIsRefused()
     {
         var files = new Dictionary<string, string> { ["a.conf"] = "include b.conf\n", ["b.conf"] = "include a.conf\n" };
