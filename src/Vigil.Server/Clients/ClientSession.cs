@@ -121,8 +121,7 @@ public sealed class ClientSession
                     break;
                 }
                 LastInteractionMs = _server.Clock.NowMs;
-                var execution = _server.Dispatcher.ExecuteAsync(this, args!);
-                if (!execution.IsCompletedSuccessfully) await execution.ConfigureAwait(false);
+                await ExecuteAsync(args!).ConfigureAwait(false);
             }
             reader.AdvanceTo(consumed, buffer.End);
             Output.Flush();
@@ -131,6 +130,21 @@ public sealed class ClientSession
             {
                 await Task.Delay(1, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    // A bug in one command must not take the connection (or the server) down with it.
+    private async ValueTask ExecuteAsync(IReadOnlyList<byte[]> args)
+    {
+        try
+        {
+            var execution = _server.Dispatcher.ExecuteAsync(this, args);
+            if (!execution.IsCompletedSuccessfully) await execution.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _server.Log.Warning($"Internal error running '{LastCommand}' for client id={Id}: {ex.GetType().Name}: {ex.Message}");
+            Output.Write(new RespError("ERR internal error: " + ex.Message));
         }
     }
 

@@ -19,6 +19,7 @@ public sealed class CommandDispatcher(ServerContext server)
         var name = Encoding.UTF8.GetString(args[0]);
         var spec = server.Commands.Find(name);
         if (spec is null) return Fail(session, UnknownCommand(name, args));
+        var parentHandler = spec.Handler;
 
         if (spec.Subcommands.Count > 0 && args.Count >= 2)
         {
@@ -47,7 +48,8 @@ public sealed class CommandDispatcher(ServerContext server)
         }
 
         session.NoteCommand(spec.FullName);
-        var handler = spec.Handler ?? throw new InvalidOperationException($"no handler for {spec.FullName}");
+        // SENTINEL's subcommands have no handlers of their own: the core answers them all.
+        var handler = spec.Handler ?? parentHandler ?? throw new InvalidOperationException($"no handler for {spec.FullName}");
         return handler(new CommandContext(session, args, spec, server));
     }
 
