@@ -49,9 +49,12 @@ public static class VigilCommandLine
             Console.Error.WriteLine("Sentinel needs config file on disk to save state. Exiting...");
             return 1;
         }
-        var config = Load(args[0], args[1..]);
+        var configPath = Path.GetFullPath(args[0]);
+        var config = Load(configPath, args[1..]);
         if (config is null) return 1;
-        var host = new SentinelHost(config, args[0]);
+        // Like Redis, relative paths after `dir` (logfile, pidfile) are taken from that directory.
+        if (config.Server.Dir != ".") Directory.SetCurrentDirectory(config.Server.Dir);
+        var host = new SentinelHost(config, configPath);
         await using (host.ConfigureAwait(false))
         {
             return await host.RunAsync(message => Console.Error.WriteLine(message)).ConfigureAwait(false);
