@@ -109,8 +109,15 @@ public sealed class SentinelHost : IAsyncDisposable
         var finalState = await loop.InvokeAsync((c, _) => c.State).ConfigureAwait(false);
         stateStore.Save(finalState);
         _stopping.Cancel();
-        await links.StopAsync().ConfigureAwait(false);
-        await Task.WhenAll(loopTask, listenTask).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        try
+        {
+            await links.StopAsync().ConfigureAwait(false);
+            await Task.WhenAll(loopTask, listenTask).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            log.Warning("Some links or clients did not close within 5 seconds; exiting anyway.");
+        }
         RemovePidFile();
         log.Warning("Sentinel is now ready to exit, bye bye...");
         return exitCode;

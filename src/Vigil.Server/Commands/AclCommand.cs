@@ -43,7 +43,7 @@ public static class AclCommand
         "WHOAMI",
         "    Return the current connection username.",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
     ];
 
     public static ValueTask WhoAmI(CommandContext context) =>
@@ -82,14 +82,14 @@ public static class AclCommand
     public static ValueTask GetUser(CommandContext context)
     {
         var user = context.Server.Acl.Find(context.Arg(2));
-        if (user is null) return Done(context, new RespNull { IsNullArray = true });
+        if (user is null) return Done(context, RespValue.NullValue);
         var flags = new List<RespValue> { RespValue.Bulk(user.Enabled ? "on" : "off") };
         if (user.NoPass) flags.Add(RespValue.Bulk("nopass"));
         var keys = string.Join(' ', user.Selectors.Where(s => s[0] is '~' or '%'));
         var channels = string.Join(' ', user.Selectors.Where(s => s[0] == '&'));
         return Done(context, new RespMap(
         [
-            new(RespValue.Bulk("flags"), new RespArray(flags)),
+            new(RespValue.Bulk("flags"), new RespSet(flags)),
             new(RespValue.Bulk("passwords"), new RespArray([.. user.PasswordHashes.Select(h => (RespValue)RespValue.Bulk(h))])),
             new(RespValue.Bulk("commands"), RespValue.Bulk(user.CommandRules.Count == 0 ? "-@all" : string.Join(' ', user.CommandRules))),
             new(RespValue.Bulk("keys"), RespValue.Bulk(keys)),

@@ -27,7 +27,7 @@ public static class CommandCommand
         "GETKEYSANDFLAGS <full-command>",
         "    Return the keys and the access flags from a full Redis command.",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
     ];
 
     public static ValueTask All(CommandContext context) =>
@@ -72,7 +72,7 @@ public static class CommandCommand
         for (var i = 2; i < context.Count; i++)
         {
             var spec = Lookup(context, context.Arg(i));
-            replies.Add(spec is null ? new RespNull { IsNullArray = true } : Describe(spec, spec.FullName));
+            replies.Add(spec is null ? RespValue.NullValue : Describe(spec, spec.FullName));
         }
         return Done(context, new RespArray(replies));
     }
@@ -122,9 +122,10 @@ public static class CommandCommand
         RespValue.Integer(0),
         RespValue.Integer(0),
         new RespSet([.. spec.Categories.Select(c => (RespValue)new RespSimpleString(c))]),
-        new RespSet([.. spec.Tips.Select(t => (RespValue)new RespSimpleString(t))]),
-        RespValue.Array(),
-        new RespArray([.. spec.Subcommands.Select(sub => Describe(sub, sub.FullName))]));
+        new RespSet([.. spec.Tips.Select(t => (RespValue)RespValue.Bulk(t))]),
+        new RespSet([]),
+        // Redis answers an empty set for a command without subcommands, an array otherwise.
+        spec.Subcommands.Count == 0 ? new RespSet([]) : new RespArray([.. spec.Subcommands.Select(sub => Describe(sub, sub.FullName))]));
 
     private static ValueTask Done(CommandContext context, RespValue reply)
     {

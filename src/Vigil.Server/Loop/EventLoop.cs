@@ -51,7 +51,7 @@ public sealed class EventLoop
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 timeout.CancelAfter(TimeSpan.FromMilliseconds(waitMs));
                 try { await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException) when (!stopping.IsCancellationRequested) { }
+                catch (OperationCanceledException) { }
             }
             while (reader.TryRead(out var work))
             {
