@@ -7,26 +7,10 @@ namespace Vigil.Integration.Host;
 /// Sends the same commands to Vigil and to the reference redis-sentinel, started side by side on the
 /// same kind of config, and requires the same replies: texts, types and shapes.
 /// </summary>
-public sealed class ReplyCompatibilityTests : IAsyncLifetime
+public sealed class ReplyCompatibilityTests(SentinelPairFixture pair) : IClassFixture<SentinelPairFixture>
 {
-    private readonly TempDir _dir = new();
-    private RunningNode? _vigil;
-    private RunningNode? _reference;
-
-    public async Task InitializeAsync()
-    {
-        string[] config = ["sentinel monitor mymaster 127.0.0.1 7 2"];
-        _reference = await RedisNodes.StartReferenceSentinelAsync(_dir, config);
-        _vigil = await RedisNodes.StartVigilAsync(_dir, config);
-    }
-
-    public Task DisposeAsync()
-    {
-        _vigil?.Dispose();
-        _reference?.Dispose();
-        _dir.Dispose();
-        return Task.CompletedTask;
-    }
+    private readonly RunningNode? _vigil = pair.Vigil;
+    private readonly RunningNode? _reference = pair.Reference;
 
     public static TheoryData<string> SameReplyCommands => new()
     {
@@ -117,5 +101,29 @@ public sealed class ReplyCompatibilityTests : IAsyncLifetime
             return new RespArray(all);
         }
         return reply;
+    }
+}
+
+/// <summary>One Vigil and one reference sentinel on the same config, shared by the comparison tests.</summary>
+public sealed class SentinelPairFixture : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+
+    public RunningNode? Vigil { get; private set; }
+    public RunningNode? Reference { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        string[] config = ["sentinel monitor mymaster 127.0.0.1 7 2"];
+        Reference = await RedisNodes.StartReferenceSentinelAsync(_dir, config);
+        Vigil = await RedisNodes.StartVigilAsync(_dir, config);
+    }
+
+    public Task DisposeAsync()
+    {
+        Vigil?.Dispose();
+        Reference?.Dispose();
+        _dir.Dispose();
+        return Task.CompletedTask;
     }
 }
