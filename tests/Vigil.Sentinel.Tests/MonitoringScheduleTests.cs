@@ -97,4 +97,24 @@ public sealed class MonitoringScheduleTests
         var infos = host.TimesOf(ReplicaIp, ReplicaPort, "INFO");
         Assert.InRange(infos.Count, 8, 10);
     }
+
+    [Fact]
+    public void IPv4MappedLocalAddressIsAnnouncedAsPlainIPv4()
+    {
+        var host = new SimulatedHost(); // its startup effects are drained; from here the test plays the host
+        host.Core.Handle(new Tick(StartMs));
+        var opens = Drain(host.Core).OfType<OpenLink>().ToList();
+        foreach (var open in opens) host.Core.Handle(new LinkConnected(StartMs, open.Link, "::ffff:127.0.0.1"));
+        for (long t = StartMs + 1; t < StartMs + 2100; t += 100) host.Core.Handle(new Tick(t));
+
+        var hello = Drain(host.Core).OfType<SendCommand>().Single(s => s.Args[0] == "PUBLISH");
+        Assert.StartsWith("127.0.0.1,", hello.Args[2]);
+    }
+
+    private static List<Effect> Drain(SentinelCore core)
+    {
+        var effects = new List<Effect>();
+        while (core.TryDequeueEffect(out var effect)) effects.Add(effect);
+        return effects;
+    }
 }
