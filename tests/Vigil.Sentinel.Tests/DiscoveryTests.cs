@@ -125,4 +125,15 @@ public sealed class DiscoveryTests
         Assert.Contains("role:master", Replies.Text(Replies.Items(entries[0])[1]));
         Assert.Contains("role:slave", Replies.Text(Replies.Items(entries[1])[1]));
     }
+
+    [Fact]
+    public void InfoCacheAgeOfAReplicaWithoutInfoIsZero()
+    {
+        var host = new SimulatedHost();
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m'), (ReplicaIp, ReplicaPort))); // the replica is unreachable
+        host.RunFor(2000);
+
+        var entries = Replies.Items(Replies.Items(host.Sentinel("info-cache", "mymaster"))[1]);
+        Assert.Equal(RespValue.Array(RespValue.Integer(0), RespValue.NullValue), entries[1]);
+    }
 }

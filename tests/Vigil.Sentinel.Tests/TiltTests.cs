@@ -14,6 +14,7 @@ public sealed class TiltTests
         host.Tick(host.Now + 2500);
 
         Assert.Equal("#tilt mode entered", Assert.Single(host.Events("+tilt")).Message);
+        Assert.Contains(host.EffectsOf<Log>(), l => l.Message.StartsWith("TILT cause: ", StringComparison.Ordinal));
         Assert.Contains("sentinel_tilt:1\r\nsentinel_tilt_since_seconds:0\r\n", host.Core.InfoSentinelSection(host.Now));
     }
 
