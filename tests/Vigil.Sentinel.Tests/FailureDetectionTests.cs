@@ -185,6 +185,18 @@ public sealed class FailureDetectionTests
     }
 
     [Fact]
+    public void PeerAnsweringErrorsIsAskedOncePerAskPeriod()
+    {
+        var host = WithPeer(_ => new RespError("NOAUTH Authentication required."));
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(10_000);
+
+        var asks = host.TimesOf(PeerIp, PeerPort, "SENTINEL");
+        Assert.InRange(asks.Count, 4, 6);
+        Assert.All(asks.Zip(asks.Skip(1)), p => Assert.Equal(1000, p.Second - p.First));
+    }
+
+    [Fact]
     public void StuckCommandConnectionIsDroppedByLinkHealth()
     {
         var host = HostExtensions.StartedWithMasterAndReplica();
