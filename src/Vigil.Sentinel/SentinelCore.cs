@@ -65,7 +65,7 @@ public sealed class SentinelCore
     public long NextWakeMs { get; private set; }
 
     /// <summary>The state as it would be saved now.</summary>
-    public SentinelState CurrentState => StateSnapshot.Take(_context);
+    public SentinelState State => StateSnapshot.Take(_context);
 
     public void Handle(Input input)
     {

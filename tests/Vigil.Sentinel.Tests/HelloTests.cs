@@ -129,7 +129,7 @@ public sealed class HelloTests
         host.PublishHello(Hello("10.0.0.9", 7109, PeerA, epoch: 7));
 
         Assert.Equal("7", Assert.Single(host.Events("+new-epoch")).Message);
-        Assert.Equal(7, host.Core.CurrentState.CurrentEpoch);
+        Assert.Equal(7, host.Core.State.CurrentEpoch);
         host.PublishHello(Hello("10.0.0.9", 7109, PeerA, epoch: 5));
         Assert.Single(host.Events("+new-epoch"));
     }

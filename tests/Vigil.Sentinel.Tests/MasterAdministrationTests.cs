@@ -149,9 +149,9 @@ public sealed class MasterAdministrationTests
         Assert.DoesNotContain("PING", later);
 
         host.Sentinel("set", "mymaster", "rename-command", "ping", "p2");
-        Assert.Equal([new State.CommandRename("ping", "p2")], host.Core.CurrentState.Masters[0].Settings.RenameCommands);
+        Assert.Equal([new State.CommandRename("ping", "p2")], host.Core.State.Masters[0].Settings.RenameCommands);
         host.Sentinel("set", "mymaster", "rename-command", "PING", "ping");
-        Assert.Empty(host.Core.CurrentState.Masters[0].Settings.RenameCommands);
+        Assert.Empty(host.Core.State.Masters[0].Settings.RenameCommands);
 
         Assert.Equal("ERR Invalid argument '' for SENTINEL SET 'rename-command'", Replies.Error(host.Sentinel("set", "mymaster", "rename-command", "", "x")));
         Assert.Equal("ERR Invalid argument '' for SENTINEL SET 'rename-command'", Replies.Error(host.Sentinel("set", "mymaster", "rename-command", "x", "")));

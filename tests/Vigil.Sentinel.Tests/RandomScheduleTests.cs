@@ -68,7 +68,7 @@ public sealed class RandomScheduleTests
         }
 
         // Every state the run produced serialises and reloads.
-        var state = host.Core.CurrentState;
+        var state = host.Core.State;
         Assert.Equal(state.ToJson(), State.SentinelState.FromJson(state.ToJson()).ToJson());
     }
 

@@ -77,7 +77,7 @@ public sealed class StateTests
         Assert.Equal("1", fields["num-slaves"]);
         Assert.Equal("1", fields["num-other-sentinels"]);
         Assert.Equal("3", fields["quorum"]);
-        Assert.Equal(5, second.Core.CurrentState.CurrentEpoch);
+        Assert.Equal(5, second.Core.State.CurrentEpoch);
         // Our vote in epoch 5 survives the restart: a competing request gets the old answer.
         Assert.Equal(Vigil.Resp.RespValue.Array(Vigil.Resp.RespValue.Integer(0), Vigil.Resp.RespValue.Bulk(PeerA), Vigil.Resp.RespValue.Integer(5)),
             second.Sentinel("is-master-down-by-addr", MasterIp, "7001", "5", PeerB));
@@ -94,7 +94,7 @@ public sealed class StateTests
         var fields = Replies.Fields(host.Sentinel("master", "mymaster"));
         Assert.Equal("3", fields["quorum"]); // not edited: runtime value stays
         Assert.Equal("9000", fields["down-after-milliseconds"]); // edited: config wins
-        Assert.Equal([new CommandRename("CONFIG", "cfg")], host.Core.CurrentState.Masters[0].Settings.RenameCommands);
+        Assert.Equal([new CommandRename("CONFIG", "cfg")], host.Core.State.Masters[0].Settings.RenameCommands);
 
         var edited2 = ConfigOf(Master(quorum: 4));
         Assert.Equal("4", Replies.Fields(new SimulatedHost(edited2, state).Sentinel("master", "mymaster"))["quorum"]);
@@ -173,7 +173,7 @@ public sealed class StateTests
         Assert.Equal(id, host.Core.MyId);
         var fields = Replies.Fields(host.Sentinel("master", "mymaster"));
         Assert.Equal(("3", "1", "1"), (fields["config-epoch"], fields["num-slaves"], fields["num-other-sentinels"]));
-        Assert.Equal(4, host.Core.CurrentState.CurrentEpoch);
+        Assert.Equal(4, host.Core.State.CurrentEpoch);
     }
 
     [Fact]

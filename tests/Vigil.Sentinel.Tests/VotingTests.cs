@@ -46,7 +46,7 @@ public sealed class VotingTests
 
         Assert.Equal(Answer(0, "*", 0), Ask(host, MasterIp, "7001", "9", "*"));
         Assert.Empty(host.Events("+new-epoch"));
-        Assert.Equal(0, host.Core.CurrentState.CurrentEpoch);
+        Assert.Equal(0, host.Core.State.CurrentEpoch);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class VotingTests
         var host = HostExtensions.StartedWithMasterAndReplica();
 
         Assert.Equal(Answer(0, "*", 0), Ask(host, ReplicaIp, "7002", "5", PeerA));
-        Assert.Equal(0, host.Core.CurrentState.CurrentEpoch);
+        Assert.Equal(0, host.Core.State.CurrentEpoch);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class VotingTests
         Ask(host, MasterIp, "7001", "3", PeerA);
 
         // The start time is now + up to 1 s of jitter; the failover logic waits 2 × failover-timeout from it.
-        var saved = host.Core.CurrentState;
+        var saved = host.Core.State;
         Assert.Equal(PeerA, saved.Masters[0].Leader);
     }
 
