@@ -1,3 +1,4 @@
+using Vigil.Sentinel.State;
 using Vigil.Resp;
 using Vigil.Sentinel.Config;
 using Vigil.Sentinel.Tests.Support;
@@ -149,7 +150,7 @@ public sealed class MasterAdministrationTests
         Assert.DoesNotContain("PING", later);
 
         host.Sentinel("set", "mymaster", "rename-command", "ping", "p2");
-        Assert.Equal([new State.CommandRename("ping", "p2")], host.Core.State.Masters[0].Settings.RenameCommands);
+        Assert.Equal([new CommandRename("ping", "p2")], host.Core.State.Masters[0].Settings.RenameCommands);
         host.Sentinel("set", "mymaster", "rename-command", "PING", "ping");
         Assert.Empty(host.Core.State.Masters[0].Settings.RenameCommands);
 

@@ -1,3 +1,4 @@
+using Vigil.Sentinel.Config;
 using Vigil.Sentinel.Tests.Support;
 using static Vigil.Sentinel.Tests.Support.Fixtures;
 
@@ -54,7 +55,7 @@ public sealed class MonitoringScheduleTests
     [Fact]
     public void AnnounceIpAndPortReplaceTheLocalAddressInHellos()
     {
-        var config = ConfigOf() with { Sentinel = new Config.SentinelOptions { AnnounceIp = "203.0.113.5", AnnouncePort = 9999 } };
+        var config = ConfigOf() with { Sentinel = new SentinelOptions { AnnounceIp = "203.0.113.5", AnnouncePort = 9999 } };
         var host = new SimulatedHost(config);
         host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m')));
         host.RunFor(3000);

@@ -1,3 +1,4 @@
+using Vigil.Sentinel.State;
 using Vigil.Resp;
 using Vigil.Sentinel.Tests.Support;
 using static Vigil.Sentinel.Tests.Support.Fixtures;
@@ -69,7 +70,7 @@ public sealed class RandomScheduleTests
 
         // Every state the run produced serialises and reloads.
         var state = host.Core.State;
-        Assert.Equal(state.ToJson(), State.SentinelState.FromJson(state.ToJson()).ToJson());
+        Assert.Equal(state.ToJson(), SentinelState.FromJson(state.ToJson()).ToJson());
     }
 
     [Fact]

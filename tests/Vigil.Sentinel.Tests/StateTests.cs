@@ -128,7 +128,7 @@ public sealed class StateTests
         first.Sentinel("remove", "mymaster");
         var state = first.EffectsOf<PersistState>().Last().State;
 
-        Assert.Empty(Vigil.Sentinel.Tests.Support.Replies.Items(new SimulatedHost(ConfigOf(), state).Sentinel("masters")));
+        Assert.Empty(Replies.Items(new SimulatedHost(ConfigOf(), state).Sentinel("masters")));
 
         var edited = new SimulatedHost(ConfigOf(Master(quorum: 1)), state);
         Assert.Equal("1", Replies.Fields(edited.Sentinel("master", "mymaster"))["quorum"]);
