@@ -313,32 +313,46 @@ public sealed class SentinelCore
     /// </summary>
     private long ComputeNextWake()
     {
+        long due = long.MaxValue;
+        foreach (var (_, _, dueMs) in WakeCandidates()) due = Math.Min(due, dueMs);
+        if (_lastTickMs is { } last) due = Math.Max(due, last + Limits.MinTickIntervalMs);
+        return Math.Max(due, _context.NowMs);
+    }
+
+    /// <summary>Every rule's next due time, named: what <see cref="NextWakeMs"/> is made of (for diagnostics).</summary>
+    internal IEnumerable<(string Rule, string Record, long DueMs)> WakeCandidates()
+    {
         long now = _context.NowMs;
         long anchor = _lastTickMs ?? _context.Options.StartNowMs;
         long cap = Math.Min(Limits.MaxTickIntervalMs, _context.Timings.TiltTriggerMs / 2);
-        long due = anchor + Math.Max(cap, Limits.MinTickIntervalMs);
-        due = Math.Min(due, _tilt.ExitDueAt());
+        yield return ("max-interval", "", anchor + Math.Max(cap, Limits.MinTickIntervalMs));
+        yield return ("tilt-exit", "", _tilt.ExitDueAt());
         bool acting = !_context.Tilt;
         foreach (var master in _context.Masters.Values)
         {
-            due = Math.Min(due, InstanceDueAt(master, now, acting));
-            foreach (var replica in master.Replicas.Values) due = Math.Min(due, InstanceDueAt(replica, now, acting));
-            foreach (var peer in master.Peers.Values) due = Math.Min(due, InstanceDueAt(peer, now, acting));
+            foreach (var candidate in InstanceCandidates(master, now, acting)) yield return candidate;
+            foreach (var replica in master.Replicas.Values)
+            {
+                foreach (var candidate in InstanceCandidates(replica, now, acting)) yield return candidate;
+            }
+            foreach (var peer in master.Peers.Values)
+            {
+                foreach (var candidate in InstanceCandidates(peer, now, acting)) yield return candidate;
+            }
             if (acting)
             {
-                if (_detector.ObjectiveStateIsStale(master)) due = Math.Min(due, now);
-                due = Math.Min(due, _peerQueries.DueAt(master));
+                if (_detector.ObjectiveStateIsStale(master)) yield return ("odown", master.Name, now);
+                yield return ("peer-queries", master.Name, _peerQueries.DueAt(master));
             }
         }
-        if (_lastTickMs is { } last) due = Math.Max(due, last + Limits.MinTickIntervalMs);
-        return Math.Max(due, now);
     }
 
-    private long InstanceDueAt(InstanceRecord record, long now, bool acting)
+    private IEnumerable<(string Rule, string Record, long DueMs)> InstanceCandidates(InstanceRecord record, long now, bool acting)
     {
-        long due = Math.Min(_links.ReconnectDueAt(record), _periodic.DueAt(record));
-        if (acting) due = Math.Min(due, _detector.SubjectiveDueAt(record, now));
-        return due;
+        string name = $"{record.OwningMaster.Name}/{record.Name}";
+        yield return ("reconnect", name, _links.ReconnectDueAt(record));
+        yield return ("periodic", name, _periodic.DueAt(record));
+        if (acting) yield return ("sdown", name, _detector.SubjectiveDueAt(record, now));
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

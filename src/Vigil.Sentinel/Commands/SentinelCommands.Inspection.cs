@@ -41,7 +41,8 @@ internal sealed partial class SentinelCommands
 
     /// <summary>
     /// <c>[name, [[age, info], ...], ...]</c> for each named master (unknown ones skipped, duplicates once): the
-    /// master's cached INFO then each replica's. A replica's age is 0 when the master (sic) never had INFO.
+    /// master's cached INFO then each replica's, ages in ms (0 = never). The reference tests the master's refresh
+    /// time for a replica's age, so a replica without INFO shows the whole clock value; here each uses its own.
     /// </summary>
     private RespValue HandleInfoCache(IReadOnlyList<string> args)
     {
@@ -58,7 +59,7 @@ internal sealed partial class SentinelCommands
             var entries = new List<RespValue> { CacheEntry(master.InfoRefreshedAtMs != 0 ? now - master.InfoRefreshedAtMs : 0, master.InfoText) };
             foreach (var replica in master.Replicas.Values)
             {
-                entries.Add(CacheEntry(master.InfoRefreshedAtMs != 0 ? now - replica.InfoRefreshedAtMs : 0, replica.InfoText));
+                entries.Add(CacheEntry(replica.InfoRefreshedAtMs != 0 ? now - replica.InfoRefreshedAtMs : 0, replica.InfoText));
             }
             reply.Add(new RespArray(entries));
         }

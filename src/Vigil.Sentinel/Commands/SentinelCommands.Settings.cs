@@ -10,7 +10,7 @@ namespace Vigil.Sentinel.Commands;
 internal sealed partial class SentinelCommands
 {
     /// <summary>What applying one SET option came to.</summary>
-    private readonly record struct SetOutcome(RespError? Error = null, int BadValueIndex = -1, bool Redacted = false)
+    private readonly record struct SetOutcome(RespError? Error = null, int? BadValueIndex = null, bool Redacted = false)
     {
         public static SetOutcome Ok => default;
         public static SetOutcome BadValue(int index) => new(BadValueIndex: index);
@@ -77,9 +77,9 @@ internal sealed partial class SentinelCommands
             var values = args.Skip(j + 1).Take(row.ValueCount).ToList();
             j += row.ValueCount;
             var outcome = row.Apply(master, values);
-            if (outcome.BadValueIndex >= 0)
+            if (outcome.BadValueIndex is { } bad)
             {
-                failure = new RespError($"ERR Invalid argument '{values[outcome.BadValueIndex]}' for SENTINEL SET '{option}'");
+                failure = new RespError($"ERR Invalid argument '{values[bad]}' for SENTINEL SET '{option}'");
                 break;
             }
             if (outcome.Error is not null)

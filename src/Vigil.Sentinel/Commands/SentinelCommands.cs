@@ -1,5 +1,4 @@
 using Vigil.Resp;
-using Vigil.Sentinel.Detection;
 using Vigil.Sentinel.Election;
 using Vigil.Sentinel.Events;
 using Vigil.Sentinel.Links;

@@ -17,8 +17,9 @@ internal sealed class PeerQueries(SentinelContext context, LinkManager links)
 
     /// <summary>
     /// Runs in the acting half. Asks each connected peer at most once per ask period while the master is SDOWN
-    /// here, with at most one question outstanding per peer (the reference re-asks every tick until a reply
-    /// comes). <paramref name="forced"/> asks every connected peer at once (a failover just started).
+    /// here, with at most one question outstanding per peer. The reference re-asks every tick until a well-formed
+    /// answer comes; here a peer that answers with errors is asked again one ask period after the last question.
+    /// <paramref name="forced"/> asks every connected peer at once (a failover just started).
     /// </summary>
     public void Ask(MasterRecord master, bool forced)
     {
@@ -31,7 +32,7 @@ internal sealed class PeerQueries(SentinelContext context, LinkManager links)
                 peer.Leader = null;
             }
             if (!master.IsSubjectivelyDown || peer.Link.IsDisconnected) continue;
-            if (!forced && (peer.AskInFlight || now - peer.LastMasterDownReplyAtMs < context.Timings.AskPeriodMs)) continue;
+            if (!forced && (peer.AskInFlight || now < NextAskAt(peer))) continue;
 
             var address = master.Address;
             string candidate = master.FailoverState > FailoverState.None ? context.MyId : "*";
@@ -42,9 +43,13 @@ internal sealed class PeerQueries(SentinelContext context, LinkManager links)
                     candidate))
             {
                 peer.AskInFlight = true;
+                peer.LastAskSentAtMs = now;
             }
         }
     }
+
+    private long NextAskAt(PeerRecord peer) =>
+        Math.Max(peer.LastMasterDownReplyAtMs, peer.LastAskSentAtMs) + context.Timings.AskPeriodMs;
 
     public long DueAt(MasterRecord master)
     {
@@ -54,7 +59,7 @@ internal sealed class PeerQueries(SentinelContext context, LinkManager links)
             if (peer.SaysMasterDown || peer.Leader is not null) due = Math.Min(due, peer.LastMasterDownReplyAtMs + AnswerValidityMs + 1);
             if (master.IsSubjectivelyDown && !peer.Link.IsDisconnected && !peer.AskInFlight)
             {
-                due = Math.Min(due, peer.LastMasterDownReplyAtMs + context.Timings.AskPeriodMs);
+                due = Math.Min(due, NextAskAt(peer));
             }
         }
         return due;

@@ -18,6 +18,10 @@ internal sealed class TiltMonitor(SentinelContext context, EventEmitter events)
             context.Tilt = true;
             context.TiltStartedAtMs = now;
             events.Raw(LogLevel.Warning, "+tilt", null, "#tilt mode entered");
+            // The reference does not say why; a stalled process and a clock step call for different fixes.
+            context.Log(LogLevel.Warning, delta < 0
+                ? $"TILT cause: the clock went back {-delta} ms between two timer runs"
+                : $"TILT cause: {delta} ms passed between two timer runs (limit {context.Timings.TiltTriggerMs} ms)");
         }
         context.PreviousTickMs = now;
     }

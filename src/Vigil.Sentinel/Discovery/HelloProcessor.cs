@@ -3,7 +3,6 @@ using Vigil.Sentinel.Config;
 using Vigil.Sentinel.Events;
 using Vigil.Sentinel.Links;
 using Vigil.Sentinel.Monitoring;
-using Vigil.Sentinel.State;
 
 namespace Vigil.Sentinel.Discovery;
 

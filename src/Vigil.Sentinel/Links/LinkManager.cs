@@ -100,7 +100,7 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
     {
         if (!context.Connections.TryGetValue(input.Link, out var connection) || connection.IsUp) return false;
         connection.IsUp = true;
-        connection.LocalIp = input.LocalIp;
+        connection.LocalIp = NormaliseLocalIp(input.LocalIp);
         var link = connection.Owner;
         if (link.Users.Count == 0) return false;
         var record = link.Users[0];
@@ -137,6 +137,15 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
         Forget(connection);
         return true;
     }
+
+    /// <summary>
+    /// A dual-mode socket reports IPv4 peers as <c>::ffff:a.b.c.d</c>; peers compare addresses as strings, so the
+    /// plain IPv4 form is what we announce.
+    /// </summary>
+    private static string NormaliseLocalIp(string localIp) =>
+        System.Net.IPAddress.TryParse(localIp, out var address) && address.IsIPv4MappedToIPv6
+            ? address.MapToIPv4().ToString()
+            : localIp;
 
     public void CloseCommandConnection(InstanceLink link)
     {

@@ -15,6 +15,7 @@ internal sealed class PeerRecord(string runId, InstanceAddress address, Instance
     /// <summary>Time of the last well-formed is-master-down-by-addr answer (creation time before any).</summary>
     public long LastMasterDownReplyAtMs { get; set; } = nowMs;
     public bool AskInFlight { get; set; }
+    public long LastAskSentAtMs { get; set; }
 
     /// <summary>The peer's last answer said the master is down (the <c>master_down</c> flag).</summary>
     public bool SaysMasterDown { get; set; }

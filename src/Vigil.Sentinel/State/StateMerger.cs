@@ -53,7 +53,7 @@ internal static class StateMerger
                 continue;
             }
             var saved = state.Masters.FirstOrDefault(m => m.Name == configured.Name);
-            masters.Add(saved is null ? FromConfig(configured) : MergeMaster(configured, baseline, saved));
+            masters.Add(saved is null ? FromConfig(configured) : MergeMaster(baseline, saved));
         }
         foreach (var saved in state.Masters)
         {
@@ -72,7 +72,7 @@ internal static class StateMerger
         };
     }
 
-    private static MasterState MergeMaster(MasterConfig configured, ConfigBaseline baseline, MasterState saved)
+    private static MasterState MergeMaster(ConfigBaseline baseline, MasterState saved)
     {
         var old = saved.ConfigBaseline;
         bool addressEdited = old is null || old.Address != baseline.Address;

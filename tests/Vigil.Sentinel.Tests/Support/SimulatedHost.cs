@@ -42,6 +42,12 @@ internal sealed class SimulatedHost
 
     public IEnumerable<PublishEvent> Events(string channel) => EffectsOf<PublishEvent>().Where(e => e.Channel == channel);
 
+    /// <summary>Commands sent to a node, with the time they were sent.</summary>
+    public List<(long AtMs, IReadOnlyList<string> Args)> Sends(string ip, int port) =>
+        _sendLog.Where(s => s.Node.Ip == ip && s.Node.Port == port).Select(s => (s.AtMs, s.Args)).ToList();
+
+    private readonly List<(long AtMs, FakeNode Node, LinkRole Role, IReadOnlyList<string> Args)> _sendLog = [];
+
     public IEnumerable<IReadOnlyList<string>> CommandsTo(string ip, int port) =>
         EffectsOf<SendCommand>().Where(c => _links.TryGetValue(c.Link, out var l) && l.Node.Ip == ip && l.Node.Port == port).Select(c => c.Args);
 
@@ -134,6 +140,7 @@ internal sealed class SimulatedHost
                     _links.Remove(close.Link);
                     break;
                 case SendCommand send when _links.TryGetValue(send.Link, out var target):
+                    _sendLog.Add((Now, target.Node, target.Role, send.Args));
                     if (target.Node.Frozen) break;
                     var reply = target.Node.Answer(send.Args);
                     if (target.Role == LinkRole.PubSub && send.Args[0].Equals("SUBSCRIBE", StringComparison.OrdinalIgnoreCase))

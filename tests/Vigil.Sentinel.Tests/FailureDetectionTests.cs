@@ -1,0 +1,224 @@
+using Vigil.Resp;
+using Vigil.Sentinel.Tests.Support;
+using static Vigil.Sentinel.Tests.Support.Fixtures;
+
+namespace Vigil.Sentinel.Tests;
+
+public sealed class FailureDetectionTests
+{
+    private const string PeerIp = "10.0.0.9";
+    private const int PeerPort = 7109;
+
+    private static SimulatedHost WithPeer(Func<IReadOnlyList<string>, RespValue> answer)
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        var peer = host.AddNode(PeerIp, PeerPort);
+        peer.IsMasterDownReply = answer;
+        host.PublishHello($"{PeerIp},{PeerPort},{PeerA},0,mymaster,{MasterIp},{MasterPort},0");
+        host.RunFor(2000);
+        return host;
+    }
+
+    private static RespValue Down(bool down) => RespValue.Array(RespValue.Integer(down ? 1 : 0), RespValue.Bulk("*"), RespValue.Integer(0));
+
+    [Fact]
+    public void SilentMasterIsSubjectivelyDownJustAfterDownAfter()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(1000);
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        long lastAnswered = host.TimesOf(MasterIp, MasterPort, "PING").Last();
+        host.RunFor(10_000);
+
+        var firstUnanswered = host.TimesOf(MasterIp, MasterPort, "PING").First(t => t > lastAnswered);
+        var sdown = Assert.Single(host.Events("+sdown"));
+        Assert.Equal($"master mymaster {MasterIp} {MasterPort}", sdown.Message);
+        // The host was woken exactly when down-after (5000) had passed since the first unanswered PING.
+        Assert.Equal(firstUnanswered + 5001, SdownTime(host));
+        Assert.Contains("s_down", Replies.Fields(host.Sentinel("master", "mymaster"))["flags"]);
+    }
+
+    private static long SdownTime(SimulatedHost host)
+    {
+        long s = long.Parse(Replies.Fields(host.Sentinel("master", "mymaster"))["s-down-time"], System.Globalization.CultureInfo.InvariantCulture);
+        return host.Now - s;
+    }
+
+    [Fact]
+    public void MasterAnsweringAgainLeavesSdown()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(1000);
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(8000);
+        host.Nodes[(MasterIp, MasterPort)].Frozen = false;
+        host.RunFor(2000);
+
+        Assert.Single(host.Events("+sdown"));
+        Assert.Equal($"master mymaster {MasterIp} {MasterPort}", Assert.Single(host.Events("-sdown")).Message);
+        Assert.DoesNotContain("s_down", Replies.Fields(host.Sentinel("master", "mymaster"))["flags"]);
+    }
+
+    [Fact]
+    public void UnreachableReplicaGoesSdownToo()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(1000);
+        host.Nodes[(ReplicaIp, ReplicaPort)].Up = false;
+        host.DropLinksTo(ReplicaIp, ReplicaPort);
+        host.RunFor(7000);
+
+        var sdown = Assert.Single(host.Events("+sdown"));
+        Assert.StartsWith($"slave {ReplicaIp}:{ReplicaPort}", sdown.Message);
+        var replica = Replies.Fields(Replies.Items(host.Sentinel("replicas", "mymaster")).Single());
+        Assert.Equal("s_down,slave,disconnected", replica["flags"]);
+    }
+
+    [Fact]
+    public void MasterClaimingToBeReplicaIsSdownAfterDownAfterPlusTwoInfoPeriods()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(100);
+        host.Nodes[(MasterIp, MasterPort)].Info = ReplicaInfo(RunId('m'), "10.0.0.7", 7007);
+        host.RunFor(10_000); // next INFO at +10002 reports role:slave
+        host.RunFor(24_000);
+        Assert.Empty(host.Events("+sdown"));
+        host.RunFor(2000);
+        Assert.Single(host.Events("+sdown"));
+    }
+
+    [Fact]
+    public void RebootedMasterStuckLoadingIsSdownAfterTheRebootPeriod()
+    {
+        var config = ConfigOf(Master() with { MasterRebootDownAfterPeriodMs = 3000 });
+        var host = new SimulatedHost(config);
+        var master = host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m')));
+        host.RunFor(100);
+        master.Info = MasterInfo(RunId('n'));
+        master.PingReply = new RespError("LOADING Redis is loading the dataset in memory");
+        host.RunFor(10_000); // INFO at +10002 shows the new run id
+        Assert.Single(host.Events("+reboot"));
+        Assert.Empty(host.Events("+sdown"));
+        host.RunFor(3100);
+        Assert.Single(host.Events("+sdown"));
+
+        master.PingReply = new RespSimpleString("PONG");
+        host.RunFor(1100);
+        Assert.Single(host.Events("-sdown"));
+    }
+
+    [Fact]
+    public void PeersAreAskedAsSoonAsTheMasterIsSdownThenOncePerSecond()
+    {
+        var host = WithPeer(_ => Down(false));
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(9000);
+
+        var asks = host.Sends(PeerIp, PeerPort).Where(s => s.Args[0] == "SENTINEL").ToList();
+        Assert.NotEmpty(asks);
+        Assert.Equal(["SENTINEL", "is-master-down-by-addr", MasterIp, MasterPort.ToString(), "0", "*"], asks[0].Args);
+        long sdownAt = host.Now - long.Parse(Replies.Fields(host.Sentinel("master", "mymaster"))["s-down-time"]);
+        Assert.Equal(sdownAt, asks[0].AtMs);
+        Assert.All(asks.Zip(asks.Skip(1)), p => Assert.Equal(1000, p.Second.AtMs - p.First.AtMs));
+    }
+
+    [Fact]
+    public void NoAsksWhileTheMasterIsHealthy()
+    {
+        var host = WithPeer(_ => Down(true));
+        host.RunFor(10_000);
+
+        Assert.DoesNotContain(host.CommandsTo(PeerIp, PeerPort), a => a[0] == "SENTINEL");
+        Assert.Empty(host.Events("+odown"));
+    }
+
+    [Fact]
+    public void OdownWhenEnoughPeersAgree()
+    {
+        var host = WithPeer(_ => Down(true));
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(8000);
+
+        var odown = Assert.Single(host.Events("+odown"));
+        Assert.Equal($"master mymaster {MasterIp} {MasterPort} #quorum 2/2", odown.Message);
+        Assert.Equal("s_down,o_down,master", Replies.Fields(host.Sentinel("master", "mymaster"))["flags"]);
+        var peer = Replies.Fields(Replies.Items(host.Sentinel("sentinels", "mymaster")).Single());
+        Assert.Equal("sentinel,master_down", peer["flags"]);
+        Assert.Contains("master0:name=mymaster,status=odown,", host.Core.InfoSentinelSection(host.Now));
+    }
+
+    [Fact]
+    public void OdownEndsWhenThePeersAnswerExpires()
+    {
+        var host = WithPeer(_ => Down(true));
+        var peerNode = host.Nodes[(PeerIp, PeerPort)];
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(8000);
+        Assert.Single(host.Events("+odown"));
+
+        peerNode.Frozen = true; // answers stop; the last "down" expires after 5 ask periods
+        host.RunFor(4000);
+        Assert.Empty(host.Events("-odown"));
+        host.RunFor(2000);
+        Assert.Equal($"master mymaster {MasterIp} {MasterPort}", Assert.Single(host.Events("-odown")).Message);
+    }
+
+    [Fact]
+    public void QuorumNotReachedMeansNoOdown()
+    {
+        var host = WithPeer(_ => Down(false));
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(10_000);
+
+        Assert.Single(host.Events("+sdown"));
+        Assert.Empty(host.Events("+odown"));
+    }
+
+    [Fact]
+    public void MalformedPeerAnswersAreIgnored()
+    {
+        var host = WithPeer(_ => RespValue.Array(RespValue.Bulk("1"), RespValue.Bulk("*"), RespValue.Integer(0)));
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(10_000);
+
+        Assert.Empty(host.Events("+odown"));
+    }
+
+    [Fact]
+    public void PeerAnsweringErrorsIsAskedOncePerAskPeriod()
+    {
+        var host = WithPeer(_ => new RespError("NOAUTH Authentication required."));
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(10_000);
+
+        var asks = host.TimesOf(PeerIp, PeerPort, "SENTINEL");
+        Assert.InRange(asks.Count, 4, 6);
+        Assert.All(asks.Zip(asks.Skip(1)), p => Assert.Equal(1000, p.Second - p.First));
+    }
+
+    [Fact]
+    public void StuckCommandConnectionIsDroppedByLinkHealth()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(1000);
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(16_000);
+
+        Assert.Contains(host.EffectsOf<CloseLink>(), c => c.Link.Value == 1);
+        Assert.True(host.EffectsOf<OpenLink>().Count(o => o.Host == MasterIp && o.Role == LinkRole.Command) >= 2);
+    }
+
+    [Fact]
+    public void SilentPubSubConnectionIsDropped()
+    {
+        var host = new SimulatedHost();
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m')));
+        host.Tick(StartMs);
+        // Our hellos do not come back (the node drops publishes): the pub/sub link hears nothing.
+        host.Nodes[(MasterIp, MasterPort)].Info = null;
+        host.RunFor(16_000);
+
+        var pubsub = host.EffectsOf<OpenLink>().First(o => o.Role == LinkRole.PubSub).Link;
+        Assert.Contains(host.EffectsOf<CloseLink>(), c => c.Link == pubsub);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text;
+using Vigil.Resp;
+using Vigil.Sentinel.Config;
+
+namespace Vigil.Sentinel.Tests.Support;
+
+/// <summary>
+/// Several cores wired to each other and to <see cref="FakeNode"/> Redis instances with zero latency: what one
+/// core publishes on a Redis node reaches every pub/sub link to it, and commands to a peer sentinel are answered
+/// by that peer's core (PING, PUBLISH hello, SENTINEL ...). Work is processed in one FIFO, never recursively.
+/// </summary>
+internal sealed class SentinelNetwork
+{
+    private readonly Dictionary<(int Core, LinkId Link), (FakeNode? Node, int? Peer, LinkRole Role)> _links = [];
+    private readonly Queue<(int Core, Effect Effect)> _work = new();
+
+    public List<Member> Members { get; } = [];
+    public Dictionary<(string Ip, int Port), FakeNode> Nodes { get; } = [];
+    public long Now { get; private set; } = Fixtures.StartMs;
+
+    public sealed record Member(SentinelCore Core, string Ip, int Port, List<Effect> Effects);
+
+    public FakeNode AddNode(string ip, int port, string info)
+    {
+        var node = new FakeNode(ip, port) { Info = info };
+        Nodes[(ip, port)] = node;
+        return node;
+    }
+
+    public Member AddSentinel(string ip, int port, SentinelConfig config, int seed)
+    {
+        var options = Fixtures.Options(seed) with { ListeningPort = port };
+        var member = new Member(new SentinelCore(config, null, options), ip, port, []);
+        Members.Add(member);
+        Drain(Members.Count - 1);
+        Process();
+        return member;
+    }
+
+    public void RunFor(long ms)
+    {
+        long until = Now + ms;
+        while (true)
+        {
+            long next = Members.Min(m => m.Core.NextWakeMs);
+            if (next > until) break;
+            Now = Math.Max(Now, next);
+            for (int i = 0; i < Members.Count; i++)
+            {
+                if (Members[i].Core.NextWakeMs > Now) continue;
+                Members[i].Core.Handle(new Tick(Now));
+                Drain(i);
+                Process();
+            }
+        }
+        Now = until;
+    }
+
+    public IEnumerable<PublishEvent> Events(int member, string channel) =>
+        Members[member].Effects.OfType<PublishEvent>().Where(e => e.Channel == channel);
+
+    public RespValue Sentinel(int member, params string[] args)
+    {
+        var reply = Members[member].Core.ExecuteSentinel(args.Select(a => Encoding.UTF8.GetBytes(a)).ToList(), Now);
+        Drain(member);
+        Process();
+        return reply;
+    }
+
+    private void Drain(int core)
+    {
+        while (Members[core].Core.TryDequeueEffect(out var effect))
+        {
+            Members[core].Effects.Add(effect);
+            _work.Enqueue((core, effect));
+        }
+    }
+
+    private void Process()
+    {
+        while (_work.TryDequeue(out var item))
+        {
+            var core = Members[item.Core].Core;
+            switch (item.Effect)
+            {
+                case OpenLink open:
+                    var node = Nodes.GetValueOrDefault((open.Host, open.Port));
+                    int peer = Members.FindIndex(m => m.Ip == open.Host && m.Port == open.Port);
+                    if (node is { Up: true } || peer >= 0)
+                    {
+                        _links[(item.Core, open.Link)] = (node is { Up: true } ? node : null, peer >= 0 ? peer : null, open.Role);
+                        core.Handle(new LinkConnected(Now, open.Link, Members[item.Core].Ip));
+                    }
+                    else
+                    {
+                        core.Handle(new LinkClosed(Now, open.Link, "Connection refused"));
+                    }
+                    Drain(item.Core);
+                    break;
+                case CloseLink close:
+                    _links.Remove((item.Core, close.Link));
+                    break;
+                case SendCommand send when _links.TryGetValue((item.Core, send.Link), out var target):
+                    var reply = Answer(target, send.Args);
+                    if (reply is null) break;
+                    core.Handle(new LinkReply(Now, send.Link, reply));
+                    Drain(item.Core);
+                    break;
+            }
+        }
+    }
+
+    private RespValue? Answer((FakeNode? Node, int? Peer, LinkRole Role) target, IReadOnlyList<string> args)
+    {
+        if (target.Peer is { } peerIndex)
+        {
+            var peer = Members[peerIndex].Core;
+            RespValue reply = args[0].ToUpperInvariant() switch
+            {
+                "PING" => new RespSimpleString("PONG"),
+                "PUBLISH" => peer.AcceptHelloPublish(args[2], Now),
+                "SENTINEL" => peer.ExecuteSentinel(args.Skip(1).Select(a => Encoding.UTF8.GetBytes(a)).ToList(), Now),
+                _ => RespValue.Ok,
+            };
+            Drain(peerIndex);
+            return reply;
+        }
+        var node = target.Node!;
+        if (node.Frozen) return null;
+        var answer = node.Answer(args);
+        if (target.Role == LinkRole.PubSub && args[0] == "SUBSCRIBE")
+        {
+            return RespValue.Array(RespValue.Bulk("subscribe"), RespValue.Bulk(args[1]), RespValue.Integer(1));
+        }
+        if (args[0] == "PUBLISH")
+        {
+            foreach (var ((core, link), other) in _links.Where(l => l.Value.Node == node && l.Value.Role == LinkRole.PubSub).ToList())
+            {
+                Members[core].Core.Handle(new LinkReply(Now, link,
+                    RespValue.Array(RespValue.Bulk("message"), RespValue.Bulk(args[1]), RespValue.Bulk(args[2]))));
+                Drain(core);
+            }
+        }
+        return answer;
+    }
+}

@@ -1,0 +1,70 @@
+using Vigil.Resp;
+using Vigil.Sentinel.Tests.Support;
+using static Vigil.Sentinel.Tests.Support.Fixtures;
+
+namespace Vigil.Sentinel.Tests;
+
+public sealed class TiltTests
+{
+    [Fact]
+    public void ForwardJumpEntersTilt()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(5000);
+        host.Tick(host.Now + 2500);
+
+        Assert.Equal("#tilt mode entered", Assert.Single(host.Events("+tilt")).Message);
+        Assert.Contains(host.EffectsOf<Log>(), l => l.Message.StartsWith("TILT cause: ", StringComparison.Ordinal));
+        Assert.Contains("sentinel_tilt:1\r\nsentinel_tilt_since_seconds:0\r\n", host.Core.InfoSentinelSection(host.Now));
+    }
+
+    [Fact]
+    public void BackwardJumpEntersTilt()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(5000);
+        host.Tick(host.Now);
+        host.Tick(host.Now - 10);
+
+        Assert.Single(host.Events("+tilt"));
+    }
+
+    [Fact]
+    public void NormalTicksNeverTilt()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(120_000);
+
+        Assert.Empty(host.Events("+tilt"));
+        Assert.Contains("sentinel_tilt:0\r\nsentinel_tilt_since_seconds:-1\r\n", host.Core.InfoSentinelSection(host.Now));
+    }
+
+    [Fact]
+    public void TiltFreezesSdownAndEndsAfterTheTiltPeriod()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(1000);
+        host.Tick(host.Now + 3000);
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(20_000);
+        Assert.Empty(host.Events("+sdown"));
+        Assert.Contains(host.TimesOf(MasterIp, MasterPort, "PING"), t => t > StartMs + 4000); // monitoring goes on
+
+        host.RunFor(11_000);
+        Assert.Equal("#tilt mode exited", Assert.Single(host.Events("-tilt")).Message);
+        Assert.Single(host.Events("+sdown"));
+    }
+
+    [Fact]
+    public void InTiltTheMasterIsReportedUpButVotesAreStillGiven()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(1000);
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(7000);
+        host.Tick(host.Now + 5000);
+
+        var reply = host.Sentinel("is-master-down-by-addr", MasterIp, "7001", "2", PeerA);
+        Assert.Equal(RespValue.Array(RespValue.Integer(0), RespValue.Bulk(PeerA), RespValue.Integer(2)), reply);
+    }
+}
