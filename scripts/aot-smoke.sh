@@ -9,7 +9,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 printf 'port %s\nbind 127.0.0.1\n' "$port" > "$dir/sentinel.conf"
 "$out/vigil" "$dir/sentinel.conf" > "$dir/log.txt" 2>&1 &
 pid=$!
-trap 'kill -9 $pid 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill -9 $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 for _ in $(seq 1 100); do
     if [ "$(redis-cli -p "$port" ping 2>/dev/null)" = "PONG" ]; then break; fi
     sleep 0.1
