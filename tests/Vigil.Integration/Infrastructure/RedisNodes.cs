@@ -27,9 +27,13 @@ public static class RedisNodes
     }
 
     /// <summary>Writes sentinel.conf with the given lines (plus port/bind) and starts Vigil on it.</summary>
-    public static async Task<RunningNode> StartVigilAsync(TempDir dir, IEnumerable<string> configLines, int? port = null, bool waitForPing = true)
+    /// <summary>With <paramref name="configPath"/>, restarts on an existing config instead of writing one.</summary>
+    public static async Task<RunningNode> StartVigilAsync(TempDir dir, IEnumerable<string> configLines, int? port = null, bool waitForPing = true, string? configPath = null)
     {
-        var (nodeDir, configPath, sentinelPort) = WriteSentinelConfig(dir, "vigil", configLines, port);
+        var (nodeDir, writtenPath, sentinelPort) = configPath is null
+            ? WriteSentinelConfig(dir, "vigil", configLines, port)
+            : (Path.GetDirectoryName(configPath)!, configPath, port ?? throw new ArgumentException("a restart needs the port"));
+        configPath = writtenPath;
         var process = ManagedProcess.Start("dotnet", [VigilDll, configPath], nodeDir);
         var node = new RunningNode(process, sentinelPort, nodeDir) { ConfigPath = configPath };
         if (waitForPing) await node.WaitForPingAsync().ConfigureAwait(false);

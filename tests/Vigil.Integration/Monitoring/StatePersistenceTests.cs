@@ -1,0 +1,81 @@
+using System.Globalization;
+using Vigil.Integration.Infrastructure;
+using Vigil.Resp;
+
+namespace Vigil.Integration.Monitoring;
+
+/// <summary>Run-time changes live in the state file, survive restarts, and never touch sentinel.conf.</summary>
+public sealed class StatePersistenceTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task MonitorSetAndRemoveSurviveRestartAndLeaveTheConfigFileUntouched()
+    {
+        using var first = await RedisNodes.StartRedisAsync(_dir);
+        using var second = await RedisNodes.StartRedisAsync(_dir);
+        var vigil = await RedisNodes.StartVigilAsync(_dir,
+        [
+            $"sentinel monitor kept 127.0.0.1 {first.Port} 2",
+            $"sentinel monitor dropped 127.0.0.1 {first.Port} 2",
+        ]);
+        var configBefore = await File.ReadAllBytesAsync(vigil.ConfigPath!);
+        string myId;
+        await using (var client = await vigil.ConnectAsync())
+        {
+            myId = ((RespBulkString)await client.CallAsync("SENTINEL", "MYID")).Text;
+            Assert.Equal(RespValue.Ok, await client.CallAsync("SENTINEL", "MONITOR", "added", "127.0.0.1", second.Port.ToString(CultureInfo.InvariantCulture), "1"));
+            Assert.Equal(RespValue.Ok, await client.CallAsync("SENTINEL", "SET", "kept", "quorum", "3", "down-after-milliseconds", "7000"));
+            Assert.Equal(RespValue.Ok, await client.CallAsync("SENTINEL", "REMOVE", "dropped"));
+        }
+        vigil.Process.Signal("TERM");
+        Assert.Equal(0, await vigil.Process.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        vigil.Dispose();
+
+        using var restarted = await RedisNodes.StartVigilAsync(_dir, [], port: vigil.Port, configPath: vigil.ConfigPath);
+        await using (var client = await restarted.ConnectAsync())
+        {
+            Assert.Equal(myId, ((RespBulkString)await client.CallAsync("SENTINEL", "MYID")).Text);
+            var masters = Replies.List(await client.CallAsync("SENTINEL", "MASTERS"));
+            Assert.Equal(["added", "kept"], masters.Select(m => Replies.Field(m, "name")).Order(StringComparer.Ordinal));
+            var kept = masters.Single(m => Replies.Field(m, "name") == "kept");
+            Assert.Equal("3", Replies.Field(kept, "quorum"));
+            Assert.Equal("7000", Replies.Field(kept, "down-after-milliseconds"));
+            var added = masters.Single(m => Replies.Field(m, "name") == "added");
+            Assert.Equal(second.Port.ToString(CultureInfo.InvariantCulture), Replies.Field(added, "port"));
+        }
+        Assert.Equal(configBefore, await File.ReadAllBytesAsync(vigil.ConfigPath!));
+        Assert.True(File.Exists(vigil.ConfigPath + ".state.json"));
+    }
+
+    [Fact]
+    public async Task KillNineDuringStateWritesAlwaysLeavesAReadableStateFile()
+    {
+        using var redis = await RedisNodes.StartRedisAsync(_dir);
+        var vigil = await RedisNodes.StartVigilAsync(_dir, [$"sentinel monitor m 127.0.0.1 {redis.Port} 2"]);
+        var random = new Random(42);
+        for (var round = 0; round < 4; round++)
+        {
+            await using (var client = await vigil.ConnectAsync())
+            {
+                // Every SET persists the state; kill -9 lands somewhere among these writes.
+                var writes = random.Next(5, 60);
+                for (var i = 0; i < writes; i++)
+                {
+                    var pending = client.CallAsync("SENTINEL", "SET", "m", "down-after-milliseconds", (1000 + i).ToString(CultureInfo.InvariantCulture));
+                    if (i == writes - 1) vigil.Process.Signal("KILL");
+                    else await pending;
+                }
+            }
+            await vigil.Process.WaitForExitAsync(TimeSpan.FromSeconds(20));
+            vigil.Dispose();
+            vigil = await RedisNodes.StartVigilAsync(_dir, [], port: vigil.Port, configPath: vigil.ConfigPath);
+            await using var check = await vigil.ConnectAsync();
+            var master = Replies.Fields(await check.CallAsync("SENTINEL", "MASTER", "m"));
+            Assert.StartsWith("10", Replies.Field(master, "down-after-milliseconds"));
+        }
+        vigil.Dispose();
+    }
+}
