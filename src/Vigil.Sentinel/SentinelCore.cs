@@ -19,6 +19,23 @@ namespace Vigil.Sentinel;
 /// replies) and client commands, drains the effects it queues, and wakes it at <see cref="NextWakeMs"/>. Time and
 /// randomness come in from outside, so the same inputs always give the same effects.
 /// </summary>
+/// <remarks>
+/// Deliberate differences from redis-sentinel 7.0.15, none visible on the wire to clients or peers:
+/// <list type="bullet">
+/// <item>No busy timer: <see cref="NextWakeMs"/> is the exact time the next rule is due (capped at 1 s, and at
+/// half the TILT trigger, after the last tick) instead of a random 52-100 ms tick.</item>
+/// <item>At most one INFO, one hello PUBLISH and one is-master-down question in flight per record (the reference
+/// re-sends every tick until a reply comes); after an error reply they are retried one period later.</item>
+/// <item><c>rename-command</c> applies to commands sent to Redis instances only, not to peer sentinels.</item>
+/// <item><c>SENTINEL CONFIG SET announce-ip ""</c> unsets the option instead of announcing an empty IP.</item>
+/// <item>INFO-CACHE gives each replica its own age; the vote's run id survives restarts; RESET is saved.</item>
+/// <item>IPv4-mapped local addresses (<c>::ffff:a.b.c.d</c>) are announced as plain IPv4.</item>
+/// <item>A vote request with a negative epoch is not honoured (the reference wraps it to a huge epoch).</item>
+/// <item>Entering TILT logs its cause.</item>
+/// <item>A hello announcing a different master address with a higher config epoch is not acted upon yet (see
+/// <c>ConfigAdoption</c>).</item>
+/// </list>
+/// </remarks>
 public sealed class SentinelCore
 {
     private readonly SentinelContext _context;

@@ -65,4 +65,42 @@ public sealed class SentinelGroupTests
         Assert.Empty(network.Events(0, "+odown"));
         Assert.Empty(network.Events(1, "+sdown"));
     }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void GroupReconvergesAfterRandomChurn(int seed)
+    {
+        var random = new Random(seed);
+        var network = Group();
+        var dataNodes = network.Nodes.Values.ToList();
+        network.RunFor(5000);
+        for (int step = 0; step < 150; step++)
+        {
+            var node = dataNodes[random.Next(dataNodes.Count)];
+            switch (random.Next(4))
+            {
+                case 0: node.Frozen = !node.Frozen; break;
+                case 1: node.Up = !node.Up; break;
+                case 2: network.Sentinel(random.Next(3), "reset", "mymaster"); break;
+                case 3: network.Sentinel(random.Next(3), "set", "mymaster", "down-after-milliseconds", random.Next(1000, 6000).ToString()); break;
+            }
+            network.RunFor(random.Next(100, 3000));
+        }
+
+        foreach (var node in dataNodes)
+        {
+            node.Frozen = false;
+            node.Up = true;
+        }
+        network.RunFor(40_000);
+        for (int i = 0; i < 3; i++)
+        {
+            var fields = Replies.Fields(network.Sentinel(i, "master", "mymaster"));
+            Assert.Equal("2", fields["num-other-sentinels"]);
+            Assert.Equal("2", fields["num-slaves"]);
+            Assert.Equal("master", fields["flags"]);
+        }
+    }
 }

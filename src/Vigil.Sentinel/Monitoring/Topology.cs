@@ -35,6 +35,11 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
         if (address is null) return null;
         string name = address.AnnouncedWithPort(context.AnnounceHostnames);
         if (master.Replicas.ContainsKey(name)) return null;
+        if (master.Replicas.Count >= Limits.MaxReplicasPerMaster)
+        {
+            context.Log(LogLevel.Warning, $"Not adding replica {name} of '{master.Name}': {Limits.MaxReplicasPerMaster} replicas known already");
+            return null;
+        }
         var replica = new ReplicaRecord(name, address, links.LinkFor(InstanceKind.Slave, null), master, context.NowMs)
         {
             RoleReported = ReportedRole.Slave,
@@ -58,6 +63,11 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
         var address = context.Resolver.Create(host, port, acceptUnresolved: true, out _);
         if (address is null) return null;
         if (master.Peers.ContainsKey(runId)) return null;
+        if (master.Peers.Count >= Limits.MaxPeersPerMaster)
+        {
+            context.Log(LogLevel.Warning, $"Not adding sentinel {runId} of '{master.Name}': {Limits.MaxPeersPerMaster} sentinels known already");
+            return null;
+        }
         var peer = new PeerRecord(runId, address, links.LinkFor(InstanceKind.Sentinel, runId), master, context.NowMs)
         {
             RunId = runId,

@@ -6,6 +6,13 @@ internal static class Limits
     /// <summary>Periodic commands (PING, INFO, hello) are skipped while this many × link refcount replies are owed.</summary>
     public const int MaxPendingCommandsPerRef = 100;
 
+    /// <summary>
+    /// Replicas and peer sentinels remembered per master. Real groups have a handful; the bound keeps a flood of
+    /// forged hellos or INFO lines from growing memory (and the voter base) without end.
+    /// </summary>
+    public const int MaxReplicasPerMaster = 1024;
+    public const int MaxPeersPerMaster = 1024;
+
     /// <summary>Run ids and this sentinel's id are this many hex characters.</summary>
     public const int RunIdLength = 40;
 

@@ -8,9 +8,13 @@ internal sealed class FakeNode(string ip, int port)
     public string Ip { get; } = ip;
     public int Port { get; } = port;
 
-    /// <summary>False: connections are refused. Frozen: connections open but nothing is answered.</summary>
+    /// <summary>False: connections are refused. Frozen (like SIGSTOP): commands wait in <see cref="Backlog"/> and
+    /// are answered, in order, once thawed.</summary>
     public bool Up { get; set; } = true;
     public bool Frozen { get; set; }
+
+    /// <summary>Commands received while frozen: (link, role, args), answered by the host once thawed.</summary>
+    public Queue<(LinkId Link, LinkRole Role, IReadOnlyList<string> Args)> Backlog { get; } = new();
 
     /// <summary>INFO text, or null for a peer sentinel.</summary>
     public string? Info { get; set; }

@@ -13,6 +13,7 @@ internal sealed class SentinelNetwork
 {
     private readonly Dictionary<(int Core, LinkId Link), (FakeNode? Node, int? Peer, LinkRole Role)> _links = [];
     private readonly Queue<(int Core, Effect Effect)> _work = new();
+    private readonly Dictionary<FakeNode, Queue<(int Core, LinkId Link, LinkRole Role, IReadOnlyList<string> Args)>> _backlogs = [];
 
     public List<Member> Members { get; } = [];
     public Dictionary<(string Ip, int Port), FakeNode> Nodes { get; } = [];
@@ -45,6 +46,7 @@ internal sealed class SentinelNetwork
             long next = Members.Min(m => m.Core.NextWakeMs);
             if (next > until) break;
             Now = Math.Max(Now, next);
+            ThawBacklogs();
             for (int i = 0; i < Members.Count; i++)
             {
                 if (Members[i].Core.NextWakeMs > Now) continue;
@@ -101,11 +103,40 @@ internal sealed class SentinelNetwork
                     _links.Remove((item.Core, close.Link));
                     break;
                 case SendCommand send when _links.TryGetValue((item.Core, send.Link), out var target):
+                    if (target.Node is { } dataNode && (dataNode.Frozen || Backlog(dataNode).Count > 0))
+                    {
+                        Backlog(dataNode).Enqueue((item.Core, send.Link, target.Role, send.Args));
+                        break;
+                    }
                     var reply = Answer(target, send.Args);
                     if (reply is null) break;
                     core.Handle(new LinkReply(Now, send.Link, reply));
                     Drain(item.Core);
                     break;
+            }
+        }
+    }
+
+    private Queue<(int Core, LinkId Link, LinkRole Role, IReadOnlyList<string> Args)> Backlog(FakeNode node)
+    {
+        if (!_backlogs.TryGetValue(node, out var queue)) _backlogs[node] = queue = new();
+        return queue;
+    }
+
+    /// <summary>Thawed nodes answer what they received while frozen, in order (like SIGCONT after SIGSTOP).</summary>
+    private void ThawBacklogs()
+    {
+        foreach (var (node, queue) in _backlogs.ToList())
+        {
+            if (node.Frozen) continue;
+            while (queue.TryDequeue(out var pending))
+            {
+                if (!_links.TryGetValue((pending.Core, pending.Link), out var target)) continue;
+                var reply = Answer(target, pending.Args);
+                if (reply is null) continue;
+                Members[pending.Core].Core.Handle(new LinkReply(Now, pending.Link, reply));
+                Drain(pending.Core);
+                Process();
             }
         }
     }
@@ -126,7 +157,6 @@ internal sealed class SentinelNetwork
             return reply;
         }
         var node = target.Node!;
-        if (node.Frozen) return null;
         var answer = node.Answer(args);
         if (target.Role == LinkRole.PubSub && args[0] == "SUBSCRIBE")
         {
