@@ -31,8 +31,16 @@ public sealed class EventLoop
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var accepted = _work.Writer.TryWrite(() =>
         {
-            try { completion.SetResult(function(_core, _clock.NowMs)); }
-            catch (Exception ex) { completion.SetException(ex); }
+            T result;
+            try { result = function(_core, _clock.NowMs); }
+            catch (Exception ex)
+            {
+                completion.SetException(ex);
+                return;
+            }
+            // Effects first (a vote is on disk before the voter hears it), then the reply.
+            _effects.RunAll(_core);
+            completion.SetResult(result);
         });
         if (!accepted) completion.SetCanceled();
         return completion.Task;
