@@ -53,7 +53,7 @@ public sealed class SentinelEvents : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is EndOfStreamException or IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is EndOfStreamException or IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
         }
     }
