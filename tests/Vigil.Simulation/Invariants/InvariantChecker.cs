@@ -1,0 +1,483 @@
+using System.Globalization;
+using Vigil.Resp;
+using Vigil.Sentinel.State;
+using Vigil.Simulation.Network;
+using Vigil.Simulation.Redis;
+using Vigil.Simulation.Sentinels;
+using Vigil.Simulation.World;
+
+namespace Vigil.Simulation.Invariants;
+
+/// <summary>
+/// Checks the safety rules after every step, from what the sentinels emit (events, saved states, hello payloads,
+/// answers to vote requests) and what the Redis nodes are told. A broken rule throws
+/// <see cref="InvariantViolationException"/> at the step that broke it. Rules that need failover have nothing to
+/// look at until the core fails over; they are armed already.
+/// </summary>
+internal sealed class InvariantChecker
+{
+    /// <summary>Peers' "master is down" answers stay valid this long after they stop being true (5 ask periods, plus delivery).</summary>
+    private const long DownAnswerWindowMs = 5 * 1000 + 2000;
+
+    /// <summary>Slack on top of protocol windows for message delays.</summary>
+    private const long DelaySlackMs = 1500;
+
+    private readonly SimWorld _world;
+    private readonly SentinelTrack[] _tracks;
+    private readonly Dictionary<(string Master, long Epoch), Dictionary<string, string>> _votes = [];
+    private readonly Dictionary<(string Responder, int Group, long Epoch), string> _replyVotes = [];
+    private readonly Dictionary<(string Master, long Epoch), string> _winners = [];
+    private readonly Dictionary<(string Master, long ConfigEpoch), string> _configAddresses = [];
+    private readonly HashSet<string> _mastersReset = new(StringComparer.Ordinal);
+    private int? _servingGroup;
+
+    public InvariantChecker(SimWorld world, int sentinelCount)
+    {
+        _world = world;
+        _tracks = new SentinelTrack[sentinelCount];
+        for (int i = 0; i < sentinelCount; i++) _tracks[i] = new SentinelTrack();
+    }
+
+    public CheckerStats Stats { get; } = new();
+
+    /// <summary>Failovers per group (distinct epochs of promotions or switches), for the write-loss bound.</summary>
+    public Dictionary<int, HashSet<long>> FailoverEpochsByGroup { get; } = [];
+
+    public SentinelTrack Track(SentinelNode sentinel) => _tracks[sentinel.Index];
+
+    private static InvariantViolationException Violation(string invariant, string detail) => new(invariant, detail);
+
+    // ---------------------------------------------------------------- process lifecycle
+
+    public void OnSentinelStarted(SentinelNode sentinel, SentinelState state)
+    {
+        var track = Track(sentinel);
+        track.RunId = state.MyId;
+        track.Running = true;
+        track.InTilt = false;
+        track.SubjectivelyDown.Clear();
+        track.Failovers.Clear();
+        if (state.CurrentEpoch < track.PersistedCurrentEpoch)
+        {
+            throw Violation("epoch-monotonic", $"{sentinel.Name} restarted with current-epoch {state.CurrentEpoch} below the {track.PersistedCurrentEpoch} it had saved");
+        }
+        track.CurrentEpoch = state.CurrentEpoch;
+        foreach (var master in state.Masters)
+        {
+            track.Quorum.TryAdd(master.Name, master.Settings.Quorum);
+        }
+    }
+
+    public void OnSentinelStopped(SentinelNode sentinel)
+    {
+        var track = Track(sentinel);
+        track.Running = false;
+        track.InTilt = false;
+        foreach (string key in track.SubjectivelyDown)
+        {
+            if (key.StartsWith("master ", StringComparison.Ordinal)) track.MasterDownEndedAtMs[key[7..key.IndexOf(' ', 7)]] = _world.NowMs;
+        }
+        track.SubjectivelyDown.Clear();
+        track.Failovers.Clear();
+    }
+
+    /// <summary>§2.2: a tick more than the trigger after the previous one, or before it, enters TILT; no other tick does.</summary>
+    public void OnTick(SentinelNode sentinel, long gapMs, bool tiltExpected, bool tiltSeen)
+    {
+        if (tiltExpected && !tiltSeen)
+        {
+            throw Violation("tilt-on-clock-gap", $"{sentinel.Name} ticked {gapMs} ms after its previous tick and did not enter TILT");
+        }
+        if (!tiltExpected && tiltSeen)
+        {
+            throw Violation("tilt-on-clock-gap", $"{sentinel.Name} entered TILT on a tick {gapMs} ms after the previous one (no clock gap)");
+        }
+    }
+
+    // ---------------------------------------------------------------- operator bookkeeping
+
+    public void OnOperatorQuorum(SentinelNode sentinel, string master, int quorum) => Track(sentinel).Quorum[master] = quorum;
+
+    public void OnOperatorFailoverRequested(SentinelNode sentinel, string master) => Track(sentinel).ForcedFailoverRequestedAtMs[master] = _world.NowMs;
+
+    public void OnOperatorReset(string master) => _mastersReset.Add(master);
+
+    /// <summary>
+    /// SENTINEL REMOVE: the master's epochs start over at 0 if it is monitored again, its vote included — the new
+    /// record may vote again in an epoch the old one voted in (as the reference does). That is the operator's
+    /// doing, so the vote history of this sentinel for that master is forgotten too.
+    /// </summary>
+    public void OnOperatorRemoved(SentinelNode sentinel, string master)
+    {
+        var track = Track(sentinel);
+        track.PersistedConfigEpoch.Remove(master);
+        track.PersistedLeaderEpoch.Remove(master);
+        int group = _world.GroupOfMaster(master);
+        foreach (var key in _replyVotes.Keys.Where(k => k.Responder == track.RunId && k.Group == group).ToList()) _replyVotes.Remove(key);
+        foreach (var (key, ballots) in _votes)
+        {
+            if (key.Master == master) ballots.Remove(track.RunId);
+        }
+        track.Failovers.Remove(master);
+        track.SubjectivelyDown.RemoveWhere(key => key.EndsWith("@" + master, StringComparison.Ordinal));
+    }
+
+    /// <summary>Set while a sentinel serves a command about a group, so its +vote-for-leader can be attributed.</summary>
+    public void BeginServing(int? group) => _servingGroup = group;
+
+    public void EndServing() => _servingGroup = null;
+
+    // ---------------------------------------------------------------- events
+
+    public void OnEvent(SentinelNode sentinel, string channel, string text)
+    {
+        Stats.Events++;
+        var track = Track(sentinel);
+        switch (channel)
+        {
+            case "+new-epoch":
+                long epoch = long.Parse(text, CultureInfo.InvariantCulture);
+                if (epoch <= track.CurrentEpoch)
+                {
+                    throw Violation("epoch-monotonic", $"{sentinel.Name} announced +new-epoch {epoch} while at epoch {track.CurrentEpoch}");
+                }
+                track.CurrentEpoch = epoch;
+                return;
+            case "+tilt":
+                Stats.Tilts++;
+                track.InTilt = true;
+                return;
+            case "-tilt":
+                track.InTilt = false;
+                return;
+            case "+vote-for-leader":
+                OnVote(sentinel, text);
+                return;
+        }
+
+        if (EventText.Parse(text) is not { } about)
+        {
+            if (channel == "+switch-master") OnSwitchMaster(sentinel, text);
+            return;
+        }
+        if (track.InTilt && ActingEvents.Contains(channel))
+        {
+            throw Violation("tilt-freezes-acting", $"{sentinel.Name} emitted {channel} {text} while in TILT");
+        }
+        switch (channel)
+        {
+            case "+sdown":
+                Stats.SubjectiveDowns++;
+                track.SubjectivelyDown.Add(SentinelTrack.DownKey(about));
+                break;
+            case "-sdown":
+                track.SubjectivelyDown.Remove(SentinelTrack.DownKey(about));
+                if (about.Kind == "master") track.MasterDownEndedAtMs[about.Name] = _world.NowMs;
+                break;
+            case "+odown":
+                Stats.ObjectiveDowns++;
+                break;
+            case "+try-failover":
+                OnTryFailover(sentinel, track, about.Master);
+                break;
+            case "+elected-leader":
+                OnElected(sentinel, track, about.Master);
+                break;
+            case "+selected-slave":
+                RequireLeader(sentinel, track, about.Master, channel);
+                OnSelected(sentinel, track, about);
+                break;
+            case "+failover-state-send-slaveof-noone":
+            case "+failover-state-wait-promotion":
+            case "+failover-state-reconf-slaves":
+            case "+slave-reconf-sent":
+            case "+failover-end":
+                RequireLeader(sentinel, track, about.Master, channel);
+                break;
+            case "+promoted-slave":
+                RequireLeader(sentinel, track, about.Master, channel);
+                Stats.Promotions++;
+                if (track.Failovers.TryGetValue(about.Master, out var attempt)) RecordFailover(about.Master, attempt.Epoch);
+                break;
+            case "-failover-abort-not-elected":
+            case "-failover-abort-no-good-slave":
+            case "-failover-abort-slave-timeout":
+            case "+reset-master":
+                track.Failovers.Remove(about.Master);
+                if (channel == "+reset-master") track.SubjectivelyDown.RemoveWhere(key => key.EndsWith("@" + about.Master, StringComparison.Ordinal));
+                break;
+        }
+    }
+
+    /// <summary>Events only the acting half may produce (§2.2: SDOWN/ODOWN freeze, no failover step, no reconfiguration).</summary>
+    private static readonly HashSet<string> ActingEvents = new(StringComparer.Ordinal)
+    {
+        "+sdown", "-sdown", "+odown", "-odown", "+try-failover", "+elected-leader", "+failover-state-select-slave",
+        "+selected-slave", "+failover-state-send-slaveof-noone", "+failover-state-wait-promotion", "+promoted-slave",
+        "+failover-state-reconf-slaves", "+slave-reconf-sent", "+convert-to-slave", "+fix-slave-config",
+    };
+
+    private void OnTryFailover(SentinelNode sentinel, SentinelTrack track, string master)
+    {
+        Stats.FailoversTried++;
+        bool forced = track.ForcedFailoverRequestedAtMs.TryGetValue(master, out long requestedAt) && _world.NowMs - requestedAt <= 2000;
+        track.Failovers[master] = new FailoverAttempt(track.CurrentEpoch, forced, _world.NowMs);
+        if (forced) return;
+
+        // Invariant 3: a failover starts only when at least quorum sentinels see the master down (their answers
+        // may be a few seconds old, so a sentinel that stopped seeing it down very recently still counts).
+        int quorum = track.Quorum.GetValueOrDefault(master, 1);
+        int seeing = 0;
+        var who = new List<string>();
+        foreach (var other in _world.Sentinels)
+        {
+            var otherTrack = Track(other);
+            bool down = otherTrack.SubjectivelyDown.Contains($"master {master} @{master}")
+                || (otherTrack.MasterDownEndedAtMs.TryGetValue(master, out long endedAt) && _world.NowMs - endedAt <= DownAnswerWindowMs);
+            if (!down) continue;
+            seeing++;
+            who.Add(other.Name);
+        }
+        if (!track.SubjectivelyDown.Contains($"master {master} @{master}"))
+        {
+            throw Violation("failover-needs-quorum", $"{sentinel.Name} started a failover of {master} (epoch {track.CurrentEpoch}) without seeing it SDOWN itself");
+        }
+        if (seeing < quorum)
+        {
+            throw Violation("failover-needs-quorum",
+                $"{sentinel.Name} started a failover of {master} (epoch {track.CurrentEpoch}) with only {seeing} sentinels seeing it down ({string.Join(", ", who)}); quorum {quorum}");
+        }
+    }
+
+    private void OnElected(SentinelNode sentinel, SentinelTrack track, string master)
+    {
+        Stats.Elections++;
+        if (!track.Failovers.TryGetValue(master, out var attempt))
+        {
+            throw Violation("leader-needs-majority", $"{sentinel.Name} claimed +elected-leader for {master} without having started a failover");
+        }
+        attempt.Elected = true;
+        if (attempt.Forced) return;
+
+        // Invariant 1: one winner per master and epoch.
+        var key = (master, attempt.Epoch);
+        if (_winners.TryGetValue(key, out string? winner) && winner != track.RunId)
+        {
+            throw Violation("one-leader-per-epoch", $"{sentinel.Name} ({Short(track.RunId)}) and {Short(winner)} both won the election for {master} in epoch {attempt.Epoch}");
+        }
+        _winners[key] = track.RunId;
+
+        // Invariant 3: elected by a majority of the whole group (and at least quorum).
+        int votes = 0;
+        if (_votes.TryGetValue(key, out var ballots))
+        {
+            foreach (var candidate in ballots.Values)
+            {
+                if (candidate.Equals(track.RunId, StringComparison.OrdinalIgnoreCase)) votes++;
+            }
+        }
+        int groupSize = _world.Sentinels.Count;
+        int quorum = track.Quorum.GetValueOrDefault(master, 1);
+        int needed = Math.Max(groupSize / 2 + 1, quorum);
+        if (votes < needed && !_mastersReset.Contains(master))
+        {
+            throw Violation("leader-needs-majority",
+                $"{sentinel.Name} was elected leader for {master} in epoch {attempt.Epoch} with {votes} votes; a majority of {groupSize} (and quorum {quorum}) needs {needed}");
+        }
+    }
+
+    private void RequireLeader(SentinelNode sentinel, SentinelTrack track, string master, string channel)
+    {
+        if (track.Failovers.TryGetValue(master, out var attempt) && (attempt.Elected || attempt.Forced)) return;
+        throw Violation("leader-needs-majority", $"{sentinel.Name} emitted {channel} for {master} without being the elected leader of a running failover");
+    }
+
+    /// <summary>Invariant 4: never a priority-0 replica, a down one, or one of another group.</summary>
+    private void OnSelected(SentinelNode sentinel, SentinelTrack track, EventText replica)
+    {
+        var node = _world.FindRedis(replica.Ip, replica.Port);
+        int group = _world.GroupOfMaster(replica.Master);
+        if (node is null || node.Group != group)
+        {
+            throw Violation("promote-eligible-only", $"{sentinel.Name} selected {replica.Name} for {replica.Master}, which is not a node of that group");
+        }
+        if (node.Priority == 0)
+        {
+            throw Violation("promote-eligible-only", $"{sentinel.Name} selected {node.Name} (replica-priority 0) for {replica.Master}");
+        }
+        if (track.SubjectivelyDown.Contains(SentinelTrack.DownKey(replica)))
+        {
+            throw Violation("promote-eligible-only", $"{sentinel.Name} selected {node.Name} for {replica.Master} while it flags it SDOWN");
+        }
+        long window = 5 * _world.Scenario.PingPeriodMs + DelaySlackMs;
+        if (!node.Running && _world.NowMs - node.DownSinceMs > window)
+        {
+            throw Violation("promote-eligible-only", $"{sentinel.Name} selected {node.Name} for {replica.Master}; it has been down for {_world.NowMs - node.DownSinceMs} ms");
+        }
+        if (node.IsFrozen && _world.NowMs - node.FrozenSinceMs > window)
+        {
+            throw Violation("promote-eligible-only", $"{sentinel.Name} selected {node.Name} for {replica.Master}; it has been frozen for {_world.NowMs - node.FrozenSinceMs} ms");
+        }
+    }
+
+    /// <summary>A node is told SLAVEOF NO ONE (by a sentinel's transaction).</summary>
+    public void OnPromotion(RedisNode node, SimConnection connection)
+    {
+        if (connection.Client is not SentinelNode sentinel) return;
+        if (node.Priority == 0)
+        {
+            throw Violation("promote-eligible-only", $"{sentinel.Name} sent SLAVEOF NO ONE to {node.Name}, which has replica-priority 0");
+        }
+        _world.Trace.Add(_world.NowMs, node.Name, $"promoted by {sentinel.Name}");
+    }
+
+    private void OnSwitchMaster(SentinelNode sentinel, string text)
+    {
+        Stats.SwitchMasters++;
+        var words = text.Split(' ');
+        if (words.Length != 5 || !int.TryParse(words[4], out int port)) return;
+        int group = _world.GroupOfMaster(words[0]);
+        var node = _world.FindRedis(words[3], port);
+        if (node is null || node.Group != group)
+        {
+            throw Violation("promote-eligible-only", $"{sentinel.Name} switched {words[0]} to {words[3]}:{port}, which is not a node of that group");
+        }
+        RecordFailover(words[0], Track(sentinel).CurrentEpoch);
+    }
+
+    private void RecordFailover(string master, long epoch)
+    {
+        int group = _world.GroupOfMaster(master);
+        if (group < 0) return;
+        if (!FailoverEpochsByGroup.TryGetValue(group, out var epochs)) FailoverEpochsByGroup[group] = epochs = [];
+        epochs.Add(epoch);
+    }
+
+    // ---------------------------------------------------------------- votes
+
+    /// <summary>Invariant 1: each sentinel votes at most once per master and epoch.</summary>
+    private void OnVote(SentinelNode sentinel, string text)
+    {
+        Stats.Votes++;
+        var track = Track(sentinel);
+        var words = text.Split(' ');
+        if (words.Length != 2 || !long.TryParse(words[1], out long epoch)) return;
+        string? master = _servingGroup is { } group ? _world.Scenario.MasterNames[group] : null;
+        if (master is null)
+        {
+            foreach (var (name, attempt) in track.Failovers)
+            {
+                if (attempt.Epoch == epoch) master = name;
+            }
+        }
+        if (master is null) return;
+        var key = (master, epoch);
+        if (!_votes.TryGetValue(key, out var ballots)) _votes[key] = ballots = new(StringComparer.Ordinal);
+        if (ballots.TryGetValue(track.RunId, out string? earlier) && !earlier.Equals(words[0], StringComparison.OrdinalIgnoreCase))
+        {
+            throw Violation("one-vote-per-epoch", $"{sentinel.Name} voted for {Short(earlier)} and then for {Short(words[0])} for {master} in epoch {epoch}");
+        }
+        ballots[track.RunId] = words[0];
+    }
+
+    /// <summary>A sentinel answered a SENTINEL command from a peer or a client.</summary>
+    public void OnSentinelReply(SentinelNode sentinel, string[] args, RespValue reply)
+    {
+        if (args.Length != 6 || !args[1].Equals("is-master-down-by-addr", StringComparison.OrdinalIgnoreCase)) return;
+        if (reply is not RespArray { Items: [RespInteger down, RespBulkString leader, RespInteger epoch] }) return;
+        Stats.VoteReplies++;
+        var track = Track(sentinel);
+        if (down.Value == 1 && track.InTilt)
+        {
+            throw Violation("tilt-freezes-acting", $"{sentinel.Name} answered 'master down' to is-master-down-by-addr while in TILT");
+        }
+        if (leader.Text == "*") return;
+        if (!int.TryParse(args[3], out int port) || _world.FindRedis(args[2], port) is not { } node) return;
+        var key = (track.RunId, node.Group, epoch.Value);
+        if (_replyVotes.TryGetValue(key, out string? earlier) && !earlier.Equals(leader.Text, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Violation("one-vote-per-epoch",
+                $"{sentinel.Name} answered is-master-down-by-addr with a vote for {Short(earlier)} and later for {Short(leader.Text)} in epoch {epoch.Value} ({_world.Scenario.MasterNames[node.Group]})");
+        }
+        _replyVotes[key] = leader.Text;
+    }
+
+    /// <summary>A scripted candidate outside the group collected a majority: it counts as a winner of that epoch.</summary>
+    public void OnForeignWinner(string candidate, string master, long epoch)
+    {
+        var key = (master, epoch);
+        if (_winners.TryGetValue(key, out string? winner) && winner != candidate)
+        {
+            throw Violation("one-leader-per-epoch", $"scripted candidate {Short(candidate)} and {Short(winner)} both collected a majority for {master} in epoch {epoch}");
+        }
+        _winners[key] = candidate;
+    }
+
+    // ---------------------------------------------------------------- epochs and configurations
+
+    /// <summary>Invariant 2 from the saved state: epochs never go back; one address per master and config epoch.</summary>
+    public void OnPersist(SentinelNode sentinel, SentinelState state)
+    {
+        Stats.Persists++;
+        var track = Track(sentinel);
+        if (state.CurrentEpoch < track.PersistedCurrentEpoch)
+        {
+            throw Violation("epoch-monotonic", $"{sentinel.Name} saved current-epoch {state.CurrentEpoch} after {track.PersistedCurrentEpoch}");
+        }
+        track.PersistedCurrentEpoch = state.CurrentEpoch;
+        foreach (var master in state.Masters)
+        {
+            if (master.ConfigEpoch > state.CurrentEpoch || master.LeaderEpoch > state.CurrentEpoch)
+            {
+                throw Violation("epoch-monotonic",
+                    $"{sentinel.Name} saved {master.Name} with config-epoch {master.ConfigEpoch} / leader-epoch {master.LeaderEpoch} above current-epoch {state.CurrentEpoch}");
+            }
+            if (track.PersistedConfigEpoch.TryGetValue(master.Name, out long before) && master.ConfigEpoch < before)
+            {
+                throw Violation("epoch-monotonic", $"{sentinel.Name} saved config-epoch {master.ConfigEpoch} for {master.Name} after {before}");
+            }
+            track.PersistedConfigEpoch[master.Name] = master.ConfigEpoch;
+            if (track.PersistedLeaderEpoch.TryGetValue(master.Name, out long voted) && master.LeaderEpoch < voted)
+            {
+                throw Violation("one-vote-per-epoch", $"{sentinel.Name} saved leader-epoch {master.LeaderEpoch} for {master.Name} after {voted}: it could vote twice");
+            }
+            track.PersistedLeaderEpoch[master.Name] = Math.Max(voted, master.LeaderEpoch);
+            RegisterConfig(sentinel.Name, master.Name, master.ConfigEpoch, $"{master.Address.Host}:{master.Address.Port}");
+        }
+    }
+
+    /// <summary>A hello payload on the wire: the config it announces obeys the same rules.</summary>
+    public void OnHelloSeen(string payload, string where)
+    {
+        Stats.HellosChecked++;
+        var fields = payload.Split(',');
+        if (fields.Length != 8) return;
+        if (!long.TryParse(fields[3], out long currentEpoch) || !long.TryParse(fields[7], out long configEpoch)) return;
+        if (configEpoch > currentEpoch)
+        {
+            throw Violation("epoch-monotonic", $"hello ({where}) announces config-epoch {configEpoch} above its current-epoch {currentEpoch}: {payload}");
+        }
+        RegisterConfig($"hello from {Short(fields[2])} ({where})", fields[4], configEpoch, $"{fields[5]}:{fields[6]}");
+    }
+
+    /// <summary>What a sentinel tells clients (GET-MASTER-ADDR-BY-NAME with SENTINEL MASTER's config-epoch).</summary>
+    public void OnClientView(SentinelNode sentinel, string master, long configEpoch, string address) =>
+        RegisterConfig(sentinel.Name, master, configEpoch, address);
+
+    private void RegisterConfig(string who, string master, long configEpoch, string address)
+    {
+        if (configEpoch < 1) return; // epoch 0 is the operator's configuration, not a failover's
+        var key = (master, configEpoch);
+        if (_configAddresses.TryGetValue(key, out string? known))
+        {
+            if (known != address)
+            {
+                throw Violation("one-config-per-epoch", $"{who} holds {master} at {address} with config-epoch {configEpoch}, another view has {known}");
+            }
+            return;
+        }
+        _configAddresses[key] = address;
+    }
+
+    private static string Short(string runId) => runId.Length > 8 ? runId[..8] : runId;
+}

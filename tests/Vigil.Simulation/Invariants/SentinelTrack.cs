@@ -1,0 +1,31 @@
+namespace Vigil.Simulation.Invariants;
+
+/// <summary>What the checker has learned about one sentinel from its events and saved states.</summary>
+internal sealed class SentinelTrack
+{
+    public string RunId { get; set; } = "";
+    public bool Running { get; set; }
+    public long CurrentEpoch { get; set; }
+    public bool InTilt { get; set; }
+
+    /// <summary>Instances this sentinel currently flags SDOWN, by event name (kind, name, master).</summary>
+    public HashSet<string> SubjectivelyDown { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per master: when this sentinel last stopped seeing it down (its answers stay valid a while).</summary>
+    public Dictionary<string, long> MasterDownEndedAtMs { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, FailoverAttempt> Failovers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Highest persisted config epoch and leader epoch per master, and current epoch.</summary>
+    public Dictionary<string, long> PersistedConfigEpoch { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, long> PersistedLeaderEpoch { get; } = new(StringComparer.Ordinal);
+    public long PersistedCurrentEpoch { get; set; }
+
+    /// <summary>Effective quorum per master (config, then SENTINEL SET / MONITOR).</summary>
+    public Dictionary<string, int> Quorum { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When the operator last asked this sentinel for SENTINEL FAILOVER of a master.</summary>
+    public Dictionary<string, long> ForcedFailoverRequestedAtMs { get; } = new(StringComparer.Ordinal);
+
+    public static string DownKey(EventText e) => $"{e.Kind} {e.Name} @{e.Master}";
+}

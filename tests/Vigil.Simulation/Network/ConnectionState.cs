@@ -1,0 +1,8 @@
+namespace Vigil.Simulation.Network;
+
+internal enum ConnectionState
+{
+    Connecting,
+    Open,
+    Closed,
+}

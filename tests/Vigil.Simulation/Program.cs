@@ -1,0 +1,65 @@
+using Vigil.Simulation.Running;
+using Vigil.Simulation.World;
+
+namespace Vigil.Simulation;
+
+/// <summary>
+/// Console mode. <c>dotnet run --project tests/Vigil.Simulation -c Release -- --seeds 1000000</c> runs a long
+/// campaign with a progress line and a summary; <c>-- --seed N</c> replays one seed and prints its trace.
+/// </summary>
+internal static class Program
+{
+    public static int Main(string[] args)
+    {
+        var options = CampaignOptions.Parse(args);
+        if (options.Help || options.Error is not null)
+        {
+            if (options.Error is not null) Console.Error.WriteLine(options.Error);
+            Console.WriteLine(CampaignOptions.Usage);
+            return options.Error is null ? 0 : 2;
+        }
+        return options.ReplaySeed is { } seed ? Replay(seed, options) : RunCampaign(options);
+    }
+
+    private static int Replay(int seed, CampaignOptions options)
+    {
+        var world = new SimWorld(seed, options.WorldOptions(options.Quiet ? null : Console.WriteLine));
+        Console.WriteLine($"replaying seed {seed}: {world.Scenario.Describe()}");
+        var result = world.Run();
+        if (result.Passed)
+        {
+            Console.WriteLine($"seed {seed} passed: {result.SimulatedMs} ms simulated, {result.EventsRun} events, converged {result.ConvergedAfterHealMs} ms after heal, "
+                + $"{result.WritesAcked} writes acknowledged, {result.WritesLost} lost");
+            return 0;
+        }
+        Console.WriteLine();
+        Console.WriteLine(Campaign.Describe(result, options));
+        return 1;
+    }
+
+    private static int RunCampaign(CampaignOptions options)
+    {
+        bool interactive = !Console.IsOutputRedirected;
+        Console.WriteLine($"running {options.SeedCount} seeds from {options.FirstSeed} ({options.Profile} profile, {options.Threads} threads"
+            + (options.Broken is null ? ")" : $", broken core: {options.Broken})"));
+        var summary = Campaign.Run(options, progress =>
+        {
+            string line = progress.ProgressLine(options.SeedCount);
+            if (interactive) Console.Write("\r" + line + "   ");
+            else Console.WriteLine(line);
+        });
+        if (interactive) Console.WriteLine();
+        foreach (var failure in summary.Failures)
+        {
+            Console.WriteLine();
+            Console.WriteLine(Campaign.Describe(failure, options with { }));
+        }
+        Console.WriteLine();
+        Console.WriteLine(summary.Format());
+        if (summary.Failures.Count > 0)
+        {
+            Console.WriteLine($"failing seeds: {string.Join(' ', summary.Failures.Select(f => f.Seed))}");
+        }
+        return summary.Failures.Count == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,130 @@
+using Vigil.Resp;
+using Vigil.Simulation.Redis;
+
+namespace Vigil.Simulation.World;
+
+/// <summary>
+/// Invariant 5 (liveness), checked once every fault is healed: every sentinel names the same master for each
+/// group, that node is up and a master, every other node of the group replicates from it, every sentinel knows
+/// every other sentinel and every replica, and nobody flags anything SDOWN or ODOWN.
+/// </summary>
+internal static class Convergence
+{
+    /// <summary>Null when converged; else the first thing still wrong.</summary>
+    public static string? Check(SimWorld world)
+    {
+        for (int g = 0; g < world.Scenario.GroupCount; g++)
+        {
+            string? problem = CheckGroup(world, g);
+            if (problem is not null) return problem;
+        }
+        return null;
+    }
+
+    /// <summary>The master every sentinel names for the group, or null if they do not agree.</summary>
+    public static RedisNode? AgreedMaster(SimWorld world, int group)
+    {
+        RedisNode? agreed = null;
+        foreach (var sentinel in world.Sentinels)
+        {
+            if (sentinel.Execute("get-master-addr-by-name", world.Scenario.MasterNames[group]) is not RespArray { Items: [RespBulkString ip, RespBulkString port] })
+            {
+                return null;
+            }
+            var node = world.FindRedis(ip.Text, int.Parse(port.Text, System.Globalization.CultureInfo.InvariantCulture));
+            if (node is null || (agreed is not null && node != agreed)) return null;
+            agreed = node;
+        }
+        return agreed;
+    }
+
+    private static string? CheckGroup(SimWorld world, int group)
+    {
+        string name = world.Scenario.MasterNames[group];
+        string? agreedAddress = null;
+        foreach (var sentinel in world.Sentinels)
+        {
+            if (!sentinel.Running || sentinel.Paused) return $"{sentinel.Name} is not running";
+            var reply = sentinel.Execute("get-master-addr-by-name", name);
+            if (reply is not RespArray { Items: [RespBulkString ip, RespBulkString port] }) return $"{sentinel.Name} does not monitor {name}";
+            string address = $"{ip.Text}:{port.Text}";
+            if (agreedAddress is null) agreedAddress = address;
+            else if (agreedAddress != address) return $"sentinels disagree on {name}: {agreedAddress} vs {address} ({sentinel.Name})";
+        }
+        var master = AgreedMaster(world, group);
+        if (master is null || master.Group != group) return $"{name} resolves to {agreedAddress}, not a node of that group";
+        if (!master.IsHealthy) return $"master {master.Name} of {name} is not serving (running={master.Running} frozen={master.IsFrozen} loading={master.IsLoading})";
+        if (!master.IsMaster) return $"{master.Name}, named master of {name}, is a replica of {master.Upstream}";
+
+        var expectedReplicas = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in world.Redis)
+        {
+            if (node.Group != group || node == master) continue;
+            expectedReplicas.Add($"{node.Ip}:{node.Port}");
+            if (!node.Running) return $"{node.Name} is down";
+            if (node.IsMaster) return $"{node.Name} is a second master in {name} (master is {master.Name})";
+            if (!node.Upstream!.Value.Matches(master.Ip, master.Port)) return $"{node.Name} replicates from {node.Upstream}, not {master.Name}";
+            if (node.LinkState != ReplicationLinkState.Up) return $"{node.Name} replication link is {node.LinkState}";
+        }
+
+        foreach (var sentinel in world.Sentinels)
+        {
+            if (sentinel.Execute("master", name) is not RespMap masterInfo) return $"{sentinel.Name}: SENTINEL MASTER {name} failed";
+            string flags = Field(masterInfo, "flags");
+            if (flags.Contains("s_down", StringComparison.Ordinal) || flags.Contains("o_down", StringComparison.Ordinal))
+            {
+                return $"{sentinel.Name} flags master {name} {flags}";
+            }
+            if (long.TryParse(Field(masterInfo, "config-epoch"), out long configEpoch))
+            {
+                world.Checker.OnClientView(sentinel, name, configEpoch, agreedAddress!);
+            }
+
+            if (sentinel.Execute("replicas", name) is not RespArray replicas) return $"{sentinel.Name}: SENTINEL REPLICAS {name} failed";
+            var known = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in replicas.Items.OfType<RespMap>())
+            {
+                string replicaName = Field(item, "name");
+                known.Add(replicaName);
+                string replicaFlags = Field(item, "flags");
+                if (replicaFlags.Contains("s_down", StringComparison.Ordinal) && expectedReplicas.Contains(replicaName))
+                {
+                    return $"{sentinel.Name} flags replica {replicaName} of {name} {replicaFlags}";
+                }
+            }
+            if (!expectedReplicas.IsSubsetOf(known))
+            {
+                return $"{sentinel.Name} knows replicas [{string.Join(' ', known.Order())}] of {name}, expected [{string.Join(' ', expectedReplicas.Order())}]";
+            }
+            if (known.Except(expectedReplicas).FirstOrDefault(r => r != $"{master.Ip}:{master.Port}") is { } stranger)
+            {
+                return $"{sentinel.Name} lists {stranger} as a replica of {name}, which is not a node of that group";
+            }
+
+            if (sentinel.Execute("sentinels", name) is not RespArray peers) return $"{sentinel.Name}: SENTINEL SENTINELS {name} failed";
+            var expectedPeers = world.Sentinels.Where(s => s != sentinel).Select(s => s.MyId).ToHashSet(StringComparer.Ordinal);
+            var knownPeers = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in peers.Items.OfType<RespMap>())
+            {
+                string runId = Field(item, "runid");
+                knownPeers.Add(runId);
+                string peerFlags = Field(item, "flags");
+                if (peerFlags.Contains("s_down", StringComparison.Ordinal)) return $"{sentinel.Name} flags sentinel {runId[..8]} ({name}) {peerFlags}";
+            }
+            if (!knownPeers.SetEquals(expectedPeers))
+            {
+                return $"{sentinel.Name} knows {knownPeers.Count} sentinels for {name} [{string.Join(' ', knownPeers.Select(p => p[..Math.Min(8, p.Length)]))}], expected {expectedPeers.Count}";
+            }
+        }
+        return null;
+    }
+
+    public static string Field(RespMap map, string name)
+    {
+        foreach (var (key, value) in map.Entries)
+        {
+            if (key is RespBulkString k && k.Text == name) return value is RespBulkString v ? v.Text : "";
+        }
+        return "";
+    }
+}

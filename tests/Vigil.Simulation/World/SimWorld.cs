@@ -1,0 +1,263 @@
+using Vigil.Sentinel.Config;
+using Vigil.Simulation.Clients;
+using Vigil.Simulation.Faults;
+using Vigil.Simulation.Invariants;
+using Vigil.Simulation.Network;
+using Vigil.Simulation.Redis;
+using Vigil.Simulation.Scheduling;
+using Vigil.Simulation.Sentinels;
+using Vigil.Simulation.Tracing;
+
+namespace Vigil.Simulation.World;
+
+/// <summary>
+/// One seeded world: real sentinel cores, modelled Redis groups, writing clients, a network, a fault injector and
+/// the invariant checker, all driven by one <see cref="Random"/> and one discrete-event queue. <see cref="Run"/>
+/// plays warm-up, chaos, heal and settle, and reports the first broken invariant with the trace leading to it.
+/// </summary>
+internal sealed class SimWorld
+{
+    /// <summary>How often convergence is looked at once everything is healed.</summary>
+    private const long ConvergencePollMs = 1000;
+
+    private readonly Dictionary<(string Host, int Port), (IConnectionServer Server, int Host_)> _servers = [];
+    private readonly Dictionary<(string Host, int Port), RedisNode> _redisByAddress = [];
+    private readonly HashSet<int> _dataLossGroups = [];
+    private long _nextWriteId;
+    private long _maxDownAfterMs;
+    private long _maxFailoverTimeoutMs;
+
+    public SimWorld(int seed, SimWorldOptions options)
+    {
+        Seed = seed;
+        Options = options;
+        Random = new Random(seed);
+        var generated = ScenarioGenerator.Generate(seed, options.Profile, Random);
+        Scenario = options.AdjustScenario?.Invoke(generated) ?? generated;
+        Queue = new EventQueue();
+        Trace = new Trace(options.TraceCapacity) { Live = options.LiveTrace };
+        _maxDownAfterMs = Scenario.DownAfterMs.Max();
+        _maxFailoverTimeoutMs = Scenario.FailoverTimeoutMs.Max();
+
+        var hostNames = new List<string>();
+        for (int i = 0; i < Scenario.SentinelCount; i++) hostNames.Add($"sentinel-{i}");
+        var specs = new List<RedisNodeSpec>();
+        for (int g = 0; g < Scenario.GroupCount; g++)
+        {
+            for (int i = 0; i <= Scenario.ReplicasPerGroup[g]; i++)
+            {
+                specs.Add(new RedisNodeSpec
+                {
+                    Group = g,
+                    Index = i,
+                    Ip = $"10.0.{g}.{i + 1}",
+                    Port = 7000 + i,
+                    ReplicaOf = i == 0 ? null : new RedisAddress($"10.0.{g}.1", 7000),
+                    Priority = Scenario.Priorities[g][i],
+                    MinReplicasToWrite = Scenario.MinReplicasToWrite[g],
+                    MinReplicasMaxLagSeconds = Scenario.MinReplicasMaxLagSeconds,
+                    ReplTimeoutMs = Scenario.ReplTimeoutMs,
+                });
+                hostNames.Add($"redis-{g}.{i}");
+            }
+        }
+        int firstClientHost = hostNames.Count;
+        for (int g = 0; g < Scenario.GroupCount; g++) hostNames.Add($"client-{g}");
+        int outsiderHost = hostNames.Count;
+        hostNames.Add("outsider");
+
+        Network = new SimNetwork(Queue, Random, hostNames, Scenario.Network);
+        Checker = new InvariantChecker(this, Scenario.SentinelCount);
+        Operator = new Operator(this);
+        Faults = new FaultInjector(this);
+
+        var redis = new List<RedisNode>();
+        for (int i = 0; i < specs.Count; i++)
+        {
+            var node = new RedisNode(this, specs[i], Scenario.SentinelCount + i);
+            redis.Add(node);
+            _redisByAddress[(node.Ip, node.Port)] = node;
+            _servers[(node.Ip, node.Port)] = (node, node.HostId);
+        }
+        Redis = redis;
+
+        var config = new SentinelConfig
+        {
+            Server = new ServerOptions { LogLevel = LogLevel.Warning },
+            Masters = Enumerable.Range(0, Scenario.GroupCount).Select(g => new MasterConfig
+            {
+                Name = Scenario.MasterNames[g],
+                Host = $"10.0.{g}.1",
+                Port = 7000,
+                Quorum = Scenario.Quorums[g],
+                DownAfterMs = Scenario.DownAfterMs[g],
+                FailoverTimeoutMs = Scenario.FailoverTimeoutMs[g],
+                ParallelSyncs = Scenario.ParallelSyncs[g],
+            }).ToList(),
+        };
+        var sentinels = new List<SentinelNode>();
+        for (int i = 0; i < Scenario.SentinelCount; i++)
+        {
+            int index = i;
+            string ip = $"10.1.0.{i + 1}";
+            int port = 27000 + i;
+            var clock = new SimClock(1_000_000_000L + Random.Next(1_000_000), Scenario.DriftPpm[i]);
+            var sentinelConfig = config with { Server = config.Server with { Port = port } };
+            Func<Vigil.Sentinel.SentinelCore, ISentinelProcess> wrap = options.Wrap is { } custom
+                ? core => custom(index, core)
+                : core => new RealSentinel(core);
+            var sentinel = new SentinelNode(this, i, ip, port, i, clock, sentinelConfig, Scenario.DebugArgs, wrap);
+            sentinels.Add(sentinel);
+            _servers[(ip, port)] = (sentinel, i);
+        }
+        Sentinels = sentinels;
+
+        Writers = Enumerable.Range(0, Scenario.GroupCount).Select(g => new WriterClient(this, g, firstClientHost + g, Scenario.WriteIntervalMs)).ToList();
+        ForeignCandidates =
+        [
+            new ForeignCandidate(this, "feedfacefeedfacefeedfacefeedfacefeed0001", outsiderHost),
+            new ForeignCandidate(this, "feedfacefeedfacefeedfacefeedfacefeed0002", outsiderHost),
+        ];
+    }
+
+    public int Seed { get; }
+    public SimWorldOptions Options { get; }
+    public Random Random { get; }
+    public Scenario Scenario { get; }
+    public EventQueue Queue { get; }
+    public Trace Trace { get; }
+    public SimNetwork Network { get; }
+    public InvariantChecker Checker { get; }
+    public Operator Operator { get; }
+    public FaultInjector Faults { get; }
+    public IReadOnlyList<RedisNode> Redis { get; }
+    public IReadOnlyList<SentinelNode> Sentinels { get; }
+    public IReadOnlyList<WriterClient> Writers { get; }
+    public IReadOnlyList<ForeignCandidate> ForeignCandidates { get; }
+    public bool Healed { get; private set; }
+    public long NowMs => Queue.NowMs;
+
+    public string NewRunId()
+    {
+        Span<char> chars = stackalloc char[40];
+        for (int i = 0; i < chars.Length; i++) chars[i] = "0123456789abcdef"[Random.Next(16)];
+        return new string(chars);
+    }
+
+    public long NextWriteId() => ++_nextWriteId;
+
+    public RedisNode? FindRedis(string host, int port) => _redisByAddress.GetValueOrDefault((host, port));
+
+    public RedisNode? FindRedis(RedisAddress address) => FindRedis(address.Host, address.Port);
+
+    /// <summary>Who listens at host:port; unknown addresses get a null server (connections time out).</summary>
+    public (IConnectionServer? Server, int Host) FindServer(string host, int port, int fallbackHost) =>
+        _servers.TryGetValue((host, port), out var found) ? (found.Server, found.Host_) : (null, fallbackHost);
+
+    public int GroupOfMaster(string name)
+    {
+        for (int g = 0; g < Scenario.MasterNames.Count; g++)
+        {
+            if (Scenario.MasterNames[g] == name) return g;
+        }
+        return -1;
+    }
+
+    public RedisNode InitialMaster(int group) => Redis.First(n => n.Group == group && n.Spec.ReplicaOf is null);
+
+    public void NoteDataLoss(int group) => _dataLossGroups.Add(group);
+
+    public void NoteDownAfter(long ms) => _maxDownAfterMs = Math.Max(_maxDownAfterMs, ms);
+
+    public void NoteFailoverTimeout(long ms) => _maxFailoverTimeoutMs = Math.Max(_maxFailoverTimeoutMs, ms);
+
+    /// <summary>
+    /// How long after healing the world must have converged: TILT's period, a few failover timeouts (an election
+    /// lost to a split vote blocks its candidates for two), detection, INFO-driven discovery, and the time a
+    /// sentinel whose clock went back needs to catch up with its own timestamps.
+    /// </summary>
+    public long SettleLimitMs =>
+        Scenario.TiltPeriodMs + 4 * _maxFailoverTimeoutMs + 3 * _maxDownAfterMs + 2 * Scenario.InfoPeriodMs + 20000
+        + Sentinels.Max(s => s.BackwardJumpsMs);
+
+    public SeedResult Run()
+    {
+        long healAt = Scenario.WarmupMs + Scenario.ChaosMs;
+        long? convergedAfter = null;
+        long lost = 0;
+        try
+        {
+            Start();
+            Queue.At(Scenario.WarmupMs, () => Faults.Start(Scenario.WarmupMs, healAt));
+            if (Scenario.PlannedFailover)
+            {
+                Queue.At(Scenario.WarmupMs + Scenario.ChaosMs / 2, () =>
+                {
+                    var sentinel = Sentinels[Random.Next(Sentinels.Count)];
+                    Operator.Failover(sentinel, Random.Next(Scenario.GroupCount));
+                });
+            }
+            Queue.RunUntil(healAt);
+            Faults.HealAll();
+            Healed = true;
+
+            long deadline = healAt + SettleLimitMs;
+            string? problem = "not checked yet";
+            int consecutive = 0;
+            for (long at = healAt + ConvergencePollMs; at <= deadline; at += ConvergencePollMs)
+            {
+                Queue.RunUntil(at);
+                problem = Convergence.Check(this);
+                Trace.Add(NowMs, "convergence", problem ?? "converged");
+                consecutive = problem is null ? consecutive + 1 : 0;
+                if (consecutive == 2)
+                {
+                    convergedAfter = at - healAt;
+                    break;
+                }
+            }
+            if (convergedAfter is null)
+            {
+                throw new InvariantViolationException("liveness",
+                    $"not converged {SettleLimitMs} ms after every fault was healed: {problem ?? "converged only at the deadline"}");
+            }
+            lost = WriteAudit.Check(this, _dataLossGroups);
+            Trace.Add(NowMs, "world", $"converged {convergedAfter} ms after heal; {Writers.Sum(w => w.Acked.Count)} writes acknowledged, {lost} lost");
+            return Result(null, null, convergedAfter, lost);
+        }
+        catch (InvariantViolationException violation)
+        {
+            Trace.Add(NowMs, "checker", $"VIOLATION {violation.Message}");
+            return Result(violation.Invariant, violation.Detail, convergedAfter, lost);
+        }
+        catch (Exception crash) when (crash is not OutOfMemoryException)
+        {
+            Trace.Add(NowMs, "checker", $"EXCEPTION {crash}");
+            return Result("no-exceptions", $"{crash.GetType().Name}: {crash.Message} at {crash.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}", convergedAfter, lost);
+        }
+    }
+
+    private void Start()
+    {
+        foreach (var node in Redis) node.Start();
+        foreach (var sentinel in Sentinels) Queue.At(Random.Next(300), sentinel.Start);
+        foreach (var writer in Writers) writer.Start();
+        Trace.Add(0, "world", $"seed {Seed}: {Scenario.Describe()}");
+    }
+
+    private SeedResult Result(string? invariant, string? detail, long? convergedAfter, long lost) => new()
+    {
+        Seed = Seed,
+        Scenario = Scenario.Describe(),
+        Invariant = invariant,
+        Detail = detail,
+        TraceTail = invariant is null ? [] : Trace.Tail(200),
+        SimulatedMs = NowMs,
+        EventsRun = Queue.EventsRun,
+        ConvergedAfterHealMs = convergedAfter,
+        WritesAcked = Writers.Sum(w => (long)w.Acked.Count),
+        WritesLost = lost,
+        Stats = Checker.Stats,
+        Faults = new Dictionary<FaultKind, int>(Faults.Counts),
+    };
+}
