@@ -12,6 +12,9 @@ internal sealed class FakeNode(string ip, int port)
     public bool Up { get; set; } = true;
     public bool Frozen { get; set; }
 
+    /// <summary>When set, a connection must AUTH with this password before anything else is answered.</summary>
+    public string? RequirePass { get; set; }
+
     /// <summary>INFO text, or null for a peer sentinel.</summary>
     public string? Info { get; set; }
 

@@ -142,8 +142,8 @@ internal sealed class SimulatedHost
                 case SendCommand send when _links.TryGetValue(send.Link, out var target):
                     _sendLog.Add((Now, target.Node, target.Role, send.Args));
                     if (target.Node.Frozen) break;
-                    var reply = target.Node.Answer(send.Args);
-                    if (target.Role == LinkRole.PubSub && send.Args[0].Equals("SUBSCRIBE", StringComparison.OrdinalIgnoreCase))
+                    var reply = AnswerWithAuth(send.Link, target.Node, send.Args);
+                    if (target.Role == LinkRole.PubSub && reply is not RespError && send.Args[0].Equals("SUBSCRIBE", StringComparison.OrdinalIgnoreCase))
                     {
                         reply = RespValue.Array(RespValue.Bulk("subscribe"), RespValue.Bulk(send.Args[1]), RespValue.Integer(1));
                     }
@@ -156,6 +156,18 @@ internal sealed class SimulatedHost
                     break;
             }
         }
+    }
+
+    private readonly HashSet<LinkId> _authenticated = [];
+
+    /// <summary>Like Redis with requirepass: AUTH with the right password opens the connection, until then -NOAUTH.</summary>
+    private RespValue AnswerWithAuth(LinkId link, FakeNode node, IReadOnlyList<string> args)
+    {
+        if (node.RequirePass is null || _authenticated.Contains(link)) return node.Answer(args);
+        if (!args[0].Equals("AUTH", StringComparison.OrdinalIgnoreCase)) return new RespError("NOAUTH Authentication required.");
+        if (args[^1] != node.RequirePass) return new RespError("WRONGPASS invalid username-password pair or user is disabled.");
+        _authenticated.Add(link);
+        return RespValue.Ok;
     }
 
     /// <summary>Like Redis: a message published on a node reaches every pub/sub link to it, our own included.</summary>
