@@ -238,7 +238,7 @@ public sealed class SentinelCore
         var link = connection.Owner;
         if (connection.Role == LinkRole.PubSub)
         {
-            OnPubSubMessage(link, input.Reply);
+            if (_links.KeepsPubSubAfter(connection, input.Reply)) OnPubSubMessage(link, input.Reply);
             return;
         }
         if (!link.Awaited.TryDequeue(out var awaited) || awaited.Owner.IsRemoved) return;

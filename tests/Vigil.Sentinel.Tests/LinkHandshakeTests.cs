@@ -119,4 +119,45 @@ public sealed class LinkHandshakeTests
 
         Assert.Contains(host.CommandsTo("10.0.0.9", 7109), a => a[0] == "PING");
     }
+    [Fact]
+    public void RefusedSubscribeDropsThePubSubLinkSoTheMasterShowsDisconnected()
+    {
+        var host = new SimulatedHost();
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m'))).RequirePass = "secret";
+        host.Tick(StartMs);
+
+        var pubsub = host.EffectsOf<OpenLink>().Single(o => o.Role == LinkRole.PubSub).Link;
+        Assert.Contains(host.EffectsOf<CloseLink>(), c => c.Link == pubsub);
+        Assert.Contains("disconnected", Replies.Fields(host.Sentinel("master", "mymaster"))["flags"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnErrorToClientSetnameDoesNotDropThePubSubLink()
+    {
+        var host = new SimulatedHost { HoldReplies = true };
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m')));
+        host.Tick(StartMs);
+        var pubsub = host.EffectsOf<OpenLink>().Single(o => o.Role == LinkRole.PubSub).Link;
+
+        // An instance with CLIENT renamed away refuses SETNAME; SUBSCRIBE still works, and so does the link.
+        host.Core.Handle(new LinkReply(host.Now, pubsub, new Vigil.Resp.RespError("ERR unknown command 'CLIENT'")));
+        host.Core.Handle(new LinkReply(host.Now, pubsub, Vigil.Resp.RespValue.Array(
+            Vigil.Resp.RespValue.Bulk("subscribe"), Vigil.Resp.RespValue.Bulk("__sentinel__:hello"), Vigil.Resp.RespValue.Integer(1))));
+        host.Pump();
+
+        Assert.DoesNotContain(host.EffectsOf<CloseLink>(), c => c.Link == pubsub);
+    }
+
+    [Fact]
+    public void CredentialsSetAtRunTimeLetTheNextPubSubLinkSubscribe()
+    {
+        var host = new SimulatedHost();
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m'))).RequirePass = "secret";
+        host.Tick(StartMs);
+
+        Assert.Equal(Vigil.Resp.RespValue.Ok, host.Sentinel("set", "mymaster", "auth-pass", "secret"));
+        host.RunFor(1500);
+
+        Assert.Equal("master", Replies.Fields(host.Sentinel("master", "mymaster"))["flags"]);
+    }
 }

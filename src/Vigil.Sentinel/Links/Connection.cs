@@ -13,4 +13,7 @@ internal sealed class Connection(LinkId id, LinkRole role, InstanceLink owner, l
 
     /// <summary>Local address of the socket, known once up.</summary>
     public string? LocalIp { get; set; }
+
+    /// <summary>Replies still owed to the commands sent before SUBSCRIBE on a pub/sub connection (AUTH, CLIENT SETNAME).</summary>
+    public int SetupRepliesOwed { get; set; }
 }

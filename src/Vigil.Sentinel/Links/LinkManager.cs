@@ -1,3 +1,4 @@
+using Vigil.Resp;
 using Vigil.Sentinel.Config;
 using Vigil.Sentinel.Events;
 using Vigil.Sentinel.Monitoring;
@@ -119,9 +120,29 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
         }
         else
         {
+            connection.SetupRepliesOwed = pass is null ? 1 : 2;
             SendOn(connection, record, ReplyKind.Discard, [MapCommand(record, "SUBSCRIBE"), Limits.HelloChannel]);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Reads a reply on a pub/sub connection. The replies to AUTH and CLIENT SETNAME are passed over whatever they
+    /// say; an error after them is the SUBSCRIBE refused (typically <c>-NOAUTH</c>, wrong or missing credentials).
+    /// The reference's client library drops a subscribed connection on an error, so the instance shows
+    /// <c>disconnected</c> until a later reconnection manages to subscribe; this does the same. Returns false when
+    /// the connection was dropped.
+    /// </summary>
+    public bool KeepsPubSubAfter(Connection connection, RespValue reply)
+    {
+        if (connection.SetupRepliesOwed > 0)
+        {
+            connection.SetupRepliesOwed--;
+            return true;
+        }
+        if (reply is not RespError) return true;
+        if (connection.Owner.PubSub == connection) ClosePubSubConnection(connection.Owner);
+        return false;
     }
 
     /// <summary>The host lost a connection (or could not make it). Returns false for a link the core no longer knows.</summary>

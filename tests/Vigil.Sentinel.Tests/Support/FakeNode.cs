@@ -16,6 +16,9 @@ internal sealed class FakeNode(string ip, int port)
     /// <summary>Commands received while frozen: (link, role, args), answered by the host once thawed.</summary>
     public Queue<(LinkId Link, LinkRole Role, IReadOnlyList<string> Args)> Backlog { get; } = new();
 
+    /// <summary>When set, a connection must AUTH with this password before anything else is answered.</summary>
+    public string? RequirePass { get; set; }
+
     /// <summary>INFO text, or null for a peer sentinel.</summary>
     public string? Info { get; set; }
 

@@ -170,8 +170,8 @@ internal sealed class SimulatedHost
 
     private void Answer(LinkId link, FakeNode node, LinkRole role, IReadOnlyList<string> args)
     {
-        var reply = node.Answer(args);
-        if (role == LinkRole.PubSub && args[0].Equals("SUBSCRIBE", StringComparison.OrdinalIgnoreCase))
+        var reply = AnswerWithAuth(link, node, args);
+        if (role == LinkRole.PubSub && reply is not RespError && args[0].Equals("SUBSCRIBE", StringComparison.OrdinalIgnoreCase))
         {
             reply = RespValue.Array(RespValue.Bulk("subscribe"), RespValue.Bulk(args[1]), RespValue.Integer(1));
         }
@@ -181,6 +181,18 @@ internal sealed class SimulatedHost
         {
             DeliverToSubscribers(node, args[1], args[2]);
         }
+    }
+
+    private readonly HashSet<LinkId> _authenticated = [];
+
+    /// <summary>Like Redis with requirepass: AUTH with the right password opens the connection, until then -NOAUTH.</summary>
+    private RespValue AnswerWithAuth(LinkId link, FakeNode node, IReadOnlyList<string> args)
+    {
+        if (node.RequirePass is null || _authenticated.Contains(link)) return node.Answer(args);
+        if (!args[0].Equals("AUTH", StringComparison.OrdinalIgnoreCase)) return new RespError("NOAUTH Authentication required.");
+        if (args[^1] != node.RequirePass) return new RespError("WRONGPASS invalid username-password pair or user is disabled.");
+        _authenticated.Add(link);
+        return RespValue.Ok;
     }
 
     /// <summary>Like Redis: a message published on a node reaches every pub/sub link to it, our own included.</summary>
