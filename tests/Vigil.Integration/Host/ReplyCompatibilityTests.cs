@@ -24,6 +24,22 @@ public sealed class ReplyCompatibilityTests(SentinelPairFixture pair) : IClassFi
         "client reply foo", "client kill 1.2.3.4:5", "client kill id 0", "client list type foo",
         "shutdown foo", "sentinel", "sentinel foo", "sentinel help", "unsubscribe", "punsubscribe",
         "subscribe a b", "psubscribe p*",
+        // SENTINEL subcommands whose replies do not depend on run ids or timing.
+        "sentinel help", "sentinel debug", "sentinel debug foo 1", "sentinel debug ping-period 0",
+        "sentinel config get *", "sentinel config get announce*", "sentinel config set foo bar",
+        "sentinel config set resolve-hostnames maybe", "sentinel config", "sentinel ckquorum mymaster",
+        "sentinel ckquorum nosuch", "sentinel is-master-down-by-addr 127.0.0.1 7 0 *",
+        "sentinel is-master-down-by-addr 127.0.0.1 8 0 *", "sentinel is-master-down-by-addr 127.0.0.1 x 0 *",
+        "sentinel get-master-addr-by-name mymaster", "sentinel get-master-addr-by-name nosuch",
+        "sentinel master nosuch", "sentinel replicas nosuch", "sentinel slaves mymaster", "sentinel replicas mymaster",
+        "sentinel sentinels nosuch", "sentinel set mymaster foo bar", "sentinel set mymaster quorum 0",
+        "sentinel set mymaster down-after-milliseconds x", "sentinel set nosuch quorum 2", "sentinel set mymaster quorum",
+        "sentinel set mymaster notification-script /nonexistent",
+        "sentinel monitor m2 127.0.0.1 7 x", "sentinel monitor m2 127.0.0.1 x 2", "sentinel monitor m2 127.0.0.1 7 0",
+        "sentinel monitor m2 not-an-ip 7 2", "sentinel monitor mymaster 127.0.0.1 7 2", "sentinel monitor m2 127.0.0.1 70000 2",
+        "sentinel remove nosuch", "sentinel simulate-failure help", "sentinel simulate-failure bogus",
+        "sentinel pending-scripts", "sentinel info-cache nosuch", "sentinel reset nosuch*", "sentinel failover nosuch",
+        "sentinel flushconfig", "sentinel myid x", "sentinel masters x",
     };
 
     [Theory]
@@ -41,6 +57,48 @@ public sealed class ReplyCompatibilityTests(SentinelPairFixture pair) : IClassFi
     [InlineData("client trackinginfo")]
     [InlineData("role")]
     public async Task ReplyMatchesReferenceInResp3(string command) => await CompareAsync(command, resp3: true);
+
+    [Theory]
+    [InlineData("sentinel masters")]
+    [InlineData("sentinel master mymaster")]
+    public async Task InstanceObjectsHaveTheReferenceFieldsInOrder(string command)
+    {
+        var mine = await ReplyAsync(_vigil!, command, resp3: false);
+        var theirs = await ReplyAsync(_reference!, command, resp3: false);
+        Assert.Equal(FieldNames(theirs), FieldNames(mine));
+
+        static string FieldNames(RespValue reply) => reply is RespArray { Items: [RespArray, ..] } list
+            ? string.Join(" | ", list.Items.Select(FieldNames))
+            : string.Join(' ', Replies.Fields(reply).Select(f => f.Key));
+    }
+
+    [Theory]
+    [InlineData("sentinel master mymaster")]
+    [InlineData("sentinel debug")]
+    [InlineData("sentinel config get *")]
+    [InlineData("sentinel is-master-down-by-addr 127.0.0.1 7 0 *")]
+    [InlineData("sentinel get-master-addr-by-name nosuch")]
+    public async Task SentinelRepliesHaveTheReferenceTypesInResp3(string command)
+    {
+        var mine = await ReplyAsync(_vigil!, command, resp3: true);
+        var theirs = await ReplyAsync(_reference!, command, resp3: true);
+        Assert.Equal(Shape(theirs), Shape(mine));
+
+        static string Shape(RespValue reply) => reply switch
+        {
+            RespMap map => "%{" + string.Join(",", map.Entries.Select(e => Shape(e.Key) + ":" + Shape(e.Value))) + "}",
+            RespArray array => "[" + string.Join(",", array.Items.Select(Shape)) + "]",
+            RespBulkString bulk => bulk.Text.Length == 40 ? "$id" : "$",
+            _ => reply.GetType().Name,
+        };
+    }
+
+    [Fact]
+    public async Task MyIdIsFortyHexCharacters()
+    {
+        var reply = (RespBulkString)await ReplyAsync(_vigil!, "sentinel myid", resp3: false);
+        Assert.Matches("^[0-9a-f]{40}$", reply.Text);
+    }
 
     [Fact]
     public async Task CommandListHasTheSameNames()
