@@ -76,7 +76,7 @@ public sealed class ClientSession
     public async Task RunAsync(CancellationToken serverStopping)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(serverStopping, _closing.Token);
-        var pump = Output.PumpAsync(_socket, serverStopping);
+        var pump = Output.RunAsync(_socket, serverStopping);
         var stream = new NetworkStream(_socket, ownsSocket: false);
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
         try

@@ -57,7 +57,7 @@ public sealed class OutboundLink
                 ? (local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address).ToString()
                 : "127.0.0.1";
             _loop.Post(new LinkConnected(_clock.NowMs, _target.Link, localIp));
-            var pump = _output.PumpAsync(socket, token);
+            var pump = _output.RunAsync(socket, token);
             await ReadRepliesAsync(socket, token).ConfigureAwait(false);
             _output.Complete();
             await pump.ConfigureAwait(false);

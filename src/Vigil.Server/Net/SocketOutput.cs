@@ -1,22 +1,27 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net.Sockets;
 using Vigil.Resp;
 
 namespace Vigil.Server.Net;
 
 /// <summary>
-/// Outgoing bytes of one socket. Replies (from a client session's own task) and pub/sub messages (from the
-/// event loop) are appended under one lock into a pipe that never blocks the writer; a pump task
-/// drains it into the socket. <see cref="PendingBytes"/> is what the client has not read yet, which
-/// the output buffer limits are checked against.
+/// Outgoing bytes of one socket. Replies (from a client session's own task) and pub/sub messages
+/// (from the event loop) are appended under one lock into a buffer; <see cref="Flush"/> sends it on
+/// the caller's thread when no send is in flight, so a reply usually leaves without a thread hop,
+/// and otherwise the send in flight picks it up. <see cref="PendingBytes"/> is what the peer has not
+/// taken yet, which output buffer limits are checked against. Writers never block.
 /// </summary>
 public sealed class SocketOutput
 {
-    private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ArrayBufferWriter<byte> _filling = new(4096);
+    private ArrayBufferWriter<byte>? _spare = new(4096);
+    private Socket? _socket;
+    private CancellationToken _cancellation;
     private long _writtenBytes;
     private long _sentBytes;
+    private bool _sending;
     private bool _completed;
 
     public RespProtocol Protocol { get; set; } = RespProtocol.Resp2;
@@ -28,9 +33,9 @@ public sealed class SocketOutput
         lock (_gate)
         {
             if (_completed) return;
-            var before = _pipe.Writer.UnflushedBytes;
-            RespWriter.Write(_pipe.Writer, value, Protocol);
-            Commit(before);
+            var before = _filling.WrittenCount;
+            RespWriter.Write(_filling, value, Protocol);
+            Interlocked.Add(ref _writtenBytes, _filling.WrittenCount - before);
         }
     }
 
@@ -40,68 +45,95 @@ public sealed class SocketOutput
         lock (_gate)
         {
             if (_completed) return;
-            var before = _pipe.Writer.UnflushedBytes;
-            encode(_pipe.Writer, state, Protocol);
-            Commit(before);
+            var before = _filling.WrittenCount;
+            encode(_filling, state, Protocol);
+            Interlocked.Add(ref _writtenBytes, _filling.WrittenCount - before);
         }
     }
 
-    private void Commit(long before)
-    {
-        Interlocked.Add(ref _writtenBytes, _pipe.Writer.UnflushedBytes - before);
-    }
-
-    /// <summary>Hands what was written so far to the pump. Never blocks: the pipe has no pause threshold.</summary>
+    /// <summary>Starts sending what was written, unless a send is already in flight (it will take it).</summary>
     public void Flush()
     {
+        ArrayBufferWriter<byte> batch;
         lock (_gate)
         {
-            if (_completed) return;
-            var flush = _pipe.Writer.FlushAsync();
-            if (!flush.IsCompleted) flush.AsTask().GetAwaiter().GetResult();
+            if (_sending || _socket is null || _filling.WrittenCount == 0) return;
+            batch = TakeFillingLocked();
+            _sending = true;
         }
+        _ = SendAsync(batch);
     }
 
+    /// <summary>No more writes; <see cref="RunAsync"/> ends once what was written is sent.</summary>
     public void Complete()
     {
         lock (_gate)
         {
             if (_completed) return;
             _completed = true;
-            _pipe.Writer.Complete();
+            if (!_sending && (_filling.WrittenCount == 0 || _socket is null)) _drained.TrySetResult();
         }
+        Flush();
     }
 
-    /// <summary>Copies everything written into the socket until <see cref="Complete"/> or a socket error.</summary>
-    public async Task PumpAsync(Socket socket, CancellationToken cancellationToken)
+    /// <summary>Sends through <paramref name="socket"/> until <see cref="Complete"/> and everything is out, or a socket error.</summary>
+    public async Task RunAsync(Socket socket, CancellationToken cancellationToken)
     {
-        var reader = _pipe.Reader;
+        lock (_gate)
+        {
+            _socket = socket;
+            _cancellation = cancellationToken;
+        }
+        Flush();
+        using var registration = cancellationToken.Register(() => _drained.TrySetResult());
+        await _drained.Task.ConfigureAwait(false);
+    }
+
+    private ArrayBufferWriter<byte> TakeFillingLocked()
+    {
+        var batch = _filling;
+        _filling = _spare ?? new ArrayBufferWriter<byte>(4096);
+        _spare = null;
+        return batch;
+    }
+
+    private async Task SendAsync(ArrayBufferWriter<byte> batch)
+    {
         try
         {
             while (true)
             {
-                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                foreach (var segment in buffer)
+                var remaining = batch.WrittenMemory;
+                while (!remaining.IsEmpty)
                 {
-                    var remaining = segment;
-                    while (!remaining.IsEmpty)
-                    {
-                        var sent = await socket.SendAsync(remaining, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                        remaining = remaining[sent..];
-                        Interlocked.Add(ref _sentBytes, sent);
-                    }
+                    var sent = await _socket!.SendAsync(remaining, SocketFlags.None, _cancellation).ConfigureAwait(false);
+                    remaining = remaining[sent..];
+                    Interlocked.Add(ref _sentBytes, sent);
                 }
-                reader.AdvanceTo(buffer.End);
-                if (result.IsCompleted) break;
+                batch.ResetWrittenCount();
+                lock (_gate)
+                {
+                    if (_filling.WrittenCount == 0)
+                    {
+                        _spare = batch;
+                        _sending = false;
+                        if (_completed) _drained.TrySetResult();
+                        return;
+                    }
+                    var next = TakeFillingLocked();
+                    _spare = batch;
+                    batch = next;
+                }
             }
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
-        }
-        finally
-        {
-            await reader.CompleteAsync().ConfigureAwait(false);
+            lock (_gate)
+            {
+                _completed = true;
+                _sending = false;
+            }
+            _drained.TrySetResult();
         }
     }
 }
