@@ -52,7 +52,7 @@ public sealed class SentinelHost : IAsyncDisposable
         if (RewriteConfig)
         {
             // The config file is the whole state, as with the reference: its state lines were read with it.
-            var rewriteStore = new ConfigRewriteStore(_configPath, _config.Sentinel.DenyScriptsReconfig, log);
+            var rewriteStore = new ConfigRewriteStore(_configPath, _config.Sentinel.DenyScriptsReconfig, ResolveHostname, log);
             if (rewriteStore.ProbeWritable() is { } reason)
             {
                 fatal($"Sentinel config file {_configPath} is not writable: {reason}. Exiting...");

@@ -21,6 +21,8 @@ namespace Vigil.Sentinel.Config;
 /// adds its non-default ones); per-master defaults are the fixed ones, not those changed with SENTINEL DEBUG (the
 /// reference's choice would make a restart change the value); a value that would not read back as one word is
 /// quoted; and <c>known-slave</c> lines count as <c>known-replica</c> so that a rewrite never leaves both.
+/// Addresses follow the reference: the hostname with <c>announce-hostnames yes</c>, else the IP (the state keeps
+/// hostnames as given, so they are resolved again here).
 /// </remarks>
 public static class ReferenceConfigWriter
 {
@@ -40,18 +42,22 @@ public static class ReferenceConfigWriter
     /// <summary>
     /// The new file text for <paramref name="state"/>, built on <paramref name="oldText"/> (null or empty for a
     /// missing file). <paramref name="denyScriptsReconfig"/> is the config's <c>sentinel deny-scripts-reconfig</c>,
-    /// which the state does not carry because nothing changes it at run time.
+    /// which the state does not carry because nothing changes it at run time. <paramref name="resolveHostname"/>
+    /// turns a hostname into the IP written for it without <c>announce-hostnames</c> (null, or a null answer: the
+    /// hostname is written).
     /// </summary>
-    public static string Rewrite(string? oldText, SentinelState state, bool denyScriptsReconfig)
+    public static string Rewrite(string? oldText, SentinelState state, bool denyScriptsReconfig, Func<string, string?>? resolveHostname = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         var file = new RewriteState(oldText ?? "");
-        WriteSentinelSection(file, state, denyScriptsReconfig);
+        string Address(string host) =>
+            state.Sentinel.AnnounceHostnames || System.Net.IPAddress.TryParse(host, out _) ? host : resolveHostname?.Invoke(host) ?? host;
+        WriteSentinelSection(file, state, denyScriptsReconfig, Address);
         file.BlankOrphans();
         return file.Content();
     }
 
-    private static void WriteSentinelSection(RewriteState file, SentinelState state, bool denyScriptsReconfig)
+    private static void WriteSentinelSection(RewriteState file, SentinelState state, bool denyScriptsReconfig, Func<string, string> address)
     {
         file.Rewrite("sentinel myid", $"sentinel myid {state.MyId}", force: true);
         file.Rewrite("sentinel deny-scripts-reconfig", $"sentinel deny-scripts-reconfig {YesNo(denyScriptsReconfig)}", force: !denyScriptsReconfig);
@@ -59,7 +65,7 @@ public static class ReferenceConfigWriter
         file.Rewrite("sentinel resolve-hostnames", $"sentinel resolve-hostnames {YesNo(state.Sentinel.ResolveHostnames)}", force: state.Sentinel.ResolveHostnames);
         file.Rewrite("sentinel announce-hostnames", $"sentinel announce-hostnames {YesNo(state.Sentinel.AnnounceHostnames)}", force: state.Sentinel.AnnounceHostnames);
 
-        foreach (var master in state.Masters) WriteMaster(file, master);
+        foreach (var master in state.Masters) WriteMaster(file, master, address);
 
         file.Rewrite("sentinel current-epoch", $"sentinel current-epoch {Number(state.CurrentEpoch)}", force: true);
         var wide = state.Sentinel;
@@ -75,13 +81,13 @@ public static class ReferenceConfigWriter
         foreach (string key in PerMasterKeys) file.MarkProcessed("sentinel " + key);
     }
 
-    private static void WriteMaster(RewriteState file, MasterState master)
+    private static void WriteMaster(RewriteState file, MasterState master, Func<string, string> address)
     {
         string name = Word(master.Name);
         var settings = master.Settings;
         void Line(string key, string rest) => file.Rewrite("sentinel " + key, $"sentinel {key} {name} {rest}", force: true);
 
-        Line("monitor", $"{Word(master.Address.Host)} {Number(master.Address.Port)} {Number(settings.Quorum)}");
+        Line("monitor", $"{Word(address(master.Address.Host))} {Number(master.Address.Port)} {Number(settings.Quorum)}");
         if (settings.DownAfterMs != MasterConfig.DefaultDownAfterMs) Line("down-after-milliseconds", Number(settings.DownAfterMs));
         if (settings.FailoverTimeoutMs != MasterConfig.DefaultFailoverTimeoutMs) Line("failover-timeout", Number(settings.FailoverTimeoutMs));
         if (settings.ParallelSyncs != 1) Line("parallel-syncs", Number(settings.ParallelSyncs));
@@ -92,11 +98,11 @@ public static class ReferenceConfigWriter
         if (settings.MasterRebootDownAfterPeriodMs != 0) Line("master-reboot-down-after-period", Number(settings.MasterRebootDownAfterPeriodMs));
         Line("config-epoch", Number(master.ConfigEpoch));
         Line("leader-epoch", Number(master.LeaderEpoch));
-        foreach (var replica in master.KnownReplicas) Line("known-replica", $"{Word(replica.Host)} {Number(replica.Port)}");
+        foreach (var replica in master.KnownReplicas) Line("known-replica", $"{Word(address(replica.Host))} {Number(replica.Port)}");
         foreach (var peer in master.KnownSentinels)
         {
             if (peer.RunId.Length == 0) continue;
-            Line("known-sentinel", $"{Word(peer.Host)} {Number(peer.Port)} {Word(peer.RunId)}");
+            Line("known-sentinel", $"{Word(address(peer.Host))} {Number(peer.Port)} {Word(peer.RunId)}");
         }
         foreach (var rename in settings.RenameCommands) Line("rename-command", $"{Word(rename.Command)} {Word(rename.RenamedTo)}");
     }

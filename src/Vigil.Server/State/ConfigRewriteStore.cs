@@ -11,7 +11,8 @@ namespace Vigil.Server.State;
 /// each time so the operator's lines and comments stay, then replaced atomically. Nothing else is written: the
 /// config file is the whole state, read back at the next start.
 /// </summary>
-public sealed class ConfigRewriteStore(string configPath, bool denyScriptsReconfig, SentinelLog log) : IStateStore
+public sealed class ConfigRewriteStore(string configPath, bool denyScriptsReconfig, Func<string, string?> resolveHostname, SentinelLog log)
+    : IStateStore
 {
     /// <summary>The reference's mode for its rewritten file, before the umask.</summary>
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
@@ -22,7 +23,7 @@ public sealed class ConfigRewriteStore(string configPath, bool denyScriptsReconf
     {
         try
         {
-            string text = ReferenceConfigWriter.Rewrite(ReadOldText(), state, denyScriptsReconfig);
+            string text = ReferenceConfigWriter.Rewrite(ReadOldText(), state, denyScriptsReconfig, resolveHostname);
             AtomicFile.Write(Path, Encoding.UTF8.GetBytes(text), FileMode);
             log.Notice("Sentinel new configuration saved on disk");
             return true;

@@ -170,6 +170,22 @@ public sealed class ReferenceConfigWriterTests
     }
 
     [Fact]
+    public void HostnamesAreWrittenAsIpsUnlessAnnounced()
+    {
+        var master = MasterNamed("m", "db.example", 6379) with { KnownReplicas = [new KnownReplicaState("replica.example", 6380)] };
+        static string? Resolve(string host) => host == "db.example" ? "10.0.0.1" : host == "replica.example" ? "10.0.0.2" : null;
+
+        string asIps = ReferenceConfigWriter.Rewrite(null, StateOf(master), denyScriptsReconfig: true, Resolve);
+        var announcing = StateOf(master) with { Sentinel = new SentinelWideSettings { ResolveHostnames = true, AnnounceHostnames = true } };
+        string asNames = ReferenceConfigWriter.Rewrite(null, announcing, denyScriptsReconfig: true, Resolve);
+
+        Assert.Contains("sentinel monitor m 10.0.0.1 6379 2\n", asIps, StringComparison.Ordinal);
+        Assert.Contains("sentinel known-replica m 10.0.0.2 6380\n", asIps, StringComparison.Ordinal);
+        Assert.Contains("sentinel monitor m db.example 6379 2\n", asNames, StringComparison.Ordinal);
+        Assert.Contains("sentinel known-replica m replica.example 6380\n", asNames, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KnownSlaveLinesAreReusedForKnownReplicas()
     {
         string old = Lines("sentinel known-slave m 10.0.0.1 1");
