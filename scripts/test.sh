@@ -22,7 +22,9 @@ for project in tests/*/; do
     [ -f "$project/$name.csproj" ] || continue
     grep -q "IsTestProject>true" "$project/$name.csproj" || continue
     echo "== $name"
-    dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee -a "$log" \
+    # The upstream sentinel suite takes minutes and needs a local redis mirror: run it on its own
+    # (see tests/Vigil.Integration/Upstream/UpstreamSuiteTests.cs).
+    dotnet test "$project" -c Release --no-build -nologo --filter "Category!=UpstreamSuite" 2>&1 | tee -a "$log" \
         | awk '/^  Failed /{show=1} /^  Stack Trace:/{show=0} show || /^(Passed!|Failed!|Skipped!)/ || / error /' || true
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done

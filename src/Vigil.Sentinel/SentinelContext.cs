@@ -68,6 +68,21 @@ internal sealed class SentinelContext
 
     public void RequestPersist() => PersistRequested = true;
 
+    /// <summary>
+    /// Saves now, for a command whose reply says whether the save worked; false when it did not. Without a
+    /// synchronous saver the save is queued as usual and counts as done.
+    /// </summary>
+    public bool PersistNow()
+    {
+        if (Options.SaveStateNow is not { } save)
+        {
+            RequestPersist();
+            return true;
+        }
+        PersistRequested = false;
+        return save(StateSnapshot.Take(this));
+    }
+
     public LinkId AllocateLinkId() => new(++LastLinkId);
 
     /// <summary>40 random lower-case hex characters from the seeded generator.</summary>

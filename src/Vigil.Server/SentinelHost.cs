@@ -29,6 +29,12 @@ public sealed class SentinelHost : IAsyncDisposable
         _configPath = Path.GetFullPath(configPath);
     }
 
+    /// <summary>
+    /// The compatibility mode: state is saved by rewriting sentinel.conf in the reference's format (and read back
+    /// from it at start) instead of the JSON state file beside it.
+    /// </summary>
+    public bool RewriteConfig { get; init; }
+
     /// <summary>The port actually listened on (useful with <c>port 0</c> in tests).</summary>
     public int Port { get; private set; }
 
@@ -39,26 +45,40 @@ public sealed class SentinelHost : IAsyncDisposable
     public async Task<int> RunAsync(Action<string>? reportFatal = null)
     {
         var fatal = reportFatal ?? Console.Out.WriteLine;
-        var stateDirectory = Path.GetDirectoryName(_configPath) ?? ".";
-        var notWritable = AtomicFile.ProbeWritable(stateDirectory);
-        if (notWritable is not null)
-        {
-            fatal($"Sentinel state location {stateDirectory} is not writable: {notWritable}. Exiting...");
-            return 1;
-        }
-
         var log = _log = new SentinelLog(_config.Server.LogFile, _config.Server.LogLevel);
         var clock = new Clock();
-        var stateStore = new StateStore(StateStore.PathFor(_configPath), log);
-        SentinelState? persisted;
-        try
+        IStateStore stateStore;
+        SentinelState? persisted = null;
+        if (RewriteConfig)
         {
-            persisted = stateStore.Load();
+            // The config file is the whole state, as with the reference: its state lines were read with it.
+            var rewriteStore = new ConfigRewriteStore(_configPath, _config.Sentinel.DenyScriptsReconfig, ResolveHostname, log);
+            if (rewriteStore.ProbeWritable() is { } reason)
+            {
+                fatal($"Sentinel config file {_configPath} is not writable: {reason}. Exiting...");
+                return 1;
+            }
+            stateStore = rewriteStore;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException)
+        else
         {
-            fatal($"Sentinel state file {stateStore.Path} cannot be read: {ex.Message}. Exiting...");
-            return 1;
+            var stateDirectory = Path.GetDirectoryName(_configPath) ?? ".";
+            if (AtomicFile.ProbeWritable(stateDirectory) is { } reason)
+            {
+                fatal($"Sentinel state location {stateDirectory} is not writable: {reason}. Exiting...");
+                return 1;
+            }
+            var stateFile = new StateStore(StateStore.PathFor(_configPath), log);
+            try
+            {
+                persisted = stateFile.Load();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException)
+            {
+                fatal($"Sentinel state file {stateFile.Path} cannot be read: {ex.Message}. Exiting...");
+                return 1;
+            }
+            stateStore = stateFile;
         }
 
         var host = new HostInfo(_configPath, Environment.ProcessPath ?? "vigil", _config.Server.Port, DateTime.UtcNow,
@@ -84,6 +104,7 @@ public sealed class SentinelHost : IAsyncDisposable
             StartNowMs = clock.NowMs,
             IsExecutable = ConfigFileParser.IsExecutableFile,
             ResolveHostname = ResolveHostname,
+            SaveStateNow = stateStore.Save,
         });
         var links = new LinkManager(clock, _stopping.Token);
         var effects = new EffectRunner(links, server.PubSub, log, stateStore, (code, reason) =>

@@ -10,7 +10,7 @@ namespace Vigil;
 public static class VigilCommandLine
 {
     private const string Usage = """
-        Usage: vigil /path/to/sentinel.conf [--sentinel] [--port N] [--<directive> <value> ...]
+        Usage: vigil [--config-rewrite] /path/to/sentinel.conf [--sentinel] [--port N] [--<directive> <value> ...]
                vigil check-config /path/to/sentinel.conf [--<directive> <value> ...]
                vigil --version
                vigil --help
@@ -20,11 +20,23 @@ public static class VigilCommandLine
         replicas and sentinels) is kept in <config>.state.json beside the config file, which Vigil
         never rewrites.
 
+        Options (before the config path):
+               --config-rewrite   keep the state in sentinel.conf itself, rewritten the way
+                                  redis-sentinel rewrites it (comments and operator lines kept,
+                                  sentinel state lines updated in place), for tools that read it
+                                  there. No state file is read or written. The config file must
+                                  be writable; a failed save makes SENTINEL SET, MONITOR, REMOVE,
+                                  CONFIG SET and FLUSHCONFIG answer an error.
+
         Examples:
                vigil /etc/redis/sentinel.conf
                vigil sentinel.conf --port 26380
+               vigil --config-rewrite /etc/redis/sentinel.conf
                vigil check-config sentinel.conf
         """;
+
+    /// <summary>The option that selects the reference's rewritten-config mode.</summary>
+    public const string ConfigRewriteOption = "--config-rewrite";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -44,7 +56,9 @@ public static class VigilCommandLine
             case "check-config":
                 return CheckConfig(args[1..]);
         }
-        if (args[0].StartsWith("--", StringComparison.Ordinal))
+        bool rewriteConfig = args[0] == ConfigRewriteOption;
+        if (rewriteConfig) args = args[1..];
+        if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
         {
             Console.Error.WriteLine("Sentinel needs config file on disk to save state. Exiting...");
             return 1;
@@ -54,7 +68,7 @@ public static class VigilCommandLine
         if (config is null) return 1;
         // Like Redis, relative paths after `dir` (logfile, pidfile) are taken from that directory.
         if (config.Server.Dir != ".") Directory.SetCurrentDirectory(config.Server.Dir);
-        var host = new SentinelHost(config, configPath);
+        var host = new SentinelHost(config, configPath) { RewriteConfig = rewriteConfig };
         await using (host.ConfigureAwait(false))
         {
             return await host.RunAsync(message => Console.Error.WriteLine(message)).ConfigureAwait(false);

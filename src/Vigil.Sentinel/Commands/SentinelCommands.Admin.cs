@@ -46,9 +46,9 @@ internal sealed partial class SentinelCommands
         // this runtime change for an operator edit; it is no longer "removed" either.
         master.ConfigBaseline = StateMerger.BaselineFromConfig(_context.Config, name);
         _context.RemovedMasters.RemoveAll(r => r.Name == name);
-        _context.RequestPersist();
+        bool saved = _context.PersistNow();
         _events.About(LogLevel.Warning, "+monitor", master, $" quorum {master.Settings.Quorum.ToString(CultureInfo.InvariantCulture)}");
-        return RespValue.Ok;
+        return saved ? RespValue.Ok : Errors.SaveFailed;
     }
 
     private RespValue HandleRemove(IReadOnlyList<string> args)
@@ -61,8 +61,7 @@ internal sealed partial class SentinelCommands
             _context.RemovedMasters.RemoveAll(r => r.Name == master.Name);
             _context.RemovedMasters.Add(new RemovedMaster { Name = master.Name, ConfigBaseline = baseline });
         }
-        _context.RequestPersist();
-        return RespValue.Ok;
+        return _context.PersistNow() ? RespValue.Ok : Errors.SaveFailed;
     }
 
     /// <summary>
@@ -82,12 +81,7 @@ internal sealed partial class SentinelCommands
         return RespValue.Integer(count);
     }
 
-    /// <summary>The host writes the state file; a failed write cannot be reported here (see the report notes).</summary>
-    private RespValue HandleFlushConfig(IReadOnlyList<string> args)
-    {
-        _context.RequestPersist();
-        return RespValue.Ok;
-    }
+    private RespValue HandleFlushConfig(IReadOnlyList<string> args) => _context.PersistNow() ? RespValue.Ok : Errors.SaveFailed;
 
     private RespValue HandleFailover(IReadOnlyList<string> args)
     {

@@ -57,7 +57,8 @@ internal sealed partial class SentinelCommands
 
     /// <summary>
     /// Options apply left to right, each emitting <c>+set</c>. On the first error that error is the reply, but the
-    /// earlier changes stay and are saved (as in the reference).
+    /// earlier changes stay and are saved (as in the reference). A save that fails is reported only when every
+    /// option applied.
     /// </summary>
     private RespValue HandleSet(IReadOnlyList<string> args)
     {
@@ -91,8 +92,9 @@ internal sealed partial class SentinelCommands
             string shown = outcome.Redacted ? "******" : string.Join(' ', values);
             _events.About(LogLevel.Warning, "+set", master, $" {option} {shown}");
         }
-        if (changes > 0) _context.RequestPersist();
-        return failure ?? (RespValue)RespValue.Ok;
+        bool saved = changes == 0 || _context.PersistNow();
+        if (failure is not null) return failure;
+        return saved ? RespValue.Ok : Errors.SaveFailed;
     }
 
     private static SetOutcome PositiveNumber(string text, Action<long> apply)
@@ -200,7 +202,7 @@ internal sealed partial class SentinelCommands
             default:
                 return new RespError($"ERR Invalid argument '{parameter}' to SENTINEL CONFIG SET");
         }
-        _context.RequestPersist();
+        bool saved = _context.PersistNow();
         if (dropPeerConnections)
         {
             foreach (var master in _context.Masters.Values)
@@ -208,7 +210,7 @@ internal sealed partial class SentinelCommands
                 foreach (var peer in master.Peers.Values) _links.CloseAll(peer.Link);
             }
         }
-        return RespValue.Ok;
+        return saved ? RespValue.Ok : Errors.SaveFailed;
     }
 
     private static RespError InvalidConfigValue(string parameter, string value) =>

@@ -7,7 +7,7 @@ using Vigil.Server.State;
 namespace Vigil.Server.Loop;
 
 /// <summary>Turns the core's effects into I/O. Runs on the event loop, right after each core step.</summary>
-public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLog log, StateStore state, Action<int, string> exit)
+public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLog log, IStateStore state, Action<int, string> exit)
 {
     public void RunAll(SentinelCore core)
     {

@@ -25,7 +25,11 @@ public sealed class EventLoop
     /// <summary>Queues an input for the core (from a link's socket task).</summary>
     public void Post(Input input) => _work.Writer.TryWrite(() => _core.Handle(input));
 
-    /// <summary>Runs a function against the core on the loop and returns its result.</summary>
+    /// <summary>
+    /// Runs a function against the core on the loop and returns its result. The effects it caused are carried out
+    /// before the result is released, so a command's reply never overtakes its side effects (a vote is saved
+    /// before the candidate hears of it).
+    /// </summary>
     public Task<T> InvokeAsync<T>(Func<SentinelCore, long, T> function)
     {
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -8,14 +8,20 @@ namespace Vigil.Server.State;
 /// </summary>
 public static class AtomicFile
 {
-    public static void Write(string path, ReadOnlySpan<byte> content)
+    /// <summary>
+    /// Replaces <paramref name="path"/> with <paramref name="content"/>. <paramref name="mode"/>, when given, is the
+    /// new file's permission before the umask (else the platform default).
+    /// </summary>
+    public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
     {
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath) ?? ".";
         var tempPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.tmp");
         try
         {
-            using (var stream = new FileStream(tempPath, FileMode.Create, FileAccess.Write, FileShare.None))
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+            if (mode is { } createMode && !OperatingSystem.IsWindows()) options.UnixCreateMode = createMode;
+            using (var stream = new FileStream(tempPath, options))
             {
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);

@@ -9,7 +9,7 @@ namespace Vigil.Server.State;
 /// and sentinels, run-time MONITOR/SET/REMOVE changes): a JSON file beside the config, replaced
 /// atomically. The operator's sentinel.conf is never written.
 /// </summary>
-public sealed class StateStore(string path, SentinelLog log)
+public sealed class StateStore(string path, SentinelLog log) : IStateStore
 {
     public string Path { get; } = path;
 
