@@ -112,6 +112,7 @@ internal sealed class InvariantChecker
         var track = Track(sentinel);
         track.PersistedConfigEpoch.Remove(master);
         track.PersistedLeaderEpoch.Remove(master);
+        track.ClientViewEpoch.Remove(master);
         int group = _world.GroupOfMaster(master);
         foreach (var key in _replyVotes.Keys.Where(k => k.Responder == track.RunId && k.Group == group).ToList()) _replyVotes.Remove(key);
         foreach (var (key, ballots) in _votes)
@@ -461,8 +462,16 @@ internal sealed class InvariantChecker
     }
 
     /// <summary>What a sentinel tells clients (GET-MASTER-ADDR-BY-NAME with SENTINEL MASTER's config-epoch).</summary>
-    public void OnClientView(SentinelNode sentinel, string master, long configEpoch, string address) =>
+    public void OnClientView(SentinelNode sentinel, string master, long configEpoch, string address)
+    {
+        var track = Track(sentinel);
+        if (track.ClientViewEpoch.TryGetValue(master, out long before) && configEpoch < before)
+        {
+            throw Violation("epoch-monotonic", $"{sentinel.Name} answered config-epoch {configEpoch} for {master} after answering {before}");
+        }
+        track.ClientViewEpoch[master] = configEpoch;
         RegisterConfig(sentinel.Name, master, configEpoch, address);
+    }
 
     private void RegisterConfig(string who, string master, long configEpoch, string address)
     {
