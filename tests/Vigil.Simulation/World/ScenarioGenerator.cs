@@ -66,6 +66,7 @@ internal static class ScenarioGenerator
             [FaultKind.OperatorReset] = operatorOn ? 2 : 0,
             [FaultKind.OperatorSet] = operatorOn ? 3 : 0,
             [FaultKind.OperatorRemoveMonitor] = operatorOn ? 2 : 0,
+            [FaultKind.OperatorSimulateFailure] = operatorOn ? 1 : 0,
             [FaultKind.ForeignElection] = foreignOn ? 6 : 0,
         };
 
