@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Vigil.Simulation.Running;
 using Vigil.Simulation.World;
 
@@ -9,8 +10,17 @@ namespace Vigil.Simulation;
 /// </summary>
 internal static class Program
 {
+    /// <summary>
+    /// Worlds allocate briskly and die young. A large gen0 budget turns most collections into nothing and makes a
+    /// campaign about three times faster, but the runtime reads it only from the environment, so the program
+    /// starts itself once more with it set (the test project gets it from simulation.runsettings).
+    /// </summary>
+    private const string Gen0SizeVariable = "DOTNET_GCgen0size";
+    private const string Gen0Size = "0x8000000";
+
     public static int Main(string[] args)
     {
+        if (Environment.GetEnvironmentVariable(Gen0SizeVariable) is null && RunAgainWithLargeGen0(args) is { } exitCode) return exitCode;
         var options = CampaignOptions.Parse(args);
         if (options.Help || options.Error is not null)
         {
@@ -19,6 +29,19 @@ internal static class Program
             return options.Error is null ? 0 : 2;
         }
         return options.ReplaySeed is { } seed ? Replay(seed, options) : RunCampaign(options);
+    }
+
+    private static int? RunAgainWithLargeGen0(string[] args)
+    {
+        if (Environment.ProcessPath is not { } host) return null;
+        var start = new ProcessStartInfo(host) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        start.Environment[Gen0SizeVariable] = Gen0Size;
+        using var child = Process.Start(start);
+        if (child is null) return null;
+        child.WaitForExit();
+        return child.ExitCode;
     }
 
     private static int Replay(int seed, CampaignOptions options)

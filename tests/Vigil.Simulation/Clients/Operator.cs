@@ -22,6 +22,10 @@ internal sealed class Operator(SimWorld world)
         Run(sentinel, "failover", name);
     }
 
+    /// <summary>SENTINEL SIMULATE-FAILURE: the sentinel exits right after its next election win or promotion.</summary>
+    public void SimulateFailure(SentinelNode sentinel) =>
+        Run(sentinel, "simulate-failure", world.Random.Next(2) == 0 ? "crash-after-election" : "crash-after-promotion");
+
     public void Reset(SentinelNode sentinel, int group)
     {
         string pattern = world.Random.Next(4) == 0 ? "*" : world.Scenario.MasterNames[group];

@@ -264,6 +264,7 @@ internal sealed class FaultInjector(SimWorld world)
             case FaultKind.OperatorReset:
             case FaultKind.OperatorSet:
             case FaultKind.OperatorRemoveMonitor:
+            case FaultKind.OperatorSimulateFailure:
             {
                 var sentinel = RandomRunningSentinel();
                 if (sentinel is null || sentinel.Paused) return false;
@@ -273,6 +274,7 @@ internal sealed class FaultInjector(SimWorld world)
                     case FaultKind.OperatorFailover: world.Operator.Failover(sentinel, group); break;
                     case FaultKind.OperatorReset: world.Operator.Reset(sentinel, group); break;
                     case FaultKind.OperatorSet: world.Operator.Set(sentinel, group); break;
+                    case FaultKind.OperatorSimulateFailure: world.Operator.SimulateFailure(sentinel); break;
                     default: world.Operator.RemoveThenMonitor(sentinel, group, Between(500, 6000)); break;
                 }
                 return true;

@@ -21,5 +21,6 @@ internal enum FaultKind
     OperatorReset,
     OperatorSet,
     OperatorRemoveMonitor,
+    OperatorSimulateFailure,
     ForeignElection,
 }

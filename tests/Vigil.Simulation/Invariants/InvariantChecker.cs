@@ -19,9 +19,6 @@ internal sealed class InvariantChecker
     /// <summary>Peers' "master is down" answers stay valid this long after they stop being true (5 ask periods, plus delivery).</summary>
     private const long DownAnswerWindowMs = 5 * 1000 + 2000;
 
-    /// <summary>Slack on top of protocol windows for message delays.</summary>
-    private const long DelaySlackMs = 1500;
-
     private readonly SimWorld _world;
     private readonly SentinelTrack[] _tracks;
     private readonly Dictionary<(string Master, long Epoch), Dictionary<string, string>> _votes = [];
@@ -112,6 +109,7 @@ internal sealed class InvariantChecker
         var track = Track(sentinel);
         track.PersistedConfigEpoch.Remove(master);
         track.PersistedLeaderEpoch.Remove(master);
+        track.ClientViewEpoch.Remove(master);
         int group = _world.GroupOfMaster(master);
         foreach (var key in _replyVotes.Keys.Where(k => k.Responder == track.RunId && k.Group == group).ToList()) _replyVotes.Remove(key);
         foreach (var (key, ballots) in _votes)
@@ -214,7 +212,10 @@ internal sealed class InvariantChecker
     {
         "+sdown", "-sdown", "+odown", "-odown", "+try-failover", "+elected-leader", "+failover-state-select-slave",
         "+selected-slave", "+failover-state-send-slaveof-noone", "+failover-state-wait-promotion", "+promoted-slave",
-        "+failover-state-reconf-slaves", "+slave-reconf-sent", "+convert-to-slave", "+fix-slave-config",
+        "+failover-state-reconf-slaves", "+slave-reconf-sent", "+slave-reconf-sent-be", "+slave-reconf-inprog",
+        "+slave-reconf-done", "-slave-reconf-sent-timeout", "+failover-end-for-timeout", "+failover-end",
+        "-failover-abort-not-elected", "-failover-abort-no-good-slave", "-failover-abort-slave-timeout",
+        "+convert-to-slave", "+fix-slave-config",
     };
 
     private void OnTryFailover(SentinelNode sentinel, SentinelTrack track, string master)
@@ -309,14 +310,13 @@ internal sealed class InvariantChecker
         {
             throw Violation("promote-eligible-only", $"{sentinel.Name} selected {node.Name} for {replica.Master} while it flags it SDOWN");
         }
-        long window = 5 * _world.Scenario.PingPeriodMs + DelaySlackMs;
-        if (!node.Running && _world.NowMs - node.DownSinceMs > window)
+        // §7.3: a valid PING answer within five PING periods (measured on the sentinel's clock, which may drift).
+        long window = 5 * _world.Scenario.PingPeriodMs * 105 / 100 + 50;
+        long silentMs = sentinel.LastValidPongAtMs.TryGetValue(node, out long lastPong) ? _world.NowMs - lastPong : long.MaxValue;
+        if (silentMs > window)
         {
-            throw Violation("promote-eligible-only", $"{sentinel.Name} selected {node.Name} for {replica.Master}; it has been down for {_world.NowMs - node.DownSinceMs} ms");
-        }
-        if (node.IsFrozen && _world.NowMs - node.FrozenSinceMs > window)
-        {
-            throw Violation("promote-eligible-only", $"{sentinel.Name} selected {node.Name} for {replica.Master}; it has been frozen for {_world.NowMs - node.FrozenSinceMs} ms");
+            throw Violation("promote-eligible-only",
+                $"{sentinel.Name} selected {node.Name} for {replica.Master}, which has not answered its PING for {(silentMs == long.MaxValue ? "ever" : $"{silentMs} ms")} (running={node.Running}, frozen={node.IsFrozen})");
         }
     }
 
@@ -461,8 +461,16 @@ internal sealed class InvariantChecker
     }
 
     /// <summary>What a sentinel tells clients (GET-MASTER-ADDR-BY-NAME with SENTINEL MASTER's config-epoch).</summary>
-    public void OnClientView(SentinelNode sentinel, string master, long configEpoch, string address) =>
+    public void OnClientView(SentinelNode sentinel, string master, long configEpoch, string address)
+    {
+        var track = Track(sentinel);
+        if (track.ClientViewEpoch.TryGetValue(master, out long before) && configEpoch < before)
+        {
+            throw Violation("epoch-monotonic", $"{sentinel.Name} answered config-epoch {configEpoch} for {master} after answering {before}");
+        }
+        track.ClientViewEpoch[master] = configEpoch;
         RegisterConfig(sentinel.Name, master, configEpoch, address);
+    }
 
     private void RegisterConfig(string who, string master, long configEpoch, string address)
     {

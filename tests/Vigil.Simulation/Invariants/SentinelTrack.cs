@@ -21,6 +21,9 @@ internal sealed class SentinelTrack
     public Dictionary<string, long> PersistedLeaderEpoch { get; } = new(StringComparer.Ordinal);
     public long PersistedCurrentEpoch { get; set; }
 
+    /// <summary>Config epoch per master as last answered to a client (SENTINEL MASTER).</summary>
+    public Dictionary<string, long> ClientViewEpoch { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Effective quorum per master (config, then SENTINEL SET / MONITOR).</summary>
     public Dictionary<string, int> Quorum { get; } = new(StringComparer.Ordinal);
 

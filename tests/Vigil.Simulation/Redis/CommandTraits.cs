@@ -27,5 +27,6 @@ internal sealed record CommandTraits(bool WhileLoading, bool WhileBusy, bool Wri
         ["SCRIPT"] = new(WhileLoading: false, WhileBusy: true, Writes: false),
         ["SET"] = new(WhileLoading: false, WhileBusy: false, Writes: true),
         ["GET"] = new(WhileLoading: false, WhileBusy: false, Writes: false),
+        ["WAIT"] = new(WhileLoading: false, WhileBusy: false, Writes: false),
     };
 }

@@ -15,6 +15,9 @@ internal sealed class RedisClientState
     public bool MultiDirty { get; set; }
     public List<string[]> Queued { get; } = [];
 
-    /// <summary>Commands held back by CLIENT PAUSE; the client is blocked until they ran.</summary>
+    /// <summary>Commands held back by CLIENT PAUSE or a blocking command; they run in order once it ends.</summary>
     public Queue<string[]> Postponed { get; } = new();
+
+    /// <summary>A blocking command (WAIT) has not answered yet: nothing else runs for this client.</summary>
+    public bool Blocked { get; set; }
 }

@@ -39,7 +39,12 @@ internal sealed partial class RedisNode
     private void Dispatch(SimConnection connection, string[] args)
     {
         var client = (RedisClientState)connection.ServerTag!;
-        // A client blocked by CLIENT PAUSE runs nothing else until its held command ran.
+        // A client blocked by CLIENT PAUSE or WAIT runs nothing else until its held command ran.
+        if (client.Blocked)
+        {
+            client.Postponed.Enqueue(args);
+            return;
+        }
         if (client.Postponed.Count > 0 || IsPausedFor(args))
         {
             client.Postponed.Enqueue(args);
@@ -66,12 +71,53 @@ internal sealed partial class RedisNode
             _world.Queue.At(PausedUntilMs, () => RunPostponed(connection, incarnation));
             return;
         }
-        while (client.Postponed.TryDequeue(out var args))
+        while (!client.Blocked && client.Postponed.TryDequeue(out var args))
         {
+            if (IsPausedFor(args))
+            {
+                client.Postponed.Enqueue(args);
+                _world.Queue.At(PausedUntilMs, () => RunPostponed(connection, incarnation));
+                return;
+            }
             var reply = Process(connection, client, args);
             if (reply is not null) connection.Reply(reply);
         }
     }
+
+    /// <summary>
+    /// <c>WAIT numreplicas timeout</c>: blocks the client until that many replicas acknowledged the current offset
+    /// (or the timeout passes; 0 waits forever), then answers how many did.
+    /// </summary>
+    private RespValue? Wait(SimConnection connection, RedisClientState client, string[] args)
+    {
+        if (args.Length != 3 || !int.TryParse(args[1], out int wanted) || !long.TryParse(args[2], out long timeoutMs) || timeoutMs < 0)
+        {
+            return new RespError("ERR value is not an integer or out of range");
+        }
+        if (!IsMaster) return new RespError("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.");
+        long target = Log.Count;
+        if (AcknowledgedAtLeast(target) >= wanted) return RespValue.Integer(AcknowledgedAtLeast(target));
+        client.Blocked = true;
+        long deadline = timeoutMs == 0 ? long.MaxValue : NowMs + timeoutMs;
+        int incarnation = _incarnation;
+        void Poll()
+        {
+            if (incarnation != _incarnation || connection.State != ConnectionState.Open) return;
+            int acknowledged = AcknowledgedAtLeast(target);
+            if (acknowledged < wanted && NowMs < deadline)
+            {
+                _world.Queue.At(Math.Min(deadline, NowMs + 100), Poll);
+                return;
+            }
+            client.Blocked = false;
+            connection.Reply(RespValue.Integer(acknowledged));
+            RunPostponed(connection, incarnation);
+        }
+        _world.Queue.After(100, Poll);
+        return null;
+    }
+
+    private int AcknowledgedAtLeast(long count) => AttachedReplicas().Count(r => r.LinkState == ReplicationLinkState.Up && r.AckedCount >= count);
 
     /// <summary>processCommand in miniature: lookup, write checks, pub/sub context, loading, busy, MULTI, call.</summary>
     private RespValue? Process(SimConnection connection, RedisClientState client, string[] args)
@@ -165,6 +211,8 @@ internal sealed partial class RedisNode
                 return RespValue.Ok;
             case "GET":
                 return RespValue.NullValue;
+            case "WAIT":
+                return Wait(connection, client, args);
             default:
                 return new RespError($"ERR unknown command '{args[0]}'");
         }

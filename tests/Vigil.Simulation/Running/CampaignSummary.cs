@@ -60,7 +60,7 @@ internal sealed class CampaignSummary
             sb.AppendLine(string.Create(c,
                 $"converged after heal: p50 {_convergence[_convergence.Count / 2]} ms, p99 {_convergence[(int)(_convergence.Count * 0.99)]} ms, max {_convergence[^1]} ms"));
         }
-        sb.AppendLine(string.Create(c, $"process:              {GC.GetTotalAllocatedBytes() / 1_000_000} MB allocated, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (pauses {GC.GetTotalPauseDuration().TotalSeconds:0.0} s), CPU {Environment.CpuUsage.TotalTime.TotalSeconds:0.0} s"));
+        sb.AppendLine(string.Create(c, $"process:              {GC.GetTotalAllocatedBytes() / 1_000_000} MB allocated, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (pauses {GC.GetTotalPauseDuration().TotalSeconds:0.0} s), CPU {Environment.CpuUsage.TotalTime.TotalSeconds:0.0} s, gen0size {Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "default"}"));
         sb.Append("faults injected:     ");
         foreach (var (kind, count) in Faults.OrderByDescending(f => f.Value)) sb.Append(c, $" {kind} {count},");
         sb.AppendLine();

@@ -82,6 +82,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
         var core = new SentinelCore(Config, state, options);
         Process = _wrap(core);
         MyId = Process.MyId;
+        LastValidPongAtMs.Clear();
         _lastTickLocalMs = local;
         _starts++;
         _world.Trace.Add(_world.NowMs, Name, $"started (#{_starts}) id={MyId[..8]} local={local} state={(state is null ? "none" : $"epoch {state.CurrentEpoch}")}");
@@ -263,12 +264,26 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
 
     public void OnConnectFailed(SimConnection connection, string reason) => OnClosed(connection, reason);
 
+    /// <summary>
+    /// When this sentinel last received a valid PING answer (PONG, LOADING, MASTERDOWN) from each Redis node: a
+    /// replica it selects for promotion must have given one within five PING periods (§7.3).
+    /// </summary>
+    public Dictionary<Redis.RedisNode, long> LastValidPongAtMs { get; } = [];
+
     public void OnReply(SimConnection connection, RespValue reply)
     {
         if (!Owns(connection)) return;
+        if (connection.Server is Redis.RedisNode node && IsValidPingAnswer(reply)) LastValidPongAtMs[node] = _world.NowMs;
         var id = (LinkId)connection.ClientTag!;
         Deliver(now => new LinkReply(now, id, reply));
     }
+
+    private static bool IsValidPingAnswer(RespValue reply) => reply switch
+    {
+        RespSimpleString { Text: "PONG" } => true,
+        RespError error => error.Text.StartsWith("LOADING", StringComparison.Ordinal) || error.Text.StartsWith("MASTERDOWN", StringComparison.Ordinal),
+        _ => false,
+    };
 
     public void OnClosed(SimConnection connection, string reason)
     {

@@ -200,4 +200,23 @@ public sealed class RedisModelTests
             ],
             subscriber.Replies);
     }
+
+    [Fact]
+    public void WaitBlocksTheClientUntilReplicasAcknowledgeAndKeepsItsRepliesInOrder()
+    {
+        var world = GroupOfThree();
+        var master = world.Redis[0];
+        var client = new RecordingClient();
+        var connection = Connect(world, master, client);
+        world.Network.Block(master.HostId, world.Redis[2].HostId);
+        connection.Send(["SET", "w:1", "v"]);
+        connection.Send(["WAIT", "2", "1500"]);
+        connection.Send(["PING"]);
+        world.Queue.RunUntil(world.NowMs + 1000);
+        Assert.Single(client.Replies);
+
+        world.Network.Unblock(master.HostId, world.Redis[2].HostId);
+        world.Queue.RunUntil(world.NowMs + 1000);
+        Assert.Equal([RespValue.Ok, RespValue.Integer(2), new RespSimpleString("PONG")], client.Replies);
+    }
 }

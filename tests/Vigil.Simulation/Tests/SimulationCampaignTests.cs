@@ -17,6 +17,7 @@ public sealed class SimulationCampaignTests(ITestOutputHelper output)
         var options = new CampaignOptions { FirstSeed = 1, SeedCount = CiSeeds, MaxFailures = 5, TailLines = 200 };
         var summary = Campaign.Run(options);
         output.WriteLine(summary.Format());
+        Console.WriteLine(summary.Format());
         foreach (var failure in summary.Failures) output.WriteLine(Campaign.Describe(failure, options));
 
         Assert.True(summary.Failures.Count == 0,

@@ -237,8 +237,26 @@ internal sealed class SimWorld
         }
     }
 
+    /// <summary>How often every sentinel is asked, as a client would, where each master is and with which epoch.</summary>
+    private const long ClientViewProbeMs = 5000;
+
+    private void ProbeClientViews()
+    {
+        Queue.After(ClientViewProbeMs, ProbeClientViews);
+        foreach (var sentinel in Sentinels)
+        {
+            foreach (string name in Scenario.MasterNames)
+            {
+                if (sentinel.Execute("get-master-addr-by-name", name) is not Vigil.Resp.RespArray { Items: [Vigil.Resp.RespBulkString ip, Vigil.Resp.RespBulkString port] }) continue;
+                if (sentinel.Execute("master", name) is not Vigil.Resp.RespMap master) continue;
+                if (long.TryParse(Convergence.Field(master, "config-epoch"), out long epoch)) Checker.OnClientView(sentinel, name, epoch, $"{ip.Text}:{port.Text}");
+            }
+        }
+    }
+
     private void Start()
     {
+        Queue.At(ClientViewProbeMs, ProbeClientViews);
         foreach (var node in Redis) node.Start();
         foreach (var sentinel in Sentinels) Queue.At(Random.Next(300), sentinel.Start);
         foreach (var writer in Writers) writer.Start();

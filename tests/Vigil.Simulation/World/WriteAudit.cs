@@ -4,9 +4,9 @@ namespace Vigil.Simulation.World;
 
 /// <summary>
 /// Invariant 6, once the world converged: acknowledged writes missing from the final master. None may be lost
-/// without a failover, nor in a planned SENTINEL FAILOVER; with min-replicas-to-write, at most what an isolated
-/// master can accept within min-replicas-max-lag per failover. Groups where a node restarted without data are
-/// excused (that loses writes by itself).
+/// without a failover, nor in a planned SENTINEL FAILOVER. When min-replicas-to-write names every replica, at most
+/// what a master cut off from them can accept within min-replicas-max-lag (plus replication delay) per failover.
+/// Groups where a node restarted without data are excused (that loses writes by itself).
 /// </summary>
 internal static class WriteAudit
 {
@@ -37,7 +37,8 @@ internal static class WriteAudit
                 throw new InvariantViolationException("planned-failover-loses-nothing",
                     $"{lost.Count} acknowledged writes to {name} lost across a planned SENTINEL FAILOVER ({sample})");
             }
-            if (world.Scenario.MinReplicasToWrite[group] > 0)
+            int minReplicas = world.Scenario.MinReplicasToWrite[group];
+            if (minReplicas > 0 && minReplicas >= world.Scenario.ReplicasPerGroup[group])
             {
                 long windowMs = world.Scenario.MinReplicasMaxLagSeconds * 1000L + 3000;
                 long bound = failovers * (windowMs / world.Scenario.WriteIntervalMs + 1);
