@@ -16,8 +16,17 @@ internal sealed class FakeNode(string ip, int port)
     /// <summary>Commands received while frozen: (link, role, args), answered by the host once thawed.</summary>
     public Queue<(LinkId Link, LinkRole Role, IReadOnlyList<string> Args)> Backlog { get; } = new();
 
-    /// <summary>INFO text, or null for a peer sentinel.</summary>
-    public string? Info { get; set; }
+    private string? _info;
+
+    /// <summary>INFO text, or null for a peer sentinel; rendered from <see cref="Model"/> when there is one.</summary>
+    public string? Info
+    {
+        get => Model is { } model ? model.Render() : _info;
+        set => _info = value;
+    }
+
+    /// <summary>Replication model answering INFO, MULTI/EXEC, SLAVEOF and CLIENT PAUSE; null for scripted nodes.</summary>
+    public RedisModel? Model { get; set; }
 
     /// <summary>Reply to PING (PONG by default).</summary>
     public RespValue PingReply { get; set; } = new RespSimpleString("PONG");
@@ -34,6 +43,7 @@ internal sealed class FakeNode(string ip, int port)
     public RespValue Answer(IReadOnlyList<string> args)
     {
         Received.Add(args);
+        if (Model?.Answer(args) is { } modelled) return modelled;
         string name = args[0].ToUpperInvariant();
         return name switch
         {
