@@ -369,6 +369,11 @@ public sealed class SentinelCore
     /// <summary>After every input: one persist for whatever asked for it, and the next wake time.</summary>
     private void Finish()
     {
+        if (_context.Crashed)
+        {
+            NextWakeMs = long.MaxValue;
+            return;
+        }
         if (_context.PersistRequested)
         {
             _context.PersistRequested = false;

@@ -34,6 +34,9 @@ internal sealed class FakeNode(string ip, int port)
     /// <summary>Answer to SENTINEL is-master-down-by-addr, for peers.</summary>
     public Func<IReadOnlyList<string>, RespValue>? IsMasterDownReply { get; set; }
 
+    /// <summary>Answer to SENTINEL GET-MASTER-ADDR-BY-NAME, for peers (null: a null array).</summary>
+    public Func<IReadOnlyList<string>, RespValue>? MasterAddrReply { get; set; }
+
     /// <summary>Every command received, in order.</summary>
     public List<IReadOnlyList<string>> Received { get; } = [];
 
@@ -50,6 +53,8 @@ internal sealed class FakeNode(string ip, int port)
             "PING" => PingReply,
             "INFO" => Info is null ? new RespError("ERR unknown command") : RespValue.Bulk(Info),
             "PUBLISH" => Publish(args),
+            "SENTINEL" when args[1].Equals("get-master-addr-by-name", StringComparison.OrdinalIgnoreCase) =>
+                MasterAddrReply?.Invoke(args) ?? new RespNull { IsNullArray = true },
             "SENTINEL" when IsMasterDownReply is not null => IsMasterDownReply(args),
             _ => RespValue.Ok,
         };

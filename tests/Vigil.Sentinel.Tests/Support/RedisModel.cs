@@ -31,6 +31,9 @@ internal sealed class RedisModel(FakeNode self, IReadOnlyDictionary<(string Ip, 
 
     public int LinkDownSeconds { get; set; } = 1;
 
+    /// <summary>SLAVEOF &lt;host&gt; &lt;port&gt; is accepted but never acted upon (a stuck replica).</summary>
+    public bool IgnoresSlaveof { get; set; }
+
     /// <summary>Whether writes are paused (CLIENT PAUSE ... WRITE), and what was asked.</summary>
     public bool WritesPaused { get; set; }
     public List<string> PauseCommands { get; } = [];
@@ -103,7 +106,7 @@ internal sealed class RedisModel(FakeNode self, IReadOnlyDictionary<(string Ip, 
                 MasterHost = null;
                 SlaveofHistory.Add("NO ONE");
             }
-            else
+            else if (!IgnoresSlaveof)
             {
                 Follow(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
                 SlaveofHistory.Add($"{args[1]} {args[2]}");
