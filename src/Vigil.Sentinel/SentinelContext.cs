@@ -58,12 +58,35 @@ internal sealed class SentinelContext
 
     public bool AnnounceHostnames => Wide.AnnounceHostnames;
 
-    public void Emit(Effect effect) => Effects.Enqueue(effect);
+    /// <summary>A simulated crash happened: the process is gone as far as anyone can tell, so nothing more comes out.</summary>
+    public bool Crashed { get; private set; }
+
+    public void Emit(Effect effect)
+    {
+        if (!Crashed) Effects.Enqueue(effect);
+    }
+
+    /// <summary>
+    /// SENTINEL SIMULATE-FAILURE: like the reference, what was to be saved is saved first (the promotion is on disk
+    /// before the crash), then the process exits with 99.
+    /// </summary>
+    public void Crash()
+    {
+        const string reason = "Sentinel CRASH because of SENTINEL simulate-failure";
+        Log(LogLevel.Warning, reason);
+        if (PersistRequested)
+        {
+            PersistRequested = false;
+            Emit(new PersistState(State.StateSnapshot.Take(this)));
+        }
+        Emit(new Exit(99, reason));
+        Crashed = true;
+    }
 
     /// <summary>Logs <paramref name="message"/> if the configured loglevel lets it through.</summary>
     public void Log(LogLevel level, string message)
     {
-        if (level >= Config.Server.LogLevel && level != LogLevel.Nothing) Effects.Enqueue(new Log(level, message));
+        if (level >= Config.Server.LogLevel && level != LogLevel.Nothing) Emit(new Log(level, message));
     }
 
     public void RequestPersist() => PersistRequested = true;

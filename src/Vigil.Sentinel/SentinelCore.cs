@@ -8,8 +8,10 @@ using Vigil.Sentinel.Detection;
 using Vigil.Sentinel.Discovery;
 using Vigil.Sentinel.Election;
 using Vigil.Sentinel.Events;
+using Vigil.Sentinel.Failover;
 using Vigil.Sentinel.Links;
 using Vigil.Sentinel.Monitoring;
+using Vigil.Sentinel.Scripts;
 using Vigil.Sentinel.State;
 
 namespace Vigil.Sentinel;
@@ -32,8 +34,11 @@ namespace Vigil.Sentinel;
 /// <item>IPv4-mapped local addresses (<c>::ffff:a.b.c.d</c>) are announced as plain IPv4.</item>
 /// <item>A vote request with a negative epoch is not honoured (the reference wraps it to a huge epoch).</item>
 /// <item>Entering TILT logs its cause.</item>
-/// <item>A hello announcing a different master address with a higher config epoch is not acted upon yet (see
+/// <item>A hello announcing a different master address with a higher config epoch is checked with the sender and,
+/// for an address that is no known replica, with a majority of the peers before the master is switched (see
 /// <c>ConfigAdoption</c>).</item>
+/// <item>No vote is given in TILT; failover differences are listed on <c>FailoverMachine</c> and in
+/// docs/failover.md.</item>
 /// </list>
 /// </remarks>
 public sealed class SentinelCore
@@ -49,6 +54,10 @@ public sealed class SentinelCore
     private readonly TiltMonitor _tilt;
     private readonly PeerQueries _peerQueries;
     private readonly SentinelCommands _commands;
+    private readonly ScriptQueue _scripts;
+    private readonly FailoverMachine _failover;
+    private readonly ConfigAdoption _adoption;
+    private readonly PlannedSwitchover _switchover;
     private long? _lastTickMs;
 
     /// <summary>
@@ -59,17 +68,24 @@ public sealed class SentinelCore
     public SentinelCore(SentinelConfig config, SentinelState? persisted, CoreOptions options)
     {
         _context = new SentinelContext(config, options);
-        _events = new EventEmitter(_context);
+        _scripts = new ScriptQueue(_context);
+        _events = new EventEmitter(_context) { Scripts = _scripts };
+        _scripts.Events = _events;
         _links = new LinkManager(_context, _events);
         _topology = new Topology(_context, _links, _events);
-        _info = new InfoHandler(_context, _topology, _events);
-        _hello = new HelloProcessor(_context, _links, _topology, _events, new ConfigAdoption(_context));
+        var vote = new LeaderVote(_context, _events);
+        var masterSwitch = new MasterSwitch(_context, _topology, _events, _scripts);
+        _switchover = new PlannedSwitchover(_context, _links, _events);
+        _failover = new FailoverMachine(_context, _links, _events, new LeaderElection(_context, vote), masterSwitch,
+            new Convergence(_context, _links, _events), _switchover);
+        _info = new InfoHandler(_context, _topology, _events, _failover);
+        _adoption = new ConfigAdoption(_context, _links, _events, masterSwitch);
+        _hello = new HelloProcessor(_context, _links, _topology, _events, _adoption);
         _periodic = new PeriodicCommands(_context, _links, _hello);
         _detector = new FailureDetector(_context, _links, _events);
         _tilt = new TiltMonitor(_context, _events);
         _peerQueries = new PeerQueries(_context, _links);
-        var vote = new LeaderVote(_context, _events);
-        _commands = new SentinelCommands(_context, _topology, _links, _events, vote);
+        _commands = new SentinelCommands(_context, _topology, _links, _events, vote, _failover, _scripts);
 
         Start(StateMerger.Merge(config, persisted), persisted);
         Finish();
@@ -87,6 +103,7 @@ public sealed class SentinelCore
     public void Handle(Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (_context.Crashed) return;
         _context.NowMs = input.NowMs;
         switch (input)
         {
@@ -102,7 +119,14 @@ public sealed class SentinelCore
             case LinkReply reply:
                 OnReply(reply);
                 break;
+            case ScriptStarted started:
+                _scripts.OnStarted(started);
+                break;
+            case ScriptExited exited:
+                _scripts.OnExited(exited);
+                break;
         }
+        if (input is not Tick) RequestFailoverSteps();
         Finish();
     }
 
@@ -116,10 +140,12 @@ public sealed class SentinelCore
     public RespValue ExecuteSentinel(IReadOnlyList<byte[]> args, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (_context.Crashed) return new RespError("ERR the sentinel crashed (SENTINEL SIMULATE-FAILURE)");
         _context.NowMs = nowMs;
         var words = new string[args.Count];
         for (int i = 0; i < words.Length; i++) words[i] = Encoding.UTF8.GetString(args[i]);
         var reply = _commands.Execute(words);
+        RequestFailoverSteps();
         Finish();
         return reply;
     }
@@ -137,8 +163,8 @@ public sealed class SentinelCore
         Line(Invariant($"sentinel_masters:{_context.Masters.Count}"));
         Line(Invariant($"sentinel_tilt:{(_context.Tilt ? 1 : 0)}"));
         Line(Invariant($"sentinel_tilt_since_seconds:{(_context.Tilt ? (nowMs - _context.TiltStartedAtMs) / 1000 : -1)}"));
-        Line("sentinel_running_scripts:0");
-        Line("sentinel_scripts_queue_length:0");
+        Line(Invariant($"sentinel_running_scripts:{_scripts.RunningCount}"));
+        Line(Invariant($"sentinel_scripts_queue_length:{_scripts.QueueLength}"));
         Line(Invariant($"sentinel_simulate_failure_flags:{_context.SimulateFailureFlags}"));
         int index = 0;
         foreach (var master in _context.Masters.Values)
@@ -154,8 +180,10 @@ public sealed class SentinelCore
     public RespValue AcceptHelloPublish(string payload, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(payload);
+        if (_context.Crashed) return RespValue.Integer(1);
         _context.NowMs = nowMs;
         _hello.Process(payload);
+        RequestFailoverSteps();
         Finish();
         return RespValue.Integer(1);
     }
@@ -214,7 +242,22 @@ public sealed class SentinelCore
             foreach (var replica in master.Replicas.Values.ToList()) HandleInstance(replica, acting);
             foreach (var peer in master.Peers.Values.ToList()) HandleInstance(peer, acting);
         }
-        // Failover (§7): a master that reached update_config switches to the promoted replica here, one per tick.
+        // A master that reached update_config switches to the promoted replica, one per tick (TILT or not: it only
+        // changes our view).
+        _failover.SwitchIfDue();
+        _scripts.OnTick();
+    }
+
+    /// <summary>
+    /// Any input may move a running failover on (a vote, an INFO, a link coming up): step it at the next tick
+    /// instead of waiting for a timer.
+    /// </summary>
+    private void RequestFailoverSteps()
+    {
+        foreach (var master in _context.Masters.Values)
+        {
+            if (master.FailoverInProgress) master.FailoverStepRequested = true;
+        }
     }
 
     private void HandleInstance(InstanceRecord record, bool acting)
@@ -227,7 +270,8 @@ public sealed class SentinelCore
         if (record is MasterRecord master)
         {
             _detector.CheckObjectivelyDown(master);
-            // Failover (§6, §7): start one if due (then ask peers at once, forced) and step the state machine here.
+            if (_failover.StartIfDue(master)) _peerQueries.Ask(master, forced: true);
+            _failover.Step(master);
             _peerQueries.Ask(master, forced: false);
         }
     }
@@ -257,6 +301,15 @@ public sealed class SentinelCore
                 break;
             case ReplyKind.IsMasterDown when awaited.Owner is PeerRecord peer:
                 _peerQueries.OnReply(peer, input.Reply);
+                break;
+            case ReplyKind.MasterAddress when awaited.Owner is PeerRecord peer:
+                _adoption.OnMasterAddressReply(peer, input.Reply);
+                break;
+            case ReplyKind.SwitchoverPause when awaited.Owner is MasterRecord master:
+                _switchover.OnPauseReply(master, input.Reply);
+                break;
+            case ReplyKind.SwitchoverOffset when awaited.Owner is MasterRecord master:
+                _switchover.OnOffsetReply(master, input.Reply);
                 break;
         }
     }
@@ -316,6 +369,11 @@ public sealed class SentinelCore
     /// <summary>After every input: one persist for whatever asked for it, and the next wake time.</summary>
     private void Finish()
     {
+        if (_context.Crashed)
+        {
+            NextWakeMs = long.MaxValue;
+            return;
+        }
         if (_context.PersistRequested)
         {
             _context.PersistRequested = false;
@@ -344,6 +402,7 @@ public sealed class SentinelCore
         long cap = Math.Min(Limits.MaxTickIntervalMs, _context.Timings.TiltTriggerMs / 2);
         yield return ("max-interval", "", anchor + Math.Max(cap, Limits.MinTickIntervalMs));
         yield return ("tilt-exit", "", _tilt.ExitDueAt());
+        yield return ("scripts", "", _scripts.DueAt());
         bool acting = !_context.Tilt;
         foreach (var master in _context.Masters.Values)
         {
@@ -360,7 +419,9 @@ public sealed class SentinelCore
             {
                 if (_detector.ObjectiveStateIsStale(master)) yield return ("odown", master.Name, now);
                 yield return ("peer-queries", master.Name, _peerQueries.DueAt(master));
+                yield return ("failover", master.Name, _failover.DueAt(master));
             }
+            if (master.FailoverState == FailoverState.UpdateConfig) yield return ("switch", master.Name, now);
         }
     }
 

@@ -177,8 +177,15 @@ public sealed class SentinelCommandTests
     public void PendingScriptsIsEmpty() => Assert.Empty(Replies.Items(Running().Sentinel("pending-scripts")));
 
     [Fact]
-    public void FailoverIsRefusedForNow() =>
-        Assert.StartsWith("ERR ", Replies.Error(Running().Sentinel("failover", "mymaster")));
+    public void FailoverWithNoUsableReplicaIsRefusedWithNoGoodSlave()
+    {
+        var host = Running();
+        host.Nodes[(ReplicaIp, ReplicaPort)].Info = ReplicaInfo(RunId('r'), MasterIp, MasterPort, priority: 0);
+        host.RunFor(11_000);
+
+        Assert.Equal("NOGOODSLAVE No suitable replica to promote", Replies.Error(host.Sentinel("failover", "mymaster")));
+        Assert.DoesNotContain("failover_in_progress", Replies.Fields(host.Sentinel("master", "mymaster"))["flags"]);
+    }
 
     [Fact]
     public void RoleListsTheMasters()

@@ -56,7 +56,7 @@ public sealed class TiltTests
     }
 
     [Fact]
-    public void InTiltTheMasterIsReportedUpButVotesAreStillGiven()
+    public void InTiltTheMasterIsReportedUpAndNoVoteIsGiven()
     {
         var host = HostExtensions.StartedWithMasterAndReplica();
         host.RunFor(1000);
@@ -65,6 +65,20 @@ public sealed class TiltTests
         host.Tick(host.Now + 5000);
 
         var reply = host.Sentinel("is-master-down-by-addr", MasterIp, "7001", "2", PeerA);
+        Assert.Equal(RespValue.Array(RespValue.Integer(0), RespValue.Bulk("*"), RespValue.Integer(0)), reply);
+        Assert.Empty(host.Events("+vote-for-leader"));
+    }
+
+    [Fact]
+    public void InTiltTheVoteAlreadyHeldIsAnsweredButNotChanged()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(1000);
+        host.Sentinel("is-master-down-by-addr", MasterIp, "7001", "2", PeerA);
+        host.Tick(host.Now + 5000);
+
+        var reply = host.Sentinel("is-master-down-by-addr", MasterIp, "7001", "3", PeerB);
         Assert.Equal(RespValue.Array(RespValue.Integer(0), RespValue.Bulk(PeerA), RespValue.Integer(2)), reply);
+        Assert.Single(host.Events("+vote-for-leader"));
     }
 }

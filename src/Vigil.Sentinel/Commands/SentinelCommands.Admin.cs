@@ -1,6 +1,7 @@
 using System.Globalization;
 using Vigil.Resp;
 using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Failover;
 using Vigil.Sentinel.Monitoring;
 using Vigil.Sentinel.State;
 using Vigil.Sentinel.Text;
@@ -83,11 +84,20 @@ internal sealed partial class SentinelCommands
 
     private RespValue HandleFlushConfig(IReadOnlyList<string> args) => _context.PersistNow() ? RespValue.Ok : Errors.SaveFailed;
 
+    /// <summary>
+    /// §7.2: a forced failover, no ODOWN and no election needed. With the master reachable it becomes a planned
+    /// switchover that pauses writes until the chosen replica has them all (see docs/failover.md).
+    /// </summary>
     private RespValue HandleFailover(IReadOnlyList<string> args)
     {
         if (FindMaster(args[1]) is not { } master) return Errors.NoSuchMaster;
         if (master.FailoverInProgress) return new RespError("INPROG Failover already in progress");
-        return new RespError("ERR SENTINEL FAILOVER is not supported yet");
+        if (ReplicaSelector.Select(master, _context.NowMs, _context.Timings) is null)
+        {
+            return new RespError("NOGOODSLAVE No suitable replica to promote");
+        }
+        _failover.StartForced(master);
+        return RespValue.Ok;
     }
 
     /// <summary>Flags are cleared, then set left to right: a bad later option leaves earlier ones set.</summary>
@@ -98,12 +108,12 @@ internal sealed partial class SentinelCommands
         {
             if (option.Equals("crash-after-election", StringComparison.OrdinalIgnoreCase))
             {
-                _context.SimulateFailureFlags |= 1;
+                _context.SimulateFailureFlags |= SimulatedFailure.CrashAfterElection;
                 _context.Log(LogLevel.Warning, "Failure simulation: this Sentinel will crash after being successfully elected as failover leader");
             }
             else if (option.Equals("crash-after-promotion", StringComparison.OrdinalIgnoreCase))
             {
-                _context.SimulateFailureFlags |= 2;
+                _context.SimulateFailureFlags |= SimulatedFailure.CrashAfterPromotion;
                 _context.Log(LogLevel.Warning, "Failure simulation: this Sentinel will crash after promoting the selected replica to master");
             }
             else if (option.Equals("help", StringComparison.OrdinalIgnoreCase))

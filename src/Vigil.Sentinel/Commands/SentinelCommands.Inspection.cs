@@ -93,8 +93,7 @@ internal sealed partial class SentinelCommands
 
     private RespValue HandleMyId(IReadOnlyList<string> args) => RespValue.Bulk(_context.MyId);
 
-    /// <summary>Scripts are not run yet, so nothing is ever pending.</summary>
-    private RespValue HandlePendingScripts(IReadOnlyList<string> args) => new RespArray([]);
+    private RespValue HandlePendingScripts(IReadOnlyList<string> args) => _scripts.Describe();
 
     private RespValue HandleHelp(IReadOnlyList<string> args) =>
         new RespArray(HelpText.Lines.Select(line => (RespValue)new RespSimpleString(line)).ToList());
@@ -102,7 +101,8 @@ internal sealed partial class SentinelCommands
     /// <summary>
     /// §5.3: <c>[down, leader, leader-epoch]</c>. The master is found by address. "down" is 1 only for a known
     /// master that is SDOWN here, outside TILT. A run id other than "*" asks for our vote in that epoch; voting
-    /// ignores our own view of the master and happens in TILT too.
+    /// ignores our own view of the master. Unlike the reference, no vote is given in TILT (our timing is not to be
+    /// trusted then, §13.6): the answer carries the vote already held, which cannot elect the asker in a new epoch.
     /// </summary>
     private RespValue HandleIsMasterDownByAddr(IReadOnlyList<string> args)
     {
@@ -119,7 +119,7 @@ internal sealed partial class SentinelCommands
         // not a vote request we can honour.
         if (master is not null && args[4] != "*" && epoch >= 0)
         {
-            (leader, leaderEpoch) = _vote.Vote(master, epoch, args[4]);
+            (leader, leaderEpoch) = _context.Tilt ? (master.Leader, master.LeaderEpoch) : _vote.Vote(master, epoch, args[4]);
         }
         return RespValue.Array(RespValue.Integer(down ? 1 : 0), RespValue.Bulk(leader ?? "*"), RespValue.Integer(leaderEpoch));
     }

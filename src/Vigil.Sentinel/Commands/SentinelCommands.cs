@@ -1,8 +1,10 @@
 using Vigil.Resp;
 using Vigil.Sentinel.Election;
 using Vigil.Sentinel.Events;
+using Vigil.Sentinel.Failover;
 using Vigil.Sentinel.Links;
 using Vigil.Sentinel.Monitoring;
+using Vigil.Sentinel.Scripts;
 
 namespace Vigil.Sentinel.Commands;
 
@@ -17,14 +19,19 @@ internal sealed partial class SentinelCommands
     private readonly LinkManager _links;
     private readonly EventEmitter _events;
     private readonly LeaderVote _vote;
+    private readonly FailoverMachine _failover;
+    private readonly ScriptQueue _scripts;
 
-    public SentinelCommands(SentinelContext context, Topology topology, LinkManager links, EventEmitter events, LeaderVote vote)
+    public SentinelCommands(SentinelContext context, Topology topology, LinkManager links, EventEmitter events, LeaderVote vote,
+        FailoverMachine failover, ScriptQueue scripts)
     {
         _context = context;
         _topology = topology;
         _links = links;
         _events = events;
         _vote = vote;
+        _failover = failover;
+        _scripts = scripts;
         Table =
         [
             new("ckquorum", 3, HandleCkQuorum),

@@ -1,5 +1,10 @@
+using Vigil.Resp;
 using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Events;
+using Vigil.Sentinel.Failover;
+using Vigil.Sentinel.Links;
 using Vigil.Sentinel.Monitoring;
+using Vigil.Sentinel.Text;
 
 namespace Vigil.Sentinel.Discovery;
 
@@ -7,15 +12,24 @@ namespace Vigil.Sentinel.Discovery;
 /// Step 4 of hello processing (§4.3, §8.2): a known peer announces a master configuration with a higher
 /// config-epoch than ours.
 /// </summary>
-internal sealed class ConfigAdoption(SentinelContext context)
+/// <remarks>
+/// The reference acts on the hello alone: the same address only raises the config epoch, another address moves
+/// the master (<c>+config-update-from</c>, <c>+switch-master</c>, reset to the new address, client-reconfig-script
+/// as observer). Hellos are unauthenticated (§13.2: one forged PUBLISH moved a whole group), so here a move is a
+/// claim to check first:
+/// <list type="number">
+/// <item>the sender must be a peer we reach over our own command link, and must confirm the address when asked
+/// <c>SENTINEL GET-MASTER-ADDR-BY-NAME &lt;name&gt;</c> on that link (a forged hello that borrows a real peer's
+/// identity is denied by the real peer);</item>
+/// <item>the new address must be a replica we know for this master, or else a majority of all the sentinels we
+/// know (we cannot vouch, so that many peers) must confirm it.</item>
+/// </list>
+/// Real sentinels answer GET-MASTER-ADDR-BY-NAME with the address they announce in their hellos, so they pass. A
+/// claim not confirmed within <see cref="Limits.AdoptionCheckMs"/> is dropped; the next hello starts a new check.
+/// </remarks>
+internal sealed class ConfigAdoption(
+    SentinelContext context, LinkManager links, EventEmitter events, MasterSwitch masterSwitch)
 {
-    /// <summary>
-    /// The reference adopts the epoch and, if the address differs, emits <c>+config-update-from</c> and
-    /// <c>+switch-master</c>, resets the master to the new address and runs the client-reconfig script as observer.
-    /// Here only the epoch of an unchanged address is adopted. Switching the master belongs to the failover work
-    /// and must not be driven by unverified hellos (§13.2: one unauthenticated PUBLISH moved a whole group), so a
-    /// different address is left alone and its epoch stays unadopted until that logic exists.
-    /// </summary>
     public void OnNewerConfigEpoch(MasterRecord master, PeerRecord sender, string masterHost, int masterPort, long configEpoch)
     {
         if (masterPort == master.Address.Port && context.Resolver.AddressEqualsHostname(master.Address, masterHost))
@@ -24,7 +38,77 @@ internal sealed class ConfigAdoption(SentinelContext context)
             context.RequestPersist();
             return;
         }
-        context.Log(LogLevel.Debug,
-            $"Sentinel {sender.Name} announces {master.Name} at {masterHost}:{masterPort} with config-epoch {configEpoch}; not switching");
+        var claimed = context.Resolver.Create(masterHost, masterPort, acceptUnresolved: true, out _);
+        if (claimed is null) return;
+
+        long now = context.NowMs;
+        var pending = master.PendingAdoption;
+        bool sameClaim = pending is not null && pending.IsOpen(now) && pending.ConfigEpoch == configEpoch
+            && pending.Address.SameAs(claimed) && pending.SenderRunId == sender.Name;
+        if (!sameClaim)
+        {
+            if (pending is not null && pending.IsOpen(now) && pending.ConfigEpoch > configEpoch) return;
+            pending = new PendingAdoption(claimed, configEpoch, sender.Name, now);
+            master.PendingAdoption = pending;
+            context.Log(LogLevel.Notice,
+                $"Sentinel {sender.Name} announces {master.Name} at {masterHost}:{masterPort} with config-epoch {configEpoch}; checking");
+        }
+
+        Ask(master, pending!, sender);
+        if (!IsKnownReplica(master, pending!.Address))
+        {
+            foreach (var peer in master.Peers.Values) Ask(master, pending, peer);
+        }
+    }
+
+    private void Ask(MasterRecord master, PendingAdoption pending, PeerRecord peer)
+    {
+        if (pending.Asked.Contains(peer.Name)) return;
+        if (links.Send(peer, ReplyKind.MasterAddress, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", master.Name)) pending.Asked.Add(peer.Name);
+    }
+
+    /// <summary>A peer's answer: <c>[ip, port]</c> (both bulk) or a null array.</summary>
+    public void OnMasterAddressReply(PeerRecord peer, RespValue reply)
+    {
+        var master = peer.Master;
+        if (master.PendingAdoption is not { } pending || !pending.Asked.Remove(peer.Name)) return;
+        if (!pending.IsOpen(context.NowMs))
+        {
+            master.PendingAdoption = null;
+            return;
+        }
+        if (reply is RespArray { Items: [RespBulkString host, RespBulkString port] }
+            && CNumbers.TryParseStrict(port.Text, out long portNumber)
+            && portNumber == pending.Address.Port
+            && context.Resolver.AddressEqualsHostname(pending.Address, host.Text))
+        {
+            pending.Confirmed.Add(peer.Name);
+        }
+        if (!pending.Confirmed.Contains(pending.SenderRunId)) return;
+        int needed = IsKnownReplica(master, pending.Address) ? 1 : (master.Peers.Count + 1) / 2 + 1;
+        if (pending.Confirmed.Count < needed) return;
+        if (!master.Peers.TryGetValue(pending.SenderRunId, out var sender)) return;
+        Adopt(master, sender, pending);
+    }
+
+    private bool IsKnownReplica(MasterRecord master, InstanceAddress address)
+    {
+        foreach (var replica in master.Replicas.Values)
+        {
+            if (replica.Address.SameAs(address)) return true;
+        }
+        return false;
+    }
+
+    private void Adopt(MasterRecord master, PeerRecord sender, PendingAdoption pending)
+    {
+        master.PendingAdoption = null;
+        if (pending.ConfigEpoch <= master.ConfigEpoch) return; // something newer came meanwhile
+        master.ConfigEpoch = pending.ConfigEpoch;
+        var oldAddress = master.Address;
+        events.About(LogLevel.Warning, "+config-update-from", sender);
+        masterSwitch.AnnounceSwitch(master, pending.Address);
+        masterSwitch.ResetAndChangeAddress(master, pending.Address);
+        masterSwitch.RunClientReconfigScript(master, leader: false, oldAddress, master.Address);
     }
 }

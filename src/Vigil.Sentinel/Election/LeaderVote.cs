@@ -34,7 +34,8 @@ internal sealed class LeaderVote(SentinelContext context, EventEmitter events)
                 $"{runId} {master.LeaderEpoch.ToString(CultureInfo.InvariantCulture)}");
             if (!string.Equals(runId, context.MyId, StringComparison.OrdinalIgnoreCase))
             {
-                master.FailoverStartedAtMs = context.NowMs + context.Random.Next(Limits.MaxFailoverDesyncMs);
+                // 0 means "never started" (the host's monotonic clock may start near 0), so the block needs a non-zero stamp.
+                master.FailoverStartedAtMs = Math.Max(1, context.NowMs + context.Random.Next(Limits.MaxFailoverDesyncMs));
             }
         }
         return (master.Leader, master.LeaderEpoch);

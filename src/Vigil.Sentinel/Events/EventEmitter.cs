@@ -21,9 +21,12 @@ internal sealed class EventEmitter(SentinelContext context)
         text = Truncate(text);
         context.Log(level, $"{type} {text}");
         if (level != LogLevel.Debug) context.Emit(new PublishEvent(type, text));
-        // Scripts (§12): a WARNING event about a record queues its master's notification-script with (type, text);
-        // the script queue hooks in here, which is why every caller names the record an event concerns.
+        // A WARNING event about a record queues its master's notification-script with (type, text) (§12).
+        if (level == LogLevel.Warning && record?.OwningMaster.Settings.NotificationScript is { } script) Scripts?.Schedule(script, type, text);
     }
+
+    /// <summary>Where notification scripts are queued (set once the queue exists; it emits events through us).</summary>
+    public Scripts.ScriptQueue? Scripts { get; set; }
 
     /// <summary><c>&lt;kind&gt; &lt;name&gt; &lt;ip&gt; &lt;port&gt;</c>, plus <c> @ &lt;master&gt; &lt;ip&gt; &lt;port&gt;</c> for non-masters.</summary>
     public string Prefix(InstanceRecord record)

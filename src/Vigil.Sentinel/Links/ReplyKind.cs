@@ -8,4 +8,10 @@ internal enum ReplyKind
     Info,
     Publish,
     IsMasterDown,
+    /// <summary>A peer's answer to SENTINEL GET-MASTER-ADDR-BY-NAME (checking a configuration it announced).</summary>
+    MasterAddress,
+    /// <summary>The master's answer to CLIENT PAUSE at the start of a planned switchover.</summary>
+    SwitchoverPause,
+    /// <summary>The master's INFO sent right after CLIENT PAUSE: its final replication offset.</summary>
+    SwitchoverOffset,
 }

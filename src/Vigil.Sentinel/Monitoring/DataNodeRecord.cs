@@ -29,6 +29,9 @@ internal abstract class DataNodeRecord(string name, InstanceAddress address, Ins
     public ulong SlaveReplOffset { get; set; }
     public int ReplicaAnnounced { get; set; } = 1;
 
+    /// <summary><c>master_repl_offset</c> from the last INFO that had it.</summary>
+    public ulong? MasterReplOffset { get; set; }
+
     /// <summary>A SCRIPT KILL was sent because the node answered BUSY while SDOWN; cleared on -sdown.</summary>
     public bool ScriptKillSent { get; set; }
 }

@@ -4,7 +4,7 @@ using Vigil.Sentinel.Events;
 namespace Vigil.Sentinel.Monitoring;
 
 /// <summary>Applies an INFO reply to a master or replica record (§3): run id, replicas, role, replication fields.</summary>
-internal sealed class InfoHandler(SentinelContext context, Topology topology, EventEmitter events)
+internal sealed class InfoHandler(SentinelContext context, Topology topology, EventEmitter events, Failover.FailoverMachine failover)
 {
     public void Apply(DataNodeRecord record, string info)
     {
@@ -60,8 +60,8 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
 
         if (context.Tilt) return;
 
-        // Acting on the reported role (§3.2 steps 3-6) belongs to the failover and convergence logic: promotion
-        // success in wait_promotion, +convert-to-slave, +fix-slave-config and the reconf_* progress. It hooks in here.
+        // Acting on the reported role (§3.2 steps 3-6): promotion success, convergence, reconfiguration progress.
+        failover.OnInfo(record, report.Role);
     }
 
     private static void ApplyReplicationFields(DataNodeRecord record, InfoReport report, long now)
@@ -81,5 +81,6 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
         if (report.SlavePriority is { } priority) record.SlavePriority = priority;
         if (report.SlaveReplOffset is { } offset) record.SlaveReplOffset = offset;
         if (report.ReplicaAnnounced is { } announced) record.ReplicaAnnounced = announced;
+        if (report.MasterReplOffset is { } replOffset) record.MasterReplOffset = replOffset;
     }
 }

@@ -14,6 +14,9 @@ internal sealed class InfoReport
     public List<(string Host, int Port)> Replicas { get; } = [];
 
     public long MasterLinkDownTimeMs { get; private set; }
+
+    /// <summary><c>master_repl_offset</c> (any role); the reference does not read it, the planned switchover does.</summary>
+    public ulong? MasterReplOffset { get; private set; }
     public ReportedRole Role { get; private set; }
 
     public string? MasterHost { get; private set; }
@@ -49,6 +52,8 @@ internal sealed class InfoReport
         {
             MasterLinkDownTimeMs = CNumbers.StrToLong(line.AsSpan(31)) * 1000;
         }
+
+        if (line.StartsWith("master_repl_offset:", StringComparison.Ordinal)) MasterReplOffset = CNumbers.StrToULong(line.AsSpan(19));
 
         if (line.StartsWith("role:master", StringComparison.Ordinal)) Role = ReportedRole.Master;
         else if (line.StartsWith("role:slave", StringComparison.Ordinal)) Role = ReportedRole.Slave;

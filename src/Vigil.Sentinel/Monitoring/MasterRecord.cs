@@ -48,11 +48,29 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     public ReplicaRecord? PromotedReplica { get; set; }
 
     /// <summary>
+    /// ODOWN and no back-off: the failover starts at this time (0 = not scheduled). The random delay keeps
+    /// sentinels that see ODOWN at the same instant from asking for votes at the same instant.
+    /// </summary>
+    public long FailoverStartDueAtMs { get; set; }
+
+    /// <summary>The back-off end already logged ("Next failover delay"), so it is logged once per attempt.</summary>
+    public long FailoverDelayLoggedForMs { get; set; }
+
+    /// <summary>An input arrived that may let the failover move on: step it at the next tick.</summary>
+    public bool FailoverStepRequested { get; set; }
+
+    /// <summary>The planned switchover under way for a SENTINEL FAILOVER with a reachable master, if any.</summary>
+    public Switchover? Switchover { get; set; }
+
+    /// <summary>A newer configuration a peer announced, being checked before it is adopted.</summary>
+    public Discovery.PendingAdoption? PendingAdoption { get; set; }
+
+    /// <summary>
     /// The address clients should use: the promoted replica's once this sentinel's failover reached
     /// reconf_slaves, the record's address otherwise.
     /// </summary>
-    public InstanceAddress CurrentAddress =>
-        FailoverInProgress && PromotedReplica is not null && FailoverState >= FailoverState.ReconfSlaves
-            ? PromotedReplica.Address
-            : Address;
+    public InstanceAddress CurrentAddress => PromotionDone ? PromotedReplica!.Address : Address;
+
+    /// <summary>Our failover promoted a replica (reconf_slaves or later): it is the master now, the record's address is not.</summary>
+    public bool PromotionDone => FailoverInProgress && PromotedReplica is not null && FailoverState >= FailoverState.ReconfSlaves;
 }

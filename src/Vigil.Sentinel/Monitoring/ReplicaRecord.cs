@@ -16,4 +16,11 @@ internal sealed class ReplicaRecord(string name, InstanceAddress address, Instan
     public bool ReconfInProgress { get; set; }
     public bool ReconfDone { get; set; }
     public long ReconfSentAtMs { get; set; }
+
+    /// <summary>
+    /// This node lost the master role to a configuration with a higher epoch (it is the old master of a switch, or
+    /// a replica our aborted failover told to become master): while it still reports role:master it is sent back
+    /// under the current master at once, without the reference's wait. Cleared once it reports role:slave.
+    /// </summary>
+    public bool AwaitingFence { get; set; }
 }

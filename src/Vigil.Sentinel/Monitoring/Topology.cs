@@ -144,6 +144,8 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
             foreach (var peer in master.Peers.Values) links.Release(peer);
             master.Peers.Clear();
         }
+        // A planned switchover holds the master's writes: release them before the connection goes.
+        if (master.Switchover is not null) links.Send(master, ReplyKind.Discard, "CLIENT", "UNPAUSE");
         links.CloseAll(master.Link);
 
         master.IsSubjectivelyDown = false;
@@ -157,6 +159,10 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
         master.FailoverStateChangedAtMs = 0;
         master.FailoverStartedAtMs = 0; // may fail over again at once
         master.PromotedReplica = null;
+        master.FailoverStartDueAtMs = 0;
+        master.FailoverStepRequested = false;
+        master.Switchover = null;
+        master.PendingAdoption = null;
         master.RunId = null;
         master.ReportedMasterHost = null;
         master.Link.ResetTimers(context.NowMs);

@@ -43,5 +43,42 @@ internal static class Limits
     /// <summary>The shortest gap between two ticks, so a rule that stays due can never spin the host.</summary>
     public const long MinTickIntervalMs = 1;
 
+    /// <summary>Scripts (§12): running at once, queued in all, attempts per job, argv slots (path included).</summary>
+    public const int MaxRunningScripts = 16;
+    public const int MaxQueuedScripts = 256;
+    public const int MaxScriptAttempts = 10;
+    public const int MaxScriptArgs = 16;
+
+    /// <summary>A replica reporting role:master is converted only after this many publish periods (§8.3).</summary>
+    public const int ConvertToReplicaWaitPublishPeriods = 4;
+
+    /// <summary>"Master looks sane" needs an INFO younger than this many INFO periods (§8.3).</summary>
+    public const int SaneMasterInfoPeriods = 2;
+
+    /// <summary>
+    /// Replica selection windows (§7.3): a valid PING reply within this many ping periods; INFO within this many
+    /// ping periods while the master is SDOWN (replicas are then polled every second), else this many INFO
+    /// periods; replication link down for at most this many down-after periods (plus the master's SDOWN time).
+    /// </summary>
+    public const int SelectionPingPeriods = 5;
+    public const int SelectionInfoPeriods = 3;
+    public const int SelectionLinkDownPeriods = 10;
+
+    /// <summary>
+    /// Planned switchover (SENTINEL FAILOVER with a reachable master): the old master is paused for writes this
+    /// long at most; the chosen replica must reach the paused master's offset within the catch-up limit (well inside
+    /// the pause, so promotion and the old master's demotion still happen while writes are held) and is polled with
+    /// INFO this often meanwhile.
+    /// </summary>
+    public const long SwitchoverPauseMs = 10000;
+    public const long SwitchoverCatchUpMs = 5000;
+    public const long SwitchoverPollMs = 100;
+
+    /// <summary>
+    /// A claimed newer configuration (hello) waits this long at most for the confirmations it needs; a later hello
+    /// with the same claim starts a new check.
+    /// </summary>
+    public const long AdoptionCheckMs = 5000;
+
     public const string HelloChannel = "__sentinel__:hello";
 }

@@ -2,6 +2,7 @@ using Vigil.Sentinel;
 using Vigil.Server.Links;
 using Vigil.Server.Logging;
 using Vigil.Server.PubSub;
+using Vigil.Server.Scripts;
 using Vigil.Server.State;
 
 namespace Vigil.Server.Loop;
@@ -9,6 +10,8 @@ namespace Vigil.Server.Loop;
 /// <summary>Turns the core's effects into I/O. Runs on the event loop, right after each core step.</summary>
 public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLog log, IStateStore state, Action<int, string> exit)
 {
+    private readonly ScriptRunner _scripts = new();
+
     public void RunAll(SentinelCore core)
     {
         while (core.TryDequeueEffect(out var effect))
@@ -28,6 +31,8 @@ public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLo
             case Log line: log.Write(line.Level, line.Message); break;
             case PersistState persist: state.Save(persist.State); break;
             case Exit stop: exit(stop.Code, stop.Reason); break;
+            case RunScript run: _scripts.Run(run, links.Loop); break;
+            case KillScript kill: _scripts.Kill(kill); break;
             default: throw new InvalidOperationException($"unknown effect {effect.GetType().Name}");
         }
     }

@@ -19,14 +19,26 @@ internal sealed class FakeNode(string ip, int port)
     /// <summary>When set, a connection must AUTH with this password before anything else is answered.</summary>
     public string? RequirePass { get; set; }
 
-    /// <summary>INFO text, or null for a peer sentinel.</summary>
-    public string? Info { get; set; }
+    private string? _info;
+
+    /// <summary>INFO text, or null for a peer sentinel; rendered from <see cref="Model"/> when there is one.</summary>
+    public string? Info
+    {
+        get => Model is { } model ? model.Render() : _info;
+        set => _info = value;
+    }
+
+    /// <summary>Replication model answering INFO, MULTI/EXEC, SLAVEOF and CLIENT PAUSE; null for scripted nodes.</summary>
+    public RedisModel? Model { get; set; }
 
     /// <summary>Reply to PING (PONG by default).</summary>
     public RespValue PingReply { get; set; } = new RespSimpleString("PONG");
 
     /// <summary>Answer to SENTINEL is-master-down-by-addr, for peers.</summary>
     public Func<IReadOnlyList<string>, RespValue>? IsMasterDownReply { get; set; }
+
+    /// <summary>Answer to SENTINEL GET-MASTER-ADDR-BY-NAME, for peers (null: a null array).</summary>
+    public Func<IReadOnlyList<string>, RespValue>? MasterAddrReply { get; set; }
 
     /// <summary>Every command received, in order.</summary>
     public List<IReadOnlyList<string>> Received { get; } = [];
@@ -37,12 +49,15 @@ internal sealed class FakeNode(string ip, int port)
     public RespValue Answer(IReadOnlyList<string> args)
     {
         Received.Add(args);
+        if (Model?.Answer(args) is { } modelled) return modelled;
         string name = args[0].ToUpperInvariant();
         return name switch
         {
             "PING" => PingReply,
             "INFO" => Info is null ? new RespError("ERR unknown command") : RespValue.Bulk(Info),
             "PUBLISH" => Publish(args),
+            "SENTINEL" when args[1].Equals("get-master-addr-by-name", StringComparison.OrdinalIgnoreCase) =>
+                MasterAddrReply?.Invoke(args) ?? new RespNull { IsNullArray = true },
             "SENTINEL" when IsMasterDownReply is not null => IsMasterDownReply(args),
             _ => RespValue.Ok,
         };

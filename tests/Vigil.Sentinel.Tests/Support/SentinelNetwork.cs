@@ -28,6 +28,51 @@ internal sealed class SentinelNetwork
         return node;
     }
 
+    /// <summary>A modelled Redis node (see <see cref="RedisModel"/>), a master unless it follows another.</summary>
+    public FakeNode AddRedis(string ip, int port, char runId, (string Ip, int Port)? follows = null)
+    {
+        var node = new FakeNode(ip, port);
+        node.Model = new RedisModel(node, Nodes, Fixtures.RunId(runId));
+        if (follows is { } master) node.Model.Follow(master.Ip, master.Port);
+        Nodes[(ip, port)] = node;
+        return node;
+    }
+
+    /// <summary>The node dies: connections to it break and new ones are refused until <see cref="FakeNode.Up"/> is set again.</summary>
+    public void Kill(FakeNode node)
+    {
+        node.Up = false;
+        foreach (var ((core, link), target) in _links.Where(l => l.Value.Node == node).ToList())
+        {
+            _links.Remove((core, link));
+            Members[core].Core.Handle(new LinkClosed(Now, link, "Connection reset by peer"));
+            Drain(core);
+        }
+        Process();
+    }
+
+    /// <summary>A sentinel dies: links to it break, and it is no longer ticked.</summary>
+    public void KillSentinel(int index)
+    {
+        Stop(index);
+        Process();
+    }
+
+    private void Stop(int index)
+    {
+        Stopped.Add(index);
+        foreach (var ((core, link), target) in _links.Where(l => l.Value.Peer == index || l.Key.Core == index).ToList())
+        {
+            _links.Remove((core, link));
+            if (core == index) continue;
+            Members[core].Core.Handle(new LinkClosed(Now, link, "Connection reset by peer"));
+            Drain(core);
+        }
+    }
+
+    /// <summary>Sentinels that were killed: not ticked, not reachable.</summary>
+    public HashSet<int> Stopped { get; } = [];
+
     public Member AddSentinel(string ip, int port, SentinelConfig config, int seed)
     {
         var options = Fixtures.Options(seed) with { ListeningPort = port };
@@ -43,13 +88,13 @@ internal sealed class SentinelNetwork
         long until = Now + ms;
         while (true)
         {
-            long next = Members.Min(m => m.Core.NextWakeMs);
+            long next = Members.Where((_, i) => !Stopped.Contains(i)).Min(m => m.Core.NextWakeMs);
             if (next > until) break;
             Now = Math.Max(Now, next);
             ThawBacklogs();
             for (int i = 0; i < Members.Count; i++)
             {
-                if (Members[i].Core.NextWakeMs > Now) continue;
+                if (Stopped.Contains(i) || Members[i].Core.NextWakeMs > Now) continue;
                 Members[i].Core.Handle(new Tick(Now));
                 Drain(i);
                 Process();
@@ -88,6 +133,7 @@ internal sealed class SentinelNetwork
                 case OpenLink open:
                     var node = Nodes.GetValueOrDefault((open.Host, open.Port));
                     int peer = Members.FindIndex(m => m.Ip == open.Host && m.Port == open.Port);
+                    if (Stopped.Contains(peer)) peer = -1;
                     if (node is { Up: true } || peer >= 0)
                     {
                         _links[(item.Core, open.Link)] = (node is { Up: true } ? node : null, peer >= 0 ? peer : null, open.Role);
@@ -101,6 +147,9 @@ internal sealed class SentinelNetwork
                     break;
                 case CloseLink close:
                     _links.Remove((item.Core, close.Link));
+                    break;
+                case Exit:
+                    Stop(item.Core);
                     break;
                 case SendCommand send when _links.TryGetValue((item.Core, send.Link), out var target):
                     if (target.Node is { } dataNode && (dataNode.Frozen || Backlog(dataNode).Count > 0))

@@ -26,6 +26,9 @@ internal sealed class SimulatedHost
     public long Now { get; private set; }
     public Dictionary<(string Ip, int Port), FakeNode> Nodes { get; } = [];
     public List<Effect> Effects { get; } = [];
+
+    /// <summary>Every effect with the host time it came out at.</summary>
+    public List<(long AtMs, Effect Effect)> Timeline { get; } = [];
     public int Ticks { get; private set; }
 
     /// <summary>When true, replies are queued and delivered only by <see cref="DeliverReplies"/>.</summary>
@@ -38,7 +41,34 @@ internal sealed class SimulatedHost
         return node;
     }
 
+    /// <summary>A modelled Redis node (see <see cref="RedisModel"/>), a master unless it follows another.</summary>
+    public FakeNode AddRedis(string ip, int port, char runId, (string Ip, int Port)? follows = null)
+    {
+        var node = new FakeNode(ip, port);
+        node.Model = new RedisModel(node, Nodes, Fixtures.RunId(runId));
+        if (follows is { } master) node.Model.Follow(master.Ip, master.Port);
+        Nodes[(ip, port)] = node;
+        return node;
+    }
+
+    /// <summary>The node dies: its connections break and new ones are refused.</summary>
+    public void Kill(FakeNode node)
+    {
+        node.Up = false;
+        DropLinksTo(node.Ip, node.Port);
+    }
+
     public IEnumerable<T> EffectsOf<T>() where T : Effect => Effects.OfType<T>();
+
+    /// <summary>Published event texts of one type, in order.</summary>
+    public List<string> Texts(string channel) => Events(channel).Select(e => e.Message).ToList();
+
+    /// <summary>Feeds an input (script results and the like) and reacts to the effects.</summary>
+    public void Feed(Input input)
+    {
+        Core.Handle(input);
+        Pump();
+    }
 
     public IEnumerable<PublishEvent> Events(string channel) => EffectsOf<PublishEvent>().Where(e => e.Channel == channel);
 
@@ -66,6 +96,18 @@ internal sealed class SimulatedHost
     }
 
     public void RunFor(long ms) => RunUntil(Now + ms);
+
+    /// <summary>Runs until an event of this type is published (failing after <paramref name="maxMs"/>).</summary>
+    public void RunUntilEvent(string channel, long maxMs)
+    {
+        long deadline = Now + maxMs;
+        int seen = Events(channel).Count();
+        while (Events(channel).Count() == seen)
+        {
+            Assert.True(Core.NextWakeMs <= deadline, $"no {channel} within {maxMs} ms");
+            RunUntil(Core.NextWakeMs);
+        }
+    }
 
     public void Tick(long at)
     {
@@ -125,6 +167,7 @@ internal sealed class SimulatedHost
         while (Core.TryDequeueEffect(out var effect))
         {
             Effects.Add(effect);
+            Timeline.Add((Now, effect));
             switch (effect)
             {
                 case OpenLink open:

@@ -1,0 +1,52 @@
+using Vigil.Sentinel.Monitoring;
+
+namespace Vigil.Sentinel.Election;
+
+/// <summary>
+/// The tally of an election this sentinel runs (§6): the peers' votes in the current epoch, plus our own vote in
+/// the failover epoch, cast for the most voted candidate (or for ourselves when nobody has votes yet).
+/// </summary>
+internal sealed class LeaderElection(SentinelContext context, LeaderVote vote)
+{
+    /// <summary>
+    /// The winner for <paramref name="epoch"/>, or null: the winner needs an absolute majority of every sentinel
+    /// known for this master (reachable or not, ourselves included) and at least the quorum.
+    /// </summary>
+    public string? Winner(MasterRecord master, long epoch)
+    {
+        // Insertion order makes ties deterministic (the reference breaks them by hash order).
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var peer in master.Peers.Values)
+        {
+            if (peer.Leader is { } leader && peer.LeaderEpoch == context.CurrentEpoch)
+            {
+                counts[leader] = counts.GetValueOrDefault(leader) + 1;
+            }
+        }
+
+        string? winner = null;
+        int maxVotes = 0;
+        foreach (var (candidate, votes) in counts)
+        {
+            if (votes <= maxVotes) continue;
+            maxVotes = votes;
+            winner = candidate;
+        }
+
+        var (myVote, myVoteEpoch) = vote.Vote(master, epoch, winner ?? context.MyId);
+        if (myVote is not null && myVoteEpoch == epoch)
+        {
+            int votes = counts.GetValueOrDefault(myVote) + 1;
+            counts[myVote] = votes;
+            if (votes > maxVotes)
+            {
+                maxVotes = votes;
+                winner = myVote;
+            }
+        }
+
+        int voters = master.Peers.Count + 1;
+        if (winner is not null && (maxVotes < voters / 2 + 1 || maxVotes < master.Settings.Quorum)) winner = null;
+        return winner;
+    }
+}

@@ -1,0 +1,81 @@
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Events;
+using Vigil.Sentinel.Links;
+using Vigil.Sentinel.Monitoring;
+
+namespace Vigil.Sentinel.Failover;
+
+/// <summary>
+/// Brings nodes back in line with this sentinel's view of the master (§8.3), using the reconfiguration transaction.
+/// Never runs in TILT (the INFO handler stops before it) nor for a master whose failover we are running (the
+/// failover reconfigures its own nodes).
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>A replica reporting role:master is converted back when the master looks sane, neither has been down
+/// for 8 s and the role was reported over 8 s ago (the wait gives a newer configuration time to arrive by hello).
+/// Not while a newer configuration announced by a peer is being checked: it may make that replica the master.</item>
+/// <item>A node a higher epoch took the master role from (<see cref="ReplicaRecord.AwaitingFence"/>) is sent back
+/// at once while our master is not down: the epoch already says it is not the master, and every second it
+/// spends as one lets clients write to it and lets replicas resync from it.</item>
+/// <item>A replica following another master is re-pointed when the master looks sane and neither the replica
+/// was down nor its master changed within failover-timeout.</item>
+/// </list>
+/// </remarks>
+internal sealed class Convergence(SentinelContext context, LinkManager links, EventEmitter events)
+{
+    public void OnReplicaReportsMaster(ReplicaRecord replica)
+    {
+        var master = replica.Master;
+        if (master.FailoverInProgress || replica.IsPromoted) return;
+        long now = context.NowMs;
+        if (replica.AwaitingFence)
+        {
+            if (master.IsSubjectivelyDown || master.IsObjectivelyDown) return;
+            Reconfigure(replica, master, "+convert-to-slave");
+            return;
+        }
+        long waitMs = Limits.ConvertToReplicaWaitPublishPeriods * context.Timings.PublishPeriodMs;
+        if (master.PendingAdoption?.IsOpen(now) == true) return;
+        if (!MasterLooksSane(master) || !NoDownFor(replica, waitMs) || now - replica.RoleReportedAtMs <= waitMs) return;
+        Reconfigure(replica, master, "+convert-to-slave");
+    }
+
+    public void OnReplicaFollowsAnotherMaster(ReplicaRecord replica)
+    {
+        var master = replica.Master;
+        if (master.FailoverInProgress) return;
+        long waitMs = master.Settings.FailoverTimeoutMs;
+        if (!MasterLooksSane(master) || !NoDownFor(replica, waitMs) || context.NowMs - replica.ReportedMasterChangedAtMs <= waitMs) return;
+        Reconfigure(replica, master, "+fix-slave-config");
+    }
+
+    /// <summary>Whether a replica's reported master is the record's master address.</summary>
+    public bool FollowsMaster(ReplicaRecord replica) =>
+        replica.ReportedMasterPort == replica.Master.Address.Port
+        && context.Resolver.AddressEqualsHostname(replica.Master.Address, replica.ReportedMasterHost);
+
+    private void Reconfigure(ReplicaRecord replica, MasterRecord master, string eventType)
+    {
+        if (SlaveofTransaction.Send(links, replica, master.Address, context.AnnounceHostnames))
+        {
+            events.About(LogLevel.Notice, eventType, replica);
+        }
+    }
+
+    /// <summary>A master record reporting role:master, not down, with an INFO younger than two INFO periods.</summary>
+    public bool MasterLooksSane(MasterRecord master) =>
+        master.RoleReported == ReportedRole.Master
+        && !master.IsSubjectivelyDown
+        && !master.IsObjectivelyDown
+        && master.InfoRefreshedAtMs != 0
+        && context.NowMs - master.InfoRefreshedAtMs < Limits.SaneMasterInfoPeriods * context.Timings.InfoPeriodMs;
+
+    /// <summary>No SDOWN (or ODOWN) began within the last <paramref name="ms"/>; 0 means it never happened.</summary>
+    private bool NoDownFor(InstanceRecord record, long ms)
+    {
+        long mostRecent = record.SubjectivelyDownSinceMs;
+        if (record is MasterRecord master) mostRecent = Math.Max(mostRecent, master.ObjectivelyDownSinceMs);
+        return mostRecent == 0 || context.NowMs - mostRecent > ms;
+    }
+}

@@ -1,0 +1,444 @@
+using System.Globalization;
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Election;
+using Vigil.Sentinel.Events;
+using Vigil.Sentinel.Links;
+using Vigil.Sentinel.Monitoring;
+
+namespace Vigil.Sentinel.Failover;
+
+/// <summary>
+/// Starts failovers, runs the election and steps the failover state machine (§6, §7): one step per master per
+/// tick, in the acting half only (never in TILT). Replies that drive it (INFO, votes) arrive through
+/// <see cref="OnInfo"/> and the election tally.
+/// </summary>
+/// <remarks>
+/// Deliberate differences from the reference, invisible on the wire:
+/// <list type="bullet">
+/// <item>A failover due by ODOWN starts after a random 0-999 ms delay: this core wakes at exact times instead of a
+/// jittered 10 Hz timer, so without it sentinels seeing ODOWN together would ask for votes together.</item>
+/// <item>The tick after any input that may move a failover on runs the step at once, instead of up to 100 ms
+/// later.</item>
+/// <item>The promoted replica's INFO is asked right after SLAVEOF NO ONE, not at the next INFO period.</item>
+/// <item>At promotion the leader sends the old master, if it answers, under the promoted replica (the reference
+/// leaves it a master until after the switch plus 8 s), and fences it again whenever it reports role:master
+/// during reconf_slaves.</item>
+/// <item>reconf_slaves checks the per-replica reconfiguration timeout before the parallel-syncs budget (with
+/// parallel-syncs 1 the reference never reaches it), and its failover-timeout deadline holds even while the
+/// promoted replica is down (the reference then waits for ever, §13.4d): the failover ends and the switch makes
+/// a later failover possible.</item>
+/// <item>SENTINEL FAILOVER with a reachable master is a planned switchover (<see cref="PlannedSwitchover"/>).</item>
+/// </list>
+/// </remarks>
+internal sealed class FailoverMachine(
+    SentinelContext context,
+    LinkManager links,
+    EventEmitter events,
+    LeaderElection election,
+    MasterSwitch masterSwitch,
+    Convergence convergence,
+    PlannedSwitchover switchover)
+{
+    /// <summary>
+    /// Starts a failover when the master is ODOWN, none runs, the last attempt (or a vote for another sentinel)
+    /// is over 2 × failover-timeout old, and the random start delay has passed. True when one started.
+    /// </summary>
+    public bool StartIfDue(MasterRecord master)
+    {
+        if (!master.IsObjectivelyDown || master.FailoverInProgress)
+        {
+            master.FailoverStartDueAtMs = 0;
+            return false;
+        }
+        long now = context.NowMs;
+        long backOffEndMs = BackOffEndsAt(master);
+        if (now < backOffEndMs)
+        {
+            master.FailoverStartDueAtMs = 0;
+            if (master.FailoverDelayLoggedForMs != master.FailoverStartedAtMs)
+            {
+                master.FailoverDelayLoggedForMs = master.FailoverStartedAtMs;
+                context.Log(LogLevel.Warning, Invariant(
+                    $"Next failover delay: I will not start a failover before {(backOffEndMs - now + 999) / 1000} seconds from now"));
+            }
+            return false;
+        }
+        if (master.FailoverStartDueAtMs == 0) master.FailoverStartDueAtMs = now + context.Random.Next(Limits.MaxFailoverDesyncMs);
+        if (now < master.FailoverStartDueAtMs) return false;
+        master.FailoverStartDueAtMs = 0;
+        Start(master, forced: false);
+        return true;
+    }
+
+    private static long BackOffEndsAt(MasterRecord master) =>
+        master.FailoverStartedAtMs == 0 ? long.MinValue : master.FailoverStartedAtMs + 2 * master.Settings.FailoverTimeoutMs;
+
+    /// <summary>SENTINEL FAILOVER: no ODOWN, no election, no peer asks.</summary>
+    public void StartForced(MasterRecord master)
+    {
+        context.Log(LogLevel.Warning, $"Executing user requested FAILOVER of '{master.Name}'");
+        Start(master, forced: true);
+    }
+
+    private void Start(MasterRecord master, bool forced)
+    {
+        long now = context.NowMs;
+        master.FailoverState = FailoverState.WaitStart;
+        master.FailoverInProgress = true;
+        master.ForceFailover = forced;
+        master.FailoverEpoch = ++context.CurrentEpoch;
+        context.RequestPersist();
+        events.Raw(LogLevel.Warning, "+new-epoch", master, context.CurrentEpoch.ToString(CultureInfo.InvariantCulture));
+        events.About(LogLevel.Warning, "+try-failover", master);
+        master.FailoverStartedAtMs = Math.Max(1, now + context.Random.Next(Limits.MaxFailoverDesyncMs));
+        master.FailoverStateChangedAtMs = now;
+        master.FailoverStepRequested = true;
+    }
+
+    /// <summary>One step of the state machine (§7.1).</summary>
+    public void Step(MasterRecord master)
+    {
+        master.FailoverStepRequested = false;
+        if (!master.FailoverInProgress) return;
+        switch (master.FailoverState)
+        {
+            case FailoverState.WaitStart: WaitStart(master); break;
+            case FailoverState.SelectSlave: SelectSlave(master); break;
+            case FailoverState.SendSlaveofNoone: SendSlaveofNoone(master); break;
+            case FailoverState.WaitPromotion: WaitPromotion(master); break;
+            case FailoverState.ReconfSlaves: ReconfSlaves(master); break;
+        }
+    }
+
+    private void WaitStart(MasterRecord master)
+    {
+        string? leader = election.Winner(master, master.FailoverEpoch);
+        bool isLeader = leader is not null && string.Equals(leader, context.MyId, StringComparison.OrdinalIgnoreCase);
+        if (!isLeader && !master.ForceFailover)
+        {
+            long electionTimeoutMs = Math.Min(context.Timings.ElectionTimeoutMs, master.Settings.FailoverTimeoutMs);
+            if (context.NowMs - master.FailoverStartedAtMs > electionTimeoutMs)
+            {
+                events.About(LogLevel.Warning, "-failover-abort-not-elected", master);
+                Abort(master);
+            }
+            return;
+        }
+        events.About(LogLevel.Warning, "+elected-leader", master);
+        if ((context.SimulateFailureFlags & SimulatedFailure.CrashAfterElection) != 0)
+        {
+            context.Crash();
+            return;
+        }
+        EnterState(master, FailoverState.SelectSlave);
+        events.About(LogLevel.Warning, "+failover-state-select-slave", master);
+    }
+
+    private void SelectSlave(MasterRecord master)
+    {
+        var replica = ReplicaSelector.Select(master, context.NowMs, context.Timings);
+        if (replica is null)
+        {
+            events.About(LogLevel.Warning, "-failover-abort-no-good-slave", master);
+            Abort(master);
+            return;
+        }
+        events.About(LogLevel.Warning, "+selected-slave", replica);
+        replica.IsPromoted = true;
+        master.PromotedReplica = replica;
+        EnterState(master, FailoverState.SendSlaveofNoone);
+        events.About(LogLevel.Notice, "+failover-state-send-slaveof-noone", replica);
+        if (master.ForceFailover && PlannedSwitchover.CanPlan(master)) master.Switchover = new Switchover();
+    }
+
+    private void SendSlaveofNoone(MasterRecord master)
+    {
+        var promoted = master.PromotedReplica!;
+        // The reference retries until the link is back, aborting after failover-timeout.
+        if (promoted.Link.IsDisconnected)
+        {
+            if (context.NowMs - master.FailoverStateChangedAtMs > master.Settings.FailoverTimeoutMs)
+            {
+                events.About(LogLevel.Warning, "-failover-abort-slave-timeout", master);
+                Abort(master);
+            }
+            return;
+        }
+        if (master.Switchover is not null)
+        {
+            switch (switchover.Step(master, promoted))
+            {
+                case SwitchoverStep.Wait:
+                    return;
+                case SwitchoverStep.Abort:
+                    Abort(master);
+                    return;
+            }
+        }
+        if (!SlaveofTransaction.Send(links, promoted, null, context.AnnounceHostnames)) return;
+        // Ask at once whether it took: the reference waits for the next INFO period (1 s at best).
+        links.Send(promoted, ReplyKind.Info, "INFO");
+        promoted.InfoInFlight = true;
+        events.About(LogLevel.Notice, "+failover-state-wait-promotion", promoted);
+        EnterState(master, FailoverState.WaitPromotion);
+    }
+
+    private void WaitPromotion(MasterRecord master)
+    {
+        if (context.NowMs - master.FailoverStateChangedAtMs > master.Settings.FailoverTimeoutMs)
+        {
+            events.About(LogLevel.Warning, "-failover-abort-slave-timeout", master);
+            Abort(master);
+        }
+    }
+
+    /// <summary>
+    /// The promoted replica reports role:master (§7.5): the configuration of the failover epoch is in force. From
+    /// here on the failover cannot be aborted.
+    /// </summary>
+    private void Promoted(MasterRecord master, ReplicaRecord promoted)
+    {
+        master.ConfigEpoch = master.FailoverEpoch;
+        EnterState(master, FailoverState.ReconfSlaves);
+        context.RequestPersist();
+        events.About(LogLevel.Warning, "+promoted-slave", promoted);
+        if ((context.SimulateFailureFlags & SimulatedFailure.CrashAfterPromotion) != 0)
+        {
+            context.Crash();
+            return;
+        }
+        events.About(LogLevel.Warning, "+failover-state-reconf-slaves", master);
+        masterSwitch.RunClientReconfigScript(master, leader: true, master.Address, promoted.Address);
+        ForceHello(master);
+        if (master.Switchover is not null) switchover.OnPromoted(master, promoted);
+        else FenceOldMaster(master);
+    }
+
+    /// <summary>
+    /// The old master lost the role to a higher epoch: if it answers (or will, once it thaws) it is sent under the
+    /// promoted replica now rather than after the switch, so that replicas still waiting for their turn do not
+    /// resync from a restarted, possibly empty, old master.
+    /// </summary>
+    private void FenceOldMaster(MasterRecord master)
+    {
+        if (SlaveofTransaction.Send(links, master, master.PromotedReplica!.Address, context.AnnounceHostnames))
+        {
+            events.About(LogLevel.Notice, "+convert-to-slave", master);
+        }
+    }
+
+    /// <summary>Hellos carrying the new configuration go out at the next tick to every related instance.</summary>
+    private void ForceHello(MasterRecord master)
+    {
+        long backdateMs = context.Timings.PublishPeriodMs + 1;
+        static void Backdate(InstanceRecord record, long by)
+        {
+            if (record.LastHelloPublishedAtMs >= by) record.LastHelloPublishedAtMs -= by;
+        }
+        Backdate(master, backdateMs);
+        foreach (var peer in master.Peers.Values) Backdate(peer, backdateMs);
+        foreach (var replica in master.Replicas.Values) Backdate(replica, backdateMs);
+    }
+
+    /// <summary>
+    /// §7.6: move replicas to the promoted one, at most parallel-syncs at a time. Stuck replicas time out first,
+    /// so that they cannot hold the budget for ever.
+    /// </summary>
+    private void ReconfSlaves(MasterRecord master)
+    {
+        long now = context.NowMs;
+        var promoted = master.PromotedReplica!;
+        int inProgress = 0;
+        foreach (var replica in master.Replicas.Values)
+        {
+            if (replica.IsPromoted || replica.ReconfDone) continue;
+            if (replica.ReconfSent && now - replica.ReconfSentAtMs > context.Timings.SlaveReconfTimeoutMs)
+            {
+                events.About(LogLevel.Notice, "-slave-reconf-sent-timeout", replica);
+                replica.ReconfSent = false;
+                replica.ReconfDone = true;
+                continue;
+            }
+            if (replica.ReconfSent || replica.ReconfInProgress) inProgress++;
+        }
+
+        foreach (var replica in master.Replicas.Values)
+        {
+            if (inProgress >= master.Settings.ParallelSyncs) break;
+            if (replica.IsPromoted || replica.ReconfDone || replica.ReconfSent || replica.ReconfInProgress) continue;
+            if (replica.Link.IsDisconnected) continue;
+            if (!SlaveofTransaction.Send(links, replica, promoted.Address, context.AnnounceHostnames)) continue;
+            replica.ReconfSent = true;
+            replica.ReconfSentAtMs = now;
+            events.About(LogLevel.Notice, "+slave-reconf-sent", replica);
+            inProgress++;
+        }
+
+        DetectEnd(master, promoted);
+    }
+
+    private void DetectEnd(MasterRecord master, ReplicaRecord promoted)
+    {
+        bool timedOut = context.NowMs - master.FailoverStateChangedAtMs > master.Settings.FailoverTimeoutMs;
+        // The reference returns here while the promoted replica is down, deadline included, and can hang for ever.
+        if (promoted.IsSubjectivelyDown && !timedOut) return;
+
+        int notReconfigured = 0;
+        foreach (var replica in master.Replicas.Values)
+        {
+            if (replica.IsPromoted || replica.ReconfDone || replica.IsSubjectivelyDown) continue;
+            notReconfigured++;
+        }
+        if (timedOut)
+        {
+            notReconfigured = 0;
+            events.About(LogLevel.Warning, "+failover-end-for-timeout", master);
+        }
+        if (notReconfigured == 0)
+        {
+            events.About(LogLevel.Warning, "+failover-end", master);
+            EnterState(master, FailoverState.UpdateConfig);
+        }
+        if (!timedOut) return;
+
+        // Best effort for whoever is left: the convergence rules fix the rest later.
+        foreach (var replica in master.Replicas.Values)
+        {
+            if (replica.IsPromoted || replica.ReconfDone || replica.ReconfSent || replica.Link.IsDisconnected) continue;
+            if (!SlaveofTransaction.Send(links, replica, promoted.Address, context.AnnounceHostnames)) continue;
+            events.About(LogLevel.Notice, "+slave-reconf-sent-be", replica);
+            replica.ReconfSent = true;
+        }
+    }
+
+    /// <summary>After the walk over all masters: the first one that reached update_config switches (§7.7).</summary>
+    public void SwitchIfDue()
+    {
+        foreach (var master in context.Masters.Values)
+        {
+            if (master.IsRemoved || master.FailoverState != FailoverState.UpdateConfig) continue;
+            masterSwitch.SwitchToPromoted(master);
+            return;
+        }
+    }
+
+    /// <summary>
+    /// §7.8: possible up to wait_promotion only. The start time stays, so the back-off applies. A replica already
+    /// told SLAVEOF NO ONE is marked to be fenced should it become a master anyway.
+    /// </summary>
+    public void Abort(MasterRecord master)
+    {
+        if (master.Switchover is not null) switchover.Unpause(master);
+        if (master.PromotedReplica is { } promoted)
+        {
+            promoted.IsPromoted = false;
+            if (master.FailoverState == FailoverState.WaitPromotion) promoted.AwaitingFence = true;
+            master.PromotedReplica = null;
+        }
+        master.FailoverInProgress = false;
+        master.ForceFailover = false;
+        master.FailoverState = FailoverState.None;
+        master.FailoverStateChangedAtMs = context.NowMs;
+    }
+
+    private void EnterState(MasterRecord master, FailoverState state)
+    {
+        master.FailoverState = state;
+        master.FailoverStateChangedAtMs = context.NowMs;
+        master.FailoverStepRequested = true;
+    }
+
+    /// <summary>
+    /// The acting part of an INFO reply (§3.2 steps 3-6), outside TILT: promotion success, fencing, convergence,
+    /// reconfiguration progress, switchover catch-up.
+    /// </summary>
+    public void OnInfo(DataNodeRecord record, ReportedRole role)
+    {
+        if (record is MasterRecord master)
+        {
+            // The leader's view moved at promotion: an old master still claiming the role is fenced again.
+            if (master.PromotionDone && role == ReportedRole.Master && master.Switchover is null) FenceOldMaster(master);
+            return;
+        }
+        var replica = (ReplicaRecord)record;
+        var owner = replica.Master;
+        if (role == ReportedRole.Master)
+        {
+            if (replica.IsPromoted && owner.FailoverInProgress && owner.FailoverState == FailoverState.WaitPromotion)
+            {
+                Promoted(owner, replica);
+            }
+            else
+            {
+                convergence.OnReplicaReportsMaster(replica);
+            }
+            return;
+        }
+        if (role != ReportedRole.Slave) return;
+        replica.AwaitingFence = false;
+        if (!convergence.FollowsMaster(replica)) convergence.OnReplicaFollowsAnotherMaster(replica);
+        AdvanceReconfiguration(replica);
+        switchover.OnReplicaInfo(owner, replica);
+    }
+
+    /// <summary>reconf_sent → reconf_inprog once it follows the promoted replica; → reconf_done once its link is up.</summary>
+    private void AdvanceReconfiguration(ReplicaRecord replica)
+    {
+        if (!replica.ReconfSent && !replica.ReconfInProgress) return;
+        if (replica.Master.PromotedReplica is not { } promoted) return;
+        if (replica.ReconfSent
+            && replica.ReportedMasterHost is not null
+            && context.Resolver.AddressEqualsHostname(promoted.Address, replica.ReportedMasterHost)
+            && replica.ReportedMasterPort == promoted.Address.Port)
+        {
+            replica.ReconfSent = false;
+            replica.ReconfInProgress = true;
+            events.About(LogLevel.Notice, "+slave-reconf-inprog", replica);
+        }
+        if (replica.ReconfInProgress && replica.MasterLinkUp)
+        {
+            replica.ReconfInProgress = false;
+            replica.ReconfDone = true;
+            events.About(LogLevel.Notice, "+slave-reconf-done", replica);
+        }
+    }
+
+    /// <summary>When <see cref="StartIfDue"/> or <see cref="Step"/> next has something to do for this master.</summary>
+    public long DueAt(MasterRecord master)
+    {
+        long now = context.NowMs;
+        if (!master.FailoverInProgress)
+        {
+            if (!master.IsObjectivelyDown) return long.MaxValue;
+            long backOffEndMs = BackOffEndsAt(master);
+            if (now < backOffEndMs) return backOffEndMs;
+            return master.FailoverStartDueAtMs != 0 ? master.FailoverStartDueAtMs : now;
+        }
+        if (master.FailoverStepRequested) return now;
+        long stateTimeoutMs = master.FailoverStateChangedAtMs + master.Settings.FailoverTimeoutMs + 1;
+        switch (master.FailoverState)
+        {
+            case FailoverState.WaitStart:
+                return master.FailoverStartedAtMs + Math.Min(context.Timings.ElectionTimeoutMs, master.Settings.FailoverTimeoutMs) + 1;
+            case FailoverState.SendSlaveofNoone:
+                if (master.Switchover is { } planned && master.PromotedReplica is { } chosen && !chosen.Link.IsDisconnected)
+                {
+                    return Math.Max(now, Math.Min(stateTimeoutMs, PlannedSwitchover.DueAt(planned, chosen)));
+                }
+                return stateTimeoutMs;
+            case FailoverState.WaitPromotion:
+                return stateTimeoutMs;
+            case FailoverState.ReconfSlaves:
+                long due = stateTimeoutMs;
+                foreach (var replica in master.Replicas.Values)
+                {
+                    if (replica.ReconfSent) due = Math.Min(due, replica.ReconfSentAtMs + context.Timings.SlaveReconfTimeoutMs + 1);
+                }
+                return due;
+            default:
+                return now;
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,168 @@
+using Vigil.Resp;
+using Vigil.Sentinel.Tests.Support;
+using static Vigil.Sentinel.Tests.Support.Fixtures;
+using static Vigil.Sentinel.Tests.Support.FailoverFixture;
+
+namespace Vigil.Sentinel.Tests;
+
+/// <summary>Adopting peers' configurations (§8.2) and forcing nodes to ours (§8.3).</summary>
+public sealed class ConvergenceTests
+{
+    private static FakeNode PeerNode(SimulatedHost host, int index) => host.Nodes[(Peers[index].Ip, Peers[index].Port)];
+
+    private static RespValue Addr(string ip, int port) => RespValue.Array(RespValue.Bulk(ip), RespValue.Bulk(port));
+
+    private static string Hello(int peer, string masterIp, int masterPort, long configEpoch) =>
+        $"{Peers[peer].Ip},{Peers[peer].Port},{Peers[peer].RunId},{configEpoch},mymaster,{masterIp},{masterPort},{configEpoch}";
+
+    private static (string, string) MasterAddr(SimulatedHost host)
+    {
+        var items = Replies.Items(host.Sentinel("get-master-addr-by-name", "mymaster"));
+        return (Replies.Text(items[0]), Replies.Text(items[1]));
+    }
+
+    [Fact]
+    public void APeerConfirmingItsHelloMovesTheMasterToAKnownReplica()
+    {
+        var host = Start(tweak: m => m with { ClientReconfigScript = "/ok/reconfig.sh" });
+        PeerNode(host, 0).MasterAddrReply = _ => Addr(ReplicaIp, ReplicaPort);
+        host.PublishHello(Hello(0, ReplicaIp, ReplicaPort, 3));
+        host.RunFor(10);
+
+        Assert.Contains(host.Sends(Peers[0].Ip, Peers[0].Port), s => s.Args.SequenceEqual(["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"]));
+        Assert.Equal($"sentinel {PeerA} {Peers[0].Ip} {Peers[0].Port} @ mymaster {MasterIp} 7001", Assert.Single(host.Texts("+config-update-from")));
+        Assert.Equal($"mymaster {MasterIp} 7001 {ReplicaIp} 7002", Assert.Single(host.Texts("+switch-master")));
+        Assert.Equal((ReplicaIp, "7002"), MasterAddr(host));
+        Assert.Equal("3", Replies.Fields(host.Sentinel("master", "mymaster"))["config-epoch"]);
+        var script = Assert.Single(host.EffectsOf<RunScript>(), r => r.Path == "/ok/reconfig.sh");
+        Assert.Equal(["mymaster", "observer", "start", MasterIp, "7001", ReplicaIp, "7002"], script.Args);
+    }
+
+    [Fact]
+    public void AForgedHelloBorrowingARealPeersIdentityIsDeniedByThatPeer()
+    {
+        var host = Start();
+        PeerNode(host, 0).MasterAddrReply = _ => Addr(MasterIp, MasterPort); // the real peer knows better
+        host.PublishHello(Hello(0, ReplicaIp, ReplicaPort, 1000));
+        host.RunFor(10_000);
+
+        Assert.Empty(host.Events("+switch-master"));
+        Assert.Equal((MasterIp, "7001"), MasterAddr(host));
+        Assert.Equal("0", Replies.Fields(host.Sentinel("master", "mymaster"))["config-epoch"]);
+        Assert.Empty(host.Nodes[(ReplicaIp, ReplicaPort)].Model!.Transactions);
+    }
+
+    [Fact]
+    public void AHelloFromASentinelWeCannotReachMovesNothing()
+    {
+        var host = Start();
+        host.PublishHello($"10.0.0.66,7166,{PeerC},5,mymaster,{ReplicaIp},{ReplicaPort},5");
+        host.RunFor(10_000);
+
+        Assert.Empty(host.Events("+switch-master"));
+        Assert.Equal((MasterIp, "7001"), MasterAddr(host));
+    }
+
+    [Fact]
+    public void AnAddressThatIsNoKnownReplicaNeedsAMajorityOfConfirmations()
+    {
+        var host = Start();
+        host.AddRedis("10.0.0.77", 7077, 'n');
+        PeerNode(host, 0).MasterAddrReply = _ => Addr("10.0.0.77", 7077);
+        PeerNode(host, 1).MasterAddrReply = _ => Addr(MasterIp, MasterPort);
+        host.PublishHello(Hello(0, "10.0.0.77", 7077, 4));
+        host.RunFor(10);
+        Assert.Empty(host.Events("+switch-master"));
+
+        PeerNode(host, 1).MasterAddrReply = _ => Addr("10.0.0.77", 7077);
+        host.RunFor(6_000); // the first check lapses
+        host.PublishHello(Hello(0, "10.0.0.77", 7077, 4));
+        host.RunFor(10);
+        Assert.Equal($"mymaster {MasterIp} 7001 10.0.0.77 7077", Assert.Single(host.Texts("+switch-master")));
+    }
+
+    [Fact]
+    public void AReplicaFollowingAnotherMasterIsFixedAfterTheFailoverTimeout()
+    {
+        var host = Start();
+        var replica = host.Nodes[(ReplicaIp, ReplicaPort)].Model!;
+        replica.Follow("10.0.0.99", 7099);
+        host.RunFor(10_500); // the next INFO sees it
+        long seenAt = host.Now;
+        host.RunFor(25_000);
+
+        var fixedAt = host.TimeOf("+fix-slave-config");
+        Assert.NotNull(fixedAt);
+        Assert.InRange(fixedAt!.Value - seenAt, 10_000, 21_500);
+        Assert.Equal((MasterIp, MasterPort), (replica.MasterHost, replica.MasterPort));
+    }
+
+    [Fact]
+    public void AReplicaReportingMasterIsConvertedAfterTheWait()
+    {
+        var host = Start();
+        var replica = host.Nodes[(ReplicaIp, ReplicaPort)].Model!;
+        replica.IsMaster = true;
+        host.RunFor(25_000);
+
+        long seenAt = host.Timeline.First(t => t.Effect is PublishEvent { Channel: "-role-change" }).AtMs;
+        long convertedAt = host.TimeOf("+convert-to-slave")!.Value;
+        Assert.True(convertedAt - seenAt > 8_000);
+        Assert.False(replica.IsMaster);
+        Assert.Equal((MasterIp, MasterPort), (replica.MasterHost, replica.MasterPort));
+    }
+
+    [Fact]
+    public void NoNodeIsReconfiguredInTilt()
+    {
+        var host = Start();
+        var replica = host.Nodes[(ReplicaIp, ReplicaPort)].Model!;
+        replica.IsMaster = true;
+        host.RunFor(5_000);
+        host.Tick(host.Now + 3_000);
+        host.RunFor(25_000);
+
+        Assert.Single(host.Events("+tilt"));
+        Assert.Empty(host.Events("+convert-to-slave"));
+        Assert.True(replica.IsMaster);
+        host.RunFor(15_000);
+        Assert.Single(host.Events("+convert-to-slave"));
+    }
+
+    [Fact]
+    public void TheOldMasterComingBackAfterTheSwitchIsFencedAtOnce()
+    {
+        var host = Start();
+        var oldMaster = host.MasterNode();
+        host.Kill(oldMaster);
+        host.RunFor(20_000);
+        Assert.Single(host.Events("+switch-master"));
+
+        oldMaster.Up = true;
+        long upAt = host.Now;
+        host.RunFor(3_000);
+
+        long fencedAt = host.TimeOf("+convert-to-slave")!.Value;
+        Assert.InRange(fencedAt - upAt, 0, 1_100); // the reference waits at least 8 s
+        Assert.Equal($"slave {MasterIp}:7001 {MasterIp} 7001 @ mymaster {ReplicaIp} 7002", Assert.Single(host.Texts("+convert-to-slave")));
+        Assert.Equal((ReplicaIp, 7002), (oldMaster.Model!.MasterHost, oldMaster.Model.MasterPort));
+    }
+
+    [Fact]
+    public void AnOldMasterThawingDuringReconfigurationFollowsThePromotedReplicaStraightAway()
+    {
+        var host = Start();
+        host.Nodes[(Replica2Ip, Replica2Port)].Model!.IgnoresSlaveof = true; // keeps us in reconf_slaves
+        var oldMaster = host.MasterNode();
+        oldMaster.Frozen = true;
+        host.RunUntilEvent("+failover-state-reconf-slaves", 15_000);
+        Assert.Equal($"master mymaster {MasterIp} 7001", host.Texts("+convert-to-slave").Single());
+
+        oldMaster.Frozen = false;
+        host.RunFor(1);
+
+        Assert.False(oldMaster.Model!.IsMaster);
+        Assert.Equal((ReplicaIp, 7002), (oldMaster.Model.MasterHost, oldMaster.Model.MasterPort));
+        Assert.Equal("reconf_slaves", Replies.Fields(host.Sentinel("master", "mymaster"))["failover-state"]);
+    }
+}

@@ -1,0 +1,124 @@
+using Vigil.Resp;
+using Vigil.Sentinel.Tests.Support;
+using static Vigil.Sentinel.Tests.Support.Fixtures;
+using static Vigil.Sentinel.Tests.Support.FailoverFixture;
+
+namespace Vigil.Sentinel.Tests;
+
+public sealed class ElectionTests
+{
+    [Fact]
+    public void OdownStartsAFailoverWithinASecondAndAsksEveryPeerForItsVoteAtOnce()
+    {
+        var host = Start();
+        host.MasterNode().Frozen = true;
+        host.RunFor(10_000);
+
+        long odownAt = host.TimeOf("+odown")!.Value;
+        long startAt = host.TimeOf("+try-failover")!.Value;
+        Assert.InRange(startAt - odownAt, 0, 999);
+        Assert.Equal("1", host.Texts("+new-epoch").Single());
+        foreach (var (ip, port, _) in Peers)
+        {
+            var ask = host.Sends(ip, port).First(s => s.AtMs >= startAt && s.Args[0] == "SENTINEL");
+            Assert.Equal(startAt, ask.AtMs);
+            Assert.Equal(["SENTINEL", "is-master-down-by-addr", MasterIp, "7001", "1", host.Core.MyId], ask.Args);
+        }
+    }
+
+    [Fact]
+    public void MajorityOfVotesElectsThisSentinel()
+    {
+        var host = Start();
+        host.MasterNode().Frozen = true;
+        host.RunFor(10_000);
+
+        Assert.Equal($"{host.Core.MyId} 1", Assert.Single(host.Texts("+vote-for-leader")));
+        Assert.Equal($"master mymaster {MasterIp} 7001", Assert.Single(host.Texts("+elected-leader")));
+        Assert.Single(host.Events("+failover-state-select-slave"));
+    }
+
+    [Fact]
+    public void OneVoteOutOfThreeIsNotEnoughAndTheAttemptAbortsAfterTheElectionTimeout()
+    {
+        var host = Start(args => VoteFor(PeerA, args));
+        host.MasterNode().Frozen = true;
+        host.RunFor(25_000);
+
+        Assert.Empty(host.Events("+elected-leader"));
+        long startAt = host.TimeOf("+try-failover")!.Value;
+        long abortAt = host.TimeOf("-failover-abort-not-elected")!.Value;
+        // min(10 s election timeout, failover-timeout) after the start time, which carries up to 1 s of jitter.
+        Assert.InRange(abortAt - startAt, 10_001, 11_000);
+        Assert.DoesNotContain("failover_in_progress", Replies.Fields(host.Sentinel("master", "mymaster"))["flags"]);
+        // Our own vote is cast in the tick that starts the attempt, before any peer's vote is known: for ourselves.
+        Assert.Equal($"{host.Core.MyId} 1", Assert.Single(host.Texts("+vote-for-leader")));
+    }
+
+    [Fact]
+    public void ANewAttemptWaitsTwiceTheFailoverTimeout()
+    {
+        var host = Start(args => VoteFor(PeerA, args));
+        host.MasterNode().Frozen = true;
+        host.RunFor(60_000);
+
+        var starts = host.Timeline.Where(t => t.Effect is PublishEvent { Channel: "+try-failover" }).Select(t => t.AtMs).ToList();
+        Assert.Equal(2, starts.Count);
+        Assert.InRange(starts[1] - starts[0], 40_000, 41_000);
+        Assert.Equal(["1", "2"], host.Texts("+new-epoch"));
+        Assert.Contains(host.EffectsOf<Log>(), l => l.Message.StartsWith("Next failover delay: I will not start a failover before ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void VotingForAnotherSentinelBlocksOurOwnAttempt()
+    {
+        var host = Start();
+        host.Sentinel("is-master-down-by-addr", MasterIp, "7001", "1", PeerB);
+        host.MasterNode().Frozen = true;
+        host.RunFor(30_000);
+
+        Assert.Empty(host.Events("+try-failover"));
+        Assert.Contains(host.EffectsOf<Log>(), l => l.Message.StartsWith("Next failover delay", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WinnerNeedsTheQuorumEvenWithAMajority()
+    {
+        var host = Start(tweak: m => m with { Quorum = 3 });
+        host.Sentinel("set", "mymaster", "quorum", "3");
+        // Only one peer answers (the other is gone): 2 of 3 voters is a majority but below quorum 3.
+        host.Kill(host.Nodes[("10.0.0.10", 7110)]);
+        host.Nodes[("10.0.0.10", 7110)].IsMasterDownReply = null;
+        host.MasterNode().Frozen = true;
+        host.RunFor(20_000);
+
+        Assert.Empty(host.Events("+odown")); // quorum 3 is not reached for ODOWN either
+        Assert.Empty(host.Events("+try-failover"));
+    }
+
+    [Fact]
+    public void OurVoteIsCastOncePerEpoch()
+    {
+        var host = Start();
+        host.MasterNode().Frozen = true;
+        host.RunUntilEvent("+elected-leader", 10_000);
+
+        var reply = host.Sentinel("is-master-down-by-addr", MasterIp, "7001", "1", PeerA);
+        Assert.Equal(RespValue.Array(RespValue.Integer(1), RespValue.Bulk(host.Core.MyId), RespValue.Integer(1)), reply);
+        Assert.Single(host.Events("+vote-for-leader"));
+    }
+
+    [Fact]
+    public void CrashAfterElectionExitsWith99()
+    {
+        var host = Start();
+        Assert.Equal(RespValue.Ok, host.Sentinel("simulate-failure", "crash-after-election"));
+        host.MasterNode().Frozen = true;
+        host.RunFor(10_000);
+
+        var exit = Assert.Single(host.EffectsOf<Exit>());
+        Assert.Equal(99, exit.Code);
+        Assert.Equal("+elected-leader", host.EffectsOf<PublishEvent>().Last().Channel);
+        Assert.Empty(host.Events("+failover-state-select-slave"));
+    }
+}

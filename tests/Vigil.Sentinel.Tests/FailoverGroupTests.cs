@@ -1,0 +1,94 @@
+using Vigil.Sentinel.Tests.Support;
+using static Vigil.Sentinel.Tests.Support.Fixtures;
+
+namespace Vigil.Sentinel.Tests;
+
+/// <summary>Three cores failing over modelled Redis nodes together.</summary>
+public sealed class FailoverGroupTests
+{
+    private const string Replica2Ip = "10.0.0.3";
+    private const int Replica2Port = 7003;
+
+    private static SentinelNetwork Group(int sentinels = 3, Func<Vigil.Sentinel.Config.MasterConfig, Vigil.Sentinel.Config.MasterConfig>? tweak = null)
+    {
+        var network = new SentinelNetwork();
+        network.AddRedis(MasterIp, MasterPort, 'm');
+        network.AddRedis(ReplicaIp, ReplicaPort, 'r', (MasterIp, MasterPort));
+        network.AddRedis(Replica2Ip, Replica2Port, 's', (MasterIp, MasterPort));
+        var master = Master() with { FailoverTimeoutMs = 20_000 };
+        if (tweak is not null) master = tweak(master);
+        for (int i = 0; i < sentinels; i++) network.AddSentinel($"10.0.1.{i + 1}", 7201 + i, ConfigOf(master), seed: 100 + i);
+        network.RunFor(12_000);
+        return network;
+    }
+
+    private static (string Ip, string Port) MasterAddr(SentinelNetwork network, int sentinel)
+    {
+        var items = Replies.Items(network.Sentinel(sentinel, "get-master-addr-by-name", "mymaster"));
+        return (Replies.Text(items[0]), Replies.Text(items[1]));
+    }
+
+    [Fact]
+    public void FrozenMasterIsReplacedAndEverySentinelSwitches()
+    {
+        var network = Group();
+        network.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        network.RunFor(15_000);
+
+        var leaders = Enumerable.Range(0, 3).Where(i => network.Events(i, "+elected-leader").Any()).ToList();
+        int leader = Assert.Single(leaders);
+        var promotedAddr = MasterAddr(network, leader);
+        Assert.NotEqual((MasterIp, "7001"), promotedAddr);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(promotedAddr, MasterAddr(network, i));
+            var switched = Assert.Single(network.Events(i, "+switch-master"));
+            Assert.Equal($"mymaster {MasterIp} 7001 {promotedAddr.Ip} {promotedAddr.Port}", switched.Message);
+            Assert.Equal("1", Replies.Fields(network.Sentinel(i, "master", "mymaster"))["config-epoch"]);
+        }
+        // Observers learned it from the leader's hello, after checking it.
+        foreach (int observer in Enumerable.Range(0, 3).Where(i => i != leader))
+        {
+            Assert.Single(network.Events(observer, "+config-update-from"));
+        }
+
+        var promoted = network.Nodes[(promotedAddr.Ip, int.Parse(promotedAddr.Port))];
+        Assert.True(promoted.Model!.IsMaster);
+        var other = network.Nodes.Values.Single(n => n != promoted && n.Ip != MasterIp);
+        Assert.Equal((promotedAddr.Ip, int.Parse(promotedAddr.Port)), (other.Model!.MasterHost, other.Model.MasterPort));
+        Assert.Equal(
+            ["+elected-leader", "+failover-state-select-slave", "+selected-slave", "+failover-state-send-slaveof-noone",
+             "+failover-state-wait-promotion", "+promoted-slave", "+failover-state-reconf-slaves", "+slave-reconf-sent",
+             "+slave-reconf-inprog", "+slave-reconf-done", "+failover-end", "+switch-master"],
+            network.Members[leader].Effects.OfType<PublishEvent>().Select(e => e.Channel)
+                .Where(c => c is "+elected-leader" or "+failover-state-select-slave" or "+selected-slave" or "+failover-state-send-slaveof-noone"
+                    or "+failover-state-wait-promotion" or "+promoted-slave" or "+failover-state-reconf-slaves" or "+slave-reconf-sent"
+                    or "+slave-reconf-inprog" or "+slave-reconf-done" or "+failover-end" or "+switch-master"));
+    }
+
+    [Fact]
+    public void OldMasterThatComesBackIsFencedUnderTheNewMaster()
+    {
+        var network = Group();
+        var oldMaster = network.Nodes[(MasterIp, MasterPort)];
+        network.Kill(oldMaster);
+        network.RunFor(15_000);
+        var (ip, port) = MasterAddr(network, 0);
+        Assert.NotEqual(MasterIp, ip);
+
+        oldMaster.Up = true; // restarts with its old config: a master again
+        oldMaster.Model!.IsMaster = true;
+        network.RunFor(4_000);
+
+        Assert.False(oldMaster.Model.IsMaster);
+        Assert.Equal((ip, int.Parse(port)), (oldMaster.Model.MasterHost, oldMaster.Model.MasterPort));
+        Assert.Contains(Enumerable.Range(0, 3), i => network.Events(i, "+convert-to-slave").Any());
+        network.RunFor(12_000);
+        for (int i = 0; i < 3; i++)
+        {
+            var replicas = Replies.Items(network.Sentinel(i, "replicas", "mymaster")).Select(Replies.Fields).ToList();
+            var old = Assert.Single(replicas, r => r["ip"] == MasterIp);
+            Assert.Equal("slave", old["role-reported"]);
+        }
+    }
+}
