@@ -13,7 +13,7 @@ public static class Wait
             {
                 if (await condition().ConfigureAwait(false)) return;
             }
-            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
             {
                 last = ex;
             }
