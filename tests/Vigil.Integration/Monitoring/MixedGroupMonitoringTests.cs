@@ -22,7 +22,8 @@ public sealed class MixedGroupMonitoringTests : IAsyncLifetime
         var masterPort = _master.Port.ToString(CultureInfo.InvariantCulture);
         for (var i = 0; i < 2; i++)
         {
-            Track(await RedisNodes.StartRedisAsync(_dir, "--replicaof", "127.0.0.1", masterPort));
+            // Priority 0: no replica can be promoted, so detection is observed without a failover racing it.
+            Track(await RedisNodes.StartRedisAsync(_dir, "--replicaof", "127.0.0.1", masterPort, "--replica-priority", "0"));
         }
         string[] config =
         [
@@ -105,10 +106,19 @@ public sealed class MixedGroupMonitoringTests : IAsyncLifetime
             await master.SendRawAsync("*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$2\r\n12\r\n");
         }
 
-        await vigilEvents.WaitForAsync("+sdown", TimeSpan.FromSeconds(10), "master mymaster");
-        await vigilEvents.WaitForAsync("+odown", TimeSpan.FromSeconds(10), "master mymaster");
+        try
+        {
+            await vigilEvents.WaitForAsync("+sdown", TimeSpan.FromSeconds(20), "master mymaster");
+            await vigilEvents.WaitForAsync("+odown", TimeSpan.FromSeconds(20), "master mymaster");
+            await referenceEvents.WaitForAsync("+odown", TimeSpan.FromSeconds(20), "master mymaster");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; Vigil saw: {Describe(vigilEvents)}; the reference saw: {Describe(referenceEvents)}", ex);
+        }
         Assert.EndsWith("#quorum 2/2", vigilEvents.First("+odown"));
-        await referenceEvents.WaitForAsync("+odown", TimeSpan.FromSeconds(10), "master mymaster");
         Assert.EndsWith("#quorum 2/2", referenceEvents.First("+odown"));
     }
+
+    private static string Describe(SentinelEvents events) => string.Join(" | ", events.All.Select(e => e.Channel + " " + e.Message));
 }
