@@ -254,6 +254,9 @@ internal sealed class SimWorld
         }
     }
 
+    /// <summary>Starts every process without scheduling any fault (directed tests drive the world themselves).</summary>
+    public void Boot() => Start();
+
     private void Start()
     {
         Queue.At(ClientViewProbeMs, ProbeClientViews);
