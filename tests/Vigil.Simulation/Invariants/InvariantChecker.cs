@@ -61,7 +61,7 @@ internal sealed class InvariantChecker
         track.CurrentEpoch = state.CurrentEpoch;
         foreach (var master in state.Masters)
         {
-            track.Quorum.TryAdd(master.Name, master.Settings.Quorum);
+            track.Quorum[master.Name] = master.Settings.Quorum;
         }
     }
 
@@ -253,6 +253,12 @@ internal sealed class InvariantChecker
         if (!_world.Options.Strict && track.LeftTiltAtMs == _world.NowMs)
         {
             // KnownCoreBugs.StaleDownAnswersCountAfterTilt: the first acting tick after TILT still counts old answers.
+            Stats.ToleratedKnownBugs++;
+            return;
+        }
+        if (!_world.Options.Strict && _world.NowMs <= sentinel.StaleTimestampsUntilMs + DownAnswerWindowMs)
+        {
+            // KnownCoreBugs.AnswersFromBeforeABackwardStepLookFresh.
             Stats.ToleratedKnownBugs++;
             return;
         }
@@ -507,6 +513,14 @@ internal sealed class InvariantChecker
         if (configEpoch > currentEpoch)
         {
             throw Violation("epoch-monotonic", $"hello ({where}) announces config-epoch {configEpoch} above its current-epoch {currentEpoch}: {payload}");
+        }
+        // Every hello on the wire comes from one of our sentinels: it must say who it is, and name a real master.
+        var sender = _world.Sentinels.FirstOrDefault(s => s.MyId == fields[2]);
+        int group = _world.GroupOfMaster(fields[4]);
+        bool addressOk = int.TryParse(fields[6], out int port) && _world.FindRedis(fields[5], port) is { } node && node.Group == group;
+        if (sender is null || sender.Ip != fields[0] || sender.Port.ToString(CultureInfo.InvariantCulture) != fields[1] || group < 0 || !addressOk)
+        {
+            throw Violation("discovery-is-truthful", $"hello ({where}) misstates its sender or master: {payload}");
         }
         RegisterConfig($"hello from {Short(fields[2])} ({where})", fields[4], configEpoch, $"{fields[5]}:{fields[6]}");
     }

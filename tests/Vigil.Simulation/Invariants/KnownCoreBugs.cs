@@ -19,4 +19,11 @@ internal static class KnownCoreBugs
     /// TILT), so answers from before the TILT make a quorum (seed 3952; §5.2 says answers ≤ 5000 ms old).
     /// </summary>
     public const string StaleDownAnswersCountAfterTilt = "odown-needs-quorum";
+
+    /// <summary>
+    /// Timestamps taken before a backward clock step lie in the core's future, so they look fresh until the clock
+    /// catches up: a peer's "down" answer from before the step keeps counting for ODOWN long after five ask periods
+    /// (seed 50140). Outside a monotonic clock's contract, but TILT exists for exactly such steps.
+    /// </summary>
+    public const string AnswersFromBeforeABackwardStepLookFresh = "odown-needs-quorum";
 }
