@@ -56,9 +56,18 @@ internal sealed class Operator(SimWorld world)
                 Run(sentinel, "set", name, "parallel-syncs", Text(1 + world.Random.Next(3)));
                 break;
             default:
-                int quorum = 1 + world.Random.Next(scenario.SentinelCount);
-                if (Run(sentinel, "set", name, "quorum", Text(quorum)) is RespSimpleString) world.Checker.OnOperatorQuorum(sentinel, name, quorum);
+                Run(sentinel, "set", name, "quorum", Text(1 + world.Random.Next(scenario.SentinelCount)));
                 break;
+        }
+        ReadBackQuorum(sentinel, name);
+    }
+
+    /// <summary>The checker learns the quorum in force from the sentinel itself (whatever SET answered).</summary>
+    private void ReadBackQuorum(SentinelNode sentinel, string name)
+    {
+        if (sentinel.Execute("master", name) is RespMap master && int.TryParse(Convergence.Field(master, "quorum"), out int quorum))
+        {
+            world.Checker.OnOperatorQuorum(sentinel, name, quorum);
         }
     }
 
@@ -91,11 +100,11 @@ internal sealed class Operator(SimWorld world)
         int quorum = world.Scenario.Quorums[group];
         if (Run(sentinel, "monitor", name, ip, Text(port), Text(quorum)) is not RespSimpleString) return;
         _pendingMonitors.Remove((sentinel, group));
-        world.Checker.OnOperatorQuorum(sentinel, name, quorum);
         Run(sentinel, "set", name,
             "down-after-milliseconds", Text(world.Scenario.DownAfterMs[group]),
             "failover-timeout", Text(world.Scenario.FailoverTimeoutMs[group]),
             "parallel-syncs", Text(world.Scenario.ParallelSyncs[group]));
+        ReadBackQuorum(sentinel, name);
     }
 
     /// <summary>What another sentinel says the master is (the configured address if nobody answers).</summary>
@@ -120,10 +129,17 @@ internal sealed class Operator(SimWorld world)
         Commands++;
         world.Trace.Add(world.NowMs, "operator", $"{sentinel.Name}> SENTINEL {string.Join(' ', args)} -> {Tracing.TraceFormat.Resp(reply)}");
         // FAILOVER may be refused for good reasons (INPROG, NOGOODSLAVE); the others only get valid arguments.
-        if (reply is RespError error && world.Options.StrictOperator && args[0] != "failover")
+        if (reply is RespError error && args[0] != "failover")
         {
-            throw new Invariants.InvariantViolationException("operator-command-accepted",
-                $"{sentinel.Name} refused SENTINEL {string.Join(' ', args)}: {error.Text}");
+            if (!world.Options.Strict && args[0] == "set")
+            {
+                world.Checker.Stats.ToleratedKnownBugs++; // KnownCoreBugs.SetRejectsValidValues
+            }
+            else
+            {
+                throw new Invariants.InvariantViolationException(Invariants.KnownCoreBugs.SetRejectsValidValues,
+                    $"{sentinel.Name} refused SENTINEL {string.Join(' ', args)}: {error.Text}");
+            }
         }
         return reply;
     }

@@ -15,6 +15,7 @@ internal sealed class CheckerStats
     public long SwitchMasters { get; set; }
     public long Persists { get; set; }
     public long HellosChecked { get; set; }
+    public long ToleratedKnownBugs { get; set; }
 
     public void Add(CheckerStats other)
     {
@@ -30,5 +31,6 @@ internal sealed class CheckerStats
         SwitchMasters += other.SwitchMasters;
         Persists += other.Persists;
         HellosChecked += other.HellosChecked;
+        ToleratedKnownBugs += other.ToleratedKnownBugs;
     }
 }

@@ -61,7 +61,7 @@ internal sealed class InvariantChecker
         track.CurrentEpoch = state.CurrentEpoch;
         foreach (var master in state.Masters)
         {
-            track.Quorum.TryAdd(master.Name, master.Settings.Quorum);
+            track.Quorum[master.Name] = master.Settings.Quorum;
         }
     }
 
@@ -117,6 +117,13 @@ internal sealed class InvariantChecker
             if (key.Master == master) ballots.Remove(track.RunId);
         }
         track.Failovers.Remove(master);
+        ForgetDown(track, master);
+    }
+
+    /// <summary>The sentinel dropped its SDOWN flags for a master's records (reset, removal); answers it gave stay valid a while.</summary>
+    private void ForgetDown(SentinelTrack track, string master)
+    {
+        if (track.SubjectivelyDown.Contains($"master {master} @{master}")) track.MasterDownEndedAtMs[master] = _world.NowMs;
         track.SubjectivelyDown.RemoveWhere(key => key.EndsWith("@" + master, StringComparison.Ordinal));
     }
 
@@ -147,6 +154,7 @@ internal sealed class InvariantChecker
                 return;
             case "-tilt":
                 track.InTilt = false;
+                track.LeftTiltAtMs = _world.NowMs;
                 return;
             case "+vote-for-leader":
                 OnVote(sentinel, text);
@@ -174,6 +182,13 @@ internal sealed class InvariantChecker
                 break;
             case "+odown":
                 Stats.ObjectiveDowns++;
+                RequireQuorumSeesDown(sentinel, track, about.Master, "odown-needs-quorum", "flagged ODOWN");
+                break;
+            case "+sentinel":
+                RequireRealSentinel(sentinel, about);
+                break;
+            case "+slave":
+                RequireNodeOfGroup(sentinel, about, channel);
                 break;
             case "+try-failover":
                 OnTryFailover(sentinel, track, about.Master);
@@ -202,7 +217,7 @@ internal sealed class InvariantChecker
             case "-failover-abort-slave-timeout":
             case "+reset-master":
                 track.Failovers.Remove(about.Master);
-                if (channel == "+reset-master") track.SubjectivelyDown.RemoveWhere(key => key.EndsWith("@" + about.Master, StringComparison.Ordinal));
+                if (channel == "+reset-master") ForgetDown(track, about.Master);
                 break;
         }
     }
@@ -225,28 +240,65 @@ internal sealed class InvariantChecker
         track.Failovers[master] = new FailoverAttempt(track.CurrentEpoch, forced, _world.NowMs);
         if (forced) return;
 
-        // Invariant 3: a failover starts only when at least quorum sentinels see the master down (their answers
-        // may be a few seconds old, so a sentinel that stopped seeing it down very recently still counts).
+        // Invariant 3: a failover starts only when at least quorum sentinels see the master down.
+        RequireQuorumSeesDown(sentinel, track, master, "failover-needs-quorum", $"started a failover (epoch {track.CurrentEpoch}) of");
+    }
+
+    /// <summary>
+    /// ODOWN and failovers need the sentinel itself to see the master SDOWN and at least quorum sentinels in all
+    /// (their answers may be a few seconds old, so one that stopped seeing it down very recently still counts).
+    /// </summary>
+    private void RequireQuorumSeesDown(SentinelNode sentinel, SentinelTrack track, string master, string invariant, string what)
+    {
+        if (!_world.Options.Strict && track.LeftTiltAtMs == _world.NowMs)
+        {
+            // KnownCoreBugs.StaleDownAnswersCountAfterTilt: the first acting tick after TILT still counts old answers.
+            Stats.ToleratedKnownBugs++;
+            return;
+        }
+        if (!_world.Options.Strict && _world.NowMs <= sentinel.StaleTimestampsUntilMs + DownAnswerWindowMs)
+        {
+            // KnownCoreBugs.AnswersFromBeforeABackwardStepLookFresh.
+            Stats.ToleratedKnownBugs++;
+            return;
+        }
+        string key = $"master {master} @{master}";
+        if (!track.SubjectivelyDown.Contains(key))
+        {
+            throw Violation(invariant, $"{sentinel.Name} {what} {master} without seeing it SDOWN itself");
+        }
         int quorum = track.Quorum.GetValueOrDefault(master, 1);
-        int seeing = 0;
-        var who = new List<string>();
+        var seeing = new List<string>();
         foreach (var other in _world.Sentinels)
         {
             var otherTrack = Track(other);
-            bool down = otherTrack.SubjectivelyDown.Contains($"master {master} @{master}")
+            bool down = otherTrack.SubjectivelyDown.Contains(key)
                 || (otherTrack.MasterDownEndedAtMs.TryGetValue(master, out long endedAt) && _world.NowMs - endedAt <= DownAnswerWindowMs);
-            if (!down) continue;
-            seeing++;
-            who.Add(other.Name);
+            if (down) seeing.Add(other.Name);
         }
-        if (!track.SubjectivelyDown.Contains($"master {master} @{master}"))
+        if (seeing.Count < quorum)
         {
-            throw Violation("failover-needs-quorum", $"{sentinel.Name} started a failover of {master} (epoch {track.CurrentEpoch}) without seeing it SDOWN itself");
+            throw Violation(invariant, $"{sentinel.Name} {what} {master} with only {seeing.Count} sentinels seeing it down ({string.Join(", ", seeing)}); quorum {quorum}");
         }
-        if (seeing < quorum)
+    }
+
+    /// <summary>Discovery only ever learns real sentinels, at their real address.</summary>
+    private void RequireRealSentinel(SentinelNode sentinel, EventText peer)
+    {
+        var real = _world.Sentinels.FirstOrDefault(s => s.MyId == peer.Name);
+        if (real is null || real.Ip != peer.Ip || real.Port != peer.Port)
         {
-            throw Violation("failover-needs-quorum",
-                $"{sentinel.Name} started a failover of {master} (epoch {track.CurrentEpoch}) with only {seeing} sentinels seeing it down ({string.Join(", ", who)}); quorum {quorum}");
+            throw Violation("discovery-is-truthful", $"{sentinel.Name} learned sentinel {Short(peer.Name)} at {peer.Ip}:{peer.Port}, which is not a sentinel there");
+        }
+    }
+
+    /// <summary>Replicas come from INFO: a replica record names a node of the master's own group.</summary>
+    private void RequireNodeOfGroup(SentinelNode sentinel, EventText replica, string channel)
+    {
+        var node = _world.FindRedis(replica.Ip, replica.Port);
+        if (node is null || node.Group != _world.GroupOfMaster(replica.Master))
+        {
+            throw Violation("discovery-is-truthful", $"{sentinel.Name} emitted {channel} for {replica.Ip}:{replica.Port} under {replica.Master}, which is not a node of that group");
         }
     }
 
@@ -391,13 +443,18 @@ internal sealed class InvariantChecker
         {
             throw Violation("tilt-freezes-acting", $"{sentinel.Name} answered 'master down' to is-master-down-by-addr while in TILT");
         }
-        if (leader.Text == "*") return;
         if (!int.TryParse(args[3], out int port) || _world.FindRedis(args[2], port) is not { } node) return;
+        string master = _world.Scenario.MasterNames[node.Group];
+        if (down.Value == 1 && !track.SubjectivelyDown.Contains($"master {master} @{master}"))
+        {
+            throw Violation("odown-needs-quorum", $"{sentinel.Name} answered 'master down' for {master} without flagging it SDOWN");
+        }
+        if (leader.Text == "*") return;
         var key = (track.RunId, node.Group, epoch.Value);
         if (_replyVotes.TryGetValue(key, out string? earlier) && !earlier.Equals(leader.Text, StringComparison.OrdinalIgnoreCase))
         {
             throw Violation("one-vote-per-epoch",
-                $"{sentinel.Name} answered is-master-down-by-addr with a vote for {Short(earlier)} and later for {Short(leader.Text)} in epoch {epoch.Value} ({_world.Scenario.MasterNames[node.Group]})");
+                $"{sentinel.Name} answered is-master-down-by-addr with a vote for {Short(earlier)} and later for {Short(leader.Text)} in epoch {epoch.Value} ({master})");
         }
         _replyVotes[key] = leader.Text;
     }
@@ -456,6 +513,14 @@ internal sealed class InvariantChecker
         if (configEpoch > currentEpoch)
         {
             throw Violation("epoch-monotonic", $"hello ({where}) announces config-epoch {configEpoch} above its current-epoch {currentEpoch}: {payload}");
+        }
+        // Every hello on the wire comes from one of our sentinels: it must say who it is, and name a real master.
+        var sender = _world.Sentinels.FirstOrDefault(s => s.MyId == fields[2]);
+        int group = _world.GroupOfMaster(fields[4]);
+        bool addressOk = int.TryParse(fields[6], out int port) && _world.FindRedis(fields[5], port) is { } node && node.Group == group;
+        if (sender is null || sender.Ip != fields[0] || sender.Port.ToString(CultureInfo.InvariantCulture) != fields[1] || group < 0 || !addressOk)
+        {
+            throw Violation("discovery-is-truthful", $"hello ({where}) misstates its sender or master: {payload}");
         }
         RegisterConfig($"hello from {Short(fields[2])} ({where})", fields[4], configEpoch, $"{fields[5]}:{fields[6]}");
     }

@@ -7,6 +7,7 @@ internal sealed class SentinelTrack
     public bool Running { get; set; }
     public long CurrentEpoch { get; set; }
     public bool InTilt { get; set; }
+    public long LeftTiltAtMs { get; set; } = -1;
 
     /// <summary>Instances this sentinel currently flags SDOWN, by event name (kind, name, master).</summary>
     public HashSet<string> SubjectivelyDown { get; } = new(StringComparer.Ordinal);

@@ -13,7 +13,7 @@ internal sealed record CampaignOptions
     public int? ReplaySeed { get; init; }
     public SimulationProfile Profile { get; init; } = SimulationProfile.Ci;
     public string? Broken { get; init; }
-    public bool StrictOperator { get; init; }
+    public bool Strict { get; init; }
     public int Threads { get; init; } = Environment.ProcessorCount;
     public int TailLines { get; init; } = 200;
 
@@ -31,7 +31,7 @@ internal sealed record CampaignOptions
           --seed N           replay one seed, printing its whole trace
           --profile ci|long  short runs with fast timings (default), or long chaos with reference timings
           --broken MODE      wrap sentinel 0 in a deliberately broken double (equivocate, hide-tilt, deaf)
-          --strict-operator  an operator command with valid arguments must be accepted (SET, MONITOR, ...)
+          --strict           also fail on the known core bugs the checker otherwise tolerates
           --threads K        worker threads (default: processor count)
           --max-failures K   stop after K failing seeds (default 10)
           --tail N           trace lines printed for a failing seed (default 200)
@@ -71,7 +71,7 @@ internal sealed record CampaignOptions
                     options = BrokenCores.Known(mode) ? options with { Broken = mode } : options with { Error = $"unknown broken mode '{mode}' (known: {string.Join(", ", BrokenCores.Modes)})" };
                     break;
                 case "--quiet": options = options with { Quiet = true }; break;
-                case "--strict-operator": options = options with { StrictOperator = true }; break;
+                case "--strict": options = options with { Strict = true }; break;
                 case "--help" or "-h": options = options with { Help = true }; break;
                 default: options = options with { Error = $"unknown argument '{arg}'" }; break;
             }
@@ -86,7 +86,7 @@ internal sealed record CampaignOptions
         string command = $"dotnet run --project tests/Vigil.Simulation -c Release -- --seed {seed}";
         if (Profile != SimulationProfile.Ci) command += " --profile long";
         if (Broken is not null) command += $" --broken {Broken}";
-        if (StrictOperator) command += " --strict-operator";
+        if (Strict) command += " --strict";
         return command;
     }
 
@@ -96,7 +96,7 @@ internal sealed record CampaignOptions
         LiveTrace = live,
         Wrap = BrokenCores.Wrapper(Broken),
         BrokenMode = Broken,
-        StrictOperator = StrictOperator,
+        Strict = Strict,
         TraceCapacity = Math.Max(TailLines, 16),
     };
 }

@@ -20,7 +20,7 @@ internal sealed class SimWorld
     /// <summary>How often convergence is looked at once everything is healed.</summary>
     private const long ConvergencePollMs = 1000;
 
-    private readonly Dictionary<(string Host, int Port), (IConnectionServer Server, int Host_)> _servers = [];
+    private readonly Dictionary<(string Host, int Port), (IConnectionServer Server, int HostId)> _servers = [];
     private readonly Dictionary<(string Host, int Port), RedisNode> _redisByAddress = [];
     private readonly HashSet<int> _dataLossGroups = [];
     private long _nextWriteId;
@@ -152,7 +152,7 @@ internal sealed class SimWorld
 
     /// <summary>Who listens at host:port; unknown addresses get a null server (connections time out).</summary>
     public (IConnectionServer? Server, int Host) FindServer(string host, int port, int fallbackHost) =>
-        _servers.TryGetValue((host, port), out var found) ? (found.Server, found.Host_) : (null, fallbackHost);
+        _servers.TryGetValue((host, port), out var found) ? (found.Server, found.HostId) : (null, fallbackHost);
 
     public int GroupOfMaster(string name)
     {
@@ -253,6 +253,9 @@ internal sealed class SimWorld
             }
         }
     }
+
+    /// <summary>Starts every process without scheduling any fault (directed tests drive the world themselves).</summary>
+    public void Boot() => Start();
 
     private void Start()
     {
