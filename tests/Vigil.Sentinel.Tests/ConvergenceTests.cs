@@ -64,6 +64,16 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void AHelloCarryingOurOwnIdIsIgnored()
+    {
+        var host = Start();
+        host.PublishHello($"10.0.0.66,7166,{host.Core.MyId},9,mymaster,{ReplicaIp},{ReplicaPort},9");
+
+        Assert.Equal(2, Replies.Items(host.Sentinel("sentinels", "mymaster")).Count);
+        Assert.Empty(host.Events("+new-epoch"));
+    }
+
+    [Fact]
     public void AnAddressThatIsNoKnownReplicaNeedsAMajorityOfConfirmations()
     {
         var host = Start();
