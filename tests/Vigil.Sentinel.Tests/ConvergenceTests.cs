@@ -123,6 +123,25 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void AReplicaReportingMasterAfterANewerElectionIsLeftAloneUntilThatFailoverMustHaveEnded()
+    {
+        var host = Start();
+        // A peer asked for votes in epoch 1 (we vote for it); its failover's outcome never reaches us.
+        host.Sentinel("is-master-down-by-addr", MasterIp, "7001", "1", PeerA);
+        long electionAt = host.Now;
+        var replica = host.Nodes[(ReplicaIp, ReplicaPort)].Model!;
+        replica.IsMaster = true; // what that leader's promotion looks like from here
+        host.RunFor(38_000);
+
+        Assert.Empty(host.Events("+convert-to-slave"));
+        Assert.True(replica.IsMaster);
+        host.RunFor(15_000);
+        long convertedAt = host.TimeOf("+convert-to-slave")!.Value;
+        Assert.True(convertedAt - electionAt > 40_000); // 2 × failover-timeout
+        Assert.False(replica.IsMaster);
+    }
+
+    [Fact]
     public void NoNodeIsReconfiguredInTilt()
     {
         var host = Start();
