@@ -28,7 +28,23 @@ internal sealed class SentinelContext
     public AddressResolver Resolver { get; }
 
     public string MyId { get; set; } = "";
-    public long CurrentEpoch { get; set; }
+
+    private long _currentEpoch;
+
+    public long CurrentEpoch
+    {
+        get => _currentEpoch;
+        set
+        {
+            if (value > _currentEpoch) CurrentEpochRaisedAtMs = NowMs;
+            _currentEpoch = value;
+        }
+    }
+
+    /// <summary>When the current epoch last went up (an election, a vote request, a hello); "long ago" after loading.</summary>
+    public long CurrentEpochRaisedAtMs { get; set; } = LongAgoMs;
+
+    public const long LongAgoMs = long.MinValue / 4;
 
     /// <summary>Sentinel-wide options in force (config plus CONFIG SET).</summary>
     public SentinelWideSettings Wide { get; set; } = new();

@@ -216,6 +216,7 @@ public sealed class SentinelCore
             }
         }
         _context.RemovedMasters.AddRange(merged.RemovedMasters);
+        _context.CurrentEpochRaisedAtMs = SentinelContext.LongAgoMs; // loaded, not raised by a recent election
 
         _context.Log(LogLevel.Warning, $"Sentinel ID is {_context.MyId}");
         foreach (var master in _context.Masters.Values)

@@ -64,6 +64,16 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void AHelloCarryingOurOwnIdIsIgnored()
+    {
+        var host = Start();
+        host.PublishHello($"10.0.0.66,7166,{host.Core.MyId},9,mymaster,{ReplicaIp},{ReplicaPort},9");
+
+        Assert.Equal(2, Replies.Items(host.Sentinel("sentinels", "mymaster")).Count);
+        Assert.Empty(host.Events("+new-epoch"));
+    }
+
+    [Fact]
     public void AnAddressThatIsNoKnownReplicaNeedsAMajorityOfConfirmations()
     {
         var host = Start();
@@ -110,6 +120,25 @@ public sealed class ConvergenceTests
         Assert.True(convertedAt - seenAt > 8_000);
         Assert.False(replica.IsMaster);
         Assert.Equal((MasterIp, MasterPort), (replica.MasterHost, replica.MasterPort));
+    }
+
+    [Fact]
+    public void AReplicaReportingMasterAfterANewerElectionIsLeftAloneUntilThatFailoverMustHaveEnded()
+    {
+        var host = Start();
+        // A peer asked for votes in epoch 1 (we vote for it); its failover's outcome never reaches us.
+        host.Sentinel("is-master-down-by-addr", MasterIp, "7001", "1", PeerA);
+        long electionAt = host.Now;
+        var replica = host.Nodes[(ReplicaIp, ReplicaPort)].Model!;
+        replica.IsMaster = true; // what that leader's promotion looks like from here
+        host.RunFor(38_000);
+
+        Assert.Empty(host.Events("+convert-to-slave"));
+        Assert.True(replica.IsMaster);
+        host.RunFor(15_000);
+        long convertedAt = host.TimeOf("+convert-to-slave")!.Value;
+        Assert.True(convertedAt - electionAt > 40_000); // 2 × failover-timeout
+        Assert.False(replica.IsMaster);
     }
 
     [Fact]

@@ -91,4 +91,79 @@ public sealed class FailoverGroupTests
             Assert.Equal("slave", old["role-reported"]);
         }
     }
+
+    [Fact]
+    public void AForgedHelloWithAHugeEpochMovesNoSentinel()
+    {
+        var network = Group();
+        var victim = network.Members[1];
+        string forged = $"{victim.Ip},{victim.Port},{victim.Core.MyId},1000,mymaster,{ReplicaIp},{ReplicaPort},1000";
+        // The lab attack: one PUBLISH on the master's hello channel, plus one straight to a sentinel.
+        network.PublishOn(network.Nodes[(MasterIp, MasterPort)], forged);
+        network.Members[0].Core.AcceptHelloPublish(forged, network.Now);
+        network.RunFor(30_000);
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal((MasterIp, "7001"), MasterAddr(network, i));
+            Assert.Empty(network.Events(i, "+switch-master"));
+            Assert.Equal("0", Replies.Fields(network.Sentinel(i, "master", "mymaster"))["config-epoch"]);
+        }
+        Assert.True(network.Nodes[(MasterIp, MasterPort)].Model!.IsMaster);
+        Assert.Empty(network.Nodes[(ReplicaIp, ReplicaPort)].Model!.SlaveofHistory);
+    }
+
+    [Fact]
+    public void SentinelFailoverOnALiveMasterSwapsRolesEverywhere()
+    {
+        var network = Group();
+        var oldMaster = network.Nodes[(MasterIp, MasterPort)];
+        oldMaster.Model!.Write(500);
+        network.RunFor(2_000);
+
+        Assert.Equal(Vigil.Resp.RespValue.Ok, network.Sentinel(0, "failover", "mymaster"));
+        network.RunFor(5_000);
+
+        var (ip, port) = MasterAddr(network, 0);
+        var promoted = network.Nodes[(ip, int.Parse(port))];
+        Assert.True(promoted.Model!.IsMaster);
+        Assert.Equal(500, promoted.Model.Offset);
+        Assert.Equal((ip, int.Parse(port)), (oldMaster.Model.MasterHost, oldMaster.Model.MasterPort));
+        Assert.False(oldMaster.Model.WritesPaused);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal((ip, port), MasterAddr(network, i));
+            Assert.False(Replies.Fields(network.Sentinel(i, "master", "mymaster")).ContainsKey("failover-state"));
+        }
+        network.RunFor(20_000);
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Empty(network.Events(i, "+try-failover").Skip(i == 0 ? 1 : 0)));
+    }
+
+    [Fact]
+    public void ALeaderCrashingAfterPromotionIsReplacedAndTheGroupConverges()
+    {
+        var network = Group();
+        for (int i = 0; i < 3; i++) network.Sentinel(i, "simulate-failure", "crash-after-promotion");
+        network.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        for (int waited = 0; network.Stopped.Count == 0; waited += 100)
+        {
+            Assert.True(waited < 30_000, "no leader crashed");
+            network.RunFor(100);
+        }
+        int crashed = Assert.Single(network.Stopped);
+        // The survivors must not crash in turn ("help" clears the flags).
+        foreach (int i in Enumerable.Range(0, 3).Where(i => i != crashed)) network.Sentinel(i, "simulate-failure", "help");
+        network.RunFor(120_000);
+
+        var live = Enumerable.Range(0, 3).Where(i => i != crashed).ToList();
+        var addresses = live.Select(i => MasterAddr(network, i)).Distinct().ToList();
+        var (ip, port) = Assert.Single(addresses);
+        Assert.NotEqual(MasterIp, ip);
+        var master = network.Nodes[(ip, int.Parse(port))];
+        Assert.True(master.Model!.IsMaster);
+        foreach (var node in network.Nodes.Values.Where(n => n != master && n.Ip != MasterIp))
+        {
+            Assert.Equal((ip, int.Parse(port)), (node.Model!.MasterHost, node.Model.MasterPort));
+        }
+    }
 }

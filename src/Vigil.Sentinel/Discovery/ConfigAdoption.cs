@@ -18,9 +18,9 @@ namespace Vigil.Sentinel.Discovery;
 /// as observer). Hellos are unauthenticated (§13.2: one forged PUBLISH moved a whole group), so here a move is a
 /// claim to check first:
 /// <list type="number">
-/// <item>the sender must be a peer we reach over our own command link, and must confirm the address when asked
-/// <c>SENTINEL GET-MASTER-ADDR-BY-NAME &lt;name&gt;</c> on that link (a forged hello that borrows a real peer's
-/// identity is denied by the real peer);</item>
+/// <item>the sender (or another peer announcing the same) must be a peer we reach over our own command link, and
+/// must confirm the address when asked <c>SENTINEL GET-MASTER-ADDR-BY-NAME &lt;name&gt;</c> on that link (a forged
+/// hello that borrows a real peer's identity is denied by the real peer);</item>
 /// <item>the new address must be a replica we know for this master, or else a majority of all the sentinels we
 /// know (we cannot vouch, so that many peers) must confirm it.</item>
 /// </list>
@@ -44,8 +44,12 @@ internal sealed class ConfigAdoption(
         long now = context.NowMs;
         var pending = master.PendingAdoption;
         bool sameClaim = pending is not null && pending.IsOpen(now) && pending.ConfigEpoch == configEpoch
-            && pending.Address.SameAs(claimed) && pending.SenderRunId == sender.Name;
-        if (!sameClaim)
+            && pending.Address.SameAs(claimed);
+        if (sameClaim)
+        {
+            pending!.Claimants.Add(sender.Name);
+        }
+        else
         {
             if (pending is not null && pending.IsOpen(now) && pending.ConfigEpoch > configEpoch) return;
             pending = new PendingAdoption(claimed, configEpoch, sender.Name, now);
@@ -84,11 +88,12 @@ internal sealed class ConfigAdoption(
         {
             pending.Confirmed.Add(peer.Name);
         }
-        if (!pending.Confirmed.Contains(pending.SenderRunId)) return;
+        string? sender = pending.Claimants.FirstOrDefault(pending.Confirmed.Contains);
+        if (sender is null) return;
         int needed = IsKnownReplica(master, pending.Address) ? 1 : (master.Peers.Count + 1) / 2 + 1;
         if (pending.Confirmed.Count < needed) return;
-        if (!master.Peers.TryGetValue(pending.SenderRunId, out var sender)) return;
-        Adopt(master, sender, pending);
+        if (!master.Peers.TryGetValue(sender, out var senderPeer)) return;
+        Adopt(master, senderPeer, pending);
     }
 
     private bool IsKnownReplica(MasterRecord master, InstanceAddress address)

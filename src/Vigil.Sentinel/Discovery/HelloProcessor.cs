@@ -48,6 +48,9 @@ internal sealed class HelloProcessor(
     {
         if (HelloMessage.TryParse(payload) is not { } hello) return;
         if (!context.Masters.TryGetValue(hello.MasterName, out var master)) return;
+        // Our own id can only come from a forged PUBLISH (our own hellos are filtered on pub/sub): the reference would
+        // record itself as a peer, a voter we can never reach.
+        if (hello.RunId == context.MyId) return;
 
         var peer = topology.FindPeer(master, hello.SentinelHost, hello.SentinelPort, hello.RunId);
         if (peer is null) peer = LearnPeer(master, hello);

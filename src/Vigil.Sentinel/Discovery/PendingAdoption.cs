@@ -11,8 +11,8 @@ internal sealed class PendingAdoption(InstanceAddress address, long configEpoch,
     public InstanceAddress Address { get; } = address;
     public long ConfigEpoch { get; } = configEpoch;
 
-    /// <summary>The peer whose hello made the claim; it must confirm it itself.</summary>
-    public string SenderRunId { get; } = senderRunId;
+    /// <summary>The peers whose hellos made this claim; at least one must confirm it itself.</summary>
+    public HashSet<string> Claimants { get; } = new(StringComparer.Ordinal) { senderRunId };
     public long StartedAtMs { get; } = startedAtMs;
 
     /// <summary>Peers asked with SENTINEL GET-MASTER-ADDR-BY-NAME, and those whose answer matched the claim.</summary>

@@ -14,7 +14,8 @@ namespace Vigil.Sentinel.Failover;
 /// <list type="bullet">
 /// <item>A replica reporting role:master is converted back when the master looks sane, neither has been down
 /// for 8 s and the role was reported over 8 s ago (the wait gives a newer configuration time to arrive by hello).
-/// Not while a newer configuration announced by a peer is being checked: it may make that replica the master.</item>
+/// Not while a newer configuration announced by a peer is being checked, nor while an election newer than our
+/// configuration may still be failing over: either may make that replica the master.</item>
 /// <item>A node a higher epoch took the master role from (<see cref="ReplicaRecord.AwaitingFence"/>) is sent back
 /// at once while our master is not down: the epoch already says it is not the master, and every second it
 /// spends as one lets clients write to it and lets replicas resync from it.</item>
@@ -37,6 +38,7 @@ internal sealed class Convergence(SentinelContext context, LinkManager links, Ev
         }
         long waitMs = Limits.ConvertToReplicaWaitPublishPeriods * context.Timings.PublishPeriodMs;
         if (master.PendingAdoption?.IsOpen(now) == true) return;
+        if (MayHaveBeenPromotedUnderANewerEpoch(master)) return;
         if (!MasterLooksSane(master) || !NoDownFor(replica, waitMs) || now - replica.RoleReportedAtMs <= waitMs) return;
         Reconfigure(replica, master, "+convert-to-slave");
     }
@@ -49,6 +51,17 @@ internal sealed class Convergence(SentinelContext context, LinkManager links, Ev
         if (!MasterLooksSane(master) || !NoDownFor(replica, waitMs) || context.NowMs - replica.ReportedMasterChangedAtMs <= waitMs) return;
         Reconfigure(replica, master, "+fix-slave-config");
     }
+
+    /// <summary>
+    /// An election ran in an epoch newer than our configuration, recently enough for its failover to be still
+    /// under way: a replica reporting role:master may be its promoted replica, whose leader's hello has not reached
+    /// us (or never will: the leader died right after promotion, redis/redis#1445). Demoting it would throw away
+    /// writes made under a higher epoch, so we wait until that failover must have ended (twice failover-timeout,
+    /// the election back-off): its configuration reaches us, or a new election settles it.
+    /// </summary>
+    private bool MayHaveBeenPromotedUnderANewerEpoch(MasterRecord master) =>
+        context.CurrentEpoch > master.ConfigEpoch
+        && context.NowMs - context.CurrentEpochRaisedAtMs <= 2 * master.Settings.FailoverTimeoutMs;
 
     /// <summary>Whether a replica's reported master is the record's master address.</summary>
     public bool FollowsMaster(ReplicaRecord replica) =>

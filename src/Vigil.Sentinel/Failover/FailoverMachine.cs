@@ -210,8 +210,9 @@ internal sealed class FailoverMachine(
         events.About(LogLevel.Warning, "+failover-state-reconf-slaves", master);
         masterSwitch.RunClientReconfigScript(master, leader: true, master.Address, promoted.Address);
         ForceHello(master);
-        if (master.Switchover is not null) switchover.OnPromoted(master, promoted);
-        else FenceOldMaster(master);
+        FenceOldMaster(master);
+        // A planned switchover held the old master's writes until now; it is a replica from here on.
+        if (master.Switchover is not null) switchover.Unpause(master);
     }
 
     /// <summary>

@@ -122,15 +122,7 @@ internal sealed class PlannedSwitchover(SentinelContext context, LinkManager lin
         master.FailoverStepRequested = true;
     }
 
-    /// <summary>The promoted replica is master: the old master becomes its replica, then takes writes again (as a replica, refusing them).</summary>
-    public void OnPromoted(MasterRecord master, ReplicaRecord promoted)
-    {
-        if (master.Switchover is null) return;
-        SlaveofTransaction.Send(links, master, promoted.Address, context.AnnounceHostnames);
-        Unpause(master);
-        master.Switchover = null;
-    }
-
+    /// <summary>Ends the pause: at promotion (after the old master was told to follow the new one), or on abort.</summary>
     public void Unpause(MasterRecord master)
     {
         links.Send(master, ReplyKind.Discard, "CLIENT", "UNPAUSE");

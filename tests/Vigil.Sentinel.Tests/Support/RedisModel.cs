@@ -31,6 +31,9 @@ internal sealed class RedisModel(FakeNode self, IReadOnlyDictionary<(string Ip, 
 
     public int LinkDownSeconds { get; set; } = 1;
 
+    /// <summary>CLIENT PAUSE ... WRITE is refused (Redis before 6.2).</summary>
+    public bool RefusesPause { get; set; }
+
     /// <summary>SLAVEOF &lt;host&gt; &lt;port&gt; is accepted but never acted upon (a stuck replica).</summary>
     public bool IgnoresSlaveof { get; set; }
 
@@ -117,6 +120,7 @@ internal sealed class RedisModel(FakeNode self, IReadOnlyDictionary<(string Ip, 
         if (name == "CLIENT" && args.Count > 1)
         {
             string sub = args[1].ToUpperInvariant();
+            if (sub == "PAUSE" && RefusesPause) return new RespError("ERR syntax error");
             if (sub == "PAUSE")
             {
                 PauseCommands.Add(string.Join(' ', args));

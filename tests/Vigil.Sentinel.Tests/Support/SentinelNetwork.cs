@@ -38,6 +38,18 @@ internal sealed class SentinelNetwork
         return node;
     }
 
+    /// <summary>Someone publishes on a Redis node's hello channel: every sentinel subscribed to it hears it.</summary>
+    public void PublishOn(FakeNode node, string payload)
+    {
+        foreach (var ((core, link), _) in _links.Where(l => l.Value.Node == node && l.Value.Role == LinkRole.PubSub).ToList())
+        {
+            Members[core].Core.Handle(new LinkReply(Now, link,
+                RespValue.Array(RespValue.Bulk("message"), RespValue.Bulk(Limits.HelloChannel), RespValue.Bulk(payload))));
+            Drain(core);
+        }
+        Process();
+    }
+
     /// <summary>The node dies: connections to it break and new ones are refused until <see cref="FakeNode.Up"/> is set again.</summary>
     public void Kill(FakeNode node)
     {
