@@ -19,6 +19,8 @@ printf 'port %s\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 %s 1\nsenti
 dotnet src/Vigil/bin/Release/net10.0/vigil.dll "$dir/sentinel.conf" > "$dir/vigil.log" & pids+=($!)
 
 for _ in $(seq 1 100); do [ "$(redis-cli -p "$sentinel" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
+# Wait (at most 20 s) until Vigil has read the master's INFO and discovered the replica.
+for _ in $(seq 1 200); do redis-cli -p "$sentinel" info sentinel 2>/dev/null | grep -q "slaves=1" && break; sleep 0.1; done
 echo "Vigil is watching mymaster on 127.0.0.1:$master (sentinel port $sentinel)."
 echo "--- redis-cli -p $sentinel info sentinel"
 redis-cli -p "$sentinel" info sentinel
