@@ -10,9 +10,15 @@ public static class RedisNodes
 
     public static string VigilDll => Path.Combine(AppContext.BaseDirectory, "vigil.dll");
 
-    public static async Task<RunningNode> StartRedisAsync(TempDir dir, params string[] extraArgs)
+    public static Task<RunningNode> StartRedisAsync(TempDir dir, params string[] extraArgs) =>
+        StartRedisOnPortAsync(dir, FreePort.Next(), extraArgs);
+
+    /// <summary>
+    /// Starts redis-server on a given port, in that port's directory: with the port of a node that was
+    /// stopped, this restarts it in place (same address, same data directory) as a service manager would.
+    /// </summary>
+    public static async Task<RunningNode> StartRedisOnPortAsync(TempDir dir, int port, params string[] extraArgs)
     {
-        var port = FreePort.Next();
         var nodeDir = Directory.CreateDirectory(Path.Combine(dir.Path, $"redis-{port}")).FullName;
         string[] args =
         [
@@ -77,6 +83,13 @@ public sealed class RunningNode(ManagedProcess process, int port, string directo
             var reply = await client.CallAsync("PING").ConfigureAwait(false);
             return reply is Vigil.Resp.RespSimpleString { Text: "PONG" };
         }, TimeSpan.FromSeconds(20), $"PING answered on port {Port}").ConfigureAwait(false);
+    }
+
+    /// <summary>kill -9, then waits until the process is gone; unlike <see cref="Dispose"/> it can still be asked whether it exited.</summary>
+    public async Task KillAsync()
+    {
+        Process.Signal("KILL");
+        await Process.WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
     }
 
     public void Dispose() => Process.Dispose();
