@@ -64,6 +64,7 @@ public sealed class ClientThroughSentinelsTests(ITestOutputHelper output) : IAsy
             var missing = await MissingOnAsync(second, acknowledged);
             Assert.True(missing.Count == 0,
                 $"{missing.Count} of {acknowledged.Count} acknowledged writes are not on the new master, first {string.Join(", ", missing.Take(10))}");
+            output.WriteLine("switchover timeline (leader): " + Timeline(events, "+switchover-pause-writes", "+switch-master"));
             output.WriteLine($"switchover: {acknowledged.Count} acknowledged writes all on {second.Port}; longest gap between acknowledgements " +
                 $"{writes.LongestGapMs(firstIdOfSwitchover)} ms; {writes.Failures} failed writes so far ({writes.LastFailure})");
 
@@ -81,6 +82,7 @@ public sealed class ClientThroughSentinelsTests(ITestOutputHelper output) : IAsy
                 $"{missingAfterKill.Count} writes acknowledged after the kill are not on the new master, first {string.Join(", ", missingAfterKill.Take(10))}");
             // Writes acknowledged by the killed master just before it died may be lost (replication is asynchronous): only counted.
             var lostBeforeKill = (await MissingOnAsync(third, writes.Acked.Where(id => id < firstIdAfterKill).ToList())).Count;
+            output.WriteLine("failover timeline (vigil-1): " + Timeline(events, "+sdown", "+switch-master", $"master {Topology.MasterName} ", $"{Topology.MasterName} 127.0.0.1 {second.Port} "));
             output.WriteLine($"failover: {afterKill.Count} writes acknowledged after the kill, all on {third.Port}; longest gap {writes.LongestGapMs(firstIdAfterKill)} ms; " +
                 $"{writes.Failures - failuresBefore} failed during it; " +
                 $"{lostBeforeKill} acknowledged before the kill not on the new master");
@@ -96,6 +98,22 @@ public sealed class ClientThroughSentinelsTests(ITestOutputHelper output) : IAsy
             await stop.CancelAsync();
             await writing;
         }
+    }
+
+    /// <summary>The events from the last <paramref name="from"/> up to the <paramref name="to"/> that follows, with ms since the first.</summary>
+    private static string Timeline(SentinelEvents events, string from, string to, string? fromStartingWith = null, string? toStartingWith = null)
+    {
+        var all = events.Timeline;
+        var start = all.ToList().FindLastIndex(e => e.Channel == from && (fromStartingWith is null || e.Message.StartsWith(fromStartingWith, StringComparison.Ordinal)));
+        if (start < 0) return $"(no {from})";
+        var startMs = all[start].AtMs;
+        var lines = new List<string>();
+        for (var i = start; i < all.Count; i++)
+        {
+            lines.Add($"+{all[i].AtMs - startMs} ms {all[i].Channel} {all[i].Message}");
+            if (all[i].Channel == to && (toStartingWith is null || all[i].Message.StartsWith(toStartingWith, StringComparison.Ordinal))) break;
+        }
+        return string.Join(", ", lines);
     }
 
     /// <summary>Waits for this sentinel's +switch-master away from <paramref name="from"/> and returns the node it names.</summary>

@@ -8,6 +8,8 @@ public sealed class SentinelEvents : IAsyncDisposable
 {
     private readonly RespTestClient _client;
     private readonly ConcurrentQueue<(string Channel, string Message)> _events = new();
+    private readonly ConcurrentQueue<(string Channel, string Message, long AtMs)> _timeline = new();
+    private static readonly System.Diagnostics.Stopwatch Clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
 
@@ -25,6 +27,9 @@ public sealed class SentinelEvents : IAsyncDisposable
     }
 
     public IReadOnlyList<(string Channel, string Message)> All => [.. _events];
+
+    /// <summary>The events with the time each arrived, in ms of one clock shared by every subscription of the test run.</summary>
+    public IReadOnlyList<(string Channel, string Message, long AtMs)> Timeline => [.. _timeline];
 
     public bool Has(string channel, string? containing = null) =>
         _events.Any(e => e.Channel == channel && (containing is null || e.Message.Contains(containing, StringComparison.Ordinal)));
@@ -49,7 +54,9 @@ public sealed class SentinelEvents : IAsyncDisposable
                 };
                 if (items.Count == 4 && items[0] is RespBulkString { Text: "pmessage" })
                 {
-                    _events.Enqueue((((RespBulkString)items[2]).Text, ((RespBulkString)items[3]).Text));
+                    var (channel, text) = (((RespBulkString)items[2]).Text, ((RespBulkString)items[3]).Text);
+                    _timeline.Enqueue((channel, text, Clock.ElapsedMilliseconds));
+                    _events.Enqueue((channel, text));
                 }
             }
         }
