@@ -107,6 +107,9 @@ public sealed class VigilFailoverTests : IDisposable
     {
         var (master, replicas, sentinels) = await StartGroupAsync(1);
         await using var events = await SentinelEvents.SubscribeAsync(sentinels[0]);
+        // The others' events too, so that a failure shows the whole election.
+        await using var second = await SentinelEvents.SubscribeAsync(sentinels[1]);
+        await using var third = await SentinelEvents.SubscribeAsync(sentinels[2]);
         await using (var client = await master.ConnectAsync())
         {
             await client.SendRawAsync("*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$2\r\n25\r\n");
@@ -117,7 +120,10 @@ public sealed class VigilFailoverTests : IDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException(ex.Message + "; events: " + string.Join(" | ", events.All.Select(e => e.Channel + " " + e.Message)), ex);
+            var ids = new List<string>();
+            foreach (var sentinel in sentinels) ids.Add(await Topology.RunIdAsync(sentinel));
+            throw new TimeoutException(ex.Message + $"; sentinels {string.Join(", ", ids)}; " +
+                Topology.Describe([("first", events), ("second", second), ("third", third)]), ex);
         }
         Assert.Equal(replicas[0].Port, await MasterPortSeenByAsync(sentinels[0]));
         // The old master wakes up after 30 s and must become a replica of the new one.
