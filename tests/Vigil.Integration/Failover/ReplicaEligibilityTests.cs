@@ -4,11 +4,12 @@ using Vigil.Integration.Infrastructure;
 namespace Vigil.Integration.Failover;
 
 /// <summary>
-/// A replica with <c>replica-priority 0</c> is never promoted: with only such replicas the failover aborts
-/// and the master stays; next to an ordinary replica, the ordinary one is chosen even though the
-/// priority-0 one has more data (and priority 0 would sort first if it were not excluded).
+/// Replicas that must never be promoted. One with <c>replica-priority 0</c>: with only such replicas the
+/// failover aborts and the master stays; next to an ordinary replica, the ordinary one is chosen even
+/// though the priority-0 one has more data (and priority 0 would sort first if it were not excluded).
+/// One whose replication link never came up since it started (it has no data of the master's).
 /// </summary>
-public sealed class PriorityZeroReplicaTests : IAsyncLifetime
+public sealed class ReplicaEligibilityTests : IAsyncLifetime
 {
     private readonly SentinelGroup _group = new();
     private readonly List<SentinelEvents> _events = [];
@@ -77,5 +78,36 @@ public sealed class PriorityZeroReplicaTests : IAsyncLifetime
         Assert.True(AnySentinelHas("+selected-slave", $"slave 127.0.0.1:{ordinary.Port} "), _group.DescribeEvents());
         Assert.False(AnySentinelHas("+selected-slave", $"slave 127.0.0.1:{excluded.Port} "), _group.DescribeEvents());
         await _group.WaitForAgreementAsync(ordinary.Port, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task ReplicaWhoseLinkNeverCameUpIsNeverPromoted()
+    {
+        // The master holds the replica's first full sync for a minute: the replica is listed by the master
+        // (state wait_bgsave) and answers, but reports master_link_down_since_seconds:-1. The reference
+        // would promote it, empty; Vigil must not.
+        var master = await _group.StartMasterAsync("--repl-diskless-sync-delay", "60");
+        var replica = await _group.StartReplicaAsync();
+        var config = _group.SentinelConfig(quorum: 2, downAfterMs: 1500, failoverTimeoutMs: 10000);
+        for (var i = 0; i < 3; i++) _events.Add(await _group.SubscribeAsync(await _group.StartVigilAsync(config), $"vigil-{i + 1}"));
+        await _group.WaitAsync(async () =>
+        {
+            foreach (var sentinel in _group.Sentinels)
+            {
+                await using var client = await sentinel.ConnectAsync();
+                if (Replies.List(await client.CallAsync("SENTINEL", "SENTINELS", Topology.MasterName)).Count != 2) return false;
+                if (Replies.List(await client.CallAsync("SENTINEL", "REPLICAS", Topology.MasterName)).Count != 1) return false;
+            }
+            return true;
+        }, TimeSpan.FromSeconds(30), "every sentinel lists 2 peers and the replica");
+        Assert.Equal("-1", (await Topology.InfoAsync(replica, "replication"))["master_link_down_since_seconds"]);
+
+        await master.KillAsync();
+        await _group.WaitAsync(() => AnySentinelHas("-failover-abort-no-good-slave", $"master {Topology.MasterName} 127.0.0.1 {master.Port}"),
+            TimeSpan.FromSeconds(30), "-failover-abort-no-good-slave");
+        Assert.False(AnySentinelHas("+selected-slave"), _group.DescribeEvents());
+        Assert.False(AnySentinelHas("+switch-master"), _group.DescribeEvents());
+        foreach (var sentinel in _group.Sentinels) Assert.Equal(master.Port, await Topology.MasterPortSeenByAsync(sentinel));
+        Assert.Equal("slave", (await Topology.RoleAsync(replica)).Role);
     }
 }
