@@ -84,8 +84,9 @@ public sealed class ReplicaEligibilityTests : IAsyncLifetime
     public async Task ReplicaWhoseLinkNeverCameUpIsNeverPromoted()
     {
         // The master holds the replica's first full sync for a minute: the replica is listed by the master
-        // (state wait_bgsave) and answers, but reports master_link_down_since_seconds:-1. The reference
-        // would promote it, empty; Vigil must not.
+        // (state wait_bgsave) and answers, but reports master_link_down_since_seconds:-1. The reference lets
+        // such a replica through its freshness check (docs/failover.md, "Never promote a replica that never
+        // linked"); Vigil must not promote it.
         var master = await _group.StartMasterAsync("--repl-diskless-sync-delay", "60");
         var replica = await _group.StartReplicaAsync();
         var config = _group.SentinelConfig(quorum: 2, downAfterMs: 1500, failoverTimeoutMs: 10000);
