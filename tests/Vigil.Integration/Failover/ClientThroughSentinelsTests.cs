@@ -41,6 +41,11 @@ public sealed class ClientThroughSentinelsTests(ITestOutputHelper output) : IAsy
             ReconnectRetryPolicy = new LinearRetry(100),
         };
         foreach (var sentinel in _group.Sentinels) options.EndPoints.Add("127.0.0.1", sentinel.Port);
+        // StackExchange.Redis handles a +switch-master partly with blocking calls on thread-pool threads; with
+        // the default minimum (one thread per core) a 2-core machine starves and replies that have arrived
+        // time out (its timeout messages then show WORKER Busy above Min). Its documentation's remedy:
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(completionPorts, 32));
         using var clientLog = new StringWriter(CultureInfo.InvariantCulture);
         await using var client = await ConnectionMultiplexer.ConnectAsync(options, clientLog);
         var writes = new WriteRecorder(client.GetDatabase());
