@@ -15,7 +15,7 @@ internal sealed record DemoFigures
     public double? SwitchMasterLastMs { get; init; }
     public double? FailoverEndMs { get; init; }
 
-    /// <summary>The client's longest pause between acknowledged writes that ended after the fault.</summary>
+    /// <summary>From the client's last acknowledged write before the new master's first, to that one (see <see cref="WritingClient.SwitchGap"/>).</summary>
     public double? UnavailableMs { get; init; }
     public double? UnavailableFromMs { get; init; }
     public long WritesAcked { get; init; }

@@ -51,14 +51,12 @@ internal sealed class DemoRun(DemoOptions options, DemoConsole console, ChildPro
         }
         console.EndProgress();
         figures = DemoFigures.FromEvents(figures, feed.Snapshot(), _clock, _topology.Sentinels.Count);
-        var gap = client.LongestGapEndingAfter(_clock.FaultAtMs!.Value);
-        figures = figures with
+        figures = figures with { WritesAcked = client.AckedCount, WriteErrors = client.ErrorCount };
+        var gap = figures.NewMasterPort is { } switchedTo ? client.SwitchGap(switchedTo) : null;
+        if (gap is var (fromMs, toMs))
         {
-            UnavailableMs = gap is { } g ? g.ToMs - g.FromMs : null,
-            UnavailableFromMs = gap is { } f ? f.FromMs - _clock.FaultAtMs.Value : null,
-            WritesAcked = client.AckedCount,
-            WriteErrors = client.ErrorCount,
-        };
+            figures = figures with { UnavailableMs = toMs - fromMs, UnavailableFromMs = SinceFault(fromMs) };
+        }
         if (figures.NewMasterPort is { } newMaster)
         {
             figures = figures with { NewMasterName = _topology.DataNodes.FirstOrDefault(node => node.Port == newMaster)?.Name };

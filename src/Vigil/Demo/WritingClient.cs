@@ -8,8 +8,8 @@ namespace Vigil.Demo;
 /// The demo's application: finds the master through the sentinels (<c>SENTINEL GET-MASTER-ADDR-BY-NAME</c>,
 /// asked in turn, the first answer wins, and <c>+switch-master</c> as soon as a sentinel announces it) and
 /// writes <c>SET demo:N N</c> one at a time, about once a millisecond. It remembers every acknowledged N,
-/// so the writes lost in a failover can be counted by reading them back, and every gap between two
-/// acknowledgements, which is what its users would see as unavailability.
+/// so the writes lost in a failover can be counted by reading them back, and when writes stopped and resumed,
+/// which is what its users would see as unavailability.
 /// </summary>
 internal sealed class WritingClient(DemoClock clock, IReadOnlyList<DemoNode> sentinels, Action<string> report)
 {
@@ -24,8 +24,7 @@ internal sealed class WritingClient(DemoClock clock, IReadOnlyList<DemoNode> sen
 
     private readonly Lock _gate = new();
     private readonly List<long> _acked = [];
-    private readonly List<(double FromMs, double ToMs)> _gaps = [];
-    private readonly Dictionary<int, double> _firstAckAtMsByPort = [];
+    private readonly Dictionary<int, (double AtMs, double? PreviousAckAtMs)> _firstAckByPort = [];
     private CancellationTokenSource? _connectionCancel;
     private int? _connectedPort;
     private int? _announcedPort;
@@ -38,26 +37,26 @@ internal sealed class WritingClient(DemoClock clock, IReadOnlyList<DemoNode> sen
     public int? WritingTo { get { lock (_gate) return _connectedPort; } }
 
     /// <summary>When the first write acknowledged by that master arrived, or null.</summary>
-    public double? FirstAckAtMs(int port) { lock (_gate) return _firstAckAtMsByPort.TryGetValue(port, out var at) ? at : null; }
+    public double? FirstAckAtMs(int port) { lock (_gate) return _firstAckByPort.TryGetValue(port, out var first) ? first.AtMs : null; }
+
+    /// <summary>
+    /// The client's write unavailability in a failover: from the last write acknowledged anywhere before the
+    /// first one acknowledged by the new master, to that one. Null if the new master never acknowledged one.
+    /// </summary>
+    public (double FromMs, double ToMs)? SwitchGap(int newMasterPort)
+    {
+        lock (_gate)
+        {
+            return _firstAckByPort.TryGetValue(newMasterPort, out var first) && first.PreviousAckAtMs is { } before
+                ? (before, first.AtMs)
+                : null;
+        }
+    }
 
     /// <summary>Since when no write has been acknowledged (null while writes go through).</summary>
     public double? UnavailableSinceMs(double nowMs)
     {
         lock (_gate) return _lastAckAtMs is { } last && nowMs - last > GapThresholdMs ? last : null;
-    }
-
-    /// <summary>The longest pause between acknowledgements that ended after <paramref name="afterMs"/>.</summary>
-    public (double FromMs, double ToMs)? LongestGapEndingAfter(double afterMs)
-    {
-        lock (_gate)
-        {
-            (double, double)? longest = null;
-            foreach (var gap in _gaps)
-            {
-                if (gap.ToMs >= afterMs && (longest is null || gap.ToMs - gap.FromMs > longest.Value.Item2 - longest.Value.Item1)) longest = gap;
-            }
-            return longest;
-        }
     }
 
     /// <summary>A sentinel announced a new master: go there now, abandoning a write still waiting on the old one.</summary>
@@ -171,8 +170,7 @@ internal sealed class WritingClient(DemoClock clock, IReadOnlyList<DemoNode> sen
         lock (_gate)
         {
             _acked.Add(key);
-            if (_lastAckAtMs is { } last && now - last > GapThresholdMs) _gaps.Add((last, now));
-            if (_firstAckAtMsByPort.TryAdd(port, now))
+            if (_firstAckByPort.TryAdd(port, (now, _lastAckAtMs)))
             {
                 line = _lastAckAtMs is { } before
                     ? $"client: writes acknowledged by 127.0.0.1:{port}, {now - before:0} ms after the last one"
