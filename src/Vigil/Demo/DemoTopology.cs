@@ -71,7 +71,7 @@ internal sealed class DemoTopology
         [
             "--port", node.Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
             "--dir", node.Directory, "--save", "", "--appendonly", "no", "--daemonize", "no",
-            "--enable-debug-command", "yes", "--logfile", Path.Combine(node.Directory, "redis.log"),
+            "--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0", "--logfile", Path.Combine(node.Directory, "redis.log"),
         ];
         if (replicaOfPort is { } port) args.AddRange(["--replicaof", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]);
         return _children.Start(_redisServer, args, node.Directory, Path.Combine(node.Directory, "stdout.log"));
