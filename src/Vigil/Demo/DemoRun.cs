@@ -11,6 +11,7 @@ internal sealed class DemoRun(DemoOptions options, DemoConsole console, ChildPro
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan SteadyWrites = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PingCycle = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ConvergenceMargin = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
@@ -36,7 +37,10 @@ internal sealed class DemoRun(DemoOptions options, DemoConsole console, ChildPro
         var writing = client.RunAsync(stopClient.Token);
         try
         {
-            await Task.Delay(SteadyWrites, cancel).ConfigureAwait(false);
+            // The fault lands at a random point of the sentinels' once-a-second PING cycle, as a real one
+            // would: the sentinels start together, so without this it would fall at the same phase each run.
+            var phase = TimeSpan.FromMilliseconds(Random.Shared.Next((int)PingCycle.TotalMilliseconds));
+            await Task.Delay(SteadyWrites + phase, cancel).ConfigureAwait(false);
             await using var fault = new FaultInjector(_topology, options);
             _clock.FaultAtMs = _clock.NowMs;
             console.Timeline(0, "fault", fault.Describe() + $" (the client has {client.AckedCount} writes acknowledged)");

@@ -106,7 +106,9 @@ internal sealed class WritingClient(DemoClock clock, IReadOnlyList<DemoNode> sen
             }
             catch (OperationCanceledException)
             {
-                Failed(masterPort, _announcedPort is { } next && next != masterPort
+                int? announced;
+                lock (_gate) announced = _announcedPort;
+                Failed(masterPort, announced is { } next && next != masterPort
                     ? $"abandoned: the sentinels announced 127.0.0.1:{next}"
                     : $"no reply within {WriteTimeout.TotalMilliseconds:0} ms");
             }
