@@ -23,8 +23,6 @@ internal sealed class RespConnection : IAsyncDisposable
         _reader = PipeReader.Create(_stream);
     }
 
-    public int Port { get; private init; }
-
     public static async Task<RespConnection> ConnectAsync(int port, TimeSpan timeout, CancellationToken cancel)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -33,7 +31,7 @@ internal sealed class RespConnection : IAsyncDisposable
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             deadline.CancelAfter(timeout);
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), deadline.Token).ConfigureAwait(false);
-            return new RespConnection(socket) { Port = port };
+            return new RespConnection(socket);
         }
         catch
         {

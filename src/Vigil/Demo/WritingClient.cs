@@ -34,7 +34,6 @@ internal sealed class WritingClient(DemoClock clock, IReadOnlyList<DemoNode> sen
 
     public long AckedCount { get { lock (_gate) return _acked.Count; } }
     public long ErrorCount => Interlocked.Read(ref _errors);
-    public int? WritingTo { get { lock (_gate) return _connectedPort; } }
 
     /// <summary>When the first write acknowledged by that master arrived, or null.</summary>
     public double? FirstAckAtMs(int port) { lock (_gate) return _firstAckByPort.TryGetValue(port, out var first) ? first.AtMs : null; }
