@@ -9,7 +9,8 @@ namespace Vigil.Demo;
 /// </summary>
 internal sealed class DemoRun(DemoOptions options, DemoConsole console, ChildProcesses children, string root, string redisServer)
 {
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+    // Long enough to sit out a TILT period (30 s) of a sentinel that started slowly.
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan SteadyWrites = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PingCycle = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ConvergenceMargin = TimeSpan.FromSeconds(60);

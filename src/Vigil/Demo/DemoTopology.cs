@@ -104,6 +104,10 @@ internal sealed class DemoTopology
         }
         foreach (var sentinel in Sentinels)
         {
+            // A sentinel that started slowly (a loaded machine) may be in TILT for 30 s and would not act on
+            // the fault: the demo waits it out rather than show a failover that cannot happen.
+            if (await GroupProbe.InTiltAsync(sentinel.Port, cancel).ConfigureAwait(false) is not false)
+                return $"{sentinel.Name} to answer and leave TILT mode";
             var known = await GroupProbe.KnownPeersAsync(sentinel.Port, cancel).ConfigureAwait(false);
             if (known is not { Replicas: ReplicaCount, Sentinels: SentinelCount - 1 })
                 return $"{sentinel.Name} to discover the replicas and the other sentinels";

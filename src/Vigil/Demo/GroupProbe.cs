@@ -51,6 +51,14 @@ internal static class GroupProbe
         return replicas is { } r && sentinels is { } s ? (r, s) : null;
     }
 
+    /// <summary>Whether a sentinel is in TILT mode (<c>INFO sentinel</c>), or null when it does not answer.</summary>
+    public static async Task<bool?> InTiltAsync(int sentinelPort, CancellationToken cancel)
+    {
+        var info = RespReplies.Text(await AskAsync(sentinelPort, cancel, "INFO", "sentinel").ConfigureAwait(false));
+        if (info is null) return null;
+        return info.Contains("sentinel_tilt:1", StringComparison.Ordinal);
+    }
+
     /// <summary>The master port every sentinel agrees on, or null while they disagree or one does not answer.</summary>
     public static async Task<int?> AgreedMasterAsync(IReadOnlyList<DemoNode> sentinels, CancellationToken cancel)
     {
