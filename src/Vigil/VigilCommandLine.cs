@@ -1,3 +1,4 @@
+using Vigil.Demo;
 using Vigil.Sentinel.Config;
 using Vigil.Server;
 
@@ -12,6 +13,7 @@ public static class VigilCommandLine
     private const string Usage = """
         Usage: vigil [--config-rewrite] /path/to/sentinel.conf [--sentinel] [--port N] [--<directive> <value> ...]
                vigil check-config /path/to/sentinel.conf [--<directive> <value> ...]
+               vigil demo [--fault sleep|kill|switchover] [--down-after MS] [--sleep SECONDS] [--keep-dir]
                vigil --version
                vigil --help
 
@@ -33,6 +35,7 @@ public static class VigilCommandLine
                vigil sentinel.conf --port 26380
                vigil --config-rewrite /etc/redis/sentinel.conf
                vigil check-config sentinel.conf
+               vigil demo --fault kill     (a local failover, end to end; vigil demo --help)
         """;
 
     /// <summary>The option that selects the reference's rewritten-config mode.</summary>
@@ -55,6 +58,8 @@ public static class VigilCommandLine
                 return 0;
             case "check-config":
                 return CheckConfig(args[1..]);
+            case "demo":
+                return await DemoCommand.RunAsync(args[1..]).ConfigureAwait(false);
         }
         bool rewriteConfig = args[0] == ConfigRewriteOption;
         if (rewriteConfig) args = args[1..];
