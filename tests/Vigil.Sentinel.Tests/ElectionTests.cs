@@ -121,4 +121,27 @@ public sealed class ElectionTests
         Assert.Equal("+elected-leader", host.EffectsOf<PublishEvent>().Last().Channel);
         Assert.Empty(host.Events("+failover-state-select-slave"));
     }
+    [Fact]
+    public void VotesAreAskedAndCountedForTheFailoverEpochOnly()
+    {
+        // The peers report a vote for us in epoch 2, whatever they are asked: a vote in another election.
+        SimulatedHost? host = null;
+        host = Start(_ => RespValue.Array(RespValue.Integer(1), RespValue.Bulk(host!.Core.MyId), RespValue.Integer(2)));
+        host.MasterNode().Frozen = true;
+        host.RunUntilEvent("+try-failover", 10_000);
+        Assert.Equal("1", host.Texts("+new-epoch").Single());
+
+        // A hello raises the current epoch to 2 while our attempt in epoch 1 waits for votes.
+        var (peerIp, peerPort, peerId) = Peers[0];
+        host.PublishHello($"{peerIp},{peerPort},{peerId},2,mymaster,{MasterIp},{MasterPort},0");
+        long raisedAt = host.Now;
+        host.RunFor(12_000);
+
+        Assert.Empty(host.Events("+elected-leader"));
+        Assert.Single(host.Events("-failover-abort-not-elected"));
+        var asks = host.Sends(peerIp, peerPort).Where(s => s.AtMs > raisedAt && s.Args is ["SENTINEL", "is-master-down-by-addr", ..]).ToList();
+        Assert.NotEmpty(asks);
+        Assert.All(asks.Where(a => a.Args[5] != "*"), a => Assert.Equal("1", a.Args[4]));
+        Assert.Contains(asks, a => a.Args[5] == host.Core.MyId);
+    }
 }
