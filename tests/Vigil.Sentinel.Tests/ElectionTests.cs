@@ -144,4 +144,54 @@ public sealed class ElectionTests
         Assert.All(asks.Where(a => a.Args[5] != "*"), a => Assert.Equal("1", a.Args[4]));
         Assert.Contains(asks, a => a.Args[5] == host.Core.MyId);
     }
+    [Fact]
+    public void NoFailoverStartsWithinThreePublishPeriodsOfStartingToMonitor()
+    {
+        var host = new SimulatedHost(ConfigOf(Master() with { DownAfterMs = 1000, FailoverTimeoutMs = 20_000 }), options: Options());
+        host.AddRedis(MasterIp, MasterPort, 'm');
+        host.AddRedis(ReplicaIp, ReplicaPort, 'r', (MasterIp, MasterPort));
+        host.Tick(StartMs);
+        foreach (var (ip, port, runId) in Peers)
+        {
+            host.AddNode(ip, port).IsMasterDownReply = VoteForAsker;
+            host.PublishHello($"{ip},{port},{runId},0,mymaster,{MasterIp},{MasterPort},0");
+        }
+        host.RunFor(300);
+        host.MasterNode().Frozen = true;
+        host.RunFor(10_000);
+
+        Assert.InRange(host.TimeOf("+odown")!.Value - StartMs, 1000, 3000);
+        Assert.InRange(host.TimeOf("+try-failover")!.Value - StartMs, 6000, 7000);
+    }
+
+    [Fact]
+    public void NoFailoverStartsWithinThreePublishPeriodsOfAReset()
+    {
+        var host = Start(tweak: m => m with { DownAfterMs = 1000 });
+        Assert.Equal(RespValue.Integer(1), host.Sentinel("reset", "mymaster"));
+        long resetAt = host.Now;
+        foreach (var (ip, port, runId) in Peers) host.PublishHello($"{ip},{port},{runId},0,mymaster,{MasterIp},{MasterPort},0");
+        host.RunFor(300);
+        host.MasterNode().Frozen = true;
+        host.RunFor(10_000);
+
+        Assert.InRange(host.TimeOf("+odown")!.Value - resetAt, 1000, 3000);
+        Assert.InRange(host.TimeOf("+try-failover")!.Value - resetAt, 6000, 7000);
+    }
+
+    [Fact]
+    public void AnOperatorFailoverRightAfterStartIsNotHeldBack()
+    {
+        var host = new SimulatedHost(ConfigOf(Master()), options: Options());
+        host.AddRedis(MasterIp, MasterPort, 'm');
+        host.AddRedis(ReplicaIp, ReplicaPort, 'r', (MasterIp, MasterPort));
+        host.Tick(StartMs);
+        host.RunFor(1000);
+
+        Assert.Equal(RespValue.Ok, host.Sentinel("failover", "mymaster"));
+        host.RunFor(500);
+
+        Assert.Single(host.Events("+try-failover"));
+        Assert.Single(host.Events("+elected-leader"));
+    }
 }

@@ -27,6 +27,8 @@ namespace Vigil.Sentinel.Failover;
 /// parallel-syncs 1 the reference never reaches it), and its failover-timeout deadline holds even while the
 /// promoted replica is down (the reference then waits for ever, §13.4d): the failover ends and the switch makes
 /// a later failover possible.</item>
+/// <item>No automatic failover within three publish periods of starting to monitor a master (start, restart,
+/// RESET), while peers are still being discovered; SENTINEL FAILOVER is not held back.</item>
 /// <item>SENTINEL FAILOVER with a reachable master is a planned switchover (<see cref="PlannedSwitchover"/>).</item>
 /// </list>
 /// </remarks>
@@ -40,8 +42,9 @@ internal sealed class FailoverMachine(
     PlannedSwitchover switchover)
 {
     /// <summary>
-    /// Starts a failover when the master is ODOWN, none runs, the last attempt (or a vote for another sentinel)
-    /// is over 2 × failover-timeout old, and the random start delay has passed. True when one started.
+    /// Starts a failover when the master is ODOWN, none runs, peers have had time to be discovered, the last attempt
+    /// (or a vote for another sentinel) is over 2 × failover-timeout old, and the random start delay has passed.
+    /// True when one started.
     /// </summary>
     public bool StartIfDue(MasterRecord master)
     {
@@ -51,6 +54,7 @@ internal sealed class FailoverMachine(
             return false;
         }
         long now = context.NowMs;
+        if (now < DiscoveryEndsAt(master)) return false;
         long backOffEndMs = BackOffEndsAt(master);
         if (now < backOffEndMs)
         {
@@ -69,6 +73,9 @@ internal sealed class FailoverMachine(
         Start(master, forced: false);
         return true;
     }
+
+    private long DiscoveryEndsAt(MasterRecord master) =>
+        master.MonitoringStartedAtMs + Limits.DiscoveryPublishPeriods * context.Timings.PublishPeriodMs;
 
     private static long BackOffEndsAt(MasterRecord master) =>
         master.FailoverStartedAtMs == 0 ? long.MinValue : master.FailoverStartedAtMs + 2 * master.Settings.FailoverTimeoutMs;
@@ -411,6 +418,7 @@ internal sealed class FailoverMachine(
         if (!master.FailoverInProgress)
         {
             if (!master.IsObjectivelyDown) return long.MaxValue;
+            if (now < DiscoveryEndsAt(master)) return DiscoveryEndsAt(master);
             long backOffEndMs = BackOffEndsAt(master);
             if (now < backOffEndMs) return backOffEndMs;
             return master.FailoverStartDueAtMs != 0 ? master.FailoverStartDueAtMs : now;

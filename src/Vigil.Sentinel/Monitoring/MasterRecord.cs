@@ -22,6 +22,12 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     /// <summary>Peer sentinels by run id, in discovery order.</summary>
     public OrderedDictionary<string, PeerRecord> Peers { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// When this sentinel started (or restarted, or was RESET into) monitoring the master: peers are still being
+    /// discovered until hellos have had time to arrive.
+    /// </summary>
+    public long MonitoringStartedAtMs { get; set; } = nowMs;
+
     public bool IsObjectivelyDown { get; set; }
     public long ObjectivelyDownSinceMs { get; set; }
 
