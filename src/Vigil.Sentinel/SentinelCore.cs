@@ -287,6 +287,11 @@ public sealed class SentinelCore
             return;
         }
         if (!link.Awaited.TryDequeue(out var awaited) || awaited.Owner.IsRemoved) return;
+        if (LinkManager.IsStuckInTransaction(awaited, input.Reply))
+        {
+            _links.CloseStuckInTransaction(link, awaited);
+            return;
+        }
         switch (awaited.Kind)
         {
             case ReplyKind.Ping:
