@@ -284,4 +284,22 @@ public sealed class FailoverStateMachineTests
         Assert.Equal(99, Assert.Single(host.EffectsOf<Exit>()).Code);
         Assert.IsType<Exit>(host.Effects.Last());
     }
+    [Fact]
+    public void AReplicaThatNeverReportedItsPriorityIsNotPromoted()
+    {
+        // An old master back as a replica record may still report role:master (no slave_priority line): its
+        // priority is unknown, and may be 0.
+        var host = new SimulatedHost(ConfigOf(Master()), options: Options());
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m'), (ReplicaIp, ReplicaPort)));
+        string withoutPriority = string.Join("\r\n", ReplicaInfo(RunId('r'), MasterIp, MasterPort).Split("\r\n").Where(l => !l.StartsWith("slave_priority:", StringComparison.Ordinal)));
+        var replica = host.AddNode(ReplicaIp, ReplicaPort, withoutPriority);
+        host.Tick(StartMs);
+        host.RunFor(11_000);
+
+        Assert.Equal("NOGOODSLAVE No suitable replica to promote", Replies.Error(host.Sentinel("failover", "mymaster")));
+
+        replica.Info = ReplicaInfo(RunId('r'), MasterIp, MasterPort);
+        host.RunFor(11_000);
+        Assert.Equal(Vigil.Resp.RespValue.Ok, host.Sentinel("failover", "mymaster"));
+    }
 }

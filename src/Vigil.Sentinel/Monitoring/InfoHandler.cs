@@ -78,7 +78,11 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
             record.ReportedMasterChangedAtMs = now;
         }
         if (report.MasterLinkUp is { } up) record.MasterLinkUp = up;
-        if (report.SlavePriority is { } priority) record.SlavePriority = priority;
+        if (report.SlavePriority is { } priority)
+        {
+            record.SlavePriority = priority;
+            record.PriorityReported = true;
+        }
         if (report.SlaveReplOffset is { } offset) record.SlaveReplOffset = offset;
         if (report.ReplicaAnnounced is { } announced) record.ReplicaAnnounced = announced;
         if (report.MasterReplOffset is { } replOffset) record.MasterReplOffset = replOffset;
