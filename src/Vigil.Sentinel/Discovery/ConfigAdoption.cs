@@ -34,7 +34,7 @@ internal sealed class ConfigAdoption(
     {
         if (masterPort == master.Address.Port && context.Resolver.AddressEqualsHostname(master.Address, masterHost))
         {
-            master.ConfigEpoch = configEpoch;
+            SetConfigEpoch(master, configEpoch);
             context.RequestPersist();
             return;
         }
@@ -109,11 +109,24 @@ internal sealed class ConfigAdoption(
     {
         master.PendingAdoption = null;
         if (pending.ConfigEpoch <= master.ConfigEpoch) return; // something newer came meanwhile
-        master.ConfigEpoch = pending.ConfigEpoch;
+        SetConfigEpoch(master, pending.ConfigEpoch);
         var oldAddress = master.Address;
         events.About(LogLevel.Warning, "+config-update-from", sender);
         masterSwitch.AnnounceSwitch(master, pending.Address);
         masterSwitch.ResetAndChangeAddress(master, pending.Address);
         masterSwitch.RunClientReconfigScript(master, leader: false, oldAddress, master.Address);
+    }
+
+    /// <summary>
+    /// A configuration epoch was created by some election, so the current epoch is at least as high: without this, a
+    /// hello whose sender's current epoch lags its config epoch would let us ask for votes in an epoch that already
+    /// has a configuration.
+    /// </summary>
+    private void SetConfigEpoch(MasterRecord master, long configEpoch)
+    {
+        master.ConfigEpoch = configEpoch;
+        if (configEpoch <= context.CurrentEpoch) return;
+        context.CurrentEpoch = configEpoch;
+        events.Raw(LogLevel.Warning, "+new-epoch", master, configEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }
