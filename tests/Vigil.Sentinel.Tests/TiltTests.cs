@@ -81,4 +81,24 @@ public sealed class TiltTests
         Assert.Equal(RespValue.Array(RespValue.Integer(0), RespValue.Bulk(PeerA), RespValue.Integer(2)), reply);
         Assert.Single(host.Events("+vote-for-leader"));
     }
+    [Fact]
+    public void AnOperatorFailoverInTiltIsAcceptedAndStartsWhenTiltEnds()
+    {
+        var host = FailoverFixture.Start();
+        host.Tick(host.Now + 3000);
+        Assert.Single(host.Events("+tilt"));
+        long tiltAt = host.Now;
+
+        Assert.Equal(RespValue.Ok, host.Sentinel("failover", "mymaster"));
+        Assert.Equal("INPROG Failover already in progress", Replies.Error(host.Sentinel("failover", "mymaster")));
+        host.RunFor(29_000);
+        Assert.Empty(host.Events("+new-epoch"));
+        Assert.Empty(host.Events("+try-failover"));
+
+        host.RunFor(3000);
+        long tiltEndAt = host.TimeOf("-tilt")!.Value;
+        Assert.InRange(tiltEndAt - tiltAt, 30_000, 31_000);
+        Assert.Equal(tiltEndAt, host.TimeOf("+try-failover"));
+        Assert.Single(host.Events("+elected-leader"));
+    }
 }

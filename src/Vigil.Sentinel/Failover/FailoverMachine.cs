@@ -29,6 +29,8 @@ namespace Vigil.Sentinel.Failover;
 /// a later failover possible.</item>
 /// <item>No automatic failover within three publish periods of starting to monitor a master (start, restart,
 /// RESET), while peers are still being discovered; SENTINEL FAILOVER is not held back.</item>
+/// <item>SENTINEL FAILOVER received in TILT starts when TILT ends (the reference starts it at once, then leaves it
+/// waiting until TILT ends).</item>
 /// <item>SENTINEL FAILOVER with a reachable master is a planned switchover (<see cref="PlannedSwitchover"/>).</item>
 /// </list>
 /// </remarks>
@@ -48,6 +50,11 @@ internal sealed class FailoverMachine(
     /// </summary>
     public bool StartIfDue(MasterRecord master)
     {
+        if (master.ForcedFailoverDeferred)
+        {
+            master.ForcedFailoverDeferred = false;
+            if (!master.FailoverInProgress) StartForced(master);
+        }
         if (!master.IsObjectivelyDown || master.FailoverInProgress)
         {
             master.FailoverStartDueAtMs = 0;
@@ -415,6 +422,7 @@ internal sealed class FailoverMachine(
     public long DueAt(MasterRecord master)
     {
         long now = context.NowMs;
+        if (master.ForcedFailoverDeferred) return now;
         if (!master.FailoverInProgress)
         {
             if (!master.IsObjectivelyDown) return long.MaxValue;

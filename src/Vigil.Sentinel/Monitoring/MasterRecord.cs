@@ -49,6 +49,9 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     public long FailoverEpoch { get; set; }
     public long FailoverStateChangedAtMs { get; set; }
 
+    /// <summary>SENTINEL FAILOVER arrived in TILT: it starts on the first tick after TILT.</summary>
+    public bool ForcedFailoverDeferred { get; set; }
+
     /// <summary>Start of the last failover attempt, or of the block a vote for someone else imposes.</summary>
     public long FailoverStartedAtMs { get; set; }
     public ReplicaRecord? PromotedReplica { get; set; }
