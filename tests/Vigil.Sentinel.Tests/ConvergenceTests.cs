@@ -92,6 +92,24 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void AnAddressOurMasterReportsReplicatingFromNeedsOnlyTheSendersConfirmation()
+    {
+        var host = Start();
+        host.AddRedis("10.0.0.77", 7077, 'n');
+        PeerNode(host, 0).MasterAddrReply = _ => Addr("10.0.0.77", 7077);
+        PeerNode(host, 1).MasterAddrReply = _ => Addr(MasterIp, MasterPort);
+        // The old master is a replica of the new one already (another sentinel turned it).
+        host.MasterNode().Model!.Follow("10.0.0.77", 7077);
+        host.RunFor(10_500); // the next INFO sees it
+
+        host.PublishHello(Hello(0, "10.0.0.77", 7077, 4));
+        host.RunFor(10);
+
+        Assert.Equal($"mymaster {MasterIp} 7001 10.0.0.77 7077", Assert.Single(host.Texts("+switch-master")));
+        Assert.Equal(("10.0.0.77", "7077"), MasterAddr(host));
+    }
+
+    [Fact]
     public void AReplicaFollowingAnotherMasterIsFixedAfterTheFailoverTimeout()
     {
         var host = Start();

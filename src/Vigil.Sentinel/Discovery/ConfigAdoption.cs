@@ -21,8 +21,9 @@ namespace Vigil.Sentinel.Discovery;
 /// <item>the sender (or another peer announcing the same) must be a peer we reach over our own command link, and
 /// must confirm the address when asked <c>SENTINEL GET-MASTER-ADDR-BY-NAME &lt;name&gt;</c> on that link (a forged
 /// hello that borrows a real peer's identity is denied by the real peer);</item>
-/// <item>the new address must be a replica we know for this master, or else a majority of all the sentinels we
-/// know (we cannot vouch, so that many peers) must confirm it.</item>
+/// <item>the new address must be a replica we know for this master, or the address our master reports (INFO) it
+/// replicates from, or else a majority of all the sentinels we know (we cannot vouch, so that many peers) must
+/// confirm it.</item>
 /// </list>
 /// Real sentinels answer GET-MASTER-ADDR-BY-NAME with the address they announce in their hellos, so they pass. A
 /// claim not confirmed within <see cref="Limits.AdoptionCheckMs"/> is dropped; the next hello starts a new check.
@@ -59,7 +60,7 @@ internal sealed class ConfigAdoption(
         }
 
         Ask(master, pending!, sender);
-        if (!IsKnownReplica(master, pending!.Address))
+        if (!IsVouchedFor(master, pending!.Address))
         {
             foreach (var peer in master.Peers.Values) Ask(master, pending, peer);
         }
@@ -90,11 +91,25 @@ internal sealed class ConfigAdoption(
         }
         string? sender = pending.Claimants.FirstOrDefault(pending.Confirmed.Contains);
         if (sender is null) return;
-        int needed = IsKnownReplica(master, pending.Address) ? 1 : (master.Peers.Count + 1) / 2 + 1;
+        int needed = IsVouchedFor(master, pending.Address) ? 1 : (master.Peers.Count + 1) / 2 + 1;
         if (pending.Confirmed.Count < needed) return;
         if (!master.Peers.TryGetValue(sender, out var senderPeer)) return;
         Adopt(master, senderPeer, pending);
     }
+
+    /// <summary>
+    /// What we see ourselves makes the address plausible: it is a replica we know, or our master reports (INFO) that
+    /// it replicates from it (an old master already turned into a replica of the new one).
+    /// </summary>
+    private bool IsVouchedFor(MasterRecord master, InstanceAddress address) =>
+        IsKnownReplica(master, address) || MasterReplicatesFrom(master, address);
+
+    private bool MasterReplicatesFrom(MasterRecord master, InstanceAddress address) =>
+        master.InfoRefreshedAtMs != 0
+        && master.RoleReported == ReportedRole.Slave
+        && master.ReportedMasterHost is { } host
+        && master.ReportedMasterPort == address.Port
+        && context.Resolver.AddressEqualsHostname(address, host);
 
     private bool IsKnownReplica(MasterRecord master, InstanceAddress address)
     {
