@@ -83,18 +83,15 @@ internal sealed class SentinelContext
     }
 
     /// <summary>
-    /// SENTINEL SIMULATE-FAILURE: like the reference, what was to be saved is saved first (the promotion is on disk
-    /// before the crash), then the process exits with 99.
+    /// SENTINEL SIMULATE-FAILURE: the state is saved first (like the reference, the promotion is on disk before the
+    /// crash), then the process exits with 99 and the core ignores every later input.
     /// </summary>
     public void Crash()
     {
         const string reason = "Sentinel CRASH because of SENTINEL simulate-failure";
         Log(LogLevel.Warning, reason);
-        if (PersistRequested)
-        {
-            PersistRequested = false;
-            Emit(new PersistState(State.StateSnapshot.Take(this)));
-        }
+        PersistRequested = false;
+        Emit(new PersistState(State.StateSnapshot.Take(this)));
         Emit(new Exit(99, reason));
         Crashed = true;
     }

@@ -121,6 +121,28 @@ public sealed class ElectionTests
         Assert.Equal("+elected-leader", host.EffectsOf<PublishEvent>().Last().Channel);
         Assert.Empty(host.Events("+failover-state-select-slave"));
     }
+
+    [Fact]
+    public void ACrashSavesTheStateExitsAndIgnoresEveryLaterInput()
+    {
+        var host = Start();
+        host.Sentinel("simulate-failure", "crash-after-election");
+        host.MasterNode().Frozen = true;
+        host.RunUntilEvent("+elected-leader", 10_000);
+
+        var tail = host.Effects.SkipWhile(e => e is not PublishEvent { Channel: "+elected-leader" }).Skip(1).Where(e => e is not Log).ToList();
+        var saved = Assert.IsType<PersistState>(tail[0]);
+        Assert.Equal((host.Core.MyId, 1L), (saved.State.Masters[0].Leader, saved.State.Masters[0].LeaderEpoch));
+        Assert.Equal(99, Assert.IsType<Exit>(tail[1]).Code);
+        Assert.Equal(2, tail.Count);
+        Assert.Equal(long.MaxValue, host.Core.NextWakeMs);
+
+        int effects = host.Effects.Count;
+        host.Feed(new Tick(host.Now + 100));
+        host.PublishHello($"{Peers[0].Ip},{Peers[0].Port},{Peers[0].RunId},7,mymaster,{MasterIp},{MasterPort},7");
+        Assert.IsType<RespError>(host.Sentinel("failover", "mymaster"));
+        Assert.Equal(effects, host.Effects.Count);
+    }
     [Fact]
     public void VotesAreAskedAndCountedForTheFailoverEpochOnly()
     {

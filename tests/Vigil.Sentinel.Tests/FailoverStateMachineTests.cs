@@ -284,6 +284,7 @@ public sealed class FailoverStateMachineTests
         Assert.Equal(99, Assert.Single(host.EffectsOf<Exit>()).Code);
         Assert.IsType<Exit>(host.Effects.Last());
     }
+
     [Fact]
     public void AReplicaThatNeverReportedItsPriorityIsNotPromoted()
     {
