@@ -20,7 +20,7 @@ internal sealed class LeaderElection(SentinelContext context, LeaderVote vote)
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var peer in master.Peers.Values)
         {
-            if (peer.Leader is { } leader && peer.LeaderEpoch == epoch)
+            if (peer.Leader is { } leader && peer.LeaderEpoch == epoch && peer.AnswerIsFresh(context.NowMs, context.Timings.AskPeriodMs))
             {
                 counts[leader] = counts.GetValueOrDefault(leader) + 1;
             }
