@@ -104,11 +104,11 @@ public sealed class SentinelCore
     {
         ArgumentNullException.ThrowIfNull(input);
         if (_context.Crashed) return;
-        _context.NowMs = input.NowMs;
+        _context.AdvanceClock(input.NowMs);
         switch (input)
         {
             case Tick:
-                OnTick();
+                OnTick(input.NowMs);
                 break;
             case LinkConnected connected:
                 _links.OnConnected(connected);
@@ -141,7 +141,7 @@ public sealed class SentinelCore
     {
         ArgumentNullException.ThrowIfNull(args);
         if (_context.Crashed) return new RespError("ERR the sentinel crashed (SENTINEL SIMULATE-FAILURE)");
-        _context.NowMs = nowMs;
+        _context.AdvanceClock(nowMs);
         var words = new string[args.Count];
         for (int i = 0; i < words.Length; i++) words[i] = Encoding.UTF8.GetString(args[i]);
         var reply = _commands.Execute(words);
@@ -162,7 +162,7 @@ public sealed class SentinelCore
         Line("# Sentinel");
         Line(Invariant($"sentinel_masters:{_context.Masters.Count}"));
         Line(Invariant($"sentinel_tilt:{(_context.Tilt ? 1 : 0)}"));
-        Line(Invariant($"sentinel_tilt_since_seconds:{(_context.Tilt ? (nowMs - _context.TiltStartedAtMs) / 1000 : -1)}"));
+        Line(Invariant($"sentinel_tilt_since_seconds:{(_context.Tilt ? (nowMs - _context.ToHostMs(_context.TiltStartedAtMs)) / 1000 : -1)}"));
         Line(Invariant($"sentinel_running_scripts:{_scripts.RunningCount}"));
         Line(Invariant($"sentinel_scripts_queue_length:{_scripts.QueueLength}"));
         Line(Invariant($"sentinel_simulate_failure_flags:{_context.SimulateFailureFlags}"));
@@ -181,7 +181,7 @@ public sealed class SentinelCore
     {
         ArgumentNullException.ThrowIfNull(payload);
         if (_context.Crashed) return RespValue.Integer(1);
-        _context.NowMs = nowMs;
+        _context.AdvanceClock(nowMs);
         _hello.Process(payload);
         RequestFailoverSteps();
         Finish();
@@ -230,11 +230,11 @@ public sealed class SentinelCore
     /// One pass over every master, then its replicas, then its peers (§1.7): the monitoring half always, the
     /// acting half unless in TILT.
     /// </summary>
-    private void OnTick()
+    private void OnTick(long hostNowMs)
     {
         long now = _context.NowMs;
         _lastTickMs = now;
-        _tilt.OnTick(now);
+        _tilt.OnTick(hostNowMs);
         bool acting = _tilt.ActingAllowed(now);
         foreach (var master in _context.Masters.Values.ToList())
         {
@@ -385,7 +385,7 @@ public sealed class SentinelCore
             _context.PersistRequested = false;
             _context.Emit(new PersistState(StateSnapshot.Take(_context)));
         }
-        NextWakeMs = ComputeNextWake();
+        NextWakeMs = _context.ToHostMs(ComputeNextWake());
     }
 
     /// <summary>
