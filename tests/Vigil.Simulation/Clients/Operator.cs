@@ -19,7 +19,7 @@ internal sealed class Operator(SimWorld world)
     {
         string name = world.Scenario.MasterNames[group];
         world.Checker.OnOperatorFailoverRequested(sentinel, name);
-        Run(sentinel, "failover", name);
+        if (Run(sentinel, "failover", name) is RespSimpleString) world.Checker.OnOperatorFailoverAccepted(sentinel, name);
     }
 
     /// <summary>SENTINEL SIMULATE-FAILURE: the sentinel exits right after its next election win or promotion.</summary>
@@ -131,15 +131,8 @@ internal sealed class Operator(SimWorld world)
         // FAILOVER may be refused for good reasons (INPROG, NOGOODSLAVE); the others only get valid arguments.
         if (reply is RespError error && args[0] != "failover")
         {
-            if (!world.Options.Strict && args[0] == "set")
-            {
-                world.Checker.Stats.ToleratedKnownBugs++; // KnownCoreBugs.SetRejectsValidValues
-            }
-            else
-            {
-                throw new Invariants.InvariantViolationException(Invariants.KnownCoreBugs.SetRejectsValidValues,
-                    $"{sentinel.Name} refused SENTINEL {string.Join(' ', args)}: {error.Text}");
-            }
+            throw new Invariants.InvariantViolationException("operator-command-accepted",
+                $"{sentinel.Name} refused SENTINEL {string.Join(' ', args)}: {error.Text}");
         }
         return reply;
     }

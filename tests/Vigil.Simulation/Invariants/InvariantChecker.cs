@@ -54,6 +54,7 @@ internal sealed class InvariantChecker
         track.InTilt = false;
         track.SubjectivelyDown.Clear();
         track.Failovers.Clear();
+        track.DeferredForcedFailovers.Clear();
         if (state.CurrentEpoch < track.PersistedCurrentEpoch)
         {
             throw Violation("epoch-monotonic", $"{sentinel.Name} restarted with current-epoch {state.CurrentEpoch} below the {track.PersistedCurrentEpoch} it had saved");
@@ -76,6 +77,7 @@ internal sealed class InvariantChecker
         }
         track.SubjectivelyDown.Clear();
         track.Failovers.Clear();
+        track.DeferredForcedFailovers.Clear();
     }
 
     /// <summary>§2.2: a tick more than the trigger after the previous one, or before it, enters TILT; no other tick does.</summary>
@@ -97,6 +99,13 @@ internal sealed class InvariantChecker
 
     public void OnOperatorFailoverRequested(SentinelNode sentinel, string master) => Track(sentinel).ForcedFailoverRequestedAtMs[master] = _world.NowMs;
 
+    /// <summary>SENTINEL FAILOVER answered OK: in TILT, the forced failover is due on the first tick after TILT.</summary>
+    public void OnOperatorFailoverAccepted(SentinelNode sentinel, string master)
+    {
+        var track = Track(sentinel);
+        if (track.InTilt) track.DeferredForcedFailovers.Add(master);
+    }
+
     public void OnOperatorReset(string master) => _mastersReset.Add(master);
 
     /// <summary>
@@ -117,10 +126,11 @@ internal sealed class InvariantChecker
             if (key.Master == master) ballots.Remove(track.RunId);
         }
         track.Failovers.Remove(master);
+        track.DeferredForcedFailovers.Remove(master);
         ForgetDown(track, master);
     }
 
-    /// <summary>The sentinel dropped its SDOWN flags for a master's records (reset, removal); answers it gave stay valid a while.</summary>
+    /// <summary>The sentinel dropped its SDOWN flags for a master's records (reset, switch, removal); answers it gave stay valid a while.</summary>
     private void ForgetDown(SentinelTrack track, string master)
     {
         if (track.SubjectivelyDown.Contains($"master {master} @{master}")) track.MasterDownEndedAtMs[master] = _world.NowMs;
@@ -217,7 +227,11 @@ internal sealed class InvariantChecker
             case "-failover-abort-slave-timeout":
             case "+reset-master":
                 track.Failovers.Remove(about.Master);
-                if (channel == "+reset-master") ForgetDown(track, about.Master);
+                if (channel == "+reset-master")
+                {
+                    ForgetDown(track, about.Master);
+                    track.DeferredForcedFailovers.Remove(about.Master);
+                }
                 break;
         }
     }
@@ -236,7 +250,9 @@ internal sealed class InvariantChecker
     private void OnTryFailover(SentinelNode sentinel, SentinelTrack track, string master)
     {
         Stats.FailoversTried++;
-        bool forced = track.ForcedFailoverRequestedAtMs.TryGetValue(master, out long requestedAt) && _world.NowMs - requestedAt <= 2000;
+        bool deferred = track.DeferredForcedFailovers.Remove(master) && track.LeftTiltAtMs == _world.NowMs;
+        bool forced = deferred
+            || (track.ForcedFailoverRequestedAtMs.TryGetValue(master, out long requestedAt) && _world.NowMs - requestedAt <= 2000);
         track.Failovers[master] = new FailoverAttempt(track.CurrentEpoch, forced, _world.NowMs);
         if (forced) return;
 
@@ -250,18 +266,6 @@ internal sealed class InvariantChecker
     /// </summary>
     private void RequireQuorumSeesDown(SentinelNode sentinel, SentinelTrack track, string master, string invariant, string what)
     {
-        if (!_world.Options.Strict && track.LeftTiltAtMs == _world.NowMs)
-        {
-            // KnownCoreBugs.StaleDownAnswersCountAfterTilt: the first acting tick after TILT still counts old answers.
-            Stats.ToleratedKnownBugs++;
-            return;
-        }
-        if (!_world.Options.Strict && _world.NowMs <= sentinel.StaleTimestampsUntilMs + DownAnswerWindowMs)
-        {
-            // KnownCoreBugs.AnswersFromBeforeABackwardStepLookFresh.
-            Stats.ToleratedKnownBugs++;
-            return;
-        }
         string key = $"master {master} @{master}";
         if (!track.SubjectivelyDown.Contains(key))
         {
@@ -395,6 +399,8 @@ internal sealed class InvariantChecker
             throw Violation("promote-eligible-only", $"{sentinel.Name} switched {words[0]} to {words[3]}:{port}, which is not a node of that group");
         }
         RecordFailover(words[0], Track(sentinel).CurrentEpoch);
+        // The switch recreates the master's records (as a reset does), none of them SDOWN.
+        ForgetDown(Track(sentinel), words[0]);
     }
 
     private void RecordFailover(string master, long epoch)

@@ -31,5 +31,8 @@ internal sealed class SentinelTrack
     /// <summary>When the operator last asked this sentinel for SENTINEL FAILOVER of a master.</summary>
     public Dictionary<string, long> ForcedFailoverRequestedAtMs { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Masters whose SENTINEL FAILOVER this sentinel accepted in TILT: it starts on the first tick after TILT.</summary>
+    public HashSet<string> DeferredForcedFailovers { get; } = new(StringComparer.Ordinal);
+
     public static string DownKey(EventText e) => $"{e.Kind} {e.Name} @{e.Master}";
 }
