@@ -205,6 +205,7 @@ public sealed class SentinelCore
             }
             master.ConfigBaseline = saved.ConfigBaseline;
             master.ConfigEpoch = saved.ConfigEpoch;
+            master.ConfigEpochForced = saved.ConfigEpochForced;
             master.LeaderEpoch = saved.LeaderEpoch;
             master.Leader = saved.Leader;
             // Epochs only grow: a config epoch can never be ahead of the current epoch.

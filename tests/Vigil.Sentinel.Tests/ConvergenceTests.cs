@@ -110,6 +110,45 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void AConfigurationOfOurOwnForcedFailoverYieldsToAPeersOfTheSameEpoch()
+    {
+        // The peers see the master up: nothing but the operator fails it over.
+        var host = Start(_ => RespValue.Array(RespValue.Integer(0), RespValue.Bulk("*"), RespValue.Integer(0)));
+        host.MasterNode().Frozen = true;
+        host.RunFor(10_500); // SDOWN, and replicas' INFO fresh enough for selection
+        Assert.Equal(RespValue.Ok, host.Sentinel("failover", "mymaster"));
+        host.RunFor(5_000);
+        Assert.Equal($"mymaster {MasterIp} 7001 {ReplicaIp} 7002", Assert.Single(host.Texts("+switch-master")));
+        Assert.True(host.Core.State.Masters[0].ConfigEpochForced);
+
+        // The group, which we could not reach, had failed over to the other replica in the same epoch.
+        PeerNode(host, 0).MasterAddrReply = _ => Addr(Replica2Ip, Replica2Port);
+        host.PublishHello(Hello(0, Replica2Ip, Replica2Port, 1));
+        host.RunFor(10);
+
+        Assert.Equal($"mymaster {ReplicaIp} 7002 {Replica2Ip} 7003", host.Texts("+switch-master")[1]);
+        Assert.Equal((Replica2Ip, "7003"), MasterAddr(host));
+        Assert.False(host.Core.State.Masters[0].ConfigEpochForced);
+    }
+
+    [Fact]
+    public void AnElectedConfigurationDoesNotYieldToAPeersOfTheSameEpoch()
+    {
+        var host = Start();
+        host.MasterNode().Frozen = true;
+        host.RunUntilEvent("+switch-master", 20_000);
+        string switched = Assert.Single(host.Texts("+switch-master"));
+        Assert.EndsWith($"{ReplicaIp} 7002", switched);
+
+        PeerNode(host, 0).MasterAddrReply = _ => Addr(Replica2Ip, Replica2Port);
+        host.PublishHello(Hello(0, Replica2Ip, Replica2Port, 1));
+        host.RunFor(1_000);
+
+        Assert.Single(host.Texts("+switch-master"));
+        Assert.Equal((ReplicaIp, "7002"), MasterAddr(host));
+    }
+
+    [Fact]
     public void AReplicaFollowingAnotherMasterIsFixedAfterTheFailoverTimeout()
     {
         var host = Start();

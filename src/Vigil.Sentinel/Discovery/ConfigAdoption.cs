@@ -31,8 +31,20 @@ namespace Vigil.Sentinel.Discovery;
 internal sealed class ConfigAdoption(
     SentinelContext context, LinkManager links, EventEmitter events, MasterSwitch masterSwitch)
 {
+    /// <summary>
+    /// A peer's configuration epoch replaces ours when it is higher, or equal to the epoch of a configuration our own
+    /// SENTINEL FAILOVER made without agreement: the only way two configurations share an epoch (an operator's
+    /// failover in a partition cut off from the group's newer epochs), and left alone the group stays split for
+    /// ever. The reference keeps whichever configuration each sentinel has; here the agreed one wins.
+    /// </summary>
+    public static bool Supersedes(MasterRecord master, long configEpoch) =>
+        configEpoch > master.ConfigEpoch || (configEpoch == master.ConfigEpoch && master.ConfigEpochForced);
+
     public void OnNewerConfigEpoch(MasterRecord master, PeerRecord sender, string masterHost, int masterPort, long configEpoch)
     {
+        // Our own forced configuration, as a peer adopted it (during the failover it is not the record's address yet).
+        if (configEpoch == master.ConfigEpoch && masterPort == master.CurrentAddress.Port
+            && context.Resolver.AddressEqualsHostname(master.CurrentAddress, masterHost)) return;
         if (masterPort == master.Address.Port && context.Resolver.AddressEqualsHostname(master.Address, masterHost))
         {
             SetConfigEpoch(master, configEpoch);
@@ -123,7 +135,7 @@ internal sealed class ConfigAdoption(
     private void Adopt(MasterRecord master, PeerRecord sender, PendingAdoption pending)
     {
         master.PendingAdoption = null;
-        if (pending.ConfigEpoch <= master.ConfigEpoch) return; // something newer came meanwhile
+        if (!Supersedes(master, pending.ConfigEpoch)) return; // something newer came meanwhile
         SetConfigEpoch(master, pending.ConfigEpoch);
         var oldAddress = master.Address;
         events.About(LogLevel.Warning, "+config-update-from", sender);
@@ -140,6 +152,7 @@ internal sealed class ConfigAdoption(
     private void SetConfigEpoch(MasterRecord master, long configEpoch)
     {
         master.ConfigEpoch = configEpoch;
+        master.ConfigEpochForced = false;
         if (configEpoch <= context.CurrentEpoch) return;
         context.CurrentEpoch = configEpoch;
         events.Raw(LogLevel.Warning, "+new-epoch", master, configEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture));

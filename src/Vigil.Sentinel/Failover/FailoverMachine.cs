@@ -213,6 +213,7 @@ internal sealed class FailoverMachine(
     private void Promoted(MasterRecord master, ReplicaRecord promoted)
     {
         master.ConfigEpoch = master.FailoverEpoch;
+        master.ConfigEpochForced = master.ForceFailover;
         EnterState(master, FailoverState.ReconfSlaves);
         context.RequestPersist();
         events.About(LogLevel.Warning, "+promoted-slave", promoted);

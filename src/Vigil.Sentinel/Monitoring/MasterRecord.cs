@@ -38,6 +38,13 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     /// <summary>Epoch of the configuration in force (raised by a won failover or a newer hello).</summary>
     public long ConfigEpoch { get; set; }
 
+    /// <summary>
+    /// The configuration in force came from our own SENTINEL FAILOVER. It had no agreement, so its epoch may be one the
+    /// group already used (we were cut off when the operator asked): it yields to a peer's configuration of the same
+    /// epoch (see <c>ConfigAdoption</c>).
+    /// </summary>
+    public bool ConfigEpochForced { get; set; }
+
     /// <summary>This sentinel's vote for this master: the run id voted for and the epoch of the vote.</summary>
     public string? Leader { get; set; }
     public long LeaderEpoch { get; set; }
