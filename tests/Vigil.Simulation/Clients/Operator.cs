@@ -38,6 +38,7 @@ internal sealed class Operator(SimWorld world)
 
     public void Set(SentinelNode sentinel, int group)
     {
+        if (_pendingMonitors.Contains((sentinel, group))) return; // removed here, not monitored again yet
         string name = world.Scenario.MasterNames[group];
         var scenario = world.Scenario;
         switch (world.Random.Next(4))

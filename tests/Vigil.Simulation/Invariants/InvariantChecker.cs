@@ -26,6 +26,7 @@ internal sealed class InvariantChecker
     private readonly Dictionary<(string Master, long Epoch), string> _winners = [];
     private readonly Dictionary<(string Master, long ConfigEpoch), string> _configAddresses = [];
     private readonly HashSet<string> _mastersReset = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Master, long Epoch)> _forcedEpochs = [];
     private int? _servingGroup;
 
     public InvariantChecker(SimWorld world, int sentinelCount)
@@ -254,7 +255,11 @@ internal sealed class InvariantChecker
         bool forced = deferred
             || (track.ForcedFailoverRequestedAtMs.TryGetValue(master, out long requestedAt) && _world.NowMs - requestedAt <= 2000);
         track.Failovers[master] = new FailoverAttempt(track.CurrentEpoch, forced, _world.NowMs);
-        if (forced) return;
+        if (forced)
+        {
+            _forcedEpochs.Add((master, track.CurrentEpoch));
+            return;
+        }
 
         // Invariant 3: a failover starts only when at least quorum sentinels see the master down.
         RequireQuorumSeesDown(sentinel, track, master, "failover-needs-quorum", $"started a failover (epoch {track.CurrentEpoch}) of");
@@ -547,6 +552,11 @@ internal sealed class InvariantChecker
     {
         if (configEpoch < 1) return; // epoch 0 is the operator's configuration, not a failover's
         var key = (master, configEpoch);
+        // SENTINEL FAILOVER acts without any agreement (as in the reference): a sentinel cut off from the group takes
+        // its own current epoch + 1, which the group may have used already (seed 423: an operator's failover in a
+        // minority partition reused the epoch the majority had just failed over in). Only agreement could prevent
+        // it, and the reference's forced failover asks for none; such an epoch binds nobody.
+        if (_forcedEpochs.Contains(key)) return;
         if (_configAddresses.TryGetValue(key, out string? known))
         {
             if (known != address)
