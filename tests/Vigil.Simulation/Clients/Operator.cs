@@ -31,7 +31,7 @@ internal sealed class Operator(SimWorld world)
         string pattern = world.Random.Next(4) == 0 ? "*" : world.Scenario.MasterNames[group];
         foreach (string name in world.Scenario.MasterNames)
         {
-            if (pattern == "*" || pattern == name) world.Checker.OnOperatorReset(name);
+            if (pattern == "*" || pattern == name) world.Checker.OnOperatorReset(sentinel, name);
         }
         Run(sentinel, "reset", pattern);
     }

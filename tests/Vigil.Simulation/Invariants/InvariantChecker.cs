@@ -25,7 +25,6 @@ internal sealed class InvariantChecker
     private readonly Dictionary<(string Responder, int Group, long Epoch), string> _replyVotes = [];
     private readonly Dictionary<(string Master, long Epoch), string> _winners = [];
     private readonly Dictionary<(string Master, long ConfigEpoch), string> _configAddresses = [];
-    private readonly HashSet<string> _mastersReset = new(StringComparer.Ordinal);
     private readonly HashSet<(string Master, long Epoch)> _forcedEpochs = [];
     private int? _servingGroup;
 
@@ -107,7 +106,8 @@ internal sealed class InvariantChecker
         if (track.InTilt) track.DeferredForcedFailovers.Add(master);
     }
 
-    public void OnOperatorReset(string master) => _mastersReset.Add(master);
+    /// <summary>SENTINEL RESET: the sentinel forgets the master's peers and rediscovers them from hellos.</summary>
+    public void OnOperatorReset(SentinelNode sentinel, string master) => Track(sentinel).PeersForgotten.Add(master);
 
     /// <summary>
     /// SENTINEL REMOVE: the master's epochs start over at 0 if it is monitored again, its vote included — the new
@@ -128,6 +128,7 @@ internal sealed class InvariantChecker
         }
         track.Failovers.Remove(master);
         track.DeferredForcedFailovers.Remove(master);
+        track.PeersForgotten.Add(master); // MONITOR starts with no peers, like RESET
         ForgetDown(track, master);
     }
 
@@ -321,15 +322,30 @@ internal sealed class InvariantChecker
         attempt.Elected = true;
         if (attempt.Forced) return;
 
+        // The voters are the sentinels the leader knows (§6, as in the reference). After the operator made it forget
+        // its peers (RESET, REMOVE then MONITOR) and before it has heard them all again, that is fewer than the group:
+        // a sentinel cut off from its peers then wins alone with quorum 1 (seed 1031). The core waits three hello
+        // periods after such a reset; nothing short of a configured group size could do more. Such an election is
+        // held to the majority of the voters it knew, and binds no other winner of the epoch.
+        int groupSize = _world.Sentinels.Count;
+        int voters = groupSize;
+        if (track.PeersForgotten.Contains(master) && track.KnownSentinels.TryGetValue(master, out int knownPeers))
+        {
+            voters = Math.Min(groupSize, knownPeers + 1);
+        }
+
         // Invariant 1: one winner per master and epoch.
         var key = (master, attempt.Epoch);
-        if (_winners.TryGetValue(key, out string? winner) && winner != track.RunId)
+        if (voters == groupSize)
         {
-            throw Violation("one-leader-per-epoch", $"{sentinel.Name} ({Short(track.RunId)}) and {Short(winner)} both won the election for {master} in epoch {attempt.Epoch}");
+            if (_winners.TryGetValue(key, out string? winner) && winner != track.RunId)
+            {
+                throw Violation("one-leader-per-epoch", $"{sentinel.Name} ({Short(track.RunId)}) and {Short(winner)} both won the election for {master} in epoch {attempt.Epoch}");
+            }
+            _winners[key] = track.RunId;
         }
-        _winners[key] = track.RunId;
 
-        // Invariant 3: elected by a majority of the whole group (and at least quorum).
+        // Invariant 3: elected by a majority of the voters (the whole group unless forgotten, see above) and quorum.
         int votes = 0;
         if (_votes.TryGetValue(key, out var ballots))
         {
@@ -338,13 +354,12 @@ internal sealed class InvariantChecker
                 if (candidate.Equals(track.RunId, StringComparison.OrdinalIgnoreCase)) votes++;
             }
         }
-        int groupSize = _world.Sentinels.Count;
         int quorum = track.Quorum.GetValueOrDefault(master, 1);
-        int needed = Math.Max(groupSize / 2 + 1, quorum);
-        if (votes < needed && !_mastersReset.Contains(master))
+        int needed = Math.Max(voters / 2 + 1, quorum);
+        if (votes < needed)
         {
             throw Violation("leader-needs-majority",
-                $"{sentinel.Name} was elected leader for {master} in epoch {attempt.Epoch} with {votes} votes; a majority of {groupSize} (and quorum {quorum}) needs {needed}");
+                $"{sentinel.Name} was elected leader for {master} in epoch {attempt.Epoch} with {votes} votes; a majority of {voters} voters (group of {groupSize}, quorum {quorum}) needs {needed}");
         }
     }
 
@@ -505,6 +520,7 @@ internal sealed class InvariantChecker
                 throw Violation("epoch-monotonic", $"{sentinel.Name} saved config-epoch {master.ConfigEpoch} for {master.Name} after {before}");
             }
             track.PersistedConfigEpoch[master.Name] = master.ConfigEpoch;
+            track.KnownSentinels[master.Name] = master.KnownSentinels.Count;
             if (track.PersistedLeaderEpoch.TryGetValue(master.Name, out long voted) && master.LeaderEpoch < voted)
             {
                 throw Violation("one-vote-per-epoch", $"{sentinel.Name} saved leader-epoch {master.LeaderEpoch} for {master.Name} after {voted}: it could vote twice");
