@@ -34,7 +34,7 @@ internal sealed class SentinelTrack
     /// <summary>Masters whose SENTINEL FAILOVER this sentinel accepted in TILT: it starts on the first tick after TILT.</summary>
     public HashSet<string> DeferredForcedFailovers { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Masters whose peers the operator made this sentinel forget (RESET, REMOVE then MONITOR).</summary>
+    /// <summary>Masters whose peers and replicas the operator made this sentinel forget (RESET, REMOVE then MONITOR).</summary>
     public HashSet<string> PeersForgotten { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Peers known per master, as of the last saved state.</summary>
