@@ -101,4 +101,20 @@ public sealed class TiltTests
         Assert.Equal(tiltEndAt, host.TimeOf("+try-failover"));
         Assert.Single(host.Events("+elected-leader"));
     }
+    [Fact]
+    public void AfterABackwardClockStepPingsGoOnAtTheirPeriod()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(5000);
+        int before = host.Sends(MasterIp, MasterPort).Count;
+        host.Tick(host.Now - 30_000);
+        Assert.Single(host.Events("+tilt"));
+
+        host.RunFor(5000);
+
+        // Times stored before the step must not lie in the core's future: that would silence PING for 30 s.
+        var pings = host.Sends(MasterIp, MasterPort).Skip(before).Where(s => s.Args[0] == "PING").ToList();
+        Assert.InRange(pings.Count, 4, 6);
+        Assert.Empty(host.Events("+sdown"));
+    }
 }
