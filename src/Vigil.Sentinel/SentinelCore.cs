@@ -33,7 +33,11 @@ namespace Vigil.Sentinel;
 /// <item>INFO-CACHE gives each replica its own age; the vote's run id survives restarts; RESET is saved.</item>
 /// <item>IPv4-mapped local addresses (<c>::ffff:a.b.c.d</c>) are announced as plain IPv4.</item>
 /// <item>A vote request with a negative epoch is not honoured (the reference wraps it to a huge epoch).</item>
-/// <item>Entering TILT logs its cause.</item>
+/// <item>Entering TILT logs its cause. A backward step of the host's clock still enters TILT, but the core's own
+/// clock does not go back (see <c>SentinelContext.AdvanceClock</c>): times stored before the step never lie in
+/// the future.</item>
+/// <item>A PING, INFO or PUBLISH answered <c>+QUEUED</c> (a transaction left open on the link) reconnects the
+/// link.</item>
 /// <item>A hello announcing a different master address with a higher config epoch is checked with the sender and,
 /// for an address that is no known replica, with a majority of the peers before the master is switched (see
 /// <c>ConfigAdoption</c>).</item>
