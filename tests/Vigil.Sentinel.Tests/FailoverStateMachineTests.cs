@@ -256,18 +256,24 @@ public sealed class FailoverStateMachineTests
     }
 
     [Fact]
-    public void ResetDuringAFailoverEndsIt()
+    public void AResetAfterPromotionKeepsTheConfigurationOfTheFailoverEpoch()
     {
         var host = Start();
         host.MasterNode().Frozen = true;
         host.RunUntilEvent("+promoted-slave", 15_000);
 
         Assert.Equal(Vigil.Resp.RespValue.Integer(1), host.Sentinel("reset", "mymaster"));
+
+        var promoted = Assert.Single(host.Texts("+promoted-slave"));
+        Assert.Equal($"mymaster {MasterIp} 7001 {ReplicaIp} 7002", Assert.Single(host.Texts("+switch-master")));
+        Assert.StartsWith($"slave {ReplicaIp}:{ReplicaPort}", promoted);
         var fields = Replies.Fields(host.Sentinel("master", "mymaster"));
+        Assert.Equal((ReplicaIp, "7002", "1"), (fields["ip"], fields["port"], fields["config-epoch"]));
+        // The reset ends the failover.
         Assert.False(fields.ContainsKey("failover-state"));
         Assert.DoesNotContain("failover_in_progress", fields["flags"]);
         host.RunFor(5_000);
-        Assert.Empty(host.Events("+switch-master"));
+        Assert.Single(host.Texts("+switch-master"));
     }
 
     [Fact]

@@ -75,6 +75,7 @@ internal sealed partial class SentinelCommands
         foreach (var master in _context.Masters.Values.ToList())
         {
             if (!GlobPattern.IsMatch(args[1], master.Name, ignoreCase: false)) continue;
+            _failover.SwitchIfPromoted(master);
             _topology.ResetMaster(master, keepPeers: false, generateEvent: true);
             count++;
         }

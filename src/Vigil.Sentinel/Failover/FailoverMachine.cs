@@ -339,6 +339,16 @@ internal sealed class FailoverMachine(
     }
 
     /// <summary>
+    /// SENTINEL RESET during our failover: once the replica is promoted, the failover epoch is the config epoch and
+    /// names the promoted replica, so the record switches to it before the reset forgets the failover. The reference
+    /// keeps the old address under the new epoch, and the group then holds two addresses for one epoch (seed 2114).
+    /// </summary>
+    public void SwitchIfPromoted(MasterRecord master)
+    {
+        if (master.PromotionDone) masterSwitch.SwitchToPromoted(master);
+    }
+
+    /// <summary>
     /// §7.8: possible up to wait_promotion only. The start time stays, so the back-off applies. A replica already
     /// told SLAVEOF NO ONE is marked to be fenced should it become a master anyway.
     /// </summary>

@@ -22,6 +22,7 @@ public sealed class RegressionSeedTests
     [InlineData(423)]   // a forced failover in a partition reused the group's epoch; its configuration must yield
     [InlineData(1031)]  // checker: an election after the operator made a sentinel forget its peers
     [InlineData(439)]   // checker: a node every sentinel was made to forget
+    [InlineData(2114)]  // a RESET after promotion kept the old address under the failover epoch
     [InlineData(726)]   // operator model: SET on a master removed and not monitored again yet
     public void SeedKeepsEveryInvariant(int seed)
     {
