@@ -149,6 +149,25 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void ANewerClaimForTheOldAddressDuringOurReconfigurationIsAMove()
+    {
+        var host = Start();
+        host.MasterNode().Frozen = true;
+        host.RunUntilEvent("+promoted-slave", 15_000);
+        Assert.Equal((ReplicaIp, "7002"), MasterAddr(host));
+
+        // A newer election (epoch 2) went back to the old master's address.
+        PeerNode(host, 0).MasterAddrReply = _ => Addr(MasterIp, MasterPort);
+        PeerNode(host, 1).MasterAddrReply = _ => Addr(MasterIp, MasterPort);
+        host.PublishHello(Hello(0, MasterIp, MasterPort, 2));
+        host.RunFor(10);
+
+        Assert.Equal($"mymaster {ReplicaIp} 7002 {MasterIp} 7001", Assert.Single(host.Texts("+switch-master")));
+        Assert.Equal((MasterIp, "7001"), MasterAddr(host));
+        Assert.Equal("2", Replies.Fields(host.Sentinel("master", "mymaster"))["config-epoch"]);
+    }
+
+    [Fact]
     public void AReplicaFollowingAnotherMasterIsFixedAfterTheFailoverTimeout()
     {
         var host = Start();

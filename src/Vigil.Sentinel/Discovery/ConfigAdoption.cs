@@ -42,10 +42,10 @@ internal sealed class ConfigAdoption(
 
     public void OnNewerConfigEpoch(MasterRecord master, PeerRecord sender, string masterHost, int masterPort, long configEpoch)
     {
-        // Our own forced configuration, as a peer adopted it (during the failover it is not the record's address yet).
-        if (configEpoch == master.ConfigEpoch && masterPort == master.CurrentAddress.Port
-            && context.Resolver.AddressEqualsHostname(master.CurrentAddress, masterHost)) return;
-        if (masterPort == master.Address.Port && context.Resolver.AddressEqualsHostname(master.Address, masterHost))
+        // Compared with the address we announce: during our failover, from promotion on, that is the promoted replica,
+        // and a newer claim naming the record's (old) address is a move, not a mere epoch raise (seed 4084).
+        var current = master.CurrentAddress;
+        if (masterPort == current.Port && context.Resolver.AddressEqualsHostname(current, masterHost))
         {
             SetConfigEpoch(master, configEpoch);
             context.RequestPersist();
@@ -137,9 +137,9 @@ internal sealed class ConfigAdoption(
         master.PendingAdoption = null;
         if (!Supersedes(master, pending.ConfigEpoch)) return; // something newer came meanwhile
         SetConfigEpoch(master, pending.ConfigEpoch);
-        var oldAddress = master.Address;
+        var oldAddress = master.CurrentAddress;
         events.About(LogLevel.Warning, "+config-update-from", sender);
-        masterSwitch.AnnounceSwitch(master, pending.Address);
+        masterSwitch.AnnounceSwitch(master, oldAddress, pending.Address);
         masterSwitch.ResetAndChangeAddress(master, pending.Address);
         masterSwitch.RunClientReconfigScript(master, leader: false, oldAddress, master.Address);
     }

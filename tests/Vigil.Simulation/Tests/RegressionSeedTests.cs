@@ -23,6 +23,8 @@ public sealed class RegressionSeedTests
     [InlineData(1031)]  // checker: an election after the operator made a sentinel forget its peers
     [InlineData(439)]   // checker: a node every sentinel was made to forget
     [InlineData(2114)]  // a RESET after promotion kept the old address under the failover epoch
+    [InlineData(4084)]  // a newer claim for the old address during our reconfiguration only raised the epoch
+    [InlineData(3828)]  // the same
     [InlineData(726)]   // operator model: SET on a master removed and not monitored again yet
     public void SeedKeepsEveryInvariant(int seed)
     {
