@@ -63,6 +63,9 @@ internal sealed class InvariantChecker
         foreach (var master in state.Masters)
         {
             track.Quorum[master.Name] = master.Settings.Quorum;
+            // A sentinel (re)starting without every peer in its state must hear their hellos first (see OnElected).
+            track.KnownSentinels[master.Name] = master.KnownSentinels.Count;
+            if (master.KnownSentinels.Count < _tracks.Length - 1) track.PeersForgotten.Add(master.Name);
         }
     }
 
@@ -107,7 +110,11 @@ internal sealed class InvariantChecker
     }
 
     /// <summary>SENTINEL RESET: the sentinel forgets the master's peers and rediscovers them from hellos.</summary>
-    public void OnOperatorReset(SentinelNode sentinel, string master) => Track(sentinel).PeersForgotten.Add(master);
+    public void OnOperatorReset(SentinelNode sentinel, string master)
+    {
+        Track(sentinel).PeersForgotten.Add(master);
+        Track(sentinel).ResetByOperator.Add(master);
+    }
 
     /// <summary>
     /// SENTINEL REMOVE: the master's epochs start over at 0 if it is monitored again, its vote included — the new
@@ -128,7 +135,8 @@ internal sealed class InvariantChecker
         }
         track.Failovers.Remove(master);
         track.DeferredForcedFailovers.Remove(master);
-        track.PeersForgotten.Add(master); // MONITOR starts with no peers, like RESET
+        track.PeersForgotten.Add(master); // MONITOR starts with no peers or replicas, like RESET
+        track.ResetByOperator.Add(master);
         ForgetDown(track, master);
     }
 
@@ -322,11 +330,12 @@ internal sealed class InvariantChecker
         attempt.Elected = true;
         if (attempt.Forced) return;
 
-        // The voters are the sentinels the leader knows (§6, as in the reference). After the operator made it forget
-        // its peers (RESET, REMOVE then MONITOR) and before it has heard them all again, that is fewer than the group:
-        // a sentinel cut off from its peers then wins alone with quorum 1 (seed 1031). The core waits three hello
-        // periods after such a reset; nothing short of a configured group size could do more. Such an election is
-        // held to the majority of the voters it knew, and binds no other winner of the epoch.
+        // The voters are the sentinels the leader knows (§6, as in the reference). A sentinel that started without
+        // every peer in its state, or that the operator made forget them (RESET, REMOVE then MONITOR), knows fewer
+        // than the group until it has heard their hellos: cut off from them, it wins alone with quorum 1 (seeds 1031,
+        // 9708). The core waits three hello periods after such a start or reset; nothing short of a configured group
+        // size could do more. Such an election is held to the majority of the voters it knew, and binds no other
+        // winner of the epoch.
         int groupSize = _world.Sentinels.Count;
         int voters = groupSize;
         if (track.PeersForgotten.Contains(master) && track.KnownSentinels.TryGetValue(master, out int knownPeers))

@@ -25,6 +25,8 @@ public sealed class RegressionSeedTests
     [InlineData(2114)]  // a RESET after promotion kept the old address under the failover epoch
     [InlineData(4084)]  // a newer claim for the old address during our reconfiguration only raised the epoch
     [InlineData(3828)]  // the same
+    [InlineData(9708)]  // checker: a fresh sentinel cut off from its peers wins alone with quorum 1
+    [InlineData(13307)] // checker: the same with partial discovery
     [InlineData(726)]   // operator model: SET on a master removed and not monitored again yet
     public void SeedKeepsEveryInvariant(int seed)
     {

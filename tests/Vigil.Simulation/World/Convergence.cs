@@ -131,7 +131,7 @@ internal static class Convergence
         string address = $"{node.Ip}:{node.Port}";
         foreach (var sentinel in world.Sentinels)
         {
-            if (!world.Checker.Track(sentinel).PeersForgotten.Contains(name)) return false;
+            if (!world.Checker.Track(sentinel).ResetByOperator.Contains(name)) return false;
             if (sentinel.Execute("replicas", name) is not RespArray replicas) return false;
             if (replicas.Items.OfType<RespMap>().Any(r => Field(r, "name") == address)) return false;
         }
