@@ -30,19 +30,7 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
             }
         }
 
-        // Discovery follows the record's kind, not the role the node reports.
-        if (record is MasterRecord owner)
-        {
-            foreach (var (host, port) in report.Replicas)
-            {
-                if (topology.FindReplica(owner, host, port) is not null) continue;
-                if (topology.CreateReplica(owner, host, port) is { } replica)
-                {
-                    events.About(LogLevel.Notice, "+slave", replica);
-                    context.RequestPersist();
-                }
-            }
-        }
+        DiscoverReplicas(record.OwningMaster, report);
 
         record.MasterLinkDownTimeMs = report.MasterLinkDownTimeMs;
         ApplyReplicationFields(record, report, now);
@@ -62,6 +50,26 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
 
         // Acting on the reported role (§3.2 steps 3-6): promotion success, convergence, reconfiguration progress.
         failover.OnInfo(record, report.Role);
+    }
+
+    /// <summary>
+    /// Replicas are learned from the master's INFO and, unlike the reference, from its replicas' too: a node that
+    /// replicates from one of them (an old master turned replica, say) is otherwise invisible to every sentinel that
+    /// did not see it under the master, and stays chained for ever (seed 11205). Once known, the usual convergence
+    /// rule points it at the master.
+    /// </summary>
+    private void DiscoverReplicas(MasterRecord owner, InfoReport report)
+    {
+        foreach (var (host, port) in report.Replicas)
+        {
+            if (port == owner.Address.Port && context.Resolver.AddressEqualsHostname(owner.Address, host)) continue;
+            if (topology.FindReplica(owner, host, port) is not null) continue;
+            if (topology.CreateReplica(owner, host, port) is { } replica)
+            {
+                events.About(LogLevel.Notice, "+slave", replica);
+                context.RequestPersist();
+            }
+        }
     }
 
     private static void ApplyReplicationFields(DataNodeRecord record, InfoReport report, long now)

@@ -27,6 +27,10 @@ public sealed class RegressionSeedTests
     [InlineData(3828)]  // the same
     [InlineData(9708)]  // checker: a fresh sentinel cut off from its peers wins alone with quorum 1
     [InlineData(13307)] // checker: the same with partial discovery
+    [InlineData(11205)] // a node replicating from a replica (the old master) was invisible to every sentinel
+    [InlineData(4750)]  // the same
+    [InlineData(10460)] // the same
+    [InlineData(11754)] // the same
     [InlineData(726)]   // operator model: SET on a master removed and not monitored again yet
     public void SeedKeepsEveryInvariant(int seed)
     {
