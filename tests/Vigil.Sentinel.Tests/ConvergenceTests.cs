@@ -149,6 +149,23 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void OfTwoConfigurationsWithTheSameEpochTheLowerAddressWins()
+    {
+        var host = Start();
+        host.MasterNode().Frozen = true;
+        host.RunUntilEvent("+switch-master", 20_000);
+        Assert.Equal((ReplicaIp, "7002"), MasterAddr(host));
+
+        // A copy of another configuration of epoch 1 (an operator's failover in a partition), at a lower address.
+        PeerNode(host, 0).MasterAddrReply = _ => Addr(MasterIp, MasterPort);
+        host.PublishHello(Hello(0, MasterIp, MasterPort, 1));
+        host.RunFor(10);
+
+        Assert.Equal($"mymaster {ReplicaIp} 7002 {MasterIp} 7001", host.Texts("+switch-master")[1]);
+        Assert.Equal((MasterIp, "7001"), MasterAddr(host));
+    }
+
+    [Fact]
     public void ANewerClaimForTheOldAddressDuringOurReconfigurationIsAMove()
     {
         var host = Start();

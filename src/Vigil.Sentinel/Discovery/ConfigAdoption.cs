@@ -32,13 +32,21 @@ internal sealed class ConfigAdoption(
     SentinelContext context, LinkManager links, EventEmitter events, MasterSwitch masterSwitch)
 {
     /// <summary>
-    /// A peer's configuration epoch replaces ours when it is higher, or equal to the epoch of a configuration our own
-    /// SENTINEL FAILOVER made without agreement: the only way two configurations share an epoch (an operator's
-    /// failover in a partition cut off from the group's newer epochs), and left alone the group stays split for
-    /// ever. The reference keeps whichever configuration each sentinel has; here the agreed one wins.
+    /// A peer's configuration replaces ours when its epoch is higher, or when the epochs are equal and ours came from
+    /// our own SENTINEL FAILOVER (made without agreement) or names a higher address than the claim. Equal epochs
+    /// with different addresses come only from an operator's failover in a partition cut off from the group's newer
+    /// epochs (seeds 423, 26783), and the reference then keeps both configurations for ever, since only a higher
+    /// epoch moves a sentinel. The forced side yields at once; sentinels that adopted either copy settle on the lower
+    /// address, a total order, so every copy converges.
     /// </summary>
-    public static bool Supersedes(MasterRecord master, long configEpoch) =>
-        configEpoch > master.ConfigEpoch || (configEpoch == master.ConfigEpoch && master.ConfigEpochForced);
+    public static bool Supersedes(MasterRecord master, long configEpoch, string host, int port)
+    {
+        if (configEpoch != master.ConfigEpoch) return configEpoch > master.ConfigEpoch;
+        if (master.ConfigEpochForced) return true;
+        var current = master.CurrentAddress;
+        int byHost = string.CompareOrdinal(host, current.Hostname);
+        return byHost < 0 || (byHost == 0 && port < current.Port);
+    }
 
     public void OnNewerConfigEpoch(MasterRecord master, PeerRecord sender, string masterHost, int masterPort, long configEpoch)
     {
@@ -135,7 +143,7 @@ internal sealed class ConfigAdoption(
     private void Adopt(MasterRecord master, PeerRecord sender, PendingAdoption pending)
     {
         master.PendingAdoption = null;
-        if (!Supersedes(master, pending.ConfigEpoch)) return; // something newer came meanwhile
+        if (!Supersedes(master, pending.ConfigEpoch, pending.Address.Hostname, pending.Address.Port)) return; // something newer came meanwhile
         SetConfigEpoch(master, pending.ConfigEpoch);
         var oldAddress = master.CurrentAddress;
         events.About(LogLevel.Warning, "+config-update-from", sender);

@@ -35,6 +35,7 @@ public sealed class RegressionSeedTests
     [InlineData(14524)] // the same
     [InlineData(14365)] // checker: a fresh sentinel cut off from its peers wins alone with quorum 1
     [InlineData(15518)] // a chained replica
+    [InlineData(26783)] // a forced failover's configuration, adopted by a sentinel that was behind, never yielded
     [InlineData(726)]   // operator model: SET on a master removed and not monitored again yet
     public void SeedKeepsEveryInvariant(int seed)
     {
