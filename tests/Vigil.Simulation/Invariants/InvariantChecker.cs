@@ -22,6 +22,9 @@ internal sealed class InvariantChecker
     private readonly SimWorld _world;
     private readonly SentinelTrack[] _tracks;
     private readonly Dictionary<(string Master, long Epoch), Dictionary<string, string>> _votes = [];
+
+    /// <summary>Votes given before the voter's master record was removed: no longer binding it, still counted for the tally.</summary>
+    private readonly Dictionary<(string Master, long Epoch), List<(string Voter, string Candidate)>> _retiredVotes = [];
     private readonly Dictionary<(string Responder, int Group, long Epoch), string> _replyVotes = [];
     private readonly Dictionary<(string Master, long Epoch), string> _winners = [];
     private readonly Dictionary<(string Master, long ConfigEpoch), string> _configAddresses = [];
@@ -131,7 +134,10 @@ internal sealed class InvariantChecker
         foreach (var key in _replyVotes.Keys.Where(k => k.Responder == track.RunId && k.Group == group).ToList()) _replyVotes.Remove(key);
         foreach (var (key, ballots) in _votes)
         {
-            if (key.Master == master) ballots.Remove(track.RunId);
+            if (key.Master != master || !ballots.Remove(track.RunId, out string? candidate)) continue;
+            // The vote was given and may have been counted already (seed 29114): it still counts for that winner.
+            if (!_retiredVotes.TryGetValue(key, out var retired)) _retiredVotes[key] = retired = [];
+            retired.Add((track.RunId, candidate));
         }
         track.Failovers.Remove(master);
         track.DeferredForcedFailovers.Remove(master);
@@ -355,14 +361,22 @@ internal sealed class InvariantChecker
         }
 
         // Invariant 3: elected by a majority of the voters (the whole group unless forgotten, see above) and quorum.
-        int votes = 0;
+        var supporters = new HashSet<string>(StringComparer.Ordinal);
         if (_votes.TryGetValue(key, out var ballots))
         {
-            foreach (var candidate in ballots.Values)
+            foreach (var (voter, candidate) in ballots)
             {
-                if (candidate.Equals(track.RunId, StringComparison.OrdinalIgnoreCase)) votes++;
+                if (candidate.Equals(track.RunId, StringComparison.OrdinalIgnoreCase)) supporters.Add(voter);
             }
         }
+        if (_retiredVotes.TryGetValue(key, out var retiredBallots))
+        {
+            foreach (var (voter, candidate) in retiredBallots)
+            {
+                if (candidate.Equals(track.RunId, StringComparison.OrdinalIgnoreCase)) supporters.Add(voter);
+            }
+        }
+        int votes = supporters.Count;
         int quorum = track.Quorum.GetValueOrDefault(master, 1);
         int needed = Math.Max(voters / 2 + 1, quorum);
         if (votes < needed)

@@ -36,6 +36,7 @@ public sealed class RegressionSeedTests
     [InlineData(14365)] // checker: a fresh sentinel cut off from its peers wins alone with quorum 1
     [InlineData(15518)] // a chained replica
     [InlineData(26783)] // a forced failover's configuration, adopted by a sentinel that was behind, never yielded
+    [InlineData(29114)] // checker: a vote given before the voter's master was removed still counts for its winner
     [InlineData(726)]   // operator model: SET on a master removed and not monitored again yet
     public void SeedKeepsEveryInvariant(int seed)
     {
