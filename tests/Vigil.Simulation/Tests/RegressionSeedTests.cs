@@ -37,6 +37,9 @@ public sealed class RegressionSeedTests
     [InlineData(15518)] // a chained replica
     [InlineData(26783)] // a forced failover's configuration, adopted by a sentinel that was behind, never yielded
     [InlineData(29114)] // checker: a vote given before the voter's master was removed still counts for its winner
+    [InlineData(40012)] // checker: REMOVE then MONITOR lets a sentinel vote again in an epoch: two winners
+    [InlineData(42597)] // the same, with a scripted outside candidate
+    [InlineData(41300)] // checker: a minority winner (peers undiscovered) and a majority winner in one epoch
     [InlineData(726)]   // operator model: SET on a master removed and not monitored again yet
     public void SeedKeepsEveryInvariant(int seed)
     {
