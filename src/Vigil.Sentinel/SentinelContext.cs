@@ -17,7 +17,7 @@ internal sealed class SentinelContext
         Options = options;
         Random = new Random(options.RandomSeed);
         NowMs = options.StartNowMs;
-        PreviousTickMs = options.StartNowMs;
+        PreviousTickHostMs = options.StartNowMs;
         Resolver = new AddressResolver(options.ResolveHostname, message => Log(LogLevel.Warning, message));
     }
 
@@ -59,13 +59,37 @@ internal sealed class SentinelContext
 
     public bool Tilt { get; set; }
     public long TiltStartedAtMs { get; set; }
-    public long PreviousTickMs { get; set; }
+    /// <summary>The host time of the previous tick (TILT compares host times: the host's clock is what may jump).</summary>
+    public long PreviousTickHostMs { get; set; }
 
     /// <summary>SIMULATE-FAILURE flags: 1 = crash after election, 2 = crash after promotion.</summary>
     public int SimulateFailureFlags { get; set; }
 
-    /// <summary>Time of the input being handled.</summary>
+    /// <summary>Time of the input being handled, on the core's clock (see <see cref="AdvanceClock"/>).</summary>
     public long NowMs { get; set; }
+
+    /// <summary>Core clock minus host clock: the sum of the host clock's backward steps.</summary>
+    public long ClockOffsetMs { get; private set; }
+
+    /// <summary>
+    /// Sets <see cref="NowMs"/> from the host's time. The core's clock never goes back: a backward step of the host's
+    /// clock is absorbed into <see cref="ClockOffsetMs"/>. Otherwise every time stored before the step would lie in
+    /// the future, so that "PING sent 3 s ago" or "answer 4 s old" stayed true, silencing PING/INFO and keeping
+    /// peers' stale down answers fresh for the length of the step. TILT still sees the step (on host times).
+    /// </summary>
+    public void AdvanceClock(long hostNowMs)
+    {
+        long now = hostNowMs + ClockOffsetMs;
+        if (now < NowMs)
+        {
+            ClockOffsetMs += NowMs - now;
+            now = NowMs;
+        }
+        NowMs = now;
+    }
+
+    /// <summary>A time on the core's clock as the host's clock reads it.</summary>
+    public long ToHostMs(long coreMs) => coreMs == long.MaxValue ? coreMs : coreMs - ClockOffsetMs;
 
     /// <summary>Set by anything the reference would answer with a config rewrite; flushed once per input.</summary>
     public bool PersistRequested { get; set; }
@@ -83,18 +107,15 @@ internal sealed class SentinelContext
     }
 
     /// <summary>
-    /// SENTINEL SIMULATE-FAILURE: like the reference, what was to be saved is saved first (the promotion is on disk
-    /// before the crash), then the process exits with 99.
+    /// SENTINEL SIMULATE-FAILURE: the state is saved first (like the reference, the promotion is on disk before the
+    /// crash), then the process exits with 99 and the core ignores every later input.
     /// </summary>
     public void Crash()
     {
         const string reason = "Sentinel CRASH because of SENTINEL simulate-failure";
         Log(LogLevel.Warning, reason);
-        if (PersistRequested)
-        {
-            PersistRequested = false;
-            Emit(new PersistState(State.StateSnapshot.Take(this)));
-        }
+        PersistRequested = false;
+        Emit(new PersistState(State.StateSnapshot.Take(this)));
         Emit(new Exit(99, reason));
         Crashed = true;
     }

@@ -33,7 +33,11 @@ namespace Vigil.Sentinel;
 /// <item>INFO-CACHE gives each replica its own age; the vote's run id survives restarts; RESET is saved.</item>
 /// <item>IPv4-mapped local addresses (<c>::ffff:a.b.c.d</c>) are announced as plain IPv4.</item>
 /// <item>A vote request with a negative epoch is not honoured (the reference wraps it to a huge epoch).</item>
-/// <item>Entering TILT logs its cause.</item>
+/// <item>Entering TILT logs its cause. A backward step of the host's clock still enters TILT, but the core's own
+/// clock does not go back (see <c>SentinelContext.AdvanceClock</c>): times stored before the step never lie in
+/// the future.</item>
+/// <item>A PING, INFO or PUBLISH answered <c>+QUEUED</c> (a transaction left open on the link) reconnects the
+/// link.</item>
 /// <item>A hello announcing a different master address with a higher config epoch is checked with the sender and,
 /// for an address that is no known replica, with a majority of the peers before the master is switched (see
 /// <c>ConfigAdoption</c>).</item>
@@ -104,11 +108,11 @@ public sealed class SentinelCore
     {
         ArgumentNullException.ThrowIfNull(input);
         if (_context.Crashed) return;
-        _context.NowMs = input.NowMs;
+        _context.AdvanceClock(input.NowMs);
         switch (input)
         {
             case Tick:
-                OnTick();
+                OnTick(input.NowMs);
                 break;
             case LinkConnected connected:
                 _links.OnConnected(connected);
@@ -141,7 +145,7 @@ public sealed class SentinelCore
     {
         ArgumentNullException.ThrowIfNull(args);
         if (_context.Crashed) return new RespError("ERR the sentinel crashed (SENTINEL SIMULATE-FAILURE)");
-        _context.NowMs = nowMs;
+        _context.AdvanceClock(nowMs);
         var words = new string[args.Count];
         for (int i = 0; i < words.Length; i++) words[i] = Encoding.UTF8.GetString(args[i]);
         var reply = _commands.Execute(words);
@@ -162,7 +166,7 @@ public sealed class SentinelCore
         Line("# Sentinel");
         Line(Invariant($"sentinel_masters:{_context.Masters.Count}"));
         Line(Invariant($"sentinel_tilt:{(_context.Tilt ? 1 : 0)}"));
-        Line(Invariant($"sentinel_tilt_since_seconds:{(_context.Tilt ? (nowMs - _context.TiltStartedAtMs) / 1000 : -1)}"));
+        Line(Invariant($"sentinel_tilt_since_seconds:{(_context.Tilt ? (nowMs - _context.ToHostMs(_context.TiltStartedAtMs)) / 1000 : -1)}"));
         Line(Invariant($"sentinel_running_scripts:{_scripts.RunningCount}"));
         Line(Invariant($"sentinel_scripts_queue_length:{_scripts.QueueLength}"));
         Line(Invariant($"sentinel_simulate_failure_flags:{_context.SimulateFailureFlags}"));
@@ -181,7 +185,7 @@ public sealed class SentinelCore
     {
         ArgumentNullException.ThrowIfNull(payload);
         if (_context.Crashed) return RespValue.Integer(1);
-        _context.NowMs = nowMs;
+        _context.AdvanceClock(nowMs);
         _hello.Process(payload);
         RequestFailoverSteps();
         Finish();
@@ -205,6 +209,7 @@ public sealed class SentinelCore
             }
             master.ConfigBaseline = saved.ConfigBaseline;
             master.ConfigEpoch = saved.ConfigEpoch;
+            master.ConfigEpochForced = saved.ConfigEpochForced;
             master.LeaderEpoch = saved.LeaderEpoch;
             master.Leader = saved.Leader;
             // Epochs only grow: a config epoch can never be ahead of the current epoch.
@@ -230,11 +235,11 @@ public sealed class SentinelCore
     /// One pass over every master, then its replicas, then its peers (§1.7): the monitoring half always, the
     /// acting half unless in TILT.
     /// </summary>
-    private void OnTick()
+    private void OnTick(long hostNowMs)
     {
         long now = _context.NowMs;
         _lastTickMs = now;
-        _tilt.OnTick(now);
+        _tilt.OnTick(hostNowMs);
         bool acting = _tilt.ActingAllowed(now);
         foreach (var master in _context.Masters.Values.ToList())
         {
@@ -287,6 +292,11 @@ public sealed class SentinelCore
             return;
         }
         if (!link.Awaited.TryDequeue(out var awaited) || awaited.Owner.IsRemoved) return;
+        if (LinkManager.IsStuckInTransaction(awaited, input.Reply))
+        {
+            _links.CloseStuckInTransaction(link, awaited);
+            return;
+        }
         switch (awaited.Kind)
         {
             case ReplyKind.Ping:
@@ -380,7 +390,7 @@ public sealed class SentinelCore
             _context.PersistRequested = false;
             _context.Emit(new PersistState(StateSnapshot.Take(_context)));
         }
-        NextWakeMs = ComputeNextWake();
+        NextWakeMs = _context.ToHostMs(ComputeNextWake());
     }
 
     /// <summary>

@@ -92,6 +92,99 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void AnAddressOurMasterReportsReplicatingFromNeedsOnlyTheSendersConfirmation()
+    {
+        var host = Start();
+        host.AddRedis("10.0.0.77", 7077, 'n');
+        PeerNode(host, 0).MasterAddrReply = _ => Addr("10.0.0.77", 7077);
+        PeerNode(host, 1).MasterAddrReply = _ => Addr(MasterIp, MasterPort);
+        // The old master is a replica of the new one already (another sentinel turned it).
+        host.MasterNode().Model!.Follow("10.0.0.77", 7077);
+        host.RunFor(10_500); // the next INFO sees it
+
+        host.PublishHello(Hello(0, "10.0.0.77", 7077, 4));
+        host.RunFor(10);
+
+        Assert.Equal($"mymaster {MasterIp} 7001 10.0.0.77 7077", Assert.Single(host.Texts("+switch-master")));
+        Assert.Equal(("10.0.0.77", "7077"), MasterAddr(host));
+    }
+
+    [Fact]
+    public void AConfigurationOfOurOwnForcedFailoverYieldsToAPeersOfTheSameEpoch()
+    {
+        // The peers see the master up: nothing but the operator fails it over.
+        var host = Start(_ => RespValue.Array(RespValue.Integer(0), RespValue.Bulk("*"), RespValue.Integer(0)));
+        host.MasterNode().Frozen = true;
+        host.RunFor(10_500); // SDOWN, and replicas' INFO fresh enough for selection
+        Assert.Equal(RespValue.Ok, host.Sentinel("failover", "mymaster"));
+        host.RunFor(5_000);
+        Assert.Equal($"mymaster {MasterIp} 7001 {ReplicaIp} 7002", Assert.Single(host.Texts("+switch-master")));
+        Assert.True(host.Core.State.Masters[0].ConfigEpochForced);
+
+        // The group, which we could not reach, had failed over to the other replica in the same epoch.
+        PeerNode(host, 0).MasterAddrReply = _ => Addr(Replica2Ip, Replica2Port);
+        host.PublishHello(Hello(0, Replica2Ip, Replica2Port, 1));
+        host.RunFor(10);
+
+        Assert.Equal($"mymaster {ReplicaIp} 7002 {Replica2Ip} 7003", host.Texts("+switch-master")[1]);
+        Assert.Equal((Replica2Ip, "7003"), MasterAddr(host));
+        Assert.False(host.Core.State.Masters[0].ConfigEpochForced);
+    }
+
+    [Fact]
+    public void AnElectedConfigurationDoesNotYieldToAPeersOfTheSameEpoch()
+    {
+        var host = Start();
+        host.MasterNode().Frozen = true;
+        host.RunUntilEvent("+switch-master", 20_000);
+        string switched = Assert.Single(host.Texts("+switch-master"));
+        Assert.EndsWith($"{ReplicaIp} 7002", switched);
+
+        PeerNode(host, 0).MasterAddrReply = _ => Addr(Replica2Ip, Replica2Port);
+        host.PublishHello(Hello(0, Replica2Ip, Replica2Port, 1));
+        host.RunFor(1_000);
+
+        Assert.Single(host.Texts("+switch-master"));
+        Assert.Equal((ReplicaIp, "7002"), MasterAddr(host));
+    }
+
+    [Fact]
+    public void OfTwoConfigurationsWithTheSameEpochTheLowerAddressWins()
+    {
+        var host = Start();
+        host.MasterNode().Frozen = true;
+        host.RunUntilEvent("+switch-master", 20_000);
+        Assert.Equal((ReplicaIp, "7002"), MasterAddr(host));
+
+        // A copy of another configuration of epoch 1 (an operator's failover in a partition), at a lower address.
+        PeerNode(host, 0).MasterAddrReply = _ => Addr(MasterIp, MasterPort);
+        host.PublishHello(Hello(0, MasterIp, MasterPort, 1));
+        host.RunFor(10);
+
+        Assert.Equal($"mymaster {ReplicaIp} 7002 {MasterIp} 7001", host.Texts("+switch-master")[1]);
+        Assert.Equal((MasterIp, "7001"), MasterAddr(host));
+    }
+
+    [Fact]
+    public void ANewerClaimForTheOldAddressDuringOurReconfigurationIsAMove()
+    {
+        var host = Start();
+        host.MasterNode().Frozen = true;
+        host.RunUntilEvent("+promoted-slave", 15_000);
+        Assert.Equal((ReplicaIp, "7002"), MasterAddr(host));
+
+        // A newer election (epoch 2) went back to the old master's address.
+        PeerNode(host, 0).MasterAddrReply = _ => Addr(MasterIp, MasterPort);
+        PeerNode(host, 1).MasterAddrReply = _ => Addr(MasterIp, MasterPort);
+        host.PublishHello(Hello(0, MasterIp, MasterPort, 2));
+        host.RunFor(10);
+
+        Assert.Equal($"mymaster {ReplicaIp} 7002 {MasterIp} 7001", Assert.Single(host.Texts("+switch-master")));
+        Assert.Equal((MasterIp, "7001"), MasterAddr(host));
+        Assert.Equal("2", Replies.Fields(host.Sentinel("master", "mymaster"))["config-epoch"]);
+    }
+
+    [Fact]
     public void AReplicaFollowingAnotherMasterIsFixedAfterTheFailoverTimeout()
     {
         var host = Start();

@@ -136,4 +136,19 @@ public sealed class DiscoveryTests
         var entries = Replies.Items(Replies.Items(host.Sentinel("info-cache", "mymaster"))[1]);
         Assert.Equal(RespValue.Array(RespValue.Integer(0), RespValue.NullValue), entries[1]);
     }
+    [Fact]
+    public void AReplicaOfAReplicaIsLearnedFromThatReplicasInfo()
+    {
+        var host = new SimulatedHost();
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m'), (ReplicaIp, ReplicaPort)));
+        host.AddNode(ReplicaIp, ReplicaPort, ReplicaInfo(RunId('r'), MasterIp, MasterPort)
+            + "connected_slaves:2\r\nslave0:ip=10.0.0.5,port=7005,state=online,offset=100,lag=0\r\n"
+            + $"slave1:ip={MasterIp},port={MasterPort},state=online,offset=100,lag=0\r\n");
+        host.AddNode("10.0.0.5", 7005, ReplicaInfo(RunId('s'), ReplicaIp, ReplicaPort));
+        host.Tick(StartMs);
+        host.RunFor(2000);
+
+        Assert.Equal(["slave 10.0.0.2:7002 10.0.0.2 7002 @ mymaster 10.0.0.1 7001", "slave 10.0.0.5:7005 10.0.0.5 7005 @ mymaster 10.0.0.1 7001"],
+            host.Texts("+slave"));
+    }
 }

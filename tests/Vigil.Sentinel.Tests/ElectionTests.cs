@@ -121,4 +121,99 @@ public sealed class ElectionTests
         Assert.Equal("+elected-leader", host.EffectsOf<PublishEvent>().Last().Channel);
         Assert.Empty(host.Events("+failover-state-select-slave"));
     }
+
+    [Fact]
+    public void ACrashSavesTheStateExitsAndIgnoresEveryLaterInput()
+    {
+        var host = Start();
+        host.Sentinel("simulate-failure", "crash-after-election");
+        host.MasterNode().Frozen = true;
+        host.RunUntilEvent("+elected-leader", 10_000);
+
+        var tail = host.Effects.SkipWhile(e => e is not PublishEvent { Channel: "+elected-leader" }).Skip(1).Where(e => e is not Log).ToList();
+        var saved = Assert.IsType<PersistState>(tail[0]);
+        Assert.Equal((host.Core.MyId, 1L), (saved.State.Masters[0].Leader, saved.State.Masters[0].LeaderEpoch));
+        Assert.Equal(99, Assert.IsType<Exit>(tail[1]).Code);
+        Assert.Equal(2, tail.Count);
+        Assert.Equal(long.MaxValue, host.Core.NextWakeMs);
+
+        int effects = host.Effects.Count;
+        host.Feed(new Tick(host.Now + 100));
+        host.PublishHello($"{Peers[0].Ip},{Peers[0].Port},{Peers[0].RunId},7,mymaster,{MasterIp},{MasterPort},7");
+        Assert.IsType<RespError>(host.Sentinel("failover", "mymaster"));
+        Assert.Equal(effects, host.Effects.Count);
+    }
+    [Fact]
+    public void VotesAreAskedAndCountedForTheFailoverEpochOnly()
+    {
+        // The peers report a vote for us in epoch 2, whatever they are asked: a vote in another election.
+        SimulatedHost? host = null;
+        host = Start(_ => RespValue.Array(RespValue.Integer(1), RespValue.Bulk(host!.Core.MyId), RespValue.Integer(2)));
+        host.MasterNode().Frozen = true;
+        host.RunUntilEvent("+try-failover", 10_000);
+        Assert.Equal("1", host.Texts("+new-epoch").Single());
+
+        // A hello raises the current epoch to 2 while our attempt in epoch 1 waits for votes.
+        var (peerIp, peerPort, peerId) = Peers[0];
+        host.PublishHello($"{peerIp},{peerPort},{peerId},2,mymaster,{MasterIp},{MasterPort},0");
+        long raisedAt = host.Now;
+        host.RunFor(12_000);
+
+        Assert.Empty(host.Events("+elected-leader"));
+        Assert.Single(host.Events("-failover-abort-not-elected"));
+        var asks = host.Sends(peerIp, peerPort).Where(s => s.AtMs > raisedAt && s.Args is ["SENTINEL", "is-master-down-by-addr", ..]).ToList();
+        Assert.NotEmpty(asks);
+        Assert.All(asks.Where(a => a.Args[5] != "*"), a => Assert.Equal("1", a.Args[4]));
+        Assert.Contains(asks, a => a.Args[5] == host.Core.MyId);
+    }
+    [Fact]
+    public void NoFailoverStartsWithinThreePublishPeriodsOfStartingToMonitor()
+    {
+        var host = new SimulatedHost(ConfigOf(Master() with { DownAfterMs = 1000, FailoverTimeoutMs = 20_000 }), options: Options());
+        host.AddRedis(MasterIp, MasterPort, 'm');
+        host.AddRedis(ReplicaIp, ReplicaPort, 'r', (MasterIp, MasterPort));
+        host.Tick(StartMs);
+        foreach (var (ip, port, runId) in Peers)
+        {
+            host.AddNode(ip, port).IsMasterDownReply = VoteForAsker;
+            host.PublishHello($"{ip},{port},{runId},0,mymaster,{MasterIp},{MasterPort},0");
+        }
+        host.RunFor(300);
+        host.MasterNode().Frozen = true;
+        host.RunFor(10_000);
+
+        Assert.InRange(host.TimeOf("+odown")!.Value - StartMs, 1000, 3000);
+        Assert.InRange(host.TimeOf("+try-failover")!.Value - StartMs, 6000, 7000);
+    }
+
+    [Fact]
+    public void NoFailoverStartsWithinThreePublishPeriodsOfAReset()
+    {
+        var host = Start(tweak: m => m with { DownAfterMs = 1000 });
+        Assert.Equal(RespValue.Integer(1), host.Sentinel("reset", "mymaster"));
+        long resetAt = host.Now;
+        foreach (var (ip, port, runId) in Peers) host.PublishHello($"{ip},{port},{runId},0,mymaster,{MasterIp},{MasterPort},0");
+        host.RunFor(300);
+        host.MasterNode().Frozen = true;
+        host.RunFor(10_000);
+
+        Assert.InRange(host.TimeOf("+odown")!.Value - resetAt, 1000, 3000);
+        Assert.InRange(host.TimeOf("+try-failover")!.Value - resetAt, 6000, 7000);
+    }
+
+    [Fact]
+    public void AnOperatorFailoverRightAfterStartIsNotHeldBack()
+    {
+        var host = new SimulatedHost(ConfigOf(Master()), options: Options());
+        host.AddRedis(MasterIp, MasterPort, 'm');
+        host.AddRedis(ReplicaIp, ReplicaPort, 'r', (MasterIp, MasterPort));
+        host.Tick(StartMs);
+        host.RunFor(1000);
+
+        Assert.Equal(RespValue.Ok, host.Sentinel("failover", "mymaster"));
+        host.RunFor(500);
+
+        Assert.Single(host.Events("+try-failover"));
+        Assert.Single(host.Events("+elected-leader"));
+    }
 }

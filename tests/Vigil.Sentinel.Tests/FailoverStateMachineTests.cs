@@ -256,18 +256,24 @@ public sealed class FailoverStateMachineTests
     }
 
     [Fact]
-    public void ResetDuringAFailoverEndsIt()
+    public void AResetAfterPromotionKeepsTheConfigurationOfTheFailoverEpoch()
     {
         var host = Start();
         host.MasterNode().Frozen = true;
         host.RunUntilEvent("+promoted-slave", 15_000);
 
         Assert.Equal(Vigil.Resp.RespValue.Integer(1), host.Sentinel("reset", "mymaster"));
+
+        var promoted = Assert.Single(host.Texts("+promoted-slave"));
+        Assert.Equal($"mymaster {MasterIp} 7001 {ReplicaIp} 7002", Assert.Single(host.Texts("+switch-master")));
+        Assert.StartsWith($"slave {ReplicaIp}:{ReplicaPort}", promoted);
         var fields = Replies.Fields(host.Sentinel("master", "mymaster"));
+        Assert.Equal((ReplicaIp, "7002", "1"), (fields["ip"], fields["port"], fields["config-epoch"]));
+        // The reset ends the failover.
         Assert.False(fields.ContainsKey("failover-state"));
         Assert.DoesNotContain("failover_in_progress", fields["flags"]);
         host.RunFor(5_000);
-        Assert.Empty(host.Events("+switch-master"));
+        Assert.Single(host.Texts("+switch-master"));
     }
 
     [Fact]
@@ -283,5 +289,24 @@ public sealed class FailoverStateMachineTests
         Assert.Equal((ReplicaIp, 1L), (saved.State.Masters[0].Address.Host, saved.State.Masters[0].ConfigEpoch));
         Assert.Equal(99, Assert.Single(host.EffectsOf<Exit>()).Code);
         Assert.IsType<Exit>(host.Effects.Last());
+    }
+
+    [Fact]
+    public void AReplicaThatNeverReportedItsPriorityIsNotPromoted()
+    {
+        // An old master back as a replica record may still report role:master (no slave_priority line): its
+        // priority is unknown, and may be 0.
+        var host = new SimulatedHost(ConfigOf(Master()), options: Options());
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m'), (ReplicaIp, ReplicaPort)));
+        string withoutPriority = string.Join("\r\n", ReplicaInfo(RunId('r'), MasterIp, MasterPort).Split("\r\n").Where(l => !l.StartsWith("slave_priority:", StringComparison.Ordinal)));
+        var replica = host.AddNode(ReplicaIp, ReplicaPort, withoutPriority);
+        host.Tick(StartMs);
+        host.RunFor(11_000);
+
+        Assert.Equal("NOGOODSLAVE No suitable replica to promote", Replies.Error(host.Sentinel("failover", "mymaster")));
+
+        replica.Info = ReplicaInfo(RunId('r'), MasterIp, MasterPort);
+        host.RunFor(11_000);
+        Assert.Equal(Vigil.Resp.RespValue.Ok, host.Sentinel("failover", "mymaster"));
     }
 }

@@ -161,4 +161,16 @@ public sealed class HelloTests
         var host = new SimulatedHost();
         Assert.Equal(Vigil.Resp.RespValue.Integer(1), host.Core.AcceptHelloPublish("whatever", host.Now));
     }
+    [Fact]
+    public void AdoptingAConfigEpochRaisesTheCurrentEpochToIt()
+    {
+        var host = FailoverFixture.Start();
+        var (ip, port, runId) = FailoverFixture.Peers[0];
+        // The sender's current epoch (1) lags the config epoch it announces (5) for the address we already use.
+        host.PublishHello($"{ip},{port},{runId},1,mymaster,{MasterIp},{MasterPort},5");
+
+        Assert.Equal(5, host.Core.State.Masters.Single().ConfigEpoch);
+        Assert.Equal(5, host.Core.State.CurrentEpoch);
+        Assert.Contains("5", host.Texts("+new-epoch"));
+    }
 }

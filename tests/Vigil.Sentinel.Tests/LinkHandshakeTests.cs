@@ -160,4 +160,25 @@ public sealed class LinkHandshakeTests
 
         Assert.Equal("master", Replies.Fields(host.Sentinel("master", "mymaster"))["flags"]);
     }
+    [Fact]
+    public void AQueuedReplyToAPingReconnectsTheCommandLink()
+    {
+        var host = new SimulatedHost();
+        var master = host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m')));
+        host.Tick(StartMs);
+        host.RunFor(3000);
+        var firstCommand = host.EffectsOf<OpenLink>().Single(o => o.Role == LinkRole.Command).Link;
+
+        // A MULTI left open on the connection: every command is queued from now on.
+        master.PingReply = new Vigil.Resp.RespSimpleString("QUEUED");
+        host.RunFor(1100);
+        master.PingReply = new Vigil.Resp.RespSimpleString("PONG");
+        host.RunFor(2000);
+
+        Assert.Contains(host.EffectsOf<CloseLink>(), c => c.Link == firstCommand);
+        var commandLinks = host.EffectsOf<OpenLink>().Where(o => o.Role == LinkRole.Command).ToList();
+        Assert.True(commandLinks.Count >= 2, $"{commandLinks.Count} command connections");
+        Assert.Contains(host.Sends(MasterIp, MasterPort), s => s.AtMs > StartMs + 4100 && s.Args[0] == "PING");
+        Assert.Empty(host.Events("+sdown"));
+    }
 }

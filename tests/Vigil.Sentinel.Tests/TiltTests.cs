@@ -81,4 +81,40 @@ public sealed class TiltTests
         Assert.Equal(RespValue.Array(RespValue.Integer(0), RespValue.Bulk(PeerA), RespValue.Integer(2)), reply);
         Assert.Single(host.Events("+vote-for-leader"));
     }
+    [Fact]
+    public void AnOperatorFailoverInTiltIsAcceptedAndStartsWhenTiltEnds()
+    {
+        var host = FailoverFixture.Start();
+        host.Tick(host.Now + 3000);
+        Assert.Single(host.Events("+tilt"));
+        long tiltAt = host.Now;
+
+        Assert.Equal(RespValue.Ok, host.Sentinel("failover", "mymaster"));
+        Assert.Equal("INPROG Failover already in progress", Replies.Error(host.Sentinel("failover", "mymaster")));
+        host.RunFor(29_000);
+        Assert.Empty(host.Events("+new-epoch"));
+        Assert.Empty(host.Events("+try-failover"));
+
+        host.RunFor(3000);
+        long tiltEndAt = host.TimeOf("-tilt")!.Value;
+        Assert.InRange(tiltEndAt - tiltAt, 30_000, 31_000);
+        Assert.Equal(tiltEndAt, host.TimeOf("+try-failover"));
+        Assert.Single(host.Events("+elected-leader"));
+    }
+    [Fact]
+    public void AfterABackwardClockStepPingsGoOnAtTheirPeriod()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(5000);
+        int before = host.Sends(MasterIp, MasterPort).Count;
+        host.Tick(host.Now - 30_000);
+        Assert.Single(host.Events("+tilt"));
+
+        host.RunFor(5000);
+
+        // Times stored before the step must not lie in the core's future: that would silence PING for 30 s.
+        var pings = host.Sends(MasterIp, MasterPort).Skip(before).Where(s => s.Args[0] == "PING").ToList();
+        Assert.InRange(pings.Count, 4, 6);
+        Assert.Empty(host.Events("+sdown"));
+    }
 }

@@ -65,8 +65,15 @@ internal static class Program
         bool interactive = !Console.IsOutputRedirected;
         Console.WriteLine($"running {options.SeedCount} seeds from {options.FirstSeed} ({options.Profile} profile, {options.Threads} threads"
             + (options.Broken is null ? ")" : $", broken core: {options.Broken})"));
+        int failuresShown = 0;
         var summary = Campaign.Run(options, progress =>
         {
+            // A long campaign names its failing seeds as they come, so they can be replayed while it runs on.
+            for (; failuresShown < progress.Failures.Count; failuresShown++)
+            {
+                var failure = progress.Failures[failuresShown];
+                Console.WriteLine($"{(interactive ? "\r" : "")}seed {failure.Seed} FAILED [{failure.Invariant}] {failure.Detail}");
+            }
             string line = progress.ProgressLine(options.SeedCount);
             if (interactive) Console.Write("\r" + line + "   ");
             else Console.WriteLine(line);

@@ -75,6 +75,7 @@ internal sealed partial class SentinelCommands
         foreach (var master in _context.Masters.Values.ToList())
         {
             if (!GlobPattern.IsMatch(args[1], master.Name, ignoreCase: false)) continue;
+            _failover.SwitchIfPromoted(master);
             _topology.ResetMaster(master, keepPeers: false, generateEvent: true);
             count++;
         }
@@ -86,15 +87,23 @@ internal sealed partial class SentinelCommands
 
     /// <summary>
     /// §7.2: a forced failover, no ODOWN and no election needed. With the master reachable it becomes a planned
-    /// switchover that pauses writes until the chosen replica has them all (see docs/failover.md).
+    /// switchover that pauses writes until the chosen replica has them all (see docs/failover.md). In TILT it is
+    /// accepted with the same replies and starts when TILT ends: the reference starts it at once (new epoch,
+    /// +try-failover) and then leaves it waiting until TILT ends anyway, with nothing of it done in TILT.
     /// </summary>
     private RespValue HandleFailover(IReadOnlyList<string> args)
     {
         if (FindMaster(args[1]) is not { } master) return Errors.NoSuchMaster;
-        if (master.FailoverInProgress) return new RespError("INPROG Failover already in progress");
+        if (master.FailoverInProgress || master.ForcedFailoverDeferred) return new RespError("INPROG Failover already in progress");
         if (ReplicaSelector.Select(master, _context.NowMs, _context.Timings) is null)
         {
             return new RespError("NOGOODSLAVE No suitable replica to promote");
+        }
+        if (_context.Tilt)
+        {
+            _context.Log(LogLevel.Warning, $"User requested FAILOVER of '{master.Name}' deferred until TILT mode ends");
+            master.ForcedFailoverDeferred = true;
+            return RespValue.Ok;
         }
         _failover.StartForced(master);
         return RespValue.Ok;

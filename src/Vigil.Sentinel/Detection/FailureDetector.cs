@@ -132,12 +132,12 @@ internal sealed class FailureDetector(SentinelContext context, LinkManager links
     public bool ObjectiveStateIsStale(MasterRecord master) =>
         (master.IsSubjectivelyDown && DownVotes(master) >= master.Settings.Quorum) != master.IsObjectivelyDown;
 
-    private static int DownVotes(MasterRecord master)
+    private int DownVotes(MasterRecord master)
     {
         int votes = 1;
         foreach (var peer in master.Peers.Values)
         {
-            if (peer.SaysMasterDown) votes++;
+            if (peer.SaysMasterDown && peer.AnswerIsFresh(context.NowMs, context.Timings.AskPeriodMs)) votes++;
         }
         return votes;
     }

@@ -35,11 +35,14 @@ internal sealed class PeerQueries(SentinelContext context, LinkManager links)
             if (!forced && (peer.AskInFlight || now < NextAskAt(peer))) continue;
 
             var address = master.Address;
-            string candidate = master.FailoverState > FailoverState.None ? context.MyId : "*";
+            // A vote is asked for the epoch of our attempt, which the current epoch may have overtaken since.
+            bool asksVote = master.FailoverState > FailoverState.None;
+            string candidate = asksVote ? context.MyId : "*";
+            long epoch = asksVote ? master.FailoverEpoch : context.CurrentEpoch;
             if (links.Send(peer, ReplyKind.IsMasterDown, "SENTINEL", "is-master-down-by-addr",
                     address.Announced(context.AnnounceHostnames),
                     address.Port.ToString(CultureInfo.InvariantCulture),
-                    context.CurrentEpoch.ToString(CultureInfo.InvariantCulture),
+                    epoch.ToString(CultureInfo.InvariantCulture),
                     candidate))
             {
                 peer.AskInFlight = true;

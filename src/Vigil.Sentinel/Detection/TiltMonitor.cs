@@ -10,9 +10,10 @@ namespace Vigil.Sentinel.Detection;
 /// </summary>
 internal sealed class TiltMonitor(SentinelContext context, EventEmitter events)
 {
-    public void OnTick(long now)
+    public void OnTick(long hostNowMs)
     {
-        long delta = now - context.PreviousTickMs;
+        long now = context.NowMs;
+        long delta = hostNowMs - context.PreviousTickHostMs;
         if (delta < 0 || delta > context.Timings.TiltTriggerMs)
         {
             context.Tilt = true;
@@ -23,7 +24,7 @@ internal sealed class TiltMonitor(SentinelContext context, EventEmitter events)
                 ? $"TILT cause: the clock went back {-delta} ms between two timer runs"
                 : $"TILT cause: {delta} ms passed between two timer runs (limit {context.Timings.TiltTriggerMs} ms)");
         }
-        context.PreviousTickMs = now;
+        context.PreviousTickHostMs = hostNowMs;
     }
 
     /// <summary>Whether the acting half may run now; leaves TILT once the period is over.</summary>

@@ -21,8 +21,9 @@ namespace Vigil.Sentinel.Discovery;
 /// <item>the sender (or another peer announcing the same) must be a peer we reach over our own command link, and
 /// must confirm the address when asked <c>SENTINEL GET-MASTER-ADDR-BY-NAME &lt;name&gt;</c> on that link (a forged
 /// hello that borrows a real peer's identity is denied by the real peer);</item>
-/// <item>the new address must be a replica we know for this master, or else a majority of all the sentinels we
-/// know (we cannot vouch, so that many peers) must confirm it.</item>
+/// <item>the new address must be a replica we know for this master, or the address our master reports (INFO) it
+/// replicates from, or else a majority of all the sentinels we know (we cannot vouch, so that many peers) must
+/// confirm it.</item>
 /// </list>
 /// Real sentinels answer GET-MASTER-ADDR-BY-NAME with the address they announce in their hellos, so they pass. A
 /// claim not confirmed within <see cref="Limits.AdoptionCheckMs"/> is dropped; the next hello starts a new check.
@@ -30,11 +31,31 @@ namespace Vigil.Sentinel.Discovery;
 internal sealed class ConfigAdoption(
     SentinelContext context, LinkManager links, EventEmitter events, MasterSwitch masterSwitch)
 {
+    /// <summary>
+    /// A peer's configuration replaces ours when its epoch is higher, or when the epochs are equal and ours came from
+    /// our own SENTINEL FAILOVER (made without agreement) or names a higher address than the claim. Equal epochs
+    /// with different addresses come only from an operator's failover in a partition cut off from the group's newer
+    /// epochs (seeds 423, 26783), and the reference then keeps both configurations for ever, since only a higher
+    /// epoch moves a sentinel. The forced side yields at once; sentinels that adopted either copy settle on the lower
+    /// address, a total order, so every copy converges.
+    /// </summary>
+    public static bool Supersedes(MasterRecord master, long configEpoch, string host, int port)
+    {
+        if (configEpoch != master.ConfigEpoch) return configEpoch > master.ConfigEpoch;
+        if (master.ConfigEpochForced) return true;
+        var current = master.CurrentAddress;
+        int byHost = string.CompareOrdinal(host, current.Hostname);
+        return byHost < 0 || (byHost == 0 && port < current.Port);
+    }
+
     public void OnNewerConfigEpoch(MasterRecord master, PeerRecord sender, string masterHost, int masterPort, long configEpoch)
     {
-        if (masterPort == master.Address.Port && context.Resolver.AddressEqualsHostname(master.Address, masterHost))
+        // Compared with the address we announce: during our failover, from promotion on, that is the promoted replica,
+        // and a newer claim naming the record's (old) address is a move, not a mere epoch raise (seed 4084).
+        var current = master.CurrentAddress;
+        if (masterPort == current.Port && context.Resolver.AddressEqualsHostname(current, masterHost))
         {
-            master.ConfigEpoch = configEpoch;
+            SetConfigEpoch(master, configEpoch);
             context.RequestPersist();
             return;
         }
@@ -59,7 +80,7 @@ internal sealed class ConfigAdoption(
         }
 
         Ask(master, pending!, sender);
-        if (!IsKnownReplica(master, pending!.Address))
+        if (!IsVouchedFor(master, pending!.Address))
         {
             foreach (var peer in master.Peers.Values) Ask(master, pending, peer);
         }
@@ -90,11 +111,25 @@ internal sealed class ConfigAdoption(
         }
         string? sender = pending.Claimants.FirstOrDefault(pending.Confirmed.Contains);
         if (sender is null) return;
-        int needed = IsKnownReplica(master, pending.Address) ? 1 : (master.Peers.Count + 1) / 2 + 1;
+        int needed = IsVouchedFor(master, pending.Address) ? 1 : (master.Peers.Count + 1) / 2 + 1;
         if (pending.Confirmed.Count < needed) return;
         if (!master.Peers.TryGetValue(sender, out var senderPeer)) return;
         Adopt(master, senderPeer, pending);
     }
+
+    /// <summary>
+    /// What we see ourselves makes the address plausible: it is a replica we know, or our master reports (INFO) that
+    /// it replicates from it (an old master already turned into a replica of the new one).
+    /// </summary>
+    private bool IsVouchedFor(MasterRecord master, InstanceAddress address) =>
+        IsKnownReplica(master, address) || MasterReplicatesFrom(master, address);
+
+    private bool MasterReplicatesFrom(MasterRecord master, InstanceAddress address) =>
+        master.InfoRefreshedAtMs != 0
+        && master.RoleReported == ReportedRole.Slave
+        && master.ReportedMasterHost is { } host
+        && master.ReportedMasterPort == address.Port
+        && context.Resolver.AddressEqualsHostname(address, host);
 
     private bool IsKnownReplica(MasterRecord master, InstanceAddress address)
     {
@@ -108,12 +143,26 @@ internal sealed class ConfigAdoption(
     private void Adopt(MasterRecord master, PeerRecord sender, PendingAdoption pending)
     {
         master.PendingAdoption = null;
-        if (pending.ConfigEpoch <= master.ConfigEpoch) return; // something newer came meanwhile
-        master.ConfigEpoch = pending.ConfigEpoch;
-        var oldAddress = master.Address;
+        if (!Supersedes(master, pending.ConfigEpoch, pending.Address.Hostname, pending.Address.Port)) return; // something newer came meanwhile
+        SetConfigEpoch(master, pending.ConfigEpoch);
+        var oldAddress = master.CurrentAddress;
         events.About(LogLevel.Warning, "+config-update-from", sender);
-        masterSwitch.AnnounceSwitch(master, pending.Address);
+        masterSwitch.AnnounceSwitch(master, oldAddress, pending.Address);
         masterSwitch.ResetAndChangeAddress(master, pending.Address);
         masterSwitch.RunClientReconfigScript(master, leader: false, oldAddress, master.Address);
+    }
+
+    /// <summary>
+    /// A configuration epoch was created by some election, so the current epoch is at least as high: without this, a
+    /// hello whose sender's current epoch lags its config epoch would let us ask for votes in an epoch that already
+    /// has a configuration.
+    /// </summary>
+    private void SetConfigEpoch(MasterRecord master, long configEpoch)
+    {
+        master.ConfigEpoch = configEpoch;
+        master.ConfigEpochForced = false;
+        if (configEpoch <= context.CurrentEpoch) return;
+        context.CurrentEpoch = configEpoch;
+        events.Raw(LogLevel.Warning, "+new-epoch", master, configEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -62,7 +62,7 @@ internal sealed class HelloProcessor(
             events.Raw(LogLevel.Warning, "+new-epoch", master, context.CurrentEpoch.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (peer is not null && master.ConfigEpoch < hello.MasterConfigEpoch)
+        if (peer is not null && ConfigAdoption.Supersedes(master, hello.MasterConfigEpoch, hello.MasterHost, hello.MasterPort))
         {
             adoption.OnNewerConfigEpoch(master, peer, hello.MasterHost, hello.MasterPort, hello.MasterConfigEpoch);
         }

@@ -3,8 +3,10 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Election;
 
 /// <summary>
-/// The tally of an election this sentinel runs (§6): the peers' votes in the current epoch, plus our own vote in
-/// the failover epoch, cast for the most voted candidate (or for ourselves when nobody has votes yet).
+/// The tally of an election this sentinel runs (§6): the peers' votes in the failover epoch, plus our own vote in
+/// it, cast for the most voted candidate (or for ourselves when nobody has votes yet). The reference counts votes of
+/// the current epoch, which a hello or another candidate may have raised since our attempt started: such votes are
+/// for another election, and counting them could make two leaders for the failover epoch.
 /// </summary>
 internal sealed class LeaderElection(SentinelContext context, LeaderVote vote)
 {
@@ -18,7 +20,7 @@ internal sealed class LeaderElection(SentinelContext context, LeaderVote vote)
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var peer in master.Peers.Values)
         {
-            if (peer.Leader is { } leader && peer.LeaderEpoch == context.CurrentEpoch)
+            if (peer.Leader is { } leader && peer.LeaderEpoch == epoch && peer.AnswerIsFresh(context.NowMs, context.Timings.AskPeriodMs))
             {
                 counts[leader] = counts.GetValueOrDefault(leader) + 1;
             }

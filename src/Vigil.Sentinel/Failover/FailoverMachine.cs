@@ -27,6 +27,10 @@ namespace Vigil.Sentinel.Failover;
 /// parallel-syncs 1 the reference never reaches it), and its failover-timeout deadline holds even while the
 /// promoted replica is down (the reference then waits for ever, §13.4d): the failover ends and the switch makes
 /// a later failover possible.</item>
+/// <item>No automatic failover within three publish periods of starting to monitor a master (start, restart,
+/// RESET), while peers are still being discovered; SENTINEL FAILOVER is not held back.</item>
+/// <item>SENTINEL FAILOVER received in TILT starts when TILT ends (the reference starts it at once, then leaves it
+/// waiting until TILT ends).</item>
 /// <item>SENTINEL FAILOVER with a reachable master is a planned switchover (<see cref="PlannedSwitchover"/>).</item>
 /// </list>
 /// </remarks>
@@ -40,17 +44,24 @@ internal sealed class FailoverMachine(
     PlannedSwitchover switchover)
 {
     /// <summary>
-    /// Starts a failover when the master is ODOWN, none runs, the last attempt (or a vote for another sentinel)
-    /// is over 2 × failover-timeout old, and the random start delay has passed. True when one started.
+    /// Starts a failover when the master is ODOWN, none runs, peers have had time to be discovered, the last attempt
+    /// (or a vote for another sentinel) is over 2 × failover-timeout old, and the random start delay has passed.
+    /// True when one started.
     /// </summary>
     public bool StartIfDue(MasterRecord master)
     {
+        if (master.ForcedFailoverDeferred)
+        {
+            master.ForcedFailoverDeferred = false;
+            if (!master.FailoverInProgress) StartForced(master);
+        }
         if (!master.IsObjectivelyDown || master.FailoverInProgress)
         {
             master.FailoverStartDueAtMs = 0;
             return false;
         }
         long now = context.NowMs;
+        if (now < DiscoveryEndsAt(master)) return false;
         long backOffEndMs = BackOffEndsAt(master);
         if (now < backOffEndMs)
         {
@@ -69,6 +80,9 @@ internal sealed class FailoverMachine(
         Start(master, forced: false);
         return true;
     }
+
+    private long DiscoveryEndsAt(MasterRecord master) =>
+        master.MonitoringStartedAtMs + Limits.DiscoveryPublishPeriods * context.Timings.PublishPeriodMs;
 
     private static long BackOffEndsAt(MasterRecord master) =>
         master.FailoverStartedAtMs == 0 ? long.MinValue : master.FailoverStartedAtMs + 2 * master.Settings.FailoverTimeoutMs;
@@ -199,6 +213,7 @@ internal sealed class FailoverMachine(
     private void Promoted(MasterRecord master, ReplicaRecord promoted)
     {
         master.ConfigEpoch = master.FailoverEpoch;
+        master.ConfigEpochForced = master.ForceFailover;
         EnterState(master, FailoverState.ReconfSlaves);
         context.RequestPersist();
         events.About(LogLevel.Warning, "+promoted-slave", promoted);
@@ -324,6 +339,16 @@ internal sealed class FailoverMachine(
     }
 
     /// <summary>
+    /// SENTINEL RESET during our failover: once the replica is promoted, the failover epoch is the config epoch and
+    /// names the promoted replica, so the record switches to it before the reset forgets the failover. The reference
+    /// keeps the old address under the new epoch, and the group then holds two addresses for one epoch (seed 2114).
+    /// </summary>
+    public void SwitchIfPromoted(MasterRecord master)
+    {
+        if (master.PromotionDone) masterSwitch.SwitchToPromoted(master);
+    }
+
+    /// <summary>
     /// §7.8: possible up to wait_promotion only. The start time stays, so the back-off applies. A replica already
     /// told SLAVEOF NO ONE is marked to be fenced should it become a master anyway.
     /// </summary>
@@ -408,9 +433,11 @@ internal sealed class FailoverMachine(
     public long DueAt(MasterRecord master)
     {
         long now = context.NowMs;
+        if (master.ForcedFailoverDeferred) return now;
         if (!master.FailoverInProgress)
         {
             if (!master.IsObjectivelyDown) return long.MaxValue;
+            if (now < DiscoveryEndsAt(master)) return DiscoveryEndsAt(master);
             long backOffEndMs = BackOffEndsAt(master);
             if (now < backOffEndMs) return backOffEndMs;
             return master.FailoverStartDueAtMs != 0 ? master.FailoverStartDueAtMs : now;

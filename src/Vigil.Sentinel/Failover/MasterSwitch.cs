@@ -16,17 +16,17 @@ internal sealed class MasterSwitch(SentinelContext context, Topology topology, E
     public void SwitchToPromoted(MasterRecord master)
     {
         var target = master.PromotedReplica?.Address ?? master.Address;
-        AnnounceSwitch(master, target);
+        AnnounceSwitch(master, master.Address, target);
         ResetAndChangeAddress(master, target);
     }
 
     /// <summary><c>+switch-master &lt;name&gt; &lt;old-ip&gt; &lt;old-port&gt; &lt;new-ip&gt; &lt;new-port&gt;</c>.</summary>
-    public void AnnounceSwitch(MasterRecord master, InstanceAddress target)
+    public void AnnounceSwitch(MasterRecord master, InstanceAddress from, InstanceAddress target)
     {
         bool hostnames = context.AnnounceHostnames;
         events.Raw(LogLevel.Warning, "+switch-master", master, string.Join(' ',
             master.Name,
-            master.Address.Announced(hostnames), master.Address.Port.ToString(CultureInfo.InvariantCulture),
+            from.Announced(hostnames), from.Port.ToString(CultureInfo.InvariantCulture),
             target.Announced(hostnames), target.Port.ToString(CultureInfo.InvariantCulture)));
     }
 

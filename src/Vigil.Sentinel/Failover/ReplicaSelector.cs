@@ -6,7 +6,9 @@ namespace Vigil.Sentinel.Failover;
 /// Chooses the replica to promote (§7.3). Pure: it reads the records and the clock, changes nothing.
 /// </summary>
 /// <remarks>
-/// Eligible: not SDOWN; both connections up; a valid PING reply within five ping periods; priority not 0; INFO
+/// Eligible: not SDOWN; both connections up; a valid PING reply within five ping periods; priority reported by
+/// the node itself and not 0 (an old master back as a replica record reports no slave_priority while it still
+/// claims the master role: the reference assumes 100, though it may be a priority-0 node); INFO
 /// fresh enough (five ping periods while the master is SDOWN here, since replicas are then polled every second,
 /// else three INFO periods); replication link down for at most ten down-after periods plus the master's SDOWN
 /// time. Best first: lower priority, larger replication offset, smaller run id (case-insensitive; unknown last).
@@ -31,7 +33,7 @@ internal static class ReplicaSelector
     {
         if (replica.IsSubjectivelyDown || replica.Link.IsDisconnected) return false;
         if (now - replica.Link.LastAvailableAtMs > Limits.SelectionPingPeriods * timings.PingPeriodMs) return false;
-        if (replica.SlavePriority == 0) return false;
+        if (!replica.PriorityReported || replica.SlavePriority == 0) return false;
         long infoValidityMs = master.IsSubjectivelyDown
             ? Limits.SelectionPingPeriods * timings.PingPeriodMs
             : Limits.SelectionInfoPeriods * timings.InfoPeriodMs;

@@ -201,22 +201,39 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
     /// <summary>Replies owed by a dead connection never come: clear the in-flight marks they held.</summary>
     private static void DropAwaited(InstanceLink link)
     {
-        foreach (var awaited in link.Awaited)
-        {
-            switch (awaited.Kind)
-            {
-                case ReplyKind.Info when awaited.Owner is DataNodeRecord node:
-                    node.InfoInFlight = false;
-                    break;
-                case ReplyKind.Publish:
-                    awaited.Owner.HelloInFlight = false;
-                    break;
-                case ReplyKind.IsMasterDown when awaited.Owner is PeerRecord peer:
-                    peer.AskInFlight = false;
-                    break;
-            }
-        }
+        foreach (var awaited in link.Awaited) ClearInFlight(awaited);
         link.Awaited.Clear();
+    }
+
+    private static void ClearInFlight(AwaitedReply awaited)
+    {
+        switch (awaited.Kind)
+        {
+            case ReplyKind.Info when awaited.Owner is DataNodeRecord node:
+                node.InfoInFlight = false;
+                break;
+            case ReplyKind.Publish:
+                awaited.Owner.HelloInFlight = false;
+                break;
+            case ReplyKind.IsMasterDown when awaited.Owner is PeerRecord peer:
+                peer.AskInFlight = false;
+                break;
+        }
+    }
+
+    /// <summary>
+    /// <c>+QUEUED</c> came back for a PING, INFO or PUBLISH: a MULTI is open on this connection (its EXEC was refused
+    /// or never arrived), so every command from now on is queued, not run. Only a new connection gets out of it.
+    /// </summary>
+    public static bool IsStuckInTransaction(AwaitedReply awaited, RespValue reply) =>
+        awaited.Kind is ReplyKind.Ping or ReplyKind.Info or ReplyKind.Publish
+        && reply is RespSimpleString { Text: "QUEUED" };
+
+    public void CloseStuckInTransaction(InstanceLink link, AwaitedReply awaited)
+    {
+        ClearInFlight(awaited);
+        if (link.Users.Count > 0) context.Log(LogLevel.Warning, $"Reconnecting to {link.Users[0].Name}: a transaction left open on the link queues our commands");
+        CloseCommandConnection(link);
     }
 
     /// <summary>Finds the connection a reply arrived on; null for one the core closed or never opened.</summary>

@@ -26,6 +26,9 @@ internal abstract class DataNodeRecord(string name, InstanceAddress address, Ins
     public long MasterLinkDownTimeMs { get; set; }
     public bool MasterLinkUp { get; set; }
     public int SlavePriority { get; set; } = Limits.DefaultReplicaPriority;
+
+    /// <summary>An INFO from this node had <c>slave_priority</c>: until then <see cref="SlavePriority"/> is a guess.</summary>
+    public bool PriorityReported { get; set; }
     public ulong SlaveReplOffset { get; set; }
     public int ReplicaAnnounced { get; set; } = 1;
 

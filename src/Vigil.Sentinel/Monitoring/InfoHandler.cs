@@ -30,19 +30,7 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
             }
         }
 
-        // Discovery follows the record's kind, not the role the node reports.
-        if (record is MasterRecord owner)
-        {
-            foreach (var (host, port) in report.Replicas)
-            {
-                if (topology.FindReplica(owner, host, port) is not null) continue;
-                if (topology.CreateReplica(owner, host, port) is { } replica)
-                {
-                    events.About(LogLevel.Notice, "+slave", replica);
-                    context.RequestPersist();
-                }
-            }
-        }
+        DiscoverReplicas(record.OwningMaster, report);
 
         record.MasterLinkDownTimeMs = report.MasterLinkDownTimeMs;
         ApplyReplicationFields(record, report, now);
@@ -64,6 +52,26 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
         failover.OnInfo(record, report.Role);
     }
 
+    /// <summary>
+    /// Replicas are learned from the master's INFO and, unlike the reference, from its replicas' too: a node that
+    /// replicates from one of them (an old master turned replica, say) is otherwise invisible to every sentinel that
+    /// did not see it under the master, and stays chained for ever (seed 11205). Once known, the usual convergence
+    /// rule points it at the master.
+    /// </summary>
+    private void DiscoverReplicas(MasterRecord owner, InfoReport report)
+    {
+        foreach (var (host, port) in report.Replicas)
+        {
+            if (port == owner.Address.Port && context.Resolver.AddressEqualsHostname(owner.Address, host)) continue;
+            if (topology.FindReplica(owner, host, port) is not null) continue;
+            if (topology.CreateReplica(owner, host, port) is { } replica)
+            {
+                events.About(LogLevel.Notice, "+slave", replica);
+                context.RequestPersist();
+            }
+        }
+    }
+
     private static void ApplyReplicationFields(DataNodeRecord record, InfoReport report, long now)
     {
         if (report.MasterHost is { } host
@@ -78,7 +86,11 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
             record.ReportedMasterChangedAtMs = now;
         }
         if (report.MasterLinkUp is { } up) record.MasterLinkUp = up;
-        if (report.SlavePriority is { } priority) record.SlavePriority = priority;
+        if (report.SlavePriority is { } priority)
+        {
+            record.SlavePriority = priority;
+            record.PriorityReported = true;
+        }
         if (report.SlaveReplOffset is { } offset) record.SlaveReplOffset = offset;
         if (report.ReplicaAnnounced is { } announced) record.ReplicaAnnounced = announced;
         if (report.MasterReplOffset is { } replOffset) record.MasterReplOffset = replOffset;

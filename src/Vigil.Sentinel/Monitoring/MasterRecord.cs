@@ -22,6 +22,12 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     /// <summary>Peer sentinels by run id, in discovery order.</summary>
     public OrderedDictionary<string, PeerRecord> Peers { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// When this sentinel started (or restarted, or was RESET into) monitoring the master: peers are still being
+    /// discovered until hellos have had time to arrive.
+    /// </summary>
+    public long MonitoringStartedAtMs { get; set; } = nowMs;
+
     public bool IsObjectivelyDown { get; set; }
     public long ObjectivelyDownSinceMs { get; set; }
 
@@ -31,6 +37,13 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
 
     /// <summary>Epoch of the configuration in force (raised by a won failover or a newer hello).</summary>
     public long ConfigEpoch { get; set; }
+
+    /// <summary>
+    /// The configuration in force came from our own SENTINEL FAILOVER. It had no agreement, so its epoch may be one the
+    /// group already used (we were cut off when the operator asked): it yields to a peer's configuration of the same
+    /// epoch (see <c>ConfigAdoption</c>).
+    /// </summary>
+    public bool ConfigEpochForced { get; set; }
 
     /// <summary>This sentinel's vote for this master: the run id voted for and the epoch of the vote.</summary>
     public string? Leader { get; set; }
@@ -42,6 +55,9 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     public FailoverState FailoverState { get; set; }
     public long FailoverEpoch { get; set; }
     public long FailoverStateChangedAtMs { get; set; }
+
+    /// <summary>SENTINEL FAILOVER arrived in TILT: it starts on the first tick after TILT.</summary>
+    public bool ForcedFailoverDeferred { get; set; }
 
     /// <summary>Start of the last failover attempt, or of the block a vote for someone else imposes.</summary>
     public long FailoverStartedAtMs { get; set; }

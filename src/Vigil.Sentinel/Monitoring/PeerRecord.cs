@@ -17,6 +17,13 @@ internal sealed class PeerRecord(string runId, InstanceAddress address, Instance
     public bool AskInFlight { get; set; }
     public long LastAskSentAtMs { get; set; }
 
+    /// <summary>
+    /// Whether the last answer is young enough to count (§5.2: five ask periods). Checked where answers are counted,
+    /// not only where they are expired: the expiry runs with the questions, which TILT suspends.
+    /// </summary>
+    public bool AnswerIsFresh(long nowMs, long askPeriodMs) =>
+        nowMs - LastMasterDownReplyAtMs <= Limits.PeerAnswerValidityAskPeriods * askPeriodMs;
+
     /// <summary>The peer's last answer said the master is down (the <c>master_down</c> flag).</summary>
     public bool SaysMasterDown { get; set; }
 

@@ -143,6 +143,7 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
         {
             foreach (var peer in master.Peers.Values) links.Release(peer);
             master.Peers.Clear();
+            master.MonitoringStartedAtMs = context.NowMs;
         }
         // A planned switchover holds the master's writes: release them before the connection goes.
         if (master.Switchover is not null) links.Send(master, ReplyKind.Discard, "CLIENT", "UNPAUSE");
@@ -154,6 +155,7 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
         master.RebootDetected = false;
         master.FailoverInProgress = false;
         master.ForceFailover = false;
+        master.ForcedFailoverDeferred = false;
         master.Leader = null;
         master.FailoverState = FailoverState.None;
         master.FailoverStateChangedAtMs = 0;

@@ -16,6 +16,9 @@ public sealed record MasterState
     public ConfigBaseline? ConfigBaseline { get; init; }
 
     public long ConfigEpoch { get; init; }
+
+    /// <summary>The configuration of <see cref="ConfigEpoch"/> came from our own SENTINEL FAILOVER, made without agreement.</summary>
+    public bool ConfigEpochForced { get; init; }
     public long LeaderEpoch { get; init; }
 
     /// <summary>Run id this sentinel voted for in <see cref="LeaderEpoch"/> (the reference forgets it on restart).</summary>

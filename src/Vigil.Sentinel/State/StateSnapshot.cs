@@ -30,6 +30,7 @@ internal static class StateSnapshot
             Settings = master.Settings,
             ConfigBaseline = master.ConfigBaseline,
             ConfigEpoch = master.ConfigEpoch,
+            ConfigEpochForced = master.ConfigEpochForced,
             LeaderEpoch = master.LeaderEpoch,
             Leader = master.Leader,
             KnownReplicas = master.Replicas.Values

@@ -22,6 +22,13 @@ internal static class Limits
     /// <summary>A master reporting role:slave is SDOWN after down-after plus this many INFO periods.</summary>
     public const int MasterReportsReplicaInfoPeriods = 2;
 
+    /// <summary>
+    /// No automatic failover starts within this many publish periods of starting to monitor a master (first start,
+    /// restart, SENTINEL RESET). Until every peer's hello has had time to arrive, the voters we know may be a minority
+    /// of the group, and a majority of too few voters can elect a second leader (the reference has no such wait).
+    /// </summary>
+    public const int DiscoveryPublishPeriods = 3;
+
     /// <summary>Upper bound of the random delay added to failover start times (ms).</summary>
     public const int MaxFailoverDesyncMs = 1000;
 

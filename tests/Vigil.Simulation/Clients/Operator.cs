@@ -19,7 +19,7 @@ internal sealed class Operator(SimWorld world)
     {
         string name = world.Scenario.MasterNames[group];
         world.Checker.OnOperatorFailoverRequested(sentinel, name);
-        Run(sentinel, "failover", name);
+        if (Run(sentinel, "failover", name) is RespSimpleString) world.Checker.OnOperatorFailoverAccepted(sentinel, name);
     }
 
     /// <summary>SENTINEL SIMULATE-FAILURE: the sentinel exits right after its next election win or promotion.</summary>
@@ -31,13 +31,14 @@ internal sealed class Operator(SimWorld world)
         string pattern = world.Random.Next(4) == 0 ? "*" : world.Scenario.MasterNames[group];
         foreach (string name in world.Scenario.MasterNames)
         {
-            if (pattern == "*" || pattern == name) world.Checker.OnOperatorReset(name);
+            if (pattern == "*" || pattern == name) world.Checker.OnOperatorReset(sentinel, name);
         }
         Run(sentinel, "reset", pattern);
     }
 
     public void Set(SentinelNode sentinel, int group)
     {
+        if (_pendingMonitors.Contains((sentinel, group))) return; // removed here, not monitored again yet
         string name = world.Scenario.MasterNames[group];
         var scenario = world.Scenario;
         switch (world.Random.Next(4))
@@ -131,15 +132,8 @@ internal sealed class Operator(SimWorld world)
         // FAILOVER may be refused for good reasons (INPROG, NOGOODSLAVE); the others only get valid arguments.
         if (reply is RespError error && args[0] != "failover")
         {
-            if (!world.Options.Strict && args[0] == "set")
-            {
-                world.Checker.Stats.ToleratedKnownBugs++; // KnownCoreBugs.SetRejectsValidValues
-            }
-            else
-            {
-                throw new Invariants.InvariantViolationException(Invariants.KnownCoreBugs.SetRejectsValidValues,
-                    $"{sentinel.Name} refused SENTINEL {string.Join(' ', args)}: {error.Text}");
-            }
+            throw new Invariants.InvariantViolationException("operator-command-accepted",
+                $"{sentinel.Name} refused SENTINEL {string.Join(' ', args)}: {error.Text}");
         }
         return reply;
     }

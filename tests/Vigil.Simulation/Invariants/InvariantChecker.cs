@@ -22,10 +22,14 @@ internal sealed class InvariantChecker
     private readonly SimWorld _world;
     private readonly SentinelTrack[] _tracks;
     private readonly Dictionary<(string Master, long Epoch), Dictionary<string, string>> _votes = [];
+
+    /// <summary>Votes given before the voter's master record was removed: no longer binding it, still counted for the tally.</summary>
+    private readonly Dictionary<(string Master, long Epoch), List<(string Voter, string Candidate)>> _retiredVotes = [];
     private readonly Dictionary<(string Responder, int Group, long Epoch), string> _replyVotes = [];
     private readonly Dictionary<(string Master, long Epoch), string> _winners = [];
     private readonly Dictionary<(string Master, long ConfigEpoch), string> _configAddresses = [];
-    private readonly HashSet<string> _mastersReset = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Master, long Epoch)> _forcedEpochs = [];
+    private readonly HashSet<(string Master, long Epoch)> _minorityEpochs = [];
     private int? _servingGroup;
 
     public InvariantChecker(SimWorld world, int sentinelCount)
@@ -54,6 +58,7 @@ internal sealed class InvariantChecker
         track.InTilt = false;
         track.SubjectivelyDown.Clear();
         track.Failovers.Clear();
+        track.DeferredForcedFailovers.Clear();
         if (state.CurrentEpoch < track.PersistedCurrentEpoch)
         {
             throw Violation("epoch-monotonic", $"{sentinel.Name} restarted with current-epoch {state.CurrentEpoch} below the {track.PersistedCurrentEpoch} it had saved");
@@ -62,6 +67,9 @@ internal sealed class InvariantChecker
         foreach (var master in state.Masters)
         {
             track.Quorum[master.Name] = master.Settings.Quorum;
+            // A sentinel (re)starting without every peer in its state must hear their hellos first (see OnElected).
+            track.KnownSentinels[master.Name] = master.KnownSentinels.Count;
+            if (master.KnownSentinels.Count < _tracks.Length - 1) track.PeersForgotten.Add(master.Name);
         }
     }
 
@@ -76,6 +84,7 @@ internal sealed class InvariantChecker
         }
         track.SubjectivelyDown.Clear();
         track.Failovers.Clear();
+        track.DeferredForcedFailovers.Clear();
     }
 
     /// <summary>§2.2: a tick more than the trigger after the previous one, or before it, enters TILT; no other tick does.</summary>
@@ -97,7 +106,19 @@ internal sealed class InvariantChecker
 
     public void OnOperatorFailoverRequested(SentinelNode sentinel, string master) => Track(sentinel).ForcedFailoverRequestedAtMs[master] = _world.NowMs;
 
-    public void OnOperatorReset(string master) => _mastersReset.Add(master);
+    /// <summary>SENTINEL FAILOVER answered OK: in TILT, the forced failover is due on the first tick after TILT.</summary>
+    public void OnOperatorFailoverAccepted(SentinelNode sentinel, string master)
+    {
+        var track = Track(sentinel);
+        if (track.InTilt) track.DeferredForcedFailovers.Add(master);
+    }
+
+    /// <summary>SENTINEL RESET: the sentinel forgets the master's peers and rediscovers them from hellos.</summary>
+    public void OnOperatorReset(SentinelNode sentinel, string master)
+    {
+        Track(sentinel).PeersForgotten.Add(master);
+        Track(sentinel).ResetByOperator.Add(master);
+    }
 
     /// <summary>
     /// SENTINEL REMOVE: the master's epochs start over at 0 if it is monitored again, its vote included — the new
@@ -114,13 +135,19 @@ internal sealed class InvariantChecker
         foreach (var key in _replyVotes.Keys.Where(k => k.Responder == track.RunId && k.Group == group).ToList()) _replyVotes.Remove(key);
         foreach (var (key, ballots) in _votes)
         {
-            if (key.Master == master) ballots.Remove(track.RunId);
+            if (key.Master != master || !ballots.Remove(track.RunId, out string? candidate)) continue;
+            // The vote was given and may have been counted already (seed 29114): it still counts for that winner.
+            if (!_retiredVotes.TryGetValue(key, out var retired)) _retiredVotes[key] = retired = [];
+            retired.Add((track.RunId, candidate));
         }
         track.Failovers.Remove(master);
+        track.DeferredForcedFailovers.Remove(master);
+        track.PeersForgotten.Add(master); // MONITOR starts with no peers or replicas, like RESET
+        track.ResetByOperator.Add(master);
         ForgetDown(track, master);
     }
 
-    /// <summary>The sentinel dropped its SDOWN flags for a master's records (reset, removal); answers it gave stay valid a while.</summary>
+    /// <summary>The sentinel dropped its SDOWN flags for a master's records (reset, switch, removal); answers it gave stay valid a while.</summary>
     private void ForgetDown(SentinelTrack track, string master)
     {
         if (track.SubjectivelyDown.Contains($"master {master} @{master}")) track.MasterDownEndedAtMs[master] = _world.NowMs;
@@ -217,7 +244,11 @@ internal sealed class InvariantChecker
             case "-failover-abort-slave-timeout":
             case "+reset-master":
                 track.Failovers.Remove(about.Master);
-                if (channel == "+reset-master") ForgetDown(track, about.Master);
+                if (channel == "+reset-master")
+                {
+                    ForgetDown(track, about.Master);
+                    track.DeferredForcedFailovers.Remove(about.Master);
+                }
                 break;
         }
     }
@@ -236,9 +267,15 @@ internal sealed class InvariantChecker
     private void OnTryFailover(SentinelNode sentinel, SentinelTrack track, string master)
     {
         Stats.FailoversTried++;
-        bool forced = track.ForcedFailoverRequestedAtMs.TryGetValue(master, out long requestedAt) && _world.NowMs - requestedAt <= 2000;
+        bool deferred = track.DeferredForcedFailovers.Remove(master) && track.LeftTiltAtMs == _world.NowMs;
+        bool forced = deferred
+            || (track.ForcedFailoverRequestedAtMs.TryGetValue(master, out long requestedAt) && _world.NowMs - requestedAt <= 2000);
         track.Failovers[master] = new FailoverAttempt(track.CurrentEpoch, forced, _world.NowMs);
-        if (forced) return;
+        if (forced)
+        {
+            _forcedEpochs.Add((master, track.CurrentEpoch));
+            return;
+        }
 
         // Invariant 3: a failover starts only when at least quorum sentinels see the master down.
         RequireQuorumSeesDown(sentinel, track, master, "failover-needs-quorum", $"started a failover (epoch {track.CurrentEpoch}) of");
@@ -250,18 +287,6 @@ internal sealed class InvariantChecker
     /// </summary>
     private void RequireQuorumSeesDown(SentinelNode sentinel, SentinelTrack track, string master, string invariant, string what)
     {
-        if (!_world.Options.Strict && track.LeftTiltAtMs == _world.NowMs)
-        {
-            // KnownCoreBugs.StaleDownAnswersCountAfterTilt: the first acting tick after TILT still counts old answers.
-            Stats.ToleratedKnownBugs++;
-            return;
-        }
-        if (!_world.Options.Strict && _world.NowMs <= sentinel.StaleTimestampsUntilMs + DownAnswerWindowMs)
-        {
-            // KnownCoreBugs.AnswersFromBeforeABackwardStepLookFresh.
-            Stats.ToleratedKnownBugs++;
-            return;
-        }
         string key = $"master {master} @{master}";
         if (!track.SubjectivelyDown.Contains(key))
         {
@@ -312,30 +337,54 @@ internal sealed class InvariantChecker
         attempt.Elected = true;
         if (attempt.Forced) return;
 
+        // The voters are the sentinels the leader knows (§6, as in the reference). A sentinel that started without
+        // every peer in its state, or that the operator made forget them (RESET, REMOVE then MONITOR), knows fewer
+        // than the group until it has heard their hellos: cut off from them, it wins alone with quorum 1 (seeds 1031,
+        // 9708). The core waits three hello periods after such a start or reset; nothing short of a configured group
+        // size could do more. Such an election is held to the majority of the voters it knew, and binds no other
+        // winner of the epoch.
+        int groupSize = _world.Sentinels.Count;
+        int voters = groupSize;
+        if (track.PeersForgotten.Contains(master) && track.KnownSentinels.TryGetValue(master, out int knownPeers))
+        {
+            voters = Math.Min(groupSize, knownPeers + 1);
+        }
+
         // Invariant 1: one winner per master and epoch.
         var key = (master, attempt.Epoch);
-        if (_winners.TryGetValue(key, out string? winner) && winner != track.RunId)
+        if (voters < groupSize) _minorityEpochs.Add(key); // another winner, and another configuration, may exist (seed 41300)
+        if (voters == groupSize)
         {
-            throw Violation("one-leader-per-epoch", $"{sentinel.Name} ({Short(track.RunId)}) and {Short(winner)} both won the election for {master} in epoch {attempt.Epoch}");
+            if (_winners.TryGetValue(key, out string? winner) && winner != track.RunId && !VotesWereRecast(key))
+            {
+                throw Violation("one-leader-per-epoch", $"{sentinel.Name} ({Short(track.RunId)}) and {Short(winner)} both won the election for {master} in epoch {attempt.Epoch}");
+            }
+            _winners[key] = track.RunId;
         }
-        _winners[key] = track.RunId;
 
-        // Invariant 3: elected by a majority of the whole group (and at least quorum).
-        int votes = 0;
+        // Invariant 3: elected by a majority of the voters (the whole group unless forgotten, see above) and quorum.
+        var supporters = new HashSet<string>(StringComparer.Ordinal);
         if (_votes.TryGetValue(key, out var ballots))
         {
-            foreach (var candidate in ballots.Values)
+            foreach (var (voter, candidate) in ballots)
             {
-                if (candidate.Equals(track.RunId, StringComparison.OrdinalIgnoreCase)) votes++;
+                if (candidate.Equals(track.RunId, StringComparison.OrdinalIgnoreCase)) supporters.Add(voter);
             }
         }
-        int groupSize = _world.Sentinels.Count;
+        if (_retiredVotes.TryGetValue(key, out var retiredBallots))
+        {
+            foreach (var (voter, candidate) in retiredBallots)
+            {
+                if (candidate.Equals(track.RunId, StringComparison.OrdinalIgnoreCase)) supporters.Add(voter);
+            }
+        }
+        int votes = supporters.Count;
         int quorum = track.Quorum.GetValueOrDefault(master, 1);
-        int needed = Math.Max(groupSize / 2 + 1, quorum);
-        if (votes < needed && !_mastersReset.Contains(master))
+        int needed = Math.Max(voters / 2 + 1, quorum);
+        if (votes < needed)
         {
             throw Violation("leader-needs-majority",
-                $"{sentinel.Name} was elected leader for {master} in epoch {attempt.Epoch} with {votes} votes; a majority of {groupSize} (and quorum {quorum}) needs {needed}");
+                $"{sentinel.Name} was elected leader for {master} in epoch {attempt.Epoch} with {votes} votes; a majority of {voters} voters (group of {groupSize}, quorum {quorum}) needs {needed}");
         }
     }
 
@@ -395,6 +444,8 @@ internal sealed class InvariantChecker
             throw Violation("promote-eligible-only", $"{sentinel.Name} switched {words[0]} to {words[3]}:{port}, which is not a node of that group");
         }
         RecordFailover(words[0], Track(sentinel).CurrentEpoch);
+        // The switch recreates the master's records (as a reset does), none of them SDOWN.
+        ForgetDown(Track(sentinel), words[0]);
     }
 
     private void RecordFailover(string master, long epoch)
@@ -459,11 +510,17 @@ internal sealed class InvariantChecker
         _replyVotes[key] = leader.Text;
     }
 
+    /// <summary>
+    /// SENTINEL REMOVE then MONITOR gives the sentinel a fresh record that may vote again in an epoch the old record
+    /// voted in (as in the reference): such an epoch can have two winners (seed 40012), and two configurations.
+    /// </summary>
+    private bool VotesWereRecast((string Master, long Epoch) key) => _retiredVotes.ContainsKey(key);
+
     /// <summary>A scripted candidate outside the group collected a majority: it counts as a winner of that epoch.</summary>
     public void OnForeignWinner(string candidate, string master, long epoch)
     {
         var key = (master, epoch);
-        if (_winners.TryGetValue(key, out string? winner) && winner != candidate)
+        if (_winners.TryGetValue(key, out string? winner) && winner != candidate && !VotesWereRecast(key))
         {
             throw Violation("one-leader-per-epoch", $"scripted candidate {Short(candidate)} and {Short(winner)} both collected a majority for {master} in epoch {epoch}");
         }
@@ -494,6 +551,7 @@ internal sealed class InvariantChecker
                 throw Violation("epoch-monotonic", $"{sentinel.Name} saved config-epoch {master.ConfigEpoch} for {master.Name} after {before}");
             }
             track.PersistedConfigEpoch[master.Name] = master.ConfigEpoch;
+            track.KnownSentinels[master.Name] = master.KnownSentinels.Count;
             if (track.PersistedLeaderEpoch.TryGetValue(master.Name, out long voted) && master.LeaderEpoch < voted)
             {
                 throw Violation("one-vote-per-epoch", $"{sentinel.Name} saved leader-epoch {master.LeaderEpoch} for {master.Name} after {voted}: it could vote twice");
@@ -541,6 +599,11 @@ internal sealed class InvariantChecker
     {
         if (configEpoch < 1) return; // epoch 0 is the operator's configuration, not a failover's
         var key = (master, configEpoch);
+        // SENTINEL FAILOVER acts without any agreement (as in the reference): a sentinel cut off from the group takes
+        // its own current epoch + 1, which the group may have used already (seed 423: an operator's failover in a
+        // minority partition reused the epoch the majority had just failed over in). Only agreement could prevent
+        // it, and the reference's forced failover asks for none; such an epoch binds nobody.
+        if (_forcedEpochs.Contains(key) || _minorityEpochs.Contains(key) || VotesWereRecast(key)) return;
         if (_configAddresses.TryGetValue(key, out string? known))
         {
             if (known != address)

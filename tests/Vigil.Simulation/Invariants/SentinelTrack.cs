@@ -31,5 +31,20 @@ internal sealed class SentinelTrack
     /// <summary>When the operator last asked this sentinel for SENTINEL FAILOVER of a master.</summary>
     public Dictionary<string, long> ForcedFailoverRequestedAtMs { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Masters whose SENTINEL FAILOVER this sentinel accepted in TILT: it starts on the first tick after TILT.</summary>
+    public HashSet<string> DeferredForcedFailovers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Masters whose peers this sentinel may not all know through no fault of its own: it started without them in its
+    /// state, or the operator made it forget them and the replicas (RESET, REMOVE then MONITOR).
+    /// </summary>
+    public HashSet<string> PeersForgotten { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Peers known per master, as of the last saved state.</summary>
+    public Dictionary<string, int> KnownSentinels { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Masters the operator made this sentinel forget (RESET, REMOVE then MONITOR): replicas included.</summary>
+    public HashSet<string> ResetByOperator { get; } = new(StringComparer.Ordinal);
+
     public static string DownKey(EventText e) => $"{e.Kind} {e.Name} @{e.Master}";
 }

@@ -128,25 +128,8 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
         ScheduleWake();
     }
 
-    /// <summary>
-    /// Sum of the backward clock steps so far. A core's timestamps from before a step lie in its future, so its
-    /// periodic traffic waits until the clock catches up: liveness gets this much longer.
-    /// </summary>
-    public long BackwardJumpsMs { get; private set; }
-
-    /// <summary>
-    /// Until when (true time) the clock has not caught up with timestamps taken before its backward steps; -1 if it
-    /// never stepped back.
-    /// </summary>
-    public long StaleTimestampsUntilMs { get; private set; } = -1;
-
     public void JumpClock(long deltaMs)
     {
-        if (deltaMs < 0)
-        {
-            BackwardJumpsMs -= deltaMs;
-            StaleTimestampsUntilMs = Math.Max(StaleTimestampsUntilMs, _world.NowMs) - deltaMs;
-        }
         Clock.Jump(_world.NowMs, deltaMs);
         _world.Trace.Add(_world.NowMs, Name, $"clock jumped {deltaMs:+#;-#;0} ms (local now {LocalNowMs})");
     }

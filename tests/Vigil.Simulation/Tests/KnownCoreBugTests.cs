@@ -4,13 +4,13 @@ namespace Vigil.Simulation.Tests;
 
 /// <summary>
 /// Bugs the simulation found in the core, kept as directed regression cases (a seed's run changes whenever the world
-/// changes; these do not). Each is skipped while its fix is not in this branch's core; remove the Skip when it is.
-/// Campaigns tolerate exactly these outside <c>--strict</c> (see <c>KnownCoreBugs</c>).
+/// changes; these do not). A bug found but not fixed yet gets a skipped test here and an entry in
+/// <c>KnownCoreBugs</c>; the Skip goes with the fix.
 /// </summary>
 public sealed class KnownCoreBugTests
 {
-    [Fact(Skip = "core bug: SENTINEL SET answers 'ERR Invalid argument' to every valid value, though it applies it "
-        + "(SetOutcome.Ok is default(SetOutcome), whose BadValueIndex is 0, not -1); found by seed 295; fixed on the core branch in 72a2ad7, not merged here")]
+    /// <summary>SENTINEL SET answered "ERR Invalid argument" to every valid value, though it applied it (seed 295).</summary>
+    [Fact]
     public void SentinelSetWithAValidValueAnswersOk()
     {
         var world = DirectedWorlds.ThreeSentinelsOneReplica();
@@ -22,8 +22,11 @@ public sealed class KnownCoreBugTests
         Assert.Equal(RespValue.Ok, reply);
     }
 
-    [Fact(Skip = "core bug: on the first acting tick after TILT, ODOWN counts peers' 'down' answers older than 5 s "
-        + "(CheckObjectivelyDown runs before PeerQueries.Ask expires them, and Ask is skipped in TILT; §5.2 allows only answers <= 5000 ms old); found by seed 3952")]
+    /// <summary>
+    /// On the first acting tick after TILT, ODOWN counted peers' "down" answers older than five ask periods: their expiry ran
+    /// with the questions, after the ODOWN check and not at all in TILT (seed 3952).
+    /// </summary>
+    [Fact]
     public void OdownRightAfterTiltCountsOnlyFreshPeerAnswers()
     {
         var world = DirectedWorlds.ThreeSentinelsOneReplica(strict: true);
@@ -50,8 +53,11 @@ public sealed class KnownCoreBugTests
         Assert.True(violation is null, violation?.Message);
     }
 
-    [Fact(Skip = "core bug: after a backward clock step, peers' 'down' answers from before the step look fresh (their age is negative) "
-        + "until the clock catches up, so they keep counting for ODOWN far beyond five ask periods; found by seed 50140")]
+    /// <summary>
+    /// After a backward clock step, peers' "down" answers from before the step looked fresh (negative age) until the clock
+    /// caught up, and kept counting for ODOWN far beyond five ask periods (seed 50140).
+    /// </summary>
+    [Fact]
     public void PeerAnswersFromBeforeABackwardClockStepDoNotCountForOdown()
     {
         var world = DirectedWorlds.ThreeSentinelsOneReplica(strict: true);

@@ -11,9 +11,7 @@ public sealed class SimulationCampaignTests(ITestOutputHelper output)
     /// <summary>The CI campaign: many short seeds of every size, every fault, every invariant.</summary>
     private const int CiSeeds = 2000;
 
-    public const string FailoverInvariantBugs = "core bug (failover, open): campaigns with the failover core violate invariants 3 and 4 - seed 90189: a leader elected with 2 votes of 5 sentinels (it knew only some peers); seed 90025: a replica selected while its sentinel flags it SDOWN. Replay: dotnet run --project tests/Vigil.Simulation -- --seed 90189. Un-skip when fixed.";
-
-    [Fact(Skip = FailoverInvariantBugs)]
+    [Fact]
     public void TwoThousandSeededWorldsKeepEveryInvariant()
     {
         var options = new CampaignOptions { FirstSeed = 1, SeedCount = CiSeeds, MaxFailures = 5, TailLines = 200 };
@@ -38,7 +36,7 @@ public sealed class SimulationCampaignTests(ITestOutputHelper output)
         Assert.NotEqual(first, other);
     }
 
-    [Fact(Skip = FailoverInvariantBugs)]
+    [Fact]
     public void CampaignsCoverEveryFaultAndSeveralScenarioShapes()
     {
         var summary = Campaign.Run(new CampaignOptions { FirstSeed = 90001, SeedCount = 300, Threads = 2 });

@@ -60,6 +60,7 @@ internal static class Convergence
         foreach (var node in world.Redis)
         {
             if (node.Group != group || node == master) continue;
+            if (ForgottenByEveryone(world, name, node)) continue;
             expectedReplicas.Add($"{node.Ip}:{node.Port}");
             if (!node.Running) return $"{node.Name} is down";
             if (node.IsMaster) return $"{node.Name} is a second master in {name} (master is {master.Name})";
@@ -117,6 +118,24 @@ internal static class Convergence
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Sentinels learn a master's replicas only from its INFO (and keep them in their state). Once the operator made
+    /// every sentinel forget the group's nodes (RESET, or REMOVE then MONITOR) while this one was down or cut off, it
+    /// can come back as a master nobody knows of, and no sentinel can bring it back (seed 439): as in the reference,
+    /// only the operator can, by naming it again. Such a node is left out; a node any sentinel still knows is not.
+    /// </summary>
+    private static bool ForgottenByEveryone(SimWorld world, string name, RedisNode node)
+    {
+        string address = $"{node.Ip}:{node.Port}";
+        foreach (var sentinel in world.Sentinels)
+        {
+            if (!world.Checker.Track(sentinel).ResetByOperator.Contains(name)) return false;
+            if (sentinel.Execute("replicas", name) is not RespArray replicas) return false;
+            if (replicas.Items.OfType<RespMap>().Any(r => Field(r, "name") == address)) return false;
+        }
+        return true;
     }
 
     public static string Field(RespMap map, string name)

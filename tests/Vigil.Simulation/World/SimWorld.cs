@@ -173,12 +173,11 @@ internal sealed class SimWorld
 
     /// <summary>
     /// How long after healing the world must have converged: TILT's period, a few failover timeouts (an election
-    /// lost to a split vote blocks its candidates for two), detection, INFO-driven discovery, and the time a
-    /// sentinel whose clock went back needs to catch up with its own timestamps.
+    /// lost to a split vote blocks its candidates for two), detection and INFO-driven discovery. A sentinel whose
+    /// clock went back gets no extra time: its core's clock never goes back, so nothing waits for it to catch up.
     /// </summary>
     public long SettleLimitMs =>
-        Scenario.TiltPeriodMs + 4 * _maxFailoverTimeoutMs + 3 * _maxDownAfterMs + 2 * Scenario.InfoPeriodMs + 20000
-        + Sentinels.Max(s => s.BackwardJumpsMs);
+        Scenario.TiltPeriodMs + 4 * _maxFailoverTimeoutMs + 3 * _maxDownAfterMs + 2 * Scenario.InfoPeriodMs + 20000;
 
     public SeedResult Run()
     {

@@ -1,0 +1,50 @@
+using Vigil.Simulation.World;
+
+namespace Vigil.Simulation.Tests;
+
+/// <summary>
+/// Seeds that once found a core bug or a checker false positive, replayed in strict mode. A seed's schedule changes
+/// whenever the world or the core changes, so these are a net, not a proof: every core bug also has a directed test
+/// (in the core's unit tests or in <see cref="KnownCoreBugTests"/>).
+/// </summary>
+public sealed class RegressionSeedTests
+{
+    [Theory]
+    [InlineData(295)]   // SENTINEL SET answered an error to valid values
+    [InlineData(3952)]  // stale peer answers counted for ODOWN on the first tick after TILT
+    [InlineData(50140)] // timestamps from before a backward clock step lay in the core's future
+    [InlineData(1163)]  // the same: a replica's PING reply looked recent for the length of the step
+    [InlineData(710)]   // the same, through ODOWN
+    [InlineData(1839)]  // the same, through ODOWN
+    [InlineData(90189)] // a leader elected by a minority before every peer was discovered
+    [InlineData(90025)] // checker: SDOWN flags kept across +switch-master
+    [InlineData(237)]   // checker: SENTINEL FAILOVER deferred past TILT
+    [InlineData(423)]   // a forced failover in a partition reused the group's epoch; its configuration must yield
+    [InlineData(1031)]  // checker: an election after the operator made a sentinel forget its peers
+    [InlineData(439)]   // checker: a node every sentinel was made to forget
+    [InlineData(2114)]  // a RESET after promotion kept the old address under the failover epoch
+    [InlineData(4084)]  // a newer claim for the old address during our reconfiguration only raised the epoch
+    [InlineData(3828)]  // the same
+    [InlineData(9708)]  // checker: a fresh sentinel cut off from its peers wins alone with quorum 1
+    [InlineData(13307)] // checker: the same with partial discovery
+    [InlineData(11205)] // a node replicating from a replica (the old master) was invisible to every sentinel
+    [InlineData(4750)]  // the same
+    [InlineData(10460)] // the same
+    [InlineData(11754)] // the same
+    [InlineData(7575)]  // one-config-per-epoch under an earlier core (fixed by comparing claims with the announced address)
+    [InlineData(14524)] // the same
+    [InlineData(14365)] // checker: a fresh sentinel cut off from its peers wins alone with quorum 1
+    [InlineData(15518)] // a chained replica
+    [InlineData(26783)] // a forced failover's configuration, adopted by a sentinel that was behind, never yielded
+    [InlineData(29114)] // checker: a vote given before the voter's master was removed still counts for its winner
+    [InlineData(40012)] // checker: REMOVE then MONITOR lets a sentinel vote again in an epoch: two winners
+    [InlineData(42597)] // the same, with a scripted outside candidate
+    [InlineData(41300)] // checker: a minority winner (peers undiscovered) and a majority winner in one epoch
+    [InlineData(726)]   // operator model: SET on a master removed and not monitored again yet
+    public void SeedKeepsEveryInvariant(int seed)
+    {
+        var result = new SimWorld(seed, new SimWorldOptions { Strict = true }).Run();
+
+        Assert.True(result.Passed, $"seed {seed}: [{result.Invariant}] {result.Detail}");
+    }
+}
