@@ -84,6 +84,8 @@ public sealed class SentinelHost : IAsyncDisposable
         var host = new HostInfo(_configPath, Environment.ProcessPath ?? "vigil", _config.Server.Port, DateTime.UtcNow,
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)));
         var server = new ServerContext(_config, log, clock, host) { RequestShutdown = Stop };
+        // Before the first socket operation: the socket engine reads the switch when it starts (see SocketCompletions).
+        using var inlineCompletions = SocketCompletions.PreferInline();
         var listener = new Listener(server);
         try
         {
@@ -123,6 +125,8 @@ public sealed class SentinelHost : IAsyncDisposable
 
         var loopTask = loop.RunAsync(_stopping.Token);
         var listenTask = listener.RunAsync(_stopping.Token);
+        // The listener's first accept has started the socket engine: the environment can be the operator's again.
+        inlineCompletions.Dispose();
         var exitCode = await _exitCode.Task.ConfigureAwait(false);
 
         log.Warning("User requested shutdown...");

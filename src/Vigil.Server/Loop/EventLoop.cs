@@ -8,12 +8,18 @@ namespace Vigil.Server.Loop;
 /// channel; the loop runs it, then ticks the core when it asked to be woken, and after every step
 /// hands the effects the core produced to the <see cref="EffectRunner"/>.
 /// </summary>
+/// <remarks>
+/// Every step (a queued input, an invoked function, a tick) is numbered: <see cref="Step"/> is raised before
+/// the core is touched, so an answer computed during step N is known to still hold for as long as
+/// <see cref="Step"/> reads N (see <see cref="Commands.MasterAddressCache"/>).
+/// </remarks>
 public sealed class EventLoop
 {
     private readonly Channel<Action> _work = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SentinelCore _core;
     private readonly Clock _clock;
     private readonly EffectRunner _effects;
+    private long _step;
 
     public EventLoop(SentinelCore core, Clock clock, EffectRunner effects)
     {
@@ -21,6 +27,9 @@ public sealed class EventLoop
         _clock = clock;
         _effects = effects;
     }
+
+    /// <summary>The number of the step in progress or last completed; only the loop raises it.</summary>
+    public long Step => Volatile.Read(ref _step);
 
     /// <summary>Queues an input for the core (from a link's socket task).</summary>
     public void Post(Input input) => _work.Writer.TryWrite(() => _core.Handle(input));
@@ -53,6 +62,7 @@ public sealed class EventLoop
     public async Task RunAsync(CancellationToken stopping)
     {
         var reader = _work.Reader;
+        BeginStep();
         _core.Handle(new Tick(_clock.NowMs));
         _effects.RunAll(_core);
         while (!stopping.IsCancellationRequested)
@@ -67,15 +77,21 @@ public sealed class EventLoop
             }
             while (reader.TryRead(out var work))
             {
+                BeginStep();
                 work();
                 _effects.RunAll(_core);
             }
             if (_clock.NowMs >= _core.NextWakeMs)
             {
+                BeginStep();
                 _core.Handle(new Tick(_clock.NowMs));
                 _effects.RunAll(_core);
             }
         }
         _work.Writer.TryComplete();
     }
+
+    // A full fence: a reader that sees the old number cannot have seen anything this step changed, and whatever
+    // the step sends out (events, replies) leaves after the new number is visible.
+    private void BeginStep() => Interlocked.Increment(ref _step);
 }
