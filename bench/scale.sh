@@ -45,12 +45,17 @@ PY
 run_group() {
     local binary=$1 count=$2 measure=$3
     local base control fleet_pid i s
-    base=$(pick_base_port $((count * 2)))
-    control=$(free_port)
-    start_bg "$bench_dir/fleet.log" env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "$fleet_binary" \
-        --base-port "$base" --masters "$count" --replicas 1 --control-port "$control"
-    fleet_pid=$last_pid
-    for _ in $(seq 1 300); do grep -q '^ready' "$bench_dir/fleet.log" 2>/dev/null && break; sleep 0.1; done
+    local attempt
+    for attempt in 1 2 3 4 5; do # a port found free may be taken by the time the fleet binds it: pick again
+        base=$(pick_base_port $((count * 2)))
+        control=$(free_port)
+        start_bg "$bench_dir/fleet.log" env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "$fleet_binary" \
+            --base-port "$base" --masters "$count" --replicas 1 --control-port "$control"
+        fleet_pid=$last_pid
+        for _ in $(seq 1 300); do grep -q '^ready\|cannot listen' "$bench_dir/fleet.log" 2>/dev/null && break; sleep 0.1; done
+        grep -q '^ready' "$bench_dir/fleet.log" && break
+        stop_pid "$fleet_pid"
+    done
     grep -q '^ready' "$bench_dir/fleet.log" || { cat "$bench_dir/fleet.log" >&2; return 1; }
     local config=()
     for i in $(seq 0 $((count - 1))); do

@@ -99,6 +99,7 @@ public sealed class SentinelHost : IAsyncDisposable
         }
         Port = listener.BoundPort;
 
+        var savedState = new CoalescingStateStore(stateStore);
         var core = new SentinelCore(_config, persisted, new CoreOptions
         {
             RandomSeed = RandomNumberGenerator.GetInt32(int.MaxValue),
@@ -106,10 +107,10 @@ public sealed class SentinelHost : IAsyncDisposable
             StartNowMs = clock.NowMs,
             IsExecutable = ConfigFileParser.IsExecutableFile,
             ResolveHostname = ResolveHostname,
-            SaveStateNow = stateStore.Save,
+            SaveStateNow = savedState.Save,
         });
         var links = new LinkManager(clock, _stopping.Token);
-        var effects = new EffectRunner(links, server.PubSub, log, stateStore, (code, reason) =>
+        var effects = new EffectRunner(links, server.PubSub, log, savedState, (code, reason) =>
         {
             log.Warning(reason);
             Stop(code);
@@ -132,7 +133,7 @@ public sealed class SentinelHost : IAsyncDisposable
         log.Warning("User requested shutdown...");
         await listener.StopAsync().ConfigureAwait(false);
         var finalState = await loop.InvokeAsync((c, _) => c.State).ConfigureAwait(false);
-        stateStore.Save(finalState);
+        savedState.Save(finalState);
         _stopping.Cancel();
         try
         {

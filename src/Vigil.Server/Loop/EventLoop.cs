@@ -21,6 +21,9 @@ public sealed class EventLoop
     private readonly EffectRunner _effects;
     private long _step;
 
+    /// <summary>Most queued items run before deferred state saves are written (a save waits at most one batch).</summary>
+    private const int MaxBatchItems = 1024;
+
     public EventLoop(SentinelCore core, Clock clock, EffectRunner effects)
     {
         _core = core;
@@ -48,11 +51,14 @@ public sealed class EventLoop
             try { result = function(_core, _clock.NowMs); }
             catch (Exception ex)
             {
+                _effects.RunAll(_core);
+                _effects.FlushState();
                 completion.SetException(ex);
                 return;
             }
             // Effects first (a vote is on disk before the voter hears it), then the reply.
             _effects.RunAll(_core);
+            _effects.FlushState();
             completion.SetResult(result);
         });
         if (!accepted) completion.SetCanceled();
@@ -65,6 +71,7 @@ public sealed class EventLoop
         BeginStep();
         _core.Handle(new Tick(_clock.NowMs));
         _effects.RunAll(_core);
+        _effects.FlushState();
         while (!stopping.IsCancellationRequested)
         {
             var waitMs = Math.Clamp(_core.NextWakeMs - _clock.NowMs, 0, 1000);
@@ -75,20 +82,26 @@ public sealed class EventLoop
                 try { await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false); }
                 catch (OperationCanceledException) { }
             }
-            while (reader.TryRead(out var work))
+            for (var done = 0; done < MaxBatchItems && reader.TryRead(out var work); done++)
             {
                 BeginStep();
                 work();
                 _effects.RunAll(_core);
             }
-            if (_clock.NowMs >= _core.NextWakeMs)
-            {
-                BeginStep();
-                _core.Handle(new Tick(_clock.NowMs));
-                _effects.RunAll(_core);
-            }
+            // After at most one batch: a burst of inputs must not starve the ticks (TILT would take the wait for
+            // a clock jump). NextWakeMs is read once per batch, not per input: it visits every record.
+            TickIfDue();
+            _effects.FlushState();
         }
         _work.Writer.TryComplete();
+    }
+
+    private void TickIfDue()
+    {
+        if (_clock.NowMs < _core.NextWakeMs) return;
+        BeginStep();
+        _core.Handle(new Tick(_clock.NowMs));
+        _effects.RunAll(_core);
     }
 
     // A full fence: a reader that sees the old number cannot have seen anything this step changed, and whatever
