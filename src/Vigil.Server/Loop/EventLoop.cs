@@ -1,21 +1,26 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Vigil.Sentinel;
 
 namespace Vigil.Server.Loop;
 
 /// <summary>
-/// The one logical thread that owns the core. Sockets and client sessions post work here through a
-/// channel; the loop runs it, then ticks the core when it asked to be woken, and after every step
-/// hands the effects the core produced to the <see cref="EffectRunner"/>.
+/// The one thread that owns the core. Sockets and client sessions post work here through a queue; the
+/// loop runs it, then ticks the core when it asked to be woken, and after every step hands the effects
+/// the core produced to the <see cref="EffectRunner"/>.
 /// </summary>
 /// <remarks>
 /// Every step (a queued input, an invoked function, a tick) is numbered: <see cref="Step"/> is raised before
 /// the core is touched, so an answer computed during step N is known to still hold for as long as
 /// <see cref="Step"/> reads N (see <see cref="Commands.MasterAddressCache"/>).
+/// <para>The loop is a dedicated thread that sleeps on one event with the core's wake time as timeout. As an
+/// async method on the pool it cost a timer per wait and a pool hand-off per input: most of an idle
+/// sentinel's CPU time was the kernel waking threads (bench/README.md, scenario 4).</para>
 /// </remarks>
 public sealed class EventLoop
 {
-    private readonly Channel<Action> _work = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<Action> _work = new();
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+    private volatile bool _stopped;
     private readonly SentinelCore _core;
     private readonly Clock _clock;
     private readonly EffectRunner _effects;
@@ -35,7 +40,15 @@ public sealed class EventLoop
     public long Step => Volatile.Read(ref _step);
 
     /// <summary>Queues an input for the core (from a link's socket task).</summary>
-    public void Post(Input input) => _work.Writer.TryWrite(() => _core.Handle(input));
+    public void Post(Input input) => Enqueue(() => _core.Handle(input));
+
+    private bool Enqueue(Action work)
+    {
+        if (_stopped) return false;
+        _work.Enqueue(work);
+        _wake.Set();
+        return true;
+    }
 
     /// <summary>
     /// Runs a function against the core on the loop and returns its result. The effects it caused are carried out
@@ -45,7 +58,7 @@ public sealed class EventLoop
     public Task<T> InvokeAsync<T>(Func<SentinelCore, long, T> function)
     {
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var accepted = _work.Writer.TryWrite(() =>
+        var accepted = Enqueue(() =>
         {
             T result;
             try { result = function(_core, _clock.NowMs); }
@@ -65,9 +78,33 @@ public sealed class EventLoop
         return completion.Task;
     }
 
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>Starts the loop's thread; the task ends when the thread does, after <paramref name="stopping"/>.</summary>
+    public Task RunAsync(CancellationToken stopping)
     {
-        var reader = _work.Reader;
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(stopping);
+                finished.SetResult();
+            }
+            catch (Exception ex)
+            {
+                finished.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Vigil loop",
+        };
+        thread.Start();
+        return finished.Task;
+    }
+
+    private void Run(CancellationToken stopping)
+    {
+        using var registration = stopping.Register(_wake.Set);
         BeginStep();
         _core.Handle(new Tick(_clock.NowMs));
         _effects.RunAll(_core);
@@ -75,14 +112,10 @@ public sealed class EventLoop
         while (!stopping.IsCancellationRequested)
         {
             var waitMs = Math.Clamp(_core.NextWakeMs - _clock.NowMs, 0, 1000);
-            if (waitMs > 0 && !reader.TryPeek(out _))
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                timeout.CancelAfter(TimeSpan.FromMilliseconds(waitMs));
-                try { await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException) { }
-            }
-            for (var done = 0; done < MaxBatchItems && reader.TryRead(out var work); done++)
+            if (waitMs > 0 && _work.IsEmpty) _wake.Wait((int)waitMs);
+            // Reset before draining: work queued from here on sets the event again, so none is left waiting.
+            _wake.Reset();
+            for (var done = 0; done < MaxBatchItems && _work.TryDequeue(out var work); done++)
             {
                 BeginStep();
                 work();
@@ -93,7 +126,7 @@ public sealed class EventLoop
             TickIfDue();
             _effects.FlushState();
         }
-        _work.Writer.TryComplete();
+        _stopped = true;
     }
 
     private void TickIfDue()
