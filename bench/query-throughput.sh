@@ -3,7 +3,7 @@
 # redis-benchmark, 50 clients, pipeline 1 and 16: PING and SENTINEL GET-MASTER-ADDR-BY-NAME.
 # Prints min / median / max requests per second and the server's CPU time per 100,000 requests (a figure a
 # loaded machine disturbs less than throughput), with the ratio Vigil / reference of the medians.
-# Usage: bench/query-throughput.sh [rounds]   (default 5; REQUESTS=200000 per run; VIGIL=path skips the build)
+# Usage: bench/query-throughput.sh [rounds]   (default 5; REQUESTS=200000 per run; VIGIL or VIGIL_BIN=path skips the build)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 rounds=${1:-5}

@@ -7,7 +7,7 @@
 # every master with its replica and its peers, measure each sentinel's CPU over a window, then freeze one
 # master and time its failover; the same failover is also timed with that master watched alone.
 # Usage: bench/scale.sh [rounds] [window-seconds]   (default 2 rounds, 60 s; MASTERS=1000 SENTINELS=3
-#        DOWN_AFTER=5000; VIGIL=path skips the build)
+#        DOWN_AFTER=5000; VIGIL or VIGIL_BIN=path skips the build)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 rounds=${1:-2}

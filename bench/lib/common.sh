@@ -13,9 +13,10 @@ bench_cleanup() {
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
-# The NativeAOT binary: $VIGIL if set (bench/run.sh builds it once), else published here.
+# The NativeAOT binary: $VIGIL or $VIGIL_BIN if set (bench/run.sh builds it once), else published here.
 vigil_binary() {
-    if [ -n "${VIGIL:-}" ]; then echo "$VIGIL"; return; fi
+    local given=${VIGIL:-${VIGIL_BIN:-}}
+    if [ -n "$given" ]; then echo "$given"; return; fi
     dotnet publish "$bench_root/src/Vigil/Vigil.csproj" -c Release -o "$bench_root/artifacts/aot" -nologo -v quiet >&2
     echo "$bench_root/artifacts/aot/vigil"
 }
