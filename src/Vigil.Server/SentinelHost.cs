@@ -84,6 +84,8 @@ public sealed class SentinelHost : IAsyncDisposable
         var host = new HostInfo(_configPath, Environment.ProcessPath ?? "vigil", _config.Server.Port, DateTime.UtcNow,
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)));
         var server = new ServerContext(_config, log, clock, host) { RequestShutdown = Stop };
+        // Before the first socket operation: the socket engine reads the switch when it starts (see SocketCompletions).
+        using var inlineCompletions = SocketCompletions.PreferInline();
         var listener = new Listener(server);
         try
         {
@@ -97,6 +99,7 @@ public sealed class SentinelHost : IAsyncDisposable
         }
         Port = listener.BoundPort;
 
+        var savedState = new CoalescingStateStore(stateStore);
         var core = new SentinelCore(_config, persisted, new CoreOptions
         {
             RandomSeed = RandomNumberGenerator.GetInt32(int.MaxValue),
@@ -104,10 +107,10 @@ public sealed class SentinelHost : IAsyncDisposable
             StartNowMs = clock.NowMs,
             IsExecutable = ConfigFileParser.IsExecutableFile,
             ResolveHostname = ResolveHostname,
-            SaveStateNow = stateStore.Save,
+            SaveStateNow = savedState.Save,
         });
         var links = new LinkManager(clock, _stopping.Token);
-        var effects = new EffectRunner(links, server.PubSub, log, stateStore, (code, reason) =>
+        var effects = new EffectRunner(links, server.PubSub, log, savedState, (code, reason) =>
         {
             log.Warning(reason);
             Stop(code);
@@ -123,12 +126,14 @@ public sealed class SentinelHost : IAsyncDisposable
 
         var loopTask = loop.RunAsync(_stopping.Token);
         var listenTask = listener.RunAsync(_stopping.Token);
+        // The listener's first accept has started the socket engine: the environment can be the operator's again.
+        inlineCompletions.Dispose();
         var exitCode = await _exitCode.Task.ConfigureAwait(false);
 
         log.Warning("User requested shutdown...");
         await listener.StopAsync().ConfigureAwait(false);
         var finalState = await loop.InvokeAsync((c, _) => c.State).ConfigureAwait(false);
-        stateStore.Save(finalState);
+        savedState.Save(finalState);
         _stopping.Cancel();
         try
         {

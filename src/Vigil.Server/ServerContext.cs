@@ -37,6 +37,9 @@ public sealed class ServerContext
     public CommandDispatcher Dispatcher { get; }
     public ServerStats Stats { get; } = new();
 
+    /// <summary>Answers to SENTINEL GET-MASTER-ADDR-BY-NAME that still hold (the loop has taken no step since).</summary>
+    public MasterAddressCache MasterAddresses { get; } = new();
+
     /// <summary>Set once the loop exists; commands that need the core go through it.</summary>
     public EventLoop Loop { get; set; } = null!;
 

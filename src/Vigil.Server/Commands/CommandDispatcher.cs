@@ -13,20 +13,26 @@ public sealed class CommandDispatcher(ServerContext server)
 {
     private const int ErrorArgumentsBudget = 128;
 
+    // Names up to this long are decoded onto the stack for the lookups (longer ones, if any, into a string).
+    private const int MaxNameBytes = 64;
+
     public ValueTask ExecuteAsync(ClientSession session, IReadOnlyList<byte[]> args)
     {
         server.Stats.CountCommand();
-        var name = Encoding.UTF8.GetString(args[0]);
-        var spec = server.Commands.Find(name);
-        if (spec is null) return Fail(session, UnknownCommand(name, args));
+        Span<char> name = stackalloc char[MaxNameBytes];
+        var spec = args[0].Length <= MaxNameBytes ? server.Commands.Find(Decode(args[0], name)) : server.Commands.Find(Encoding.UTF8.GetString(args[0]));
+        if (spec is null) return Fail(session, UnknownCommand(Encoding.UTF8.GetString(args[0]), args));
         var parentHandler = spec.Handler;
 
         if (spec.Subcommands.Count > 0 && args.Count >= 2)
         {
-            var subName = Encoding.UTF8.GetString(args[1]);
-            var sub = spec.FindSubcommand(subName);
+            Span<char> subName = stackalloc char[MaxNameBytes];
+            var sub = spec.FindSubcommand(args[1].Length <= MaxNameBytes ? Decode(args[1], subName) : Encoding.UTF8.GetString(args[1]));
             if (sub is null)
-                return Fail(session, $"ERR unknown subcommand '{Truncate(subName)}'. Try {name.ToUpperInvariant()} HELP.");
+            {
+                var typed = Encoding.UTF8.GetString(args[1]);
+                return Fail(session, $"ERR unknown subcommand '{Truncate(typed)}'. Try {Encoding.UTF8.GetString(args[0]).ToUpperInvariant()} HELP.");
+            }
             spec = sub;
         }
         // Subcommand arities count the parent's name too, as Redis's do.
@@ -52,6 +58,8 @@ public sealed class CommandDispatcher(ServerContext server)
         var handler = spec.Handler ?? parentHandler ?? throw new InvalidOperationException($"no handler for {spec.FullName}");
         return handler(new CommandContext(session, args, spec, server));
     }
+
+    private static ReadOnlySpan<char> Decode(byte[] bytes, Span<char> chars) => chars[..Encoding.UTF8.GetChars(bytes, chars)];
 
     private static bool AllowedWhileSubscribed(CommandSpec spec) =>
         spec.Name is "ping" or "subscribe" or "psubscribe" or "unsubscribe" or "punsubscribe";

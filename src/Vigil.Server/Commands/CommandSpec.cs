@@ -12,22 +12,33 @@ public sealed record CommandSpec(
     IReadOnlyList<string> Categories,
     IReadOnlyList<string> Tips)
 {
-    public string? Parent { get; init; }
+    private readonly string? _parent;
+
+    public string? Parent
+    {
+        get => _parent;
+        init
+        {
+            _parent = value;
+            FullName = value is null ? Name : value + "|" + Name;
+        }
+    }
     public IReadOnlyList<CommandSpec> Subcommands { get; init; } = [];
     public CommandHandler? Handler { get; init; }
 
     /// <summary><c>name</c> or <c>parent|name</c>, as errors, ACL and COMMAND LIST spell it.</summary>
-    public string FullName => Parent is null ? Name : Parent + "|" + Name;
+    /// <remarks>Computed once (errors, ACL checks and CLIENT LIST read it for every command).</remarks>
+    public string FullName { get; private init; } = Name;
 
     public bool HasFlag(string flag) => Flags.Contains(flag);
 
     public bool AcceptsArgumentCount(int count) => Arity >= 0 ? count == Arity : count >= -Arity;
 
-    public CommandSpec? FindSubcommand(string name)
+    public CommandSpec? FindSubcommand(ReadOnlySpan<char> name)
     {
         foreach (var sub in Subcommands)
         {
-            if (string.Equals(sub.Name, name, StringComparison.OrdinalIgnoreCase)) return sub;
+            if (name.Equals(sub.Name, StringComparison.OrdinalIgnoreCase)) return sub;
         }
         return null;
     }

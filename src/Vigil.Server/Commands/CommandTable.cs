@@ -35,6 +35,10 @@ public sealed class CommandTable
 
     public CommandSpec? Find(string name) => _byName.GetValueOrDefault(name);
 
+    /// <summary>The lookup of <see cref="Find(string)"/> without making a string of the name first.</summary>
+    public CommandSpec? Find(ReadOnlySpan<char> name) =>
+        _byName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var spec) ? spec : null;
+
     public static CommandTable Create(IReadOnlyDictionary<string, string> renames)
     {
         var all = Definitions();

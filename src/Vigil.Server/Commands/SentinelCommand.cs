@@ -1,12 +1,35 @@
+using System.Text;
+
 namespace Vigil.Server.Commands;
 
 /// <summary>SENTINEL subcommands are the core's: the host only carries them to the loop and back.</summary>
 public static class SentinelCommand
 {
-    public static async ValueTask Execute(CommandContext context)
+    private const string GetMasterAddrByName = "get-master-addr-by-name";
+
+    public static ValueTask Execute(CommandContext context)
     {
-        var args = context.Args.Skip(1).ToArray();
-        var reply = await context.Server.Loop.InvokeAsync((core, nowMs) => core.ExecuteSentinel(args, nowMs)).ConfigureAwait(false);
+        var server = context.Server;
+        var isAddressQuery = context.Spec.Name == GetMasterAddrByName && context.Count == 3;
+        if (isAddressQuery && server.MasterAddresses.TryGet(context.Args[2], server.Loop.Step, out var answer))
+        {
+            context.Reply(answer);
+            return ValueTask.CompletedTask;
+        }
+        var args = new byte[context.Count - 1][];
+        for (var i = 0; i < args.Length; i++) args[i] = context.Args[i + 1];
+        return AskCoreAsync(context, args, isAddressQuery);
+    }
+
+    private static async ValueTask AskCoreAsync(CommandContext context, byte[][] args, bool isAddressQuery)
+    {
+        var server = context.Server;
+        var reply = await server.Loop.InvokeAsync((core, nowMs) =>
+        {
+            var answer = core.ExecuteSentinel(args, nowMs);
+            if (isAddressQuery) server.MasterAddresses.Store(Encoding.UTF8.GetString(args[1]), answer, server.Loop.Step);
+            return answer;
+        }).ConfigureAwait(false);
         context.Reply(reply);
     }
 }

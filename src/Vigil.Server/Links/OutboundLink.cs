@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Vigil.Resp;
@@ -17,6 +16,9 @@ namespace Vigil.Server.Links;
 public sealed class OutboundLink
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>First size of the receive buffer (INFO replies are a few kilobytes); it grows for larger replies.</summary>
+    private const int ReceiveBufferBytes = 8 * 1024;
     private readonly OpenLink _target;
     private readonly EventLoop _loop;
     private readonly Clock _clock;
@@ -109,21 +111,15 @@ public sealed class OutboundLink
 
     private async Task ReadRepliesAsync(Socket socket, CancellationToken token)
     {
-        var reader = PipeReader.Create(new NetworkStream(socket, ownsSocket: false));
-        try
+        // Straight from the socket, as client sessions read (see ClientSession.RunAsync).
+        using var received = new ReceiveBuffer(ReceiveBufferBytes);
+        while (true)
         {
-            while (true)
-            {
-                var result = await reader.ReadAsync(token).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                var consumed = ReadAvailable(buffer);
-                reader.AdvanceTo(consumed, buffer.End);
-                if (result.IsCompleted) return;
-            }
-        }
-        finally
-        {
-            await reader.CompleteAsync().ConfigureAwait(false);
+            var count = await socket.ReceiveAsync(received.Free, SocketFlags.None, token).ConfigureAwait(false);
+            if (count == 0) return;
+            received.Received(count);
+            var buffer = received.Unconsumed;
+            received.Consume(buffer.Slice(buffer.Start, ReadAvailable(buffer)).Length);
         }
     }
 

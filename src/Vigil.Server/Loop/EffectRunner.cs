@@ -8,7 +8,7 @@ using Vigil.Server.State;
 namespace Vigil.Server.Loop;
 
 /// <summary>Turns the core's effects into I/O. Runs on the event loop, right after each core step.</summary>
-public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLog log, IStateStore state, Action<int, string> exit)
+public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLog log, CoalescingStateStore state, Action<int, string> exit)
 {
     private readonly ScriptRunner _scripts = new();
 
@@ -20,6 +20,9 @@ public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLo
         }
     }
 
+    /// <summary>Writes the state saves deferred since the last call (see <see cref="CoalescingStateStore"/>).</summary>
+    public void FlushState() => state.Flush();
+
     private void Run(Effect effect)
     {
         switch (effect)
@@ -29,8 +32,11 @@ public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLo
             case CloseLink close: links.Close(close); break;
             case PublishEvent publish: pubSub.Publish(publish.Channel, publish.Message); break;
             case Log line: log.Write(line.Level, line.Message); break;
-            case PersistState persist: state.Save(persist.State); break;
-            case Exit stop: exit(stop.Code, stop.Reason); break;
+            case PersistState persist: state.Defer(persist.State); break;
+            case Exit stop:
+                state.Flush(); // SIMULATE-FAILURE crash-after-promotion: what was to be saved is saved first
+                exit(stop.Code, stop.Reason);
+                break;
             case RunScript run: _scripts.Run(run, links.Loop); break;
             case KillScript kill: _scripts.Kill(kill); break;
             default: throw new InvalidOperationException($"unknown effect {effect.GetType().Name}");

@@ -23,6 +23,8 @@ public sealed class SocketOutput
     private long _sentBytes;
     private bool _sending;
     private bool _completed;
+    private TaskCompletionSource? _drainWaiter;
+    private long _drainBelowBytes;
 
     public RespProtocol Protocol { get; set; } = RespProtocol.Resp2;
 
@@ -51,6 +53,21 @@ public sealed class SocketOutput
         }
     }
 
+    /// <summary>
+    /// Completes once fewer than <paramref name="bytes"/> are pending (at once if that is so already), or when
+    /// the output ends. For a reader that stops taking requests while its client is not taking replies.
+    /// </summary>
+    public Task WhenPendingBelowAsync(long bytes)
+    {
+        lock (_gate)
+        {
+            if (_completed || PendingBytes < bytes) return Task.CompletedTask;
+            _drainWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _drainBelowBytes = bytes;
+            return _drainWaiter.Task;
+        }
+    }
+
     /// <summary>Starts sending what was written, unless a send is already in flight (it will take it).</summary>
     public void Flush()
     {
@@ -73,6 +90,7 @@ public sealed class SocketOutput
             _completed = true;
             if (!_sending && (_filling.WrittenCount == 0 || _socket is null)) _drained.TrySetResult();
         }
+        ReleaseDrainWaiter();
         Flush();
     }
 
@@ -109,6 +127,7 @@ public sealed class SocketOutput
                     var sent = await _socket!.SendAsync(remaining, SocketFlags.None, _cancellation).ConfigureAwait(false);
                     remaining = remaining[sent..];
                     Interlocked.Add(ref _sentBytes, sent);
+                    if (Volatile.Read(ref _drainWaiter) is not null) ReleaseDrainWaiter();
                 }
                 batch.ResetWrittenCount();
                 lock (_gate)
@@ -134,6 +153,21 @@ public sealed class SocketOutput
                 _sending = false;
             }
             _drained.TrySetResult();
+            ReleaseDrainWaiter();
         }
+    }
+
+    private void ReleaseDrainWaiter()
+    {
+        TaskCompletionSource? waiter = null;
+        lock (_gate)
+        {
+            if (_drainWaiter is not null && (_completed || PendingBytes < _drainBelowBytes))
+            {
+                waiter = _drainWaiter;
+                _drainWaiter = null;
+            }
+        }
+        waiter?.TrySetResult();
     }
 }

@@ -93,21 +93,31 @@ public sealed class AclUser
     /// <summary>Whether this user may run the command (full name like <c>sentinel|myid</c>).</summary>
     public bool CanRun(string fullName, IReadOnlyList<string> categories)
     {
-        var parent = fullName.Split('|')[0];
+        // Runs for every command: compares spans rather than splitting strings.
+        var bar = fullName.IndexOf('|', StringComparison.Ordinal);
+        var parent = bar < 0 ? fullName.AsSpan() : fullName.AsSpan(0, bar);
         var allowed = false;
         foreach (var rule in _commandRules)
         {
-            var grant = rule[0] == '+';
-            var target = rule[1..];
-            if (target == "@all"
-                || (target.StartsWith('@') && categories.Contains(target))
-                || target == fullName
-                || target == parent)
+            var target = rule.AsSpan(1);
+            if (target.SequenceEqual("@all")
+                || (target.StartsWith('@') && HasCategory(categories, target))
+                || target.SequenceEqual(fullName)
+                || target.SequenceEqual(parent))
             {
-                allowed = grant;
+                allowed = rule[0] == '+';
             }
         }
         return allowed;
+    }
+
+    private static bool HasCategory(IReadOnlyList<string> categories, ReadOnlySpan<char> category)
+    {
+        foreach (var candidate in categories)
+        {
+            if (category.SequenceEqual(candidate)) return true;
+        }
+        return false;
     }
 
     /// <summary>The rule string ACL LIST shows after <c>user name</c>.</summary>

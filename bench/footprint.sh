@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Scenario 4: footprint while watching 1 and 50 masters, Vigil (NativeAOT) vs redis-sentinel.
+# Both sentinels watch the same real redis-server masters (so they also see each other as peers, the same
+# load for both), nobody queries them; over each window the script samples RSS, CPU seconds (scaled to a
+# minute), threads and open file descriptors. The two run side by side, so every window measures both
+# under the same machine load. Rounds are successive windows after a settling time.
+# Usage: bench/footprint.sh [rounds] [window-seconds]   (default 3 rounds of 60 s; MASTERS="1 50")
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+rounds=${1:-3}
+window=${2:-60}
+settle=${SETTLE:-15}
+vigil=$(vigil_binary)
+reference=$(reference_binary)
+hz=$(clock_ticks_per_second)
+
+echo "Scenario 4: footprint ($(machine_line))"
+echo "idle monitoring, real redis-server masters (no replicas), $rounds windows of ${window}s after ${settle}s settling"
+for count in ${MASTERS:-1 50}; do
+    monitors=()
+    master_pids=()
+    for i in $(seq 0 $((count - 1))); do
+        port=$(free_port)
+        start_redis "$port" "$bench_dir/masters-$count/$i"
+        master_pids+=("$last_pid")
+        monitors+=("sentinel monitor m$i 127.0.0.1 $port 2")
+    done
+    vigil_port=$(free_port); start_sentinel "$bench_dir/vigil-$count" "$vigil" "$vigil_port" "${monitors[@]}"; vigil_pid=$last_pid
+    ref_port=$(free_port); start_sentinel "$bench_dir/reference-$count" "$reference" "$ref_port" "${monitors[@]}"; ref_pid=$last_pid
+    wait_ping "$vigil_port"; wait_ping "$ref_port"
+    sleep "$settle"
+    declare -A values=()
+    for _ in $(seq 1 "$rounds"); do
+        v0=$(cpu_ticks "$vigil_pid"); r0=$(cpu_ticks "$ref_pid")
+        sleep "$window"
+        v1=$(cpu_ticks "$vigil_pid"); r1=$(cpu_ticks "$ref_pid")
+        values[cpu_v]+=" $(python3 -c "print(($v1 - $v0) / $hz * 60 / $window)")"
+        values[cpu_r]+=" $(python3 -c "print(($r1 - $r0) / $hz * 60 / $window)")"
+        values[rss_v]+=" $(( $(rss_kb "$vigil_pid") / 1024 ))"; values[rss_r]+=" $(( $(rss_kb "$ref_pid") / 1024 ))"
+        values[thr_v]+=" $(thread_count "$vigil_pid")"; values[thr_r]+=" $(thread_count "$ref_pid")"
+        values[fd_v]+=" $(fd_count "$vigil_pid")"; values[fd_r]+=" $(fd_count "$ref_pid")"
+    done
+    summarise "$count master(s): RSS" "MB" "${values[rss_v]}" "${values[rss_r]}"
+    summarise "$count master(s): CPU per minute" "s/min" "${values[cpu_v]}" "${values[cpu_r]}"
+    summarise "$count master(s): threads" "count" "${values[thr_v]}" "${values[thr_r]}"
+    summarise "$count master(s): file descriptors" "count" "${values[fd_v]}" "${values[fd_r]}"
+    unset values
+    stop_pid "$vigil_pid"; stop_pid "$ref_pid"
+    for pid in "${master_pids[@]}"; do stop_pid "$pid"; done
+done

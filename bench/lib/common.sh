@@ -1,0 +1,77 @@
+# Shared by bench/query-throughput.sh, bench/footprint.sh and bench/scale.sh (source it).
+# Every process started through start_bg is killed on exit; every port is a free loopback port.
+
+bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bench_dir=$(mktemp -d "${TMPDIR:-/tmp}/vigil-bench.XXXXXX")
+bench_pids=()
+bench_cleanup() {
+    local pid
+    for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${bench_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    [ -n "${KEEP_DIR:-}" ] || rm -rf "$bench_dir"
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The NativeAOT binary: $VIGIL or $VIGIL_BIN if set (bench/run.sh builds it once), else published here.
+vigil_binary() {
+    local given=${VIGIL:-${VIGIL_BIN:-}}
+    if [ -n "$given" ]; then echo "$given"; return; fi
+    dotnet publish "$bench_root/src/Vigil/Vigil.csproj" -c Release -o "$bench_root/artifacts/aot" -nologo -v quiet >&2
+    echo "$bench_root/artifacts/aot/vigil"
+}
+reference_binary() { command -v redis-sentinel; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_bg <log> <command...>: runs in the background and is killed on exit; $last_pid is its pid.
+start_bg() { local log=$1; shift; "$@" >"$log" 2>&1 & bench_pids+=($!); last_pid=$!; }
+
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+wait_ping() { # port [seconds]
+    local i
+    for i in $(seq 1 $(( ${2:-10} * 10 ))); do
+        [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return 0
+        sleep 0.1
+    done
+    echo "no PONG from port $1" >&2; return 1
+}
+
+start_redis() { # port dir
+    mkdir -p "$2"
+    start_bg "$2/redis.log" redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --dir "$2" --daemonize no
+    wait_ping "$1"
+}
+
+# start_sentinel <dir> <binary> <port> <config lines...>: sets $last_pid (call it directly, not in $(...)).
+start_sentinel() {
+    local dir=$1 binary=$2 port=$3; shift 3
+    mkdir -p "$dir"
+    { printf 'port %s\nbind 127.0.0.1\ndir %s\n' "$port" "$dir"; printf '%s\n' "$@"; } > "$dir/sentinel.conf"
+    start_bg "$dir/out.log" "$binary" "$dir/sentinel.conf"
+    last_pid=$!
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }           # user + system, in clock ticks
+clock_ticks_per_second() { getconf CLK_TCK; }
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+thread_count() { awk '/^Threads/ {print $2}' "/proc/$1/status"; }
+fd_count() { ls "/proc/$1/fd" | wc -l; }
+
+# summarise <label> <unit> "<vigil values>" "<reference values>": min / median / max and the ratio of medians.
+summarise() {
+    python3 - "$@" <<'PY'
+import statistics, sys
+label, unit, mine, ref = sys.argv[1], sys.argv[2], [float(x) for x in sys.argv[3].split()], [float(x) for x in sys.argv[4].split()]
+def fmt(v): return f"{v:.0f}" if abs(v) >= 100 else f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+def three(xs): return "/".join(fmt(x) for x in (min(xs), statistics.median(xs), max(xs)))
+m, r = statistics.median(mine), statistics.median(ref)
+ratio = f"{m / r:.2f}" if r else "n/a"
+print(f"{label:<46} {unit:<10} vigil {three(mine):>22} | redis-sentinel {three(ref):>22} | ratio {ratio}  (n={len(mine)})")
+PY
+}
+
+machine_line() {
+    echo "date $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cpus, $(lscpu | sed -n 's/^Model name: *//p' | head -1); load $(cut -d' ' -f1-3 /proc/loadavg); commit $(git -C "$bench_root" rev-parse --short HEAD 2>/dev/null || echo '?')"
+}
