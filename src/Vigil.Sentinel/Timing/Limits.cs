@@ -3,6 +3,13 @@ namespace Vigil.Sentinel;
 /// <summary>Fixed bounds and constants of the protocol; each sits next to a note on what it bounds.</summary>
 internal static class Limits
 {
+    /// <summary>
+    /// Masters are pinged this many times per ping period (250 ms by default; never less often than down-after):
+    /// the reference pings once a period, which adds on average half a period to the time a frozen master is noticed.
+    /// Replicas and peers keep one PING per period.
+    /// </summary>
+    public const int MasterPingsPerPeriod = 4;
+
     /// <summary>Periodic commands (PING, INFO, hello) are skipped while this many × link refcount replies are owed.</summary>
     public const int MaxPendingCommandsPerRef = 100;
 
