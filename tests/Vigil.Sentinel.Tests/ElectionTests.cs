@@ -27,6 +27,26 @@ public sealed class ElectionTests
     }
 
     [Fact]
+    public void TheAttemptWaitsOneElectionSlotPerLivePeerWithALowerRunId()
+    {
+        var ranksSeen = new HashSet<int>();
+        for (int seed = 1; seed <= 12; seed++)
+        {
+            var host = Start(seed: seed);
+            int rank = Peers.Count(p => string.CompareOrdinal(p.RunId, host.Core.MyId) < 0);
+            ranksSeen.Add(rank);
+            host.MasterNode().Frozen = true;
+            host.RunFor(10_000);
+
+            long odownAt = host.TimeOf("+odown")!.Value;
+            long startAt = host.TimeOf("+try-failover")!.Value;
+            // 100 ms per lower run id, plus 0-49 ms at random; the lowest run id asks at once.
+            Assert.InRange(startAt - odownAt, rank * 100, rank * 100 + 49);
+        }
+        Assert.True(ranksSeen.Count >= 2, "the seeds should give this sentinel different ranks");
+    }
+
+    [Fact]
     public void MajorityOfVotesElectsThisSentinel()
     {
         var host = Start();

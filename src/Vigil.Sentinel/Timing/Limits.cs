@@ -36,8 +36,17 @@ internal static class Limits
     /// </summary>
     public const int DiscoveryPublishPeriods = 3;
 
-    /// <summary>Upper bound of the random delay added to failover start times (ms).</summary>
+    /// <summary>
+    /// Upper bound of the random offset added to failover start times (ms), as the reference does: it spreads the
+    /// election timeouts and the retry back-off of the sentinels apart. It does not delay the attempt itself.
+    /// </summary>
     public const int MaxFailoverDesyncMs = 1000;
+
+    /// <summary>
+    /// Between ODOWN and +try-failover a sentinel waits this long per live peer whose run id sorts before its own,
+    /// plus up to half of it at random. It must exceed a vote request's one-way trip plus a host's scheduling delay.
+    /// </summary>
+    public const long ElectionSlotMs = 100;
 
     /// <summary>Event texts are cut to this many bytes (the reference's log buffer minus its terminator).</summary>
     public const int MaxEventTextBytes = 1023;
