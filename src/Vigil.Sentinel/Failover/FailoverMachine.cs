@@ -20,7 +20,8 @@ namespace Vigil.Sentinel.Failover;
 /// attempt, so without it sentinels seeing ODOWN together would ask for votes together.</item>
 /// <item>The tick after any input that may move a failover on runs the step at once, instead of up to 100 ms
 /// later.</item>
-/// <item>The promoted replica's INFO is asked right after SLAVEOF NO ONE, not at the next INFO period.</item>
+/// <item>The promoted replica's INFO is asked right after SLAVEOF NO ONE, and each reconfigured replica's right after
+/// its SLAVEOF, then every 100 ms until the step is done, not at the next INFO period (1 s).</item>
 /// <item>At promotion the leader sends the old master, if it answers, under the promoted replica (the reference
 /// leaves it a master until after the switch plus 8 s), and fences it again whenever it reports role:master
 /// during reconf_slaves.</item>
@@ -209,8 +210,7 @@ internal sealed class FailoverMachine(
         }
         if (!SlaveofTransaction.Send(links, promoted, null, context.AnnounceHostnames)) return;
         // Ask at once whether it took: the reference waits for the next INFO period (1 s at best).
-        links.Send(promoted, ReplyKind.Info, "INFO");
-        promoted.InfoInFlight = true;
+        PollAfterTransaction(promoted);
         events.About(LogLevel.Notice, "+failover-state-wait-promotion", promoted);
         EnterState(master, FailoverState.WaitPromotion);
     }
@@ -305,10 +305,23 @@ internal sealed class FailoverMachine(
             replica.ReconfSent = true;
             replica.ReconfSentAtMs = now;
             events.About(LogLevel.Notice, "+slave-reconf-sent", replica);
+            // Its INFO shows +slave-reconf-inprog at once, then it is polled every ReconfPollMs until its link is up.
+            PollAfterTransaction(replica);
             inProgress++;
         }
 
         DetectEnd(master, promoted);
+    }
+
+    /// <summary>
+    /// INFO pipelined behind a reconfiguration transaction: Redis answers in order, so its reply already shows the
+    /// new role. An INFO still outstanding was sent before the transaction and shows the old one; the fast poll
+    /// (<see cref="Limits.ReconfPollMs"/>) then asks again as soon as it is answered.
+    /// </summary>
+    private void PollAfterTransaction(ReplicaRecord replica)
+    {
+        if (replica.InfoInFlight) return;
+        if (links.Send(replica, ReplyKind.Info, "INFO")) replica.InfoInFlight = true;
     }
 
     private void DetectEnd(MasterRecord master, ReplicaRecord promoted)

@@ -47,6 +47,7 @@ internal sealed class PeriodicCommands(SentinelContext context, LinkManager link
     /// </summary>
     private long InfoPeriodMs(DataNodeRecord node)
     {
+        if (node is ReplicaRecord reconfigured && AwaitsReconfiguration(reconfigured)) return Limits.ReconfPollMs;
         if (node is ReplicaRecord replica
             && (replica.Master.IsObjectivelyDown || replica.Master.FailoverInProgress || replica.MasterLinkDownTimeMs != 0))
         {
@@ -68,6 +69,18 @@ internal sealed class PeriodicCommands(SentinelContext context, LinkManager link
             ? Math.Min(record.DownAfterMs, context.Timings.PingPeriodMs) / 2
             : period / 2;
         return Math.Max(link.LastPongAtMs + period + 1, link.LastPingSentAtMs + resendGap + 1);
+    }
+
+    /// <summary>
+    /// A replica our failover told SLAVEOF NO ONE (until it reports role:master) or SLAVEOF the promoted replica
+    /// (until its link to it is up): the next step waits for its INFO.
+    /// </summary>
+    private static bool AwaitsReconfiguration(ReplicaRecord replica)
+    {
+        var master = replica.Master;
+        if (!master.FailoverInProgress) return false;
+        if (replica.IsPromoted) return master.FailoverState == Failover.FailoverState.WaitPromotion;
+        return master.FailoverState == Failover.FailoverState.ReconfSlaves && (replica.ReconfSent || replica.ReconfInProgress);
     }
 
     /// <summary>

@@ -98,6 +98,13 @@ internal static class Limits
     public const long SwitchoverPollMs = 100;
 
     /// <summary>
+    /// During a failover, a replica told SLAVEOF (NO ONE or the promoted replica) is polled with INFO this often until
+    /// its INFO shows the step done: +promoted-slave, +slave-reconf-inprog/done and so +switch-master come within this
+    /// of the replica's change rather than at the next INFO period (1 s). Only a failover's few replicas, only then.
+    /// </summary>
+    public const long ReconfPollMs = 100;
+
+    /// <summary>
     /// A claimed newer configuration (hello) waits this long at most for the confirmations it needs; a later hello
     /// with the same claim starts a new check.
     /// </summary>
