@@ -29,7 +29,7 @@ namespace Vigil.Sentinel.Failover;
 /// parallel-syncs 1 the reference never reaches it), and its failover-timeout deadline holds even while the
 /// promoted replica is down (the reference then waits for ever, §13.4d): the failover ends and the switch makes
 /// a later failover possible.</item>
-/// <item>No automatic failover within three publish periods of starting to monitor a master (start, restart,
+/// <item>No automatic failover within four publish periods of starting to monitor a master (start, restart,
 /// RESET), while peers are still being discovered; SENTINEL FAILOVER is not held back.</item>
 /// <item>SENTINEL FAILOVER received in TILT starts when TILT ends (the reference starts it at once, then leaves it
 /// waiting until TILT ends).</item>

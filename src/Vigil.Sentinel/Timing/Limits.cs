@@ -34,7 +34,7 @@ internal static class Limits
     /// restart, SENTINEL RESET). Until every peer's hello has had time to arrive, the voters we know may be a minority
     /// of the group, and a majority of too few voters can elect a second leader (the reference has no such wait).
     /// </summary>
-    public const int DiscoveryPublishPeriods = 3;
+    public const int DiscoveryPublishPeriods = 4;
 
     /// <summary>
     /// Upper bound of the random offset added to failover start times (ms), as the reference does: it spreads the
