@@ -204,6 +204,8 @@ public sealed class ElectionTests
 
         Assert.InRange(host.TimeOf("+odown")!.Value - StartMs, 1000, 3000);
         Assert.InRange(host.TimeOf("+try-failover")!.Value - StartMs, 8000, 8250);
+        Assert.Empty(host.Texts("-failover-abort-no-good-slave"));
+        Assert.Single(host.Texts("+promoted-slave"));
     }
 
     [Fact]
