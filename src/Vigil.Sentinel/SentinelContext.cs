@@ -62,6 +62,9 @@ internal sealed class SentinelContext
     /// <summary>The host time of the previous tick (TILT compares host times: the host's clock is what may jump).</summary>
     public long PreviousTickHostMs { get; set; }
 
+    /// <summary>False until the first tick: before it <see cref="PreviousTickHostMs"/> is the construction time.</summary>
+    public bool HasTicked { get; set; }
+
     /// <summary>SIMULATE-FAILURE flags: 1 = crash after election, 2 = crash after promotion.</summary>
     public int SimulateFailureFlags { get; set; }
 

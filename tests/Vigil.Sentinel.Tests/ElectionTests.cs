@@ -27,6 +27,26 @@ public sealed class ElectionTests
     }
 
     [Fact]
+    public void TheAttemptWaitsOneElectionSlotPerLivePeerWithALowerRunId()
+    {
+        var ranksSeen = new HashSet<int>();
+        for (int seed = 1; seed <= 12; seed++)
+        {
+            var host = Start(seed: seed);
+            int rank = Peers.Count(p => string.CompareOrdinal(p.RunId, host.Core.MyId) < 0);
+            ranksSeen.Add(rank);
+            host.MasterNode().Frozen = true;
+            host.RunFor(10_000);
+
+            long odownAt = host.TimeOf("+odown")!.Value;
+            long startAt = host.TimeOf("+try-failover")!.Value;
+            // 100 ms per lower run id, plus 0-49 ms at random; the lowest run id asks at once.
+            Assert.InRange(startAt - odownAt, rank * 100, rank * 100 + 49);
+        }
+        Assert.True(ranksSeen.Count >= 2, "the seeds should give this sentinel different ranks");
+    }
+
+    [Fact]
     public void MajorityOfVotesElectsThisSentinel()
     {
         var host = Start();
@@ -167,7 +187,7 @@ public sealed class ElectionTests
         Assert.Contains(asks, a => a.Args[5] == host.Core.MyId);
     }
     [Fact]
-    public void NoFailoverStartsWithinThreePublishPeriodsOfStartingToMonitor()
+    public void NoFailoverStartsWithinFourPublishPeriodsOfStartingToMonitor()
     {
         var host = new SimulatedHost(ConfigOf(Master() with { DownAfterMs = 1000, FailoverTimeoutMs = 20_000 }), options: Options());
         host.AddRedis(MasterIp, MasterPort, 'm');
@@ -183,11 +203,13 @@ public sealed class ElectionTests
         host.RunFor(10_000);
 
         Assert.InRange(host.TimeOf("+odown")!.Value - StartMs, 1000, 3000);
-        Assert.InRange(host.TimeOf("+try-failover")!.Value - StartMs, 6000, 7000);
+        Assert.InRange(host.TimeOf("+try-failover")!.Value - StartMs, 8000, 8250);
+        Assert.Empty(host.Texts("-failover-abort-no-good-slave"));
+        Assert.Single(host.Texts("+promoted-slave"));
     }
 
     [Fact]
-    public void NoFailoverStartsWithinThreePublishPeriodsOfAReset()
+    public void NoFailoverStartsWithinFourPublishPeriodsOfAReset()
     {
         var host = Start(tweak: m => m with { DownAfterMs = 1000 });
         Assert.Equal(RespValue.Integer(1), host.Sentinel("reset", "mymaster"));
@@ -198,7 +220,7 @@ public sealed class ElectionTests
         host.RunFor(10_000);
 
         Assert.InRange(host.TimeOf("+odown")!.Value - resetAt, 1000, 3000);
-        Assert.InRange(host.TimeOf("+try-failover")!.Value - resetAt, 6000, 7000);
+        Assert.InRange(host.TimeOf("+try-failover")!.Value - resetAt, 8000, 8250);
     }
 
     [Fact]

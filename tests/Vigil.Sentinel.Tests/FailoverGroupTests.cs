@@ -29,6 +29,23 @@ public sealed class FailoverGroupTests
     }
 
     [Fact]
+    public void SentinelsSeeingOdownTogetherStartOneAttemptInRunIdOrder()
+    {
+        var network = Group();
+        network.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        network.RunFor(15_000);
+
+        var odowns = Enumerable.Range(0, 3).Select(i => network.Events(i, "+odown").Count()).ToList();
+        Assert.True(odowns.Count(n => n == 1) >= 2, "at least two sentinels see ODOWN");
+        var tried = Enumerable.Range(0, 3).Where(i => network.Events(i, "+try-failover").Any()).ToList();
+        int candidate = Assert.Single(tried);
+        int lowest = Enumerable.Range(0, 3).MinBy(i => network.Members[i].Core.MyId, StringComparer.Ordinal);
+        Assert.Equal(lowest, candidate);
+        Assert.Single(network.Events(candidate, "+elected-leader"));
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Empty(network.Events(i, "-failover-abort-not-elected")));
+    }
+
+    [Fact]
     public void FrozenMasterIsReplacedAndEverySentinelSwitches()
     {
         var network = Group();

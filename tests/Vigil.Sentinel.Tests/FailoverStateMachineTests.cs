@@ -19,6 +19,42 @@ public sealed class FailoverStateMachineTests
     private static string SlaveText(string ip, int port) => $"slave {ip}:{port} {ip} {port} @ mymaster {MasterIp} 7001";
 
     [Fact]
+    public void AMovedReplicaIsPolledRightAfterItsSlaveofThenEvery100MsUntilItsLinkIsUp()
+    {
+        var host = Start();
+        Replica(host).Model!.Priority = 10; // promoted; Replica2 is the one moved
+        host.RunFor(1000);
+        var moved = Replica2(host);
+        host.MasterNode().Frozen = true;
+        host.RunUntilEvent("+promoted-slave", 15_000);
+        moved.Model!.NeverLinked = true; // its sync with the promoted replica takes a while
+        host.RunUntilEvent("+slave-reconf-sent", 1000);
+        long sentAt = host.Now;
+
+        // INFO goes out right behind the transaction: the reply shows the new master, link still down.
+        var sends = host.Sends(Replica2Ip, Replica2Port).Where(s => s.AtMs == sentAt).Select(s => s.Args[0]).ToList();
+        Assert.Equal("INFO", sends[sends.IndexOf("EXEC") + 1]);
+        Assert.Equal(sentAt, host.TimeOf("+slave-reconf-inprog"));
+
+        host.RunFor(450);
+        Assert.Empty(host.Events("+slave-reconf-done"));
+        var polls = host.TimesOf(Replica2Ip, Replica2Port, "INFO").Where(t => t > sentAt).ToList();
+        Assert.InRange(polls.Count, 4, 5);
+        Assert.All(polls.Zip(polls.Skip(1)), p => Assert.InRange(p.Second - p.First, 100, 102));
+
+        moved.Model.NeverLinked = false;
+        long linkedAt = host.Now;
+        host.RunUntilEvent("+switch-master", 1000);
+        Assert.InRange(host.TimeOf("+slave-reconf-done")!.Value - linkedAt, 0, 102);
+        Assert.InRange(host.Now - linkedAt, 0, 105);
+
+        // Once done, the replica is back to the ordinary INFO period.
+        long doneAt = host.Now;
+        host.RunFor(2000);
+        Assert.InRange(host.TimesOf(Replica2Ip, Replica2Port, "INFO").Count(t => t > doneAt), 0, 2);
+    }
+
+    [Fact]
     public void LowerPriorityIsPromotedFirst()
     {
         var host = Start();

@@ -38,6 +38,35 @@ public sealed class FailureDetectionTests
         Assert.Contains("s_down", Replies.Fields(host.Sentinel("master", "mymaster"))["flags"]);
     }
 
+    [Fact]
+    public void MasterIsPingedFourTimesAPeriodSoAFreezeIsNoticedWithinAQuarterPeriodOfDownAfter()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(3000);
+        long since = host.Now;
+        host.RunFor(2000);
+        // Answered pings to the master: one every 250 ms (plus the tick); to the replica: one a second.
+        int masterPings = host.TimesOf(MasterIp, MasterPort, "PING").Count(t => t > since);
+        int replicaPings = host.TimesOf(ReplicaIp, ReplicaPort, "PING").Count(t => t > since);
+        Assert.InRange(masterPings, 7, 8);
+        Assert.InRange(replicaPings, 1, 2);
+
+        for (int freezeOffset = 0; freezeOffset < 260; freezeOffset += 37)
+        {
+            var h = HostExtensions.StartedWithMasterAndReplica();
+            h.RunFor(3000 + freezeOffset);
+            long frozenAt = h.Now;
+            h.Nodes[(MasterIp, MasterPort)].Frozen = true;
+            h.RunUntilEvent("+sdown", 10_000);
+            // Silence still counts from the first unanswered PING, which left at most 251 ms after the freeze.
+            Assert.InRange(SdownTime(h) - frozenAt, 5001, 5001 + 252);
+            // While it stays unanswered, PINGs are re-sent at the reference's pace (every 500 ms), not every 125 ms.
+            h.RunFor(3000);
+            int unanswered = h.TimesOf(MasterIp, MasterPort, "PING").Count(t => t > frozenAt);
+            Assert.InRange(unanswered, (5000 + 3000) / 500 - 1, (5000 + 3000) / 500 + 2);
+        }
+    }
+
     private static long SdownTime(SimulatedHost host)
     {
         long s = long.Parse(Replies.Fields(host.Sentinel("master", "mymaster"))["s-down-time"], System.Globalization.CultureInfo.InvariantCulture);

@@ -7,14 +7,17 @@ namespace Vigil.Sentinel.Tests;
 public sealed class MonitoringScheduleTests
 {
     [Fact]
-    public void MasterIsPingedAboutOncePerSecond()
+    public void MasterIsPingedFourTimesPerSecondReplicaOnce()
     {
         var host = HostExtensions.StartedWithMasterAndReplica();
         host.RunFor(10_000);
 
         var pings = host.TimesOf(MasterIp, MasterPort, "PING");
-        Assert.InRange(pings.Count, 10, 11);
-        Assert.All(pings.Zip(pings.Skip(1)), p => Assert.InRange(p.Second - p.First, 1000, 1001));
+        Assert.InRange(pings.Count, 39, 41);
+        Assert.All(pings.Zip(pings.Skip(1)), p => Assert.InRange(p.Second - p.First, 250, 251));
+        var replicaPings = host.TimesOf(ReplicaIp, ReplicaPort, "PING");
+        Assert.InRange(replicaPings.Count, 9, 11);
+        Assert.All(replicaPings.Zip(replicaPings.Skip(1)), p => Assert.InRange(p.Second - p.First, 1000, 1001));
     }
 
     [Fact]
@@ -83,8 +86,8 @@ public sealed class MonitoringScheduleTests
         var host = HostExtensions.StartedWithMasterAndReplica();
         host.RunFor(60_000);
 
-        // Two instances each need ~1 PING/s and a hello every 2 s; the reference ticks 10-19 times a second.
-        Assert.InRange(host.Ticks, 60, 200);
+        // The master needs 4 PINGs/s, the replica 1, each a hello every 2 s; the reference ticks 10-19 times a second.
+        Assert.InRange(host.Ticks, 240, 400);
     }
 
     [Fact]

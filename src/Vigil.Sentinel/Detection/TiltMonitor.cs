@@ -14,7 +14,16 @@ internal sealed class TiltMonitor(SentinelContext context, EventEmitter events)
     {
         long now = context.NowMs;
         long delta = hostNowMs - context.PreviousTickHostMs;
-        if (delta < 0 || delta > context.Timings.TiltTriggerMs)
+        // The first tick is compared with the construction time, not with a previous timer run: how long the host
+        // took to start its loop (JIT, a loaded machine) says nothing about stale timeouts. A clock that went back
+        // still counts: times stored at construction would lie in the future.
+        bool first = !context.HasTicked;
+        context.HasTicked = true;
+        if (first && delta > context.Timings.TiltTriggerMs)
+        {
+            context.Log(LogLevel.Notice, $"First timer run {delta} ms after start (not a stall: no TILT)");
+        }
+        else if (delta < 0 || delta > context.Timings.TiltTriggerMs)
         {
             context.Tilt = true;
             context.TiltStartedAtMs = now;

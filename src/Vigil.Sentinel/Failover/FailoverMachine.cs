@@ -15,11 +15,13 @@ namespace Vigil.Sentinel.Failover;
 /// <remarks>
 /// Deliberate differences from the reference, invisible on the wire:
 /// <list type="bullet">
-/// <item>A failover due by ODOWN starts after a random 0-999 ms delay: this core wakes at exact times instead of a
-/// jittered 10 Hz timer, so without it sentinels seeing ODOWN together would ask for votes together.</item>
+/// <item>A failover due by ODOWN starts after a short wait ordered by run id (<see cref="PreElectionWaitMs"/>): this
+/// core wakes at exact times instead of a jittered 10 Hz timer, and votes for itself in the tick that starts the
+/// attempt, so without it sentinels seeing ODOWN together would ask for votes together.</item>
 /// <item>The tick after any input that may move a failover on runs the step at once, instead of up to 100 ms
 /// later.</item>
-/// <item>The promoted replica's INFO is asked right after SLAVEOF NO ONE, not at the next INFO period.</item>
+/// <item>The promoted replica's INFO is asked right after SLAVEOF NO ONE, and each reconfigured replica's right after
+/// its SLAVEOF, then every 100 ms until the step is done, not at the next INFO period (1 s).</item>
 /// <item>At promotion the leader sends the old master, if it answers, under the promoted replica (the reference
 /// leaves it a master until after the switch plus 8 s), and fences it again whenever it reports role:master
 /// during reconf_slaves.</item>
@@ -27,7 +29,7 @@ namespace Vigil.Sentinel.Failover;
 /// parallel-syncs 1 the reference never reaches it), and its failover-timeout deadline holds even while the
 /// promoted replica is down (the reference then waits for ever, §13.4d): the failover ends and the switch makes
 /// a later failover possible.</item>
-/// <item>No automatic failover within three publish periods of starting to monitor a master (start, restart,
+/// <item>No automatic failover within four publish periods of starting to monitor a master (start, restart,
 /// RESET), while peers are still being discovered; SENTINEL FAILOVER is not held back.</item>
 /// <item>SENTINEL FAILOVER received in TILT starts when TILT ends (the reference starts it at once, then leaves it
 /// waiting until TILT ends).</item>
@@ -74,11 +76,28 @@ internal sealed class FailoverMachine(
             }
             return false;
         }
-        if (master.FailoverStartDueAtMs == 0) master.FailoverStartDueAtMs = now + context.Random.Next(Limits.MaxFailoverDesyncMs);
+        if (master.FailoverStartDueAtMs == 0) master.FailoverStartDueAtMs = now + PreElectionWaitMs(master);
         if (now < master.FailoverStartDueAtMs) return false;
         master.FailoverStartDueAtMs = 0;
         Start(master, forced: false);
         return true;
+    }
+
+    /// <summary>
+    /// The wait between ODOWN and the attempt: one election slot per live peer whose run id sorts before ours, plus a
+    /// random part of half a slot. Sentinels that see ODOWN together (a crash is noticed by all within milliseconds)
+    /// start at least half a slot apart, in run-id order, so the first one's vote requests arrive before the next one
+    /// asks for itself; the lowest live run id asks at once. A split vote costs two failover timeouts.
+    /// </summary>
+    private long PreElectionWaitMs(MasterRecord master)
+    {
+        int rank = 0;
+        foreach (var peer in master.Peers.Values)
+        {
+            if (peer.IsSubjectivelyDown || peer.Link.IsDisconnected) continue;
+            if (string.Compare(peer.Name, context.MyId, StringComparison.OrdinalIgnoreCase) < 0) rank++;
+        }
+        return rank * Limits.ElectionSlotMs + context.Random.Next((int)(Limits.ElectionSlotMs / 2));
     }
 
     private long DiscoveryEndsAt(MasterRecord master) =>
@@ -191,8 +210,7 @@ internal sealed class FailoverMachine(
         }
         if (!SlaveofTransaction.Send(links, promoted, null, context.AnnounceHostnames)) return;
         // Ask at once whether it took: the reference waits for the next INFO period (1 s at best).
-        links.Send(promoted, ReplyKind.Info, "INFO");
-        promoted.InfoInFlight = true;
+        PollAfterTransaction(promoted);
         events.About(LogLevel.Notice, "+failover-state-wait-promotion", promoted);
         EnterState(master, FailoverState.WaitPromotion);
     }
@@ -287,10 +305,23 @@ internal sealed class FailoverMachine(
             replica.ReconfSent = true;
             replica.ReconfSentAtMs = now;
             events.About(LogLevel.Notice, "+slave-reconf-sent", replica);
+            // Its INFO shows +slave-reconf-inprog at once, then it is polled every ReconfPollMs until its link is up.
+            PollAfterTransaction(replica);
             inProgress++;
         }
 
         DetectEnd(master, promoted);
+    }
+
+    /// <summary>
+    /// INFO pipelined behind a reconfiguration transaction: Redis answers in order, so its reply already shows the
+    /// new role. An INFO still outstanding was sent before the transaction and shows the old one; the fast poll
+    /// (<see cref="Limits.ReconfPollMs"/>) then asks again as soon as it is answered.
+    /// </summary>
+    private void PollAfterTransaction(ReplicaRecord replica)
+    {
+        if (replica.InfoInFlight) return;
+        if (links.Send(replica, ReplyKind.Info, "INFO")) replica.InfoInFlight = true;
     }
 
     private void DetectEnd(MasterRecord master, ReplicaRecord promoted)

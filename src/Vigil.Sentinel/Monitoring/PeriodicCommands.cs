@@ -4,7 +4,7 @@ using Vigil.Sentinel.Links;
 namespace Vigil.Sentinel.Monitoring;
 
 /// <summary>
-/// The monitoring half's traffic (§2.1, §4.2): PING about once a second, INFO every 10 s (1 s when it matters),
+/// The monitoring half's traffic (§2.1, §4.2): PING about once a second (masters four times a second), INFO every 10 s (1 s when it matters),
 /// hello every 2 s — only on connected links with fewer than 100 × refcount replies owed. INFO and hello have at
 /// most one request in flight per record (§13.10).
 /// </summary>
@@ -47,6 +47,7 @@ internal sealed class PeriodicCommands(SentinelContext context, LinkManager link
     /// </summary>
     private long InfoPeriodMs(DataNodeRecord node)
     {
+        if (node is ReplicaRecord reconfigured && AwaitsReconfiguration(reconfigured)) return Limits.ReconfPollMs;
         if (node is ReplicaRecord replica
             && (replica.Master.IsObjectivelyDown || replica.Master.FailoverInProgress || replica.MasterLinkDownTimeMs != 0))
         {
@@ -55,13 +56,42 @@ internal sealed class PeriodicCommands(SentinelContext context, LinkManager link
         return context.Timings.InfoPeriodMs;
     }
 
-    /// <summary>PING when the last reply is older than p = min(down-after, ping period) and the last PING older than p/2.</summary>
+    /// <summary>
+    /// PING when the last reply is older than p = min(down-after, ping period) and the last PING older than p/2. While
+    /// a PING is unanswered, re-sending faster than the reference's pace (half a ping period) would only pile up
+    /// unanswered PINGs: silence already counts from the first one.
+    /// </summary>
     private long PingDueAt(InstanceRecord record)
     {
-        long period = Math.Min(record.DownAfterMs, context.Timings.PingPeriodMs);
+        long period = Math.Min(record.DownAfterMs, PingPeriodMs(record));
         var link = record.Link;
-        return Math.Max(link.LastPongAtMs + period + 1, link.LastPingSentAtMs + period / 2 + 1);
+        long resendGap = link.ActivePingSentAtMs != 0
+            ? Math.Min(record.DownAfterMs, context.Timings.PingPeriodMs) / 2
+            : period / 2;
+        return Math.Max(link.LastPongAtMs + period + 1, link.LastPingSentAtMs + resendGap + 1);
     }
+
+    /// <summary>
+    /// A replica our failover told SLAVEOF NO ONE (until it reports role:master) or SLAVEOF the promoted replica
+    /// (until its link to it is up): the next step waits for its INFO.
+    /// </summary>
+    private static bool AwaitsReconfiguration(ReplicaRecord replica)
+    {
+        var master = replica.Master;
+        if (!master.FailoverInProgress) return false;
+        if (replica.IsPromoted) return master.FailoverState == Failover.FailoverState.WaitPromotion;
+        return master.FailoverState == Failover.FailoverState.ReconfSlaves && (replica.ReconfSent || replica.ReconfInProgress);
+    }
+
+    /// <summary>
+    /// Masters are pinged <see cref="Limits.MasterPingsPerPeriod"/> times as often as other instances: silence counts
+    /// from the first unanswered PING, so the ping period is the detection's resolution (on average half a period is
+    /// added to down-after). Replicas and peers keep the reference's period; nothing depends on their timing.
+    /// </summary>
+    private long PingPeriodMs(InstanceRecord record) =>
+        record is MasterRecord
+            ? Math.Max(1, context.Timings.PingPeriodMs / Limits.MasterPingsPerPeriod)
+            : context.Timings.PingPeriodMs;
 
     private long HelloDueAt(InstanceRecord record)
     {

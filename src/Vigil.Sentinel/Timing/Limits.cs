@@ -3,6 +3,13 @@ namespace Vigil.Sentinel;
 /// <summary>Fixed bounds and constants of the protocol; each sits next to a note on what it bounds.</summary>
 internal static class Limits
 {
+    /// <summary>
+    /// Masters are pinged this many times per ping period (250 ms by default; never less often than down-after):
+    /// the reference pings once a period, which adds on average half a period to the time a frozen master is noticed.
+    /// Replicas and peers keep one PING per period.
+    /// </summary>
+    public const int MasterPingsPerPeriod = 4;
+
     /// <summary>Periodic commands (PING, INFO, hello) are skipped while this many × link refcount replies are owed.</summary>
     public const int MaxPendingCommandsPerRef = 100;
 
@@ -27,10 +34,19 @@ internal static class Limits
     /// restart, SENTINEL RESET). Until every peer's hello has had time to arrive, the voters we know may be a minority
     /// of the group, and a majority of too few voters can elect a second leader (the reference has no such wait).
     /// </summary>
-    public const int DiscoveryPublishPeriods = 3;
+    public const int DiscoveryPublishPeriods = 4;
 
-    /// <summary>Upper bound of the random delay added to failover start times (ms).</summary>
+    /// <summary>
+    /// Upper bound of the random offset added to failover start times (ms), as the reference does: it spreads the
+    /// election timeouts and the retry back-off of the sentinels apart. It does not delay the attempt itself.
+    /// </summary>
     public const int MaxFailoverDesyncMs = 1000;
+
+    /// <summary>
+    /// Between ODOWN and +try-failover a sentinel waits this long per live peer whose run id sorts before its own,
+    /// plus up to half of it at random. It must exceed a vote request's one-way trip plus a host's scheduling delay.
+    /// </summary>
+    public const long ElectionSlotMs = 100;
 
     /// <summary>Event texts are cut to this many bytes (the reference's log buffer minus its terminator).</summary>
     public const int MaxEventTextBytes = 1023;
@@ -80,6 +96,13 @@ internal static class Limits
     public const long SwitchoverPauseMs = 10000;
     public const long SwitchoverCatchUpMs = 5000;
     public const long SwitchoverPollMs = 100;
+
+    /// <summary>
+    /// During a failover, a replica told SLAVEOF (NO ONE or the promoted replica) is polled with INFO this often until
+    /// its INFO shows the step done: +promoted-slave, +slave-reconf-inprog/done and so +switch-master come within this
+    /// of the replica's change rather than at the next INFO period (1 s). Only a failover's few replicas, only then.
+    /// </summary>
+    public const long ReconfPollMs = 100;
 
     /// <summary>
     /// A claimed newer configuration (hello) waits this long at most for the confirmations it needs; a later hello

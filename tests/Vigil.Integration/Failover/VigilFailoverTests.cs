@@ -30,6 +30,18 @@ public sealed class VigilFailoverTests : IDisposable
             replicaNodes[i] = await RedisNodes.StartRedisAsync(_dir, "--replicaof", "127.0.0.1", master.Port.ToString(CultureInfo.InvariantCulture));
             _nodes.Add(replicaNodes[i]);
         }
+        // A replica still waiting for its first sync (diskless sync starts after a delay) reports a link that was
+        // never up and is rightly not promoted: the scenarios below need synced replicas before the fault.
+        await Wait.UntilAsync(async () =>
+        {
+            foreach (var replica in replicaNodes)
+            {
+                await using var client = await replica.ConnectAsync();
+                if (await client.CallAsync("INFO", "replication") is not RespBulkString info
+                    || !info.Text.Contains("master_link_status:up", StringComparison.Ordinal)) return false;
+            }
+            return true;
+        }, TimeSpan.FromSeconds(30), "every replica in sync with the master");
         string[] config =
         [
             $"sentinel monitor mymaster 127.0.0.1 {master.Port} 2",

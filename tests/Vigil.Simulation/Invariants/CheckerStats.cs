@@ -10,6 +10,7 @@ internal sealed class CheckerStats
     public long Votes { get; set; }
     public long VoteReplies { get; set; }
     public long FailoversTried { get; set; }
+    public long NotElected { get; set; }
     public long Elections { get; set; }
     public long Promotions { get; set; }
     public long SwitchMasters { get; set; }
@@ -26,6 +27,7 @@ internal sealed class CheckerStats
         Votes += other.Votes;
         VoteReplies += other.VoteReplies;
         FailoversTried += other.FailoversTried;
+        NotElected += other.NotElected;
         Elections += other.Elections;
         Promotions += other.Promotions;
         SwitchMasters += other.SwitchMasters;

@@ -243,6 +243,7 @@ internal sealed class InvariantChecker
             case "-failover-abort-no-good-slave":
             case "-failover-abort-slave-timeout":
             case "+reset-master":
+                if (channel == "-failover-abort-not-elected") Stats.NotElected++;
                 track.Failovers.Remove(about.Master);
                 if (channel == "+reset-master")
                 {

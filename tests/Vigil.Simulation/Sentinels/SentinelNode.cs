@@ -30,6 +30,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
     private long _wakeAtMs = long.MaxValue;
     private int _wakeGeneration;
     private long _lastTickLocalMs;
+    private long _ticksSinceStart;
     private bool _tiltSeenThisTick;
     private int _starts;
 
@@ -84,6 +85,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
         MyId = Process.MyId;
         LastValidPongAtMs.Clear();
         _lastTickLocalMs = local;
+        _ticksSinceStart = 0;
         _starts++;
         _world.Trace.Add(_world.NowMs, Name, $"started (#{_starts}) id={MyId[..8]} local={local} state={(state is null ? "none" : $"epoch {state.CurrentEpoch}")}");
         _world.Checker.OnSentinelStarted(this, Process.State);
@@ -175,12 +177,14 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
         long local = LocalNowMs;
         long gap = local - _lastTickLocalMs;
         _lastTickLocalMs = local;
+        // The first tick after a start is compared with the construction time: only a clock gone back is TILT.
+        bool first = _ticksSinceStart++ == 0;
         _tiltSeenThisTick = false;
         Ticks++;
         _world.Trace.Add(_world.NowMs, Name, new Tick(local));
         Process.Handle(new Tick(local));
         Drain();
-        if (Process is not null) _world.Checker.OnTick(this, gap, gap < 0 || gap > TiltTriggerMs, _tiltSeenThisTick);
+        if (Process is not null) _world.Checker.OnTick(this, gap, gap < 0 || (!first && gap > TiltTriggerMs), _tiltSeenThisTick);
         ScheduleWake();
     }
 
