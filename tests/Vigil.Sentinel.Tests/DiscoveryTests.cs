@@ -151,4 +151,22 @@ public sealed class DiscoveryTests
         Assert.Equal(["slave 10.0.0.2:7002 10.0.0.2 7002 @ mymaster 10.0.0.1 7001", "slave 10.0.0.5:7005 10.0.0.5 7005 @ mymaster 10.0.0.1 7001"],
             host.Texts("+slave"));
     }
+
+    [Fact]
+    public void TheNodeAMonitoredMasterReplicatesFromIsLearnedWithItsReplicas()
+    {
+        // Every sentinel forgot a failover (REMOVE then MONITOR of the old address): the old master follows the
+        // promoted node and lists no replicas, so without this nothing of the group is known and no failover can
+        // ever select a replica (seed 58543).
+        var host = new SimulatedHost();
+        host.AddNode(MasterIp, MasterPort, ReplicaInfo(RunId('m'), ReplicaIp, ReplicaPort));
+        host.AddNode(ReplicaIp, ReplicaPort, MasterInfo(RunId('r'), (MasterIp, MasterPort), ("10.0.0.5", 7005)));
+        host.AddNode("10.0.0.5", 7005, ReplicaInfo(RunId('s'), ReplicaIp, ReplicaPort));
+        host.Tick(StartMs);
+        host.RunFor(2000);
+
+        Assert.Equal([$"slave {ReplicaIp}:{ReplicaPort} {ReplicaIp} {ReplicaPort} @ mymaster {MasterIp} {MasterPort}",
+                $"slave 10.0.0.5:7005 10.0.0.5 7005 @ mymaster {MasterIp} {MasterPort}"],
+            host.Texts("+slave"));
+    }
 }

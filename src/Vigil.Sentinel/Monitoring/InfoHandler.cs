@@ -31,6 +31,7 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
         }
 
         DiscoverReplicas(record.OwningMaster, report);
+        if (record is MasterRecord && report.Role == ReportedRole.Slave) DiscoverUpstream(record.OwningMaster, report);
 
         record.MasterLinkDownTimeMs = report.MasterLinkDownTimeMs;
         ApplyReplicationFields(record, report, now);
@@ -69,6 +70,25 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
                 events.About(LogLevel.Notice, "+slave", replica);
                 context.RequestPersist();
             }
+        }
+    }
+
+    /// <summary>
+    /// Unlike the reference, the node a monitored master reports replicating from is learned as a replica of the
+    /// group: a master that every sentinel was made to forget (REMOVE then MONITOR of the old address) after a
+    /// failover holds the data, while the old master follows it and lists no replicas of its own. The reference
+    /// knows no replica then, every failover ends in <c>-failover-abort-no-good-slave</c>, and the group is stuck
+    /// for ever (seed 58543). Once known, the node is a candidate like any other replica.
+    /// </summary>
+    private void DiscoverUpstream(MasterRecord owner, InfoReport report)
+    {
+        if (report.MasterHost is not { } host || report.MasterPort is not { } port || port <= 0) return;
+        if (port == owner.Address.Port && context.Resolver.AddressEqualsHostname(owner.Address, host)) return;
+        if (topology.FindReplica(owner, host, port) is not null) return;
+        if (topology.CreateReplica(owner, host, port) is { } replica)
+        {
+            events.About(LogLevel.Notice, "+slave", replica);
+            context.RequestPersist();
         }
     }
 

@@ -41,6 +41,7 @@ public sealed class RegressionSeedTests
     [InlineData(42597)] // the same, with a scripted outside candidate
     [InlineData(41300)] // checker: a minority winner (peers undiscovered) and a majority winner in one epoch
     [InlineData(726)]   // operator model: SET on a master removed and not monitored again yet
+    [InlineData(58543)] // every sentinel forgot a failover: the old master followed a node none of them knew
     public void SeedKeepsEveryInvariant(int seed)
     {
         var result = new SimWorld(seed, new SimWorldOptions { Strict = true }).Run();
