@@ -61,16 +61,7 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
     /// </summary>
     private void DiscoverReplicas(MasterRecord owner, InfoReport report)
     {
-        foreach (var (host, port) in report.Replicas)
-        {
-            if (port == owner.Address.Port && context.Resolver.AddressEqualsHostname(owner.Address, host)) continue;
-            if (topology.FindReplica(owner, host, port) is not null) continue;
-            if (topology.CreateReplica(owner, host, port) is { } replica)
-            {
-                events.About(LogLevel.Notice, "+slave", replica);
-                context.RequestPersist();
-            }
-        }
+        foreach (var (host, port) in report.Replicas) LearnReplica(owner, host, port);
     }
 
     /// <summary>
@@ -83,6 +74,12 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
     private void DiscoverUpstream(MasterRecord owner, InfoReport report)
     {
         if (report.MasterHost is not { } host || report.MasterPort is not { } port || port <= 0) return;
+        LearnReplica(owner, host, port);
+    }
+
+    /// <summary>Adds a replica record unless the address is the master's own or already known (+slave, saved).</summary>
+    private void LearnReplica(MasterRecord owner, string host, int port)
+    {
         if (port == owner.Address.Port && context.Resolver.AddressEqualsHostname(owner.Address, host)) return;
         if (topology.FindReplica(owner, host, port) is not null) return;
         if (topology.CreateReplica(owner, host, port) is { } replica)
