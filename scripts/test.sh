@@ -25,8 +25,10 @@ for project in tests/*/; do
     # The upstream sentinel suite takes minutes and needs a local redis mirror: run it on its own
     # (see tests/Vigil.Integration/Upstream/UpstreamSuiteTests.cs).
     dotnet test "$project" -c Release --no-build -nologo --filter "Category!=UpstreamSuite" 2>&1 | tee -a "$log" \
-        | awk '/^  Failed /{show=1} /^  Stack Trace:/{show=0} show || /^(Passed!|Failed!|Skipped!)/ || / error /' || true
-    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+        | awk '/^  Failed /{show=1} /^  Stack Trace:/{show=0} show || /^(Passed!|Failed!|Skipped!)/ || / error /'
+    # Read the pipeline's statuses right after it: anything run in between (even `|| true`) replaces them.
+    test_status=${PIPESTATUS[0]}
+    [ "$test_status" -eq 0 ] || status=1
 done
 
 echo "== NativeAOT publish and smoke test"
