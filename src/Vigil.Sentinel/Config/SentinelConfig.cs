@@ -71,10 +71,14 @@ public sealed record ServerOptions
 
 public sealed record OutputBufferLimit(long HardLimitBytes, long SoftLimitBytes, int SoftSeconds);
 
-/// <summary>TLS directives are parsed and kept; Vigil does not serve TLS yet.</summary>
+/// <summary>
+/// The TLS directives Vigil honours (docs/tls.md). Lines it cannot honour with .NET's TLS stack are refused
+/// while the file is read, so they have no field here.
+/// </summary>
 public sealed record TlsOptions
 {
     public int TlsPort { get; init; }
+    /// <summary>Links to monitored Redis instances and to peer sentinels speak TLS (both, as in the reference).</summary>
     public bool TlsReplication { get; init; }
     public string? CertFile { get; init; }
     public string? KeyFile { get; init; }
@@ -82,15 +86,14 @@ public sealed record TlsOptions
     public string? ClientCertFile { get; init; }
     public string? ClientKeyFile { get; init; }
     public string? ClientKeyFilePass { get; init; }
-    public string? DhParamsFile { get; init; }
     public string? CaCertFile { get; init; }
     public string? CaCertDir { get; init; }
     /// <summary><c>no</c>, <c>yes</c> or <c>optional</c> (lower case); null = the Redis default, <c>yes</c>.</summary>
     public string? AuthClients { get; init; }
-    public bool PreferServerCiphers { get; init; }
+
+    /// <summary>True when the reference would set up TLS at start: a TLS port, or TLS links.</summary>
+    public bool Enabled => TlsPort != 0 || TlsReplication;
     public bool SessionCaching { get; init; } = true;
-    public int SessionCacheSize { get; init; } = 20 * 1024;
-    public int SessionCacheTimeoutSeconds { get; init; } = 300;
     public string? Protocols { get; init; }
     public string? Ciphers { get; init; }
     public string? CipherSuites { get; init; }

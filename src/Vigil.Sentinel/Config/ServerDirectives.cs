@@ -121,7 +121,12 @@ internal static class ServerDirectives
         Add(Flag("replica-ignore-disk-write-errors"));
         Add(Flag("tls-cluster"));
         Add(Flag("tls-replication", static (d, v) => d.Tls = d.Tls with { TlsReplication = v }));
-        Add(Flag("tls-prefer-server-ciphers", static (d, v) => d.Tls = d.Tls with { PreferServerCiphers = v }));
+        Add(Single("tls-prefer-server-ciphers", static (l, v) =>
+        {
+            int yesNo = RedisNumbers.YesNo(v[0]);
+            if (yesNo < 0) return "argument must be 'yes' or 'no'";
+            return TlsDirectives.CheckPreferServerCiphers(yesNo == 1);
+        }));
         Add(Flag("tls-session-caching", static (d, v) => d.Tls = d.Tls with { SessionCaching = v }));
 
         // String configs. emptyIsNull: "" means unset.
@@ -158,12 +163,12 @@ internal static class ServerDirectives
         Add(Text("tls-client-cert-file", emptyIsNull: true, static (d, v) => d.Tls = d.Tls with { ClientCertFile = v }));
         Add(Text("tls-client-key-file", emptyIsNull: true, static (d, v) => d.Tls = d.Tls with { ClientKeyFile = v }));
         Add(Text("tls-client-key-file-pass", emptyIsNull: true, static (d, v) => d.Tls = d.Tls with { ClientKeyFilePass = v }));
-        Add(Text("tls-dh-params-file", emptyIsNull: true, static (d, v) => d.Tls = d.Tls with { DhParamsFile = v }));
+        Add(Text("tls-dh-params-file", emptyIsNull: true, validate: TlsDirectives.CheckDhParamsFile));
         Add(Text("tls-ca-cert-file", emptyIsNull: true, static (d, v) => d.Tls = d.Tls with { CaCertFile = v }));
         Add(Text("tls-ca-cert-dir", emptyIsNull: true, static (d, v) => d.Tls = d.Tls with { CaCertDir = v }));
-        Add(Text("tls-protocols", emptyIsNull: true, static (d, v) => d.Tls = d.Tls with { Protocols = v }));
-        Add(Text("tls-ciphers", emptyIsNull: true, static (d, v) => d.Tls = d.Tls with { Ciphers = v }));
-        Add(Text("tls-ciphersuites", emptyIsNull: true, static (d, v) => d.Tls = d.Tls with { CipherSuites = v }));
+        Add(Text("tls-protocols", emptyIsNull: true, static (d, v) => d.Tls = d.Tls with { Protocols = v }, TlsDirectives.CheckProtocols));
+        Add(Text("tls-ciphers", emptyIsNull: true, static (d, v) => d.Tls = d.Tls with { Ciphers = v }, static v => TlsDirectives.CheckCipherList("tls-ciphers", v)));
+        Add(Text("tls-ciphersuites", emptyIsNull: true, static (d, v) => d.Tls = d.Tls with { CipherSuites = v }, static v => TlsDirectives.CheckCipherList("tls-ciphersuites", v)));
 
         // One-of configs.
         Add(Choice("supervised", SupervisedModes, static (d, v) => d.Server = d.Server with { Supervised = ToSupervisedMode(v) }));
@@ -256,8 +261,14 @@ internal static class ServerDirectives
         Add(Signed("auto-aof-rewrite-min-size", 0, LongMax, form: NumberForm.Memory));
         Add(Signed("loading-process-events-interval-bytes", 1024, IntMax));
         Add(Signed("tls-port", 0, 65535, static (d, v) => d.Tls = d.Tls with { TlsPort = (int)v }));
-        Add(Signed("tls-session-cache-size", 0, IntMax, static (d, v) => d.Tls = d.Tls with { SessionCacheSize = (int)v }));
-        Add(Signed("tls-session-cache-timeout", 0, IntMax, static (d, v) => d.Tls = d.Tls with { SessionCacheTimeoutSeconds = (int)v }));
+        Add(Single("tls-session-cache-size", static (_, v) =>
+            !RedisNumbers.TryParseStrict(v[0], out long size) ? "argument couldn't be parsed into an integer"
+            : size < 0 || size > IntMax ? $"argument must be between 0 and {IntMax} inclusive"
+            : TlsDirectives.CheckSessionCacheSize(size)));
+        Add(Single("tls-session-cache-timeout", static (_, v) =>
+            !RedisNumbers.TryParseStrict(v[0], out long seconds) ? "argument couldn't be parsed into an integer"
+            : seconds < 0 || seconds > IntMax ? $"argument must be between 0 and {IntMax} inclusive"
+            : TlsDirectives.CheckSessionCacheTimeout(seconds)));
 
         // Configs with their own syntax.
         Add(Single("dir", static (l, v) => l.ChangeDirectory(v[0])));

@@ -281,7 +281,7 @@ public sealed class ConfigFileParserTests
             "tls-ca-cert-dir /tls/ca",
             "tls-auth-clients optional",
             "tls-protocols \"TLSv1.2 TLSv1.3\"",
-            "tls-ciphers DEFAULT:!MEDIUM",
+            "tls-ciphers TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256:TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
             "tls-ciphersuites TLS_CHACHA20_POLY1305_SHA256"));
 
         ServerOptions s = config.Server;
@@ -323,7 +323,7 @@ public sealed class ConfigFileParserTests
         Assert.Equal("/tls/ca", tls.CaCertDir);
         Assert.Equal("optional", tls.AuthClients);
         Assert.Equal("TLSv1.2 TLSv1.3", tls.Protocols);
-        Assert.Equal("DEFAULT:!MEDIUM", tls.Ciphers);
+        Assert.Equal("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256:TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", tls.Ciphers);
         Assert.Equal("TLS_CHACHA20_POLY1305_SHA256", tls.CipherSuites);
     }
 

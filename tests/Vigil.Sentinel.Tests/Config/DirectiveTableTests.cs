@@ -136,7 +136,7 @@ public sealed class DirectiveTableTests
     [InlineData("loadmodule /usr/lib/redis/modules/x.so arg")]
     [InlineData("mymodule.option value")]
     [InlineData("enable-debug-command local")]
-    [InlineData("tls-session-cache-size 100")]
+    [InlineData("tls-session-cache-size 20480")]
     [InlineData("io-threads 4")]
     public void InertDirectivesParse(string line)
     {
