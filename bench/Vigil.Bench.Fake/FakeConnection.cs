@@ -21,7 +21,7 @@ public sealed class FakeConnection(Socket socket, FakeInstance instance, FakeFle
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        var pump = _output.RunAsync(socket, stopping);
+        var pump = _output.RunAsync(new PlainConnection(socket), stopping);
         using var received = new ReceiveBuffer(4096);
         try
         {

@@ -8,6 +8,7 @@ using Vigil.Server.Logging;
 using Vigil.Server.Loop;
 using Vigil.Server.Net;
 using Vigil.Server.State;
+using Vigil.Tls;
 
 namespace Vigil.Server;
 
@@ -81,9 +82,22 @@ public sealed class SentinelHost : IAsyncDisposable
             stateStore = stateFile;
         }
 
+        TlsContext? tls;
+        try
+        {
+            tls = TlsContext.Load(_config.Server.Tls);
+        }
+        catch (TlsConfigurationException ex)
+        {
+            log.Warning(ex.Message);
+            log.Warning("Failed to configure TLS. Check logs for more info.");
+            fatal($"Failed to configure TLS: {ex.Message}");
+            return 1;
+        }
+
         var host = new HostInfo(_configPath, Environment.ProcessPath ?? "vigil", _config.Server.Port, DateTime.UtcNow,
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)));
-        var server = new ServerContext(_config, log, clock, host) { RequestShutdown = Stop };
+        var server = new ServerContext(_config, log, clock, host) { RequestShutdown = Stop, Tls = tls };
         // Before the first socket operation: the socket engine reads the switch when it starts (see SocketCompletions).
         using var inlineCompletions = SocketCompletions.PreferInline();
         var listener = new Listener(server);
@@ -109,7 +123,7 @@ public sealed class SentinelHost : IAsyncDisposable
             ResolveHostname = ResolveHostname,
             SaveStateNow = savedState.Save,
         });
-        var links = new LinkManager(clock, _stopping.Token);
+        var links = new LinkManager(clock, _stopping.Token, _config.Server.Tls.TlsReplication ? tls : null);
         var effects = new EffectRunner(links, server.PubSub, log, savedState, (code, reason) =>
         {
             log.Warning(reason);
@@ -121,6 +135,11 @@ public sealed class SentinelHost : IAsyncDisposable
 
         WritePidFile();
         log.Notice($"Vigil {VersionInfo.Version} (Redis Sentinel {VersionInfo.RedisCompatibleVersion} compatible) running in sentinel mode, port {Port}, pid {Environment.ProcessId}");
+        if (tls is not null)
+        {
+            log.Notice($"TLS: {(_config.Server.Tls.TlsPort != 0 ? $"tls-port {_config.Server.Tls.TlsPort}" : "no tls-port")}, " +
+                $"links to instances and peers {(_config.Server.Tls.TlsReplication ? "over TLS" : "in plain TCP")}, certificate {tls.ServerSubject}");
+        }
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 

@@ -5,6 +5,7 @@ using Vigil.Server.Logging;
 using Vigil.Server.Loop;
 using Vigil.Server.PubSub;
 using Vigil.Server.Security;
+using Vigil.Tls;
 
 namespace Vigil.Server;
 
@@ -35,6 +36,9 @@ public sealed class ServerContext
     public PubSubHub PubSub { get; }
     public CommandTable Commands { get; }
     public CommandDispatcher Dispatcher { get; }
+
+    /// <summary>The TLS settings when <c>tls-port</c> or <c>tls-replication</c> asks for TLS; null otherwise.</summary>
+    public TlsContext? Tls { get; init; }
     public ServerStats Stats { get; } = new();
 
     /// <summary>Answers to SENTINEL GET-MASTER-ADDR-BY-NAME that still hold (the loop has taken no step since).</summary>

@@ -166,14 +166,11 @@ public sealed class TlsContext
             throw new TlsConfigurationException(
                 "tls-ciphers is set but tls-ciphersuites is not: .NET's TLS stack takes one list for all versions, so list the TLSv1.3 suites in tls-ciphersuites too, or set tls-protocols TLSv1.2");
         }
-        try
+        if (OperatingSystem.IsWindows())
         {
-            return new CipherSuitesPolicy([.. upTo12, .. for13]);
+            throw new TlsConfigurationException("tls-ciphers/tls-ciphersuites are not supported by .NET's TLS stack on this platform");
         }
-        catch (PlatformNotSupportedException ex)
-        {
-            throw new TlsConfigurationException("tls-ciphers/tls-ciphersuites are not supported by .NET's TLS stack on this platform", ex);
-        }
+        return new CipherSuitesPolicy([.. upTo12, .. for13]);
     }
 
     private enum ClientAuthentication

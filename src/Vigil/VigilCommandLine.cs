@@ -89,6 +89,16 @@ public static class VigilCommandLine
         }
         var config = Load(args[0], args[1..]);
         if (config is null) return 1;
+        // The certificates and keys are read as at start, so a file that would stop the sentinel stops this too.
+        try
+        {
+            Vigil.Tls.TlsContext.Load(config.Server.Tls);
+        }
+        catch (Vigil.Tls.TlsConfigurationException ex)
+        {
+            Console.Error.WriteLine($"Failed to configure TLS: {ex.Message}");
+            return 1;
+        }
         Console.WriteLine($"{Path.GetFullPath(args[0])}: OK ({config.Masters.Count} master{(config.Masters.Count == 1 ? "" : "s")}, port {config.Server.Port})");
         return 0;
     }

@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Vigil.Resp;
 using Vigil.Server.Commands;
 using Vigil.Server.Net;
 using Vigil.Server.Security;
+using Vigil.Tls;
 
 namespace Vigil.Server.Clients;
 
@@ -20,15 +22,21 @@ public sealed class ClientSession
     /// <summary>First size of the receive buffer; it grows only for a request that does not fit.</summary>
     private const int ReceiveBufferBytes = 16 * 1024;
 
+    /// <summary>A client on the TLS port that has not finished its handshake by then is dropped.</summary>
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
     private readonly Socket _socket;
+    private readonly TlsContext? _tls;
     private readonly ServerContext _server;
     private readonly CancellationTokenSource _closing = new();
     private readonly RequestReader _requests = new();
 
-    public ClientSession(long id, Socket socket, ServerContext server, long nowMs)
+    /// <param name="tls">Set for a connection accepted on the TLS port: the session starts with the handshake.</param>
+    public ClientSession(long id, Socket socket, ServerContext server, long nowMs, TlsContext? tls = null)
     {
         Id = id;
         _socket = socket;
+        _tls = tls;
         _server = server;
         RemoteAddress = FormatEndPoint(socket.RemoteEndPoint);
         LocalAddress = FormatEndPoint(socket.LocalEndPoint);
@@ -78,15 +86,23 @@ public sealed class ClientSession
     public async Task RunAsync(CancellationToken serverStopping)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(serverStopping, _closing.Token);
-        var pump = Output.RunAsync(_socket, serverStopping);
+        var connection = _tls is null ? new PlainConnection(_socket) : await HandshakeAsync(_tls, linked.Token).ConfigureAwait(false);
+        if (connection is null)
+        {
+            Output.Complete();
+            _server.Clients.Remove(this);
+            _socket.Dispose();
+            return;
+        }
+        var pump = Output.RunAsync(connection, serverStopping);
         // Straight from the socket into one pooled array: a PipeReader over a NetworkStream cost a fifth of
-        // the host's own CPU per PING in the profile (bench/README.md, scenario 3).
+        // the host's own CPU per PING in the profile (bench/README.md, scenario 3). TLS reads go through SslStream.
         var received = new ReceiveBuffer(ReceiveBufferBytes);
         try
         {
-            await ReadLoopAsync(received, linked.Token).ConfigureAwait(false);
+            await ReadLoopAsync(connection, received, linked.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
         {
         }
         finally
@@ -99,15 +115,32 @@ public sealed class ClientSession
             _server.Clients.Remove(this);
             _server.PubSub.RemoveAll(this);
             try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { }
-            _socket.Dispose();
+            connection.Dispose();
         }
     }
 
-    private async Task ReadLoopAsync(ReceiveBuffer received, CancellationToken cancellationToken)
+    /// <summary>The server side of TLS; null (logged as the reference logs it) when the client fails it.</summary>
+    private async Task<Connection?> HandshakeAsync(TlsContext tls, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(HandshakeTimeout);
+        try
+        {
+            return await TlsConnection.AcceptAsync(_socket, tls.ServerOptions(), deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
+        {
+            var reason = ex is OperationCanceledException ? "handshake timed out" : ex.InnerException?.Message ?? ex.Message;
+            _server.Log.Write(Vigil.Sentinel.Config.LogLevel.Verbose, $"Error accepting a client connection: {reason} (addr={RemoteAddress} laddr={LocalAddress})");
+            return null;
+        }
+    }
+
+    private async Task ReadLoopAsync(Connection connection, ReceiveBuffer received, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var count = await _socket.ReceiveAsync(received.Free, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            var count = await connection.ReceiveAsync(received.Free, cancellationToken).ConfigureAwait(false);
             if (count == 0) return;
             received.Received(count);
             var buffer = received.Unconsumed;

@@ -1,15 +1,17 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Vigil.Resp;
 using Vigil.Sentinel;
 using Vigil.Server.Loop;
 using Vigil.Server.Net;
+using Vigil.Tls;
 
 namespace Vigil.Server.Links;
 
 /// <summary>
-/// One TCP connection from this sentinel to a Redis instance or a peer sentinel. Commands the core
+/// One TCP connection (TLS with <c>tls-replication yes</c>) from this sentinel to a Redis instance or a peer sentinel. Commands the core
 /// sends before the connection is up are kept and go out once it is. Replies and pushed messages go
 /// back to the core, in order, as inputs.
 /// </summary>
@@ -22,12 +24,14 @@ public sealed class OutboundLink
     private readonly OpenLink _target;
     private readonly EventLoop _loop;
     private readonly Clock _clock;
+    private readonly TlsContext? _tls;
     private readonly SocketOutput _output = new();
     private readonly CancellationTokenSource _closing = new();
     private int _closedByCore;
 
-    public OutboundLink(OpenLink target, EventLoop loop, Clock clock)
+    public OutboundLink(OpenLink target, EventLoop loop, Clock clock, TlsContext? tls = null)
     {
+        _tls = tls;
         _target = target;
         _loop = loop;
         _clock = clock;
@@ -51,16 +55,18 @@ public sealed class OutboundLink
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closing.Token);
         var token = linked.Token;
         Socket? socket = null;
+        Connection? connection = null;
         var reason = "connection closed";
         try
         {
             socket = await ConnectAsync(token).ConfigureAwait(false);
+            connection = _tls is null ? new PlainConnection(socket) : await HandshakeAsync(socket, _tls, token).ConfigureAwait(false);
             var localIp = socket.LocalEndPoint is IPEndPoint local
                 ? (local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address).ToString()
                 : "127.0.0.1";
             _loop.Post(new LinkConnected(_clock.NowMs, _target.Link, localIp));
-            var pump = _output.RunAsync(socket, token);
-            await ReadRepliesAsync(socket, token).ConfigureAwait(false);
+            var pump = _output.RunAsync(connection, token);
+            await ReadRepliesAsync(connection, token).ConfigureAwait(false);
             _output.Complete();
             await pump.ConfigureAwait(false);
         }
@@ -72,10 +78,15 @@ public sealed class OutboundLink
         {
             reason = ex.Message;
         }
+        catch (AuthenticationException ex)
+        {
+            reason = "TLS handshake failed: " + (ex.InnerException?.Message ?? ex.Message);
+        }
         finally
         {
             _output.Complete();
-            socket?.Dispose();
+            if (connection is not null) connection.Dispose();
+            else socket?.Dispose();
             if (Volatile.Read(ref _closedByCore) == 0 && !stopping.IsCancellationRequested)
             {
                 _loop.Post(new LinkClosed(_clock.NowMs, _target.Link, reason));
@@ -109,13 +120,29 @@ public sealed class OutboundLink
         }
     }
 
-    private async Task ReadRepliesAsync(Socket socket, CancellationToken token)
+    // Bounded by the connect timeout too: a peer that takes the connection but never answers the handshake
+    // must not hold the link.
+    private async Task<Connection> HandshakeAsync(Socket socket, TlsContext tls, CancellationToken token)
     {
-        // Straight from the socket, as client sessions read (see ClientSession.RunAsync).
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+        timeout.CancelAfter(ConnectTimeout);
+        try
+        {
+            return await TlsConnection.ConnectAsync(socket, tls.ClientOptions(_target.Host), timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            throw new IOException("TLS handshake timed out");
+        }
+    }
+
+    private async Task ReadRepliesAsync(Connection connection, CancellationToken token)
+    {
+        // Straight from the socket, as client sessions read (see ClientSession.RunAsync); TLS through SslStream.
         using var received = new ReceiveBuffer(ReceiveBufferBytes);
         while (true)
         {
-            var count = await socket.ReceiveAsync(received.Free, SocketFlags.None, token).ConfigureAwait(false);
+            var count = await connection.ReceiveAsync(received.Free, token).ConfigureAwait(false);
             if (count == 0) return;
             received.Received(count);
             var buffer = received.Unconsumed;

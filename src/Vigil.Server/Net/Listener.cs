@@ -5,7 +5,10 @@ using Vigil.Server.Clients;
 
 namespace Vigil.Server.Net;
 
-/// <summary>Accepts clients on every configured <c>bind</c> address and starts a session for each.</summary>
+/// <summary>
+/// Accepts clients on every configured <c>bind</c> address, on <c>port</c> and on <c>tls-port</c>, and starts a
+/// session for each (a TLS one begins with its handshake).
+/// </summary>
 public sealed class Listener(ServerContext server)
 {
     private static readonly byte[] MaxClientsReached = Encoding.ASCII.GetBytes("-ERR max number of clients reached\r\n");
@@ -17,11 +20,19 @@ public sealed class Listener(ServerContext server)
         "3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. " +
         "4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n");
 
-    private readonly List<Socket> _sockets = [];
+    private readonly List<(Socket Socket, bool Tls)> _sockets = [];
     private readonly List<Task> _sessions = [];
 
     /// <summary>Binds every address; a leading '-' marks an address whose failure is tolerated, as in Redis.</summary>
     public void Bind()
+    {
+        var options = server.Config.Server;
+        // As in the reference, port 0 with a TLS port means TLS only; without one, port 0 picks a free port.
+        if (options.Port != 0 || options.Tls.TlsPort == 0) Bind(options.Port, tls: false);
+        if (options.Tls.TlsPort != 0) Bind(options.Tls.TlsPort, tls: true);
+    }
+
+    private void Bind(int port, bool tls)
     {
         var addresses = server.Config.Server.Bind.Count > 0 ? server.Config.Server.Bind : ["*", "-::*"];
         foreach (var entry in addresses)
@@ -39,9 +50,9 @@ public sealed class Listener(ServerContext server)
             {
                 if (address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                socket.Bind(new IPEndPoint(address, server.Config.Server.Port));
+                socket.Bind(new IPEndPoint(address, port));
                 socket.Listen(511);
-                _sockets.Add(socket);
+                _sockets.Add((socket, tls));
             }
             catch (SocketException ex) when (optional || ex.SocketErrorCode == SocketError.AddressFamilyNotSupported)
             {
@@ -55,12 +66,13 @@ public sealed class Listener(ServerContext server)
         }
     }
 
-    public int BoundPort => _sockets.Count > 0 && _sockets[0].LocalEndPoint is IPEndPoint ip ? ip.Port : server.Config.Server.Port;
+    /// <summary>The plain port listened on (0 when only TLS is served).</summary>
+    public int BoundPort => _sockets.FirstOrDefault(s => !s.Tls).Socket?.LocalEndPoint is IPEndPoint ip ? ip.Port : server.Config.Server.Port;
 
     public Task RunAsync(CancellationToken stopping) =>
-        Task.WhenAll(_sockets.Select(socket => AcceptLoopAsync(socket, stopping)));
+        Task.WhenAll(_sockets.Select(s => AcceptLoopAsync(s.Socket, s.Tls, stopping)));
 
-    private async Task AcceptLoopAsync(Socket listening, CancellationToken stopping)
+    private async Task AcceptLoopAsync(Socket listening, bool tls, CancellationToken stopping)
     {
         using var registration = stopping.Register(listening.Dispose);
         while (!stopping.IsCancellationRequested)
@@ -78,22 +90,22 @@ public sealed class Listener(ServerContext server)
             {
                 continue;
             }
-            Admit(client, stopping);
+            Admit(client, tls, stopping);
         }
     }
 
-    private void Admit(Socket client, CancellationToken stopping)
+    private void Admit(Socket client, bool tls, CancellationToken stopping)
     {
         client.NoDelay = true;
         if (IsDeniedByProtectedMode(client))
         {
-            Reject(client, ProtectedModeDenied);
+            Reject(client, tls ? null : ProtectedModeDenied);
             return;
         }
-        var session = new ClientSession(server.Clients.NextId(), client, server, server.Clock.NowMs);
+        var session = new ClientSession(server.Clients.NextId(), client, server, server.Clock.NowMs, tls ? server.Tls : null);
         if (!server.Clients.TryAdd(session))
         {
-            Reject(client, MaxClientsReached);
+            Reject(client, tls ? null : MaxClientsReached);
             return;
         }
         lock (_sessions)
@@ -110,15 +122,19 @@ public sealed class Listener(ServerContext server)
         return client.RemoteEndPoint is IPEndPoint remote && !IPAddress.IsLoopback(remote.Address);
     }
 
-    private static void Reject(Socket client, byte[] message)
+    // A TLS client is not told why: the words would have to wait for a handshake it may never finish.
+    private static void Reject(Socket client, byte[]? message)
     {
-        try { client.Send(message); } catch (SocketException) { }
+        if (message is not null)
+        {
+            try { client.Send(message); } catch (SocketException) { }
+        }
         client.Dispose();
     }
 
     public async Task StopAsync()
     {
-        foreach (var socket in _sockets) socket.Dispose();
+        foreach (var (socket, _) in _sockets) socket.Dispose();
         foreach (var session in server.Clients.All) session.Close();
         Task[] sessions;
         lock (_sessions) sessions = [.. _sessions];

@@ -1,11 +1,12 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Vigil.Resp;
 
 namespace Vigil.Server.Net;
 
 /// <summary>
-/// Outgoing bytes of one socket. Replies (from a client session's own task) and pub/sub messages
+/// Outgoing bytes of one connection. Replies (from a client session's own task) and pub/sub messages
 /// (from the event loop) are appended under one lock into a buffer; <see cref="Flush"/> sends it on
 /// the caller's thread when no send is in flight, so a reply usually leaves without a thread hop,
 /// and otherwise the send in flight picks it up. <see cref="PendingBytes"/> is what the peer has not
@@ -17,7 +18,7 @@ public sealed class SocketOutput
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ArrayBufferWriter<byte> _filling = new(4096);
     private ArrayBufferWriter<byte>? _spare = new(4096);
-    private Socket? _socket;
+    private Connection? _connection;
     private CancellationToken _cancellation;
     private long _writtenBytes;
     private long _sentBytes;
@@ -74,7 +75,7 @@ public sealed class SocketOutput
         ArrayBufferWriter<byte> batch;
         lock (_gate)
         {
-            if (_sending || _socket is null || _filling.WrittenCount == 0) return;
+            if (_sending || _connection is null || _filling.WrittenCount == 0) return;
             batch = TakeFillingLocked();
             _sending = true;
         }
@@ -88,18 +89,18 @@ public sealed class SocketOutput
         {
             if (_completed) return;
             _completed = true;
-            if (!_sending && (_filling.WrittenCount == 0 || _socket is null)) _drained.TrySetResult();
+            if (!_sending && (_filling.WrittenCount == 0 || _connection is null)) _drained.TrySetResult();
         }
         ReleaseDrainWaiter();
         Flush();
     }
 
-    /// <summary>Sends through <paramref name="socket"/> until <see cref="Complete"/> and everything is out, or a socket error.</summary>
-    public async Task RunAsync(Socket socket, CancellationToken cancellationToken)
+    /// <summary>Sends through <paramref name="connection"/> until <see cref="Complete"/> and everything is out, or a connection error.</summary>
+    public async Task RunAsync(Connection connection, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            _socket = socket;
+            _connection = connection;
             _cancellation = cancellationToken;
         }
         Flush();
@@ -124,7 +125,7 @@ public sealed class SocketOutput
                 var remaining = batch.WrittenMemory;
                 while (!remaining.IsEmpty)
                 {
-                    var sent = await _socket!.SendAsync(remaining, SocketFlags.None, _cancellation).ConfigureAwait(false);
+                    var sent = await _connection!.SendAsync(remaining, _cancellation).ConfigureAwait(false);
                     remaining = remaining[sent..];
                     Interlocked.Add(ref _sentBytes, sent);
                     if (Volatile.Read(ref _drainWaiter) is not null) ReleaseDrainWaiter();
@@ -145,7 +146,7 @@ public sealed class SocketOutput
                 }
             }
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
         {
             lock (_gate)
             {
