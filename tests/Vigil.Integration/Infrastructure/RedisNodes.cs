@@ -17,17 +17,18 @@ public static class RedisNodes
     /// Starts redis-server on a given port, in that port's directory: with the port of a node that was
     /// stopped, this restarts it in place (same address, same data directory) as a service manager would.
     /// </summary>
-    public static async Task<RunningNode> StartRedisOnPortAsync(TempDir dir, int port, params string[] extraArgs)
+    /// <param name="tls">Set: a TLS-only node (its port is the TLS port), replicating over TLS.</param>
+    public static async Task<RunningNode> StartRedisOnPortAsync(TempDir dir, int port, string[] extraArgs, TestCertificates? tls = null)
     {
         var nodeDir = Directory.CreateDirectory(Path.Combine(dir.Path, $"redis-{port}")).FullName;
         string[] args =
         [
             "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", nodeDir,
             "--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "yes",
-            "--logfile", Path.Combine(nodeDir, "redis.log"), .. extraArgs,
+            "--logfile", Path.Combine(nodeDir, "redis.log"), .. tls?.RedisArgs(port) ?? [], .. extraArgs,
         ];
         var process = ManagedProcess.Start(RedisServer, args, nodeDir);
-        var node = new RunningNode(process, port, nodeDir);
+        var node = new RunningNode(process, port, nodeDir) { Tls = tls };
         await node.WaitForPingAsync().ConfigureAwait(false);
         return node;
     }
@@ -72,7 +73,10 @@ public sealed class RunningNode(ManagedProcess process, int port, string directo
     public string Directory { get; } = directory;
     public string? ConfigPath { get; init; }
 
-    public Task<RespTestClient> ConnectAsync() => RespTestClient.ConnectAsync(Port);
+    /// <summary>Set for a node reached over TLS only.</summary>
+    public TestCertificates? Tls { get; init; }
+
+    public Task<RespTestClient> ConnectAsync() => RespTestClient.ConnectAsync(Port, Tls);
 
     public async Task WaitForPingAsync()
     {

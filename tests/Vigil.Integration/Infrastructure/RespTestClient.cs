@@ -11,20 +11,29 @@ public sealed class RespTestClient : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly PipeReader _reader;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
 
-    private RespTestClient(Socket socket)
+    private RespTestClient(Socket socket, Stream stream)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _reader = PipeReader.Create(_stream);
     }
 
-    public static async Task<RespTestClient> ConnectAsync(int port)
+    /// <summary>With <paramref name="tls"/>, over TLS with the test client certificate.</summary>
+    public static async Task<RespTestClient> ConnectAsync(int port, TestCertificates? tls = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync("127.0.0.1", port).ConfigureAwait(false);
-        return new RespTestClient(socket);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        if (tls is not null)
+        {
+            var ssl = new System.Net.Security.SslStream(stream, leaveInnerStreamOpen: false);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await ssl.AuthenticateAsClientAsync(tls.ClientOptions(), timeout.Token).ConfigureAwait(false);
+            stream = ssl;
+        }
+        return new RespTestClient(socket, stream);
     }
 
     public async Task<RespValue> CallAsync(params string[] args)

@@ -14,6 +14,9 @@ public sealed class SentinelGroup : IAsyncDisposable
     private readonly List<(string Name, SentinelEvents Events)> _logs = [];
 
     public TempDir Dir { get; } = new();
+
+    /// <summary>Set before the first node starts: every Redis of the group is TLS-only, replicating over TLS.</summary>
+    public TestCertificates? Tls { get; set; }
     public RunningNode Master { get; private set; } = null!;
     public List<RunningNode> Replicas { get; } = [];
     public List<RunningNode> Sentinels { get; } = [];
@@ -47,7 +50,7 @@ public sealed class SentinelGroup : IAsyncDisposable
 
     private async Task<RunningNode> StartRedisAsync(int port, string[] args)
     {
-        var node = Track(await RedisNodes.StartRedisOnPortAsync(Dir, port, args));
+        var node = Track(await RedisNodes.StartRedisOnPortAsync(Dir, port, args, Tls));
         _redisArgs[port] = args;
         return node;
     }

@@ -1,0 +1,68 @@
+using Vigil.Integration.Infrastructure;
+
+namespace Vigil.Integration.Tls;
+
+/// <summary>
+/// TLS settings that cannot work stop Vigil (and <c>vigil check-config</c>) before it serves anything, and
+/// <c>tls-auth-clients optional</c> lets a client without a certificate in while one with a bad certificate
+/// is still refused.
+/// </summary>
+public sealed class TlsStartupTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly TestCertificates _certificates;
+
+    public TlsStartupTests() => _certificates = TestCertificates.Create(_dir.File("tls"));
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData("tls-cert-file {dir}/missing.crt", "Failed to load server certificate")]
+    [InlineData("tls-key-file-pass wrong-password", "Failed to load server certificate")]
+    [InlineData("tls-ca-cert-file \"\"", "Either tls-ca-cert-file or tls-ca-cert-dir must be specified")]
+    [InlineData("tls-ciphersuites TLS_AES_256_GCM_SHA384", "tls-ciphersuites is set but tls-ciphers is not")]
+    public async Task BrokenTlsSettingsStopCheckConfigAndStart(string line, string reason)
+    {
+        var config = _dir.File("sentinel.conf");
+        await File.WriteAllLinesAsync(config, ["port 0", .. _certificates.SentinelLines(FreePort.Next(), encryptedKey: true), line.Replace("{dir}", _dir.Path, StringComparison.Ordinal)]);
+
+        var check = await Cli.VigilAsync(["check-config", config], TimeSpan.FromSeconds(30));
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains(reason, check.Stderr, StringComparison.Ordinal);
+
+        var run = await Cli.VigilAsync([config], TimeSpan.FromSeconds(30));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(reason, run.Stderr + run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnsupportedTlsLineIsRefusedWithItsFileAndLine()
+    {
+        var config = _dir.File("sentinel.conf");
+        await File.WriteAllLinesAsync(config, ["port 0", "tls-prefer-server-ciphers yes"]);
+
+        var check = await Cli.VigilAsync(["check-config", config], TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains($"{config}, at line 2", check.Stderr, StringComparison.Ordinal);
+        Assert.Contains("tls-prefer-server-ciphers yes is not supported", check.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OptionalClientAuthenticationAdmitsAClientWithoutCertificate()
+    {
+        var tlsPort = FreePort.Next();
+        var sentinel = await RedisNodes.StartVigilAsync(_dir, [.. _certificates.SentinelLines(tlsPort), "tls-auth-clients optional"]);
+        try
+        {
+            Assert.Equal("PONG\n", (await Cli.RedisCliAsync(tlsPort, [.. _certificates.CliArgs(withClientCertificate: false), "PING"])).Stdout);
+            Assert.Equal("PONG\n", (await Cli.RedisCliAsync(tlsPort, [.. _certificates.CliArgs(), "PING"])).Stdout);
+            // The plain port still answers in plain text.
+            Assert.Equal("PONG\n", (await Cli.RedisCliAsync(sentinel.Port, "PING")).Stdout);
+        }
+        finally
+        {
+            sentinel.Dispose();
+        }
+    }
+}
