@@ -102,13 +102,13 @@ public sealed class TestCertificates
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7f;
         var now = DateTimeOffset.UtcNow;
-        using var issued = request.Create(ca, now.AddDays(-1), now.AddDays(30), serial);
+        using var issued = request.Create(ca, now.AddDays(-1), now.AddDays(29), serial);
         File.WriteAllText(certFile, issued.ExportCertificatePem());
         var keyPem = password is null
             ? key.ExportPkcs8PrivateKeyPem()
             : key.ExportEncryptedPkcs8PrivateKeyPem(password, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000));
         File.WriteAllText(keyFile, keyPem);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return X509Certificate2.CreateFromPemFile(certFile, password is null ? keyFile : null);
+        return password is null ? X509Certificate2.CreateFromPemFile(certFile, keyFile) : X509CertificateLoader.LoadCertificate(issued.RawData);
     }
 }
