@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Publishes the NativeAOT binary and checks that it starts, answers PING and stops on SIGTERM.
+# Publishes the NativeAOT binary and checks that it starts, answers PING (plain and over TLS, with a
+# throw-away certificate) and stops on SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=artifacts/aot
 dotnet publish src/Vigil/Vigil.csproj -c Release -o "$out" -nologo -v quiet
 dir=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-printf 'port %s\nbind 127.0.0.1\n' "$port" > "$dir/sentinel.conf"
+tls_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+    -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
+printf 'port %s\nbind 127.0.0.1\ntls-port %s\ntls-cert-file %s\ntls-key-file %s\ntls-ca-cert-file %s\ntls-auth-clients no\n' \
+    "$port" "$tls_port" "$dir/tls.crt" "$dir/tls.key" "$dir/tls.crt" > "$dir/sentinel.conf"
 "$out/vigil" "$dir/sentinel.conf" > "$dir/log.txt" 2>&1 &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
@@ -16,6 +21,8 @@ for _ in $(seq 1 100); do
 done
 reply=$(redis-cli -p "$port" ping)
 [ "$reply" = "PONG" ] || { echo "AOT binary did not answer PING: $reply"; cat "$dir/log.txt"; exit 1; }
+tls_reply=$(redis-cli -p "$tls_port" --tls --cacert "$dir/tls.crt" ping)
+[ "$tls_reply" = "PONG" ] || { echo "AOT binary did not answer PING over TLS: $tls_reply"; cat "$dir/log.txt"; exit 1; }
 kill -TERM "$pid"
 wait "$pid"
-echo "AOT binary answered PING and exited cleanly; size $(du -h "$out/vigil" | cut -f1)"
+echo "AOT binary answered PING (plain and TLS) and exited cleanly; size $(du -h "$out/vigil" | cut -f1)"
