@@ -3,9 +3,9 @@ using Vigil.Integration.Infrastructure;
 namespace Vigil.Integration.Tls;
 
 /// <summary>
-/// TLS settings that cannot work stop Vigil (and <c>vigil check-config</c>) before it serves anything, and
-/// <c>tls-auth-clients optional</c> lets a client without a certificate in while one with a bad certificate
-/// is still refused.
+/// TLS settings that cannot work stop Vigil (and <c>vigil check-config</c>) before it serves anything;
+/// authorities are read from a CA directory; <c>tls-auth-clients optional</c> lets a client without a
+/// certificate in.
 /// </summary>
 public sealed class TlsStartupTests : IDisposable
 {
@@ -46,6 +46,21 @@ public sealed class TlsStartupTests : IDisposable
         Assert.Equal(1, check.ExitCode);
         Assert.Contains($"{config}, at line 2", check.Stderr, StringComparison.Ordinal);
         Assert.Contains("tls-prefer-server-ciphers yes is not supported", check.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuthoritiesAreReadFromACaDirectory()
+    {
+        var authorities = Directory.CreateDirectory(_dir.File("authorities")).FullName;
+        File.Copy(_certificates.CaFile, Path.Combine(authorities, "test-ca.pem"));
+        await File.WriteAllTextAsync(Path.Combine(authorities, "README"), "not a certificate\n");
+        var tlsPort = FreePort.Next();
+        string[] lines = [$"tls-port {tlsPort}", $"tls-cert-file {_certificates.CertFile}", $"tls-key-file {_certificates.KeyFile}", $"tls-ca-cert-dir {authorities}"];
+        using var sentinel = await RedisNodes.StartVigilAsync(_dir, lines);
+
+        // tls-auth-clients yes: the client's certificate is checked against the directory's authority.
+        Assert.Equal("PONG\n", (await Cli.RedisCliAsync(tlsPort, [.. _certificates.CliArgs(), "PING"])).Stdout);
+        Assert.DoesNotContain("PONG", (await Cli.RedisCliAsync(tlsPort, [.. _certificates.CliArgs(withClientCertificate: false), "PING"])).Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
