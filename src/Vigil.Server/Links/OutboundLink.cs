@@ -11,9 +11,9 @@ using Vigil.Tls;
 namespace Vigil.Server.Links;
 
 /// <summary>
-/// One TCP connection (TLS with <c>tls-replication yes</c>) from this sentinel to a Redis instance or a peer sentinel. Commands the core
-/// sends before the connection is up are kept and go out once it is. Replies and pushed messages go
-/// back to the core, in order, as inputs.
+/// One TCP connection (TLS with <c>tls-replication yes</c>) from this sentinel to a Redis instance or a
+/// peer sentinel. Commands the core sends before the connection is up are kept and go out once it is.
+/// Replies and pushed messages go back to the core, in order, as inputs.
 /// </summary>
 public sealed class OutboundLink
 {
