@@ -64,6 +64,30 @@ public sealed class TlsStartupTests : IDisposable
     }
 
     [Fact]
+    public async Task InstanceWithACertificateFromAnUntrustedAuthorityIsNeverReached()
+    {
+        var stranger = TestCertificates.Create(_dir.File("stranger-tls"));
+        // Both Redis instances take any client, so only Vigil's check of their certificates can fail.
+        using var trusted = await RedisNodes.StartRedisOnPortAsync(_dir, FreePort.Next(), ["--tls-auth-clients", "no"], _certificates);
+        using var untrusted = await RedisNodes.StartRedisOnPortAsync(_dir, FreePort.Next(), ["--tls-auth-clients", "no"], stranger);
+        using var sentinel = await RedisNodes.StartVigilAsync(_dir,
+        [
+            $"sentinel monitor trusted 127.0.0.1 {trusted.Port} 1",
+            "sentinel down-after-milliseconds trusted 1000",
+            $"sentinel monitor untrusted 127.0.0.1 {untrusted.Port} 1",
+            "sentinel down-after-milliseconds untrusted 1000",
+            .. _certificates.SentinelLines(FreePort.Next()),
+        ]);
+        await using var events = await SentinelEvents.SubscribeAsync(sentinel);
+
+        await Wait.UntilAsync(() => events.Has("+sdown", "master untrusted"), TimeSpan.FromSeconds(15), "+sdown of the untrusted instance");
+        await Wait.UntilAsync(async () =>
+            Replies.Field(Replies.Fields(await Topology.CallAsync(sentinel, "SENTINEL", "MASTER", "trusted")), "flags") == "master",
+            TimeSpan.FromSeconds(10), "the trusted instance monitored over TLS");
+        Assert.False(events.Has("+sdown", "master trusted"), string.Join(" | ", events.All));
+    }
+
+    [Fact]
     public async Task OptionalClientAuthenticationAdmitsAClientWithoutCertificate()
     {
         var tlsPort = FreePort.Next();
