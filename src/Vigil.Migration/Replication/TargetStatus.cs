@@ -41,7 +41,7 @@ public sealed record TargetStatus
             return "RDB " + Units.Bytes(RdbReadBytes) + (RdbTotalBytes > 0 ? " of " + Units.Bytes(RdbTotalBytes) : "");
         }
         if (Loading) return "loading RDB " + Units.Bytes(LoadedBytes);
-        if (!LinkUp) return "link down";
+        if (!LinkUp) return "link down (connecting, or the source is preparing the RDB)";
         return $"lag {Units.Bytes(LagBytes)} / {LagSeconds:0.00} s" + (InSync ? " (in sync)" : "");
     }
 }

@@ -40,7 +40,7 @@ public sealed class MigrationAbortTests(ITestOutputHelper output) : IAsyncLifeti
         using var migrate = ManagedProcess.Start("dotnet",
             [RedisNodes.VigilDll, "migrate", "--source", Address(source), "--target", Address(first), "--target", Address(second), "--yes", "--state-file", stateFile],
             _dir.Path);
-        await Wait.UntilAsync(async () => (await Topology.InfoAsync(first, "replication")).GetValueOrDefault("master_sync_in_progress") == "1",
+        await Wait.UntilAsync(async () => (await Topology.InfoAsync(source, "replication")).GetValueOrDefault("slave0", "").Contains("state=wait_bgsave", StringComparison.Ordinal),
             TimeSpan.FromSeconds(30), "the first target waiting for the source's RDB");
         Assert.True(File.Exists(stateFile));
 

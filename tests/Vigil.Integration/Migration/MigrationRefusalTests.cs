@@ -79,6 +79,18 @@ public sealed class MigrationRefusalTests(ITestOutputHelper output) : IAsyncLife
         Assert.Contains($"source {Address(source)}: authentication failed: WRONGPASS", line, StringComparison.Ordinal);
         var noPassword = await RefusedAsync("--source", Address(source), "--target", Address(target));
         Assert.Contains("authentication required", noPassword, StringComparison.Ordinal);
+
+        // With the right password the replication links authenticate too (masterauth on the targets, then the source).
+        var passFile = Path.Combine(_dir.Path, "pass");
+        await File.WriteAllTextAsync(passFile, Password + "\n");
+        var migrated = await RunAsync("--source", Address(source), "--target", Address(target), "--pass-file", passFile, "--yes",
+            "--state-file", Path.Combine(_dir.Path, "state.json"));
+        output.WriteLine(migrated.Stdout + migrated.Stderr);
+        Assert.True(migrated.ExitCode == 0, migrated.Stdout + migrated.Stderr);
+        await using var link = await Vigil.Migration.Links.RedisLink.ConnectAsync(
+            new Vigil.Migration.Links.RedisEndpoint("127.0.0.1", source.Port), new Vigil.Migration.Links.RedisCredentials(null, Password), CancellationToken.None);
+        await Wait.UntilAsync(async () => Vigil.Migration.Links.InfoFields.Parse(Vigil.Migration.Links.Replies.Text(await link.CallAsync("INFO", "replication")))["master_link_status"] == "up",
+            TimeSpan.FromSeconds(20), "the old source linked to the new master with the password");
     }
 
     [Fact]
