@@ -182,21 +182,32 @@ public sealed class SentinelCutover(MigrationPlan plan, MigrationJournal journal
         throw new MigrationRefusal($"the group promoted another node than {plan.First.Endpoint}: +switch-master {payload}");
     }
 
-    /// <summary>Polls the source's role from the pause on: the sentinel unpauses it right after making it a replica.</summary>
+    /// <summary>
+    /// Polls the source's role from the pause on: the sentinel unpauses it right after making it a replica.
+    /// The same transaction kills normal clients, this poller included, so it reconnects and goes on.
+    /// </summary>
     private async Task<double?> WatchDemotionAsync(Stopwatch clock, CancellationToken stop)
     {
-        try
+        while (!stop.IsCancellationRequested)
         {
-            await using var link = await RedisLink.ConnectAsync(plan.Source.Endpoint, _credentials, stop).ConfigureAwait(false);
-            while (!stop.IsCancellationRequested)
+            try
             {
-                var role = Replies.Items(await link.CallAsync(stop, "ROLE").ConfigureAwait(false));
-                if (role.Count > 0 && Replies.Text(role[0]) == "slave") return clock.Elapsed.TotalMilliseconds;
-                await Task.Delay(1, stop).ConfigureAwait(false);
+                await using var link = await RedisLink.ConnectAsync(plan.Source.Endpoint, _credentials, stop).ConfigureAwait(false);
+                while (true)
+                {
+                    var role = Replies.Items(await link.CallAsync(stop, "ROLE").ConfigureAwait(false));
+                    if (role.Count > 0 && Replies.Text(role[0]) == "slave") return clock.Elapsed.TotalMilliseconds;
+                    await Task.Delay(1, stop).ConfigureAwait(false);
+                }
             }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or RedisLinkException)
-        {
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+            catch (RedisLinkException)
+            {
+                // Killed by the sentinel's CLIENT KILL, or the node is briefly unreachable: poll again.
+            }
         }
         return null;
     }

@@ -20,8 +20,11 @@ public sealed class ReplicationPhase(MigrationPlan plan, MigrationJournal journa
 
     private readonly RedisCredentials? _credentials = plan.Options.Credentials;
 
+    private readonly Stopwatch _sinceAttach = new();
+
     public async Task AttachAsync(CancellationToken cancel)
     {
+        _sinceAttach.Start();
         for (var i = 0; i < plan.Targets.Count; i++)
         {
             var target = plan.Targets[i];
@@ -85,6 +88,7 @@ public sealed class ReplicationPhase(MigrationPlan plan, MigrationJournal journa
                         LagSeconds = history.LagSeconds(status.Offset, now),
                     };
                     report.NoteRdbBytes(i, status.RdbReadBytes);
+                    if (status.InSync) report.NoteInSync(i, _sinceAttach.Elapsed.TotalSeconds);
                     statuses.Add(status);
                 }
                 progress.Show($"[{Units.Seconds(now)}] " + string.Join("  |  ", statuses.Select((s, i) => $"target {i + 1} {s.Describe()}")));

@@ -7,6 +7,7 @@ public sealed class MigrationReport
 {
     private readonly List<(string Name, DateTime StartUtc, DateTime? EndUtc)> _phases = [];
     private readonly Dictionary<int, long> _rdbBytes = [];
+    private readonly Dictionary<int, double> _inSyncSeconds = [];
 
     public string? Source { get; set; }
     public IReadOnlyList<string> Targets { get; set; } = [];
@@ -37,6 +38,9 @@ public sealed class MigrationReport
 
     public void NoteRdbBytes(int target, long bytes) => _rdbBytes[target] = Math.Max(_rdbBytes.GetValueOrDefault(target), bytes);
 
+    /// <summary>The first time a target was seen in sync, in seconds since its REPLICAOF was sent.</summary>
+    public void NoteInSync(int target, double seconds) => _inSyncSeconds.TryAdd(target, seconds);
+
     public void Save(string path)
     {
         End();
@@ -53,6 +57,7 @@ public sealed class MigrationReport
                 json.WriteStartObject();
                 json.WriteString("address", Targets[i]);
                 json.WriteNumber("rdbBytes", _rdbBytes.GetValueOrDefault(i));
+                Number(json, "inSyncSeconds", _inSyncSeconds.TryGetValue(i, out var seconds) ? seconds : null);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

@@ -17,7 +17,7 @@ namespace Vigil.Migration.Verification;
 /// </summary>
 public sealed class Verifier(VerifyOptions options, TextWriter output, TextWriter errors, bool live)
 {
-    public const int BatchKeys = 500;
+    public const int BatchKeys = 1000;
     public const int MaxListedDifferences = 100;
     private const int Rechecks = 3;
     private static readonly TimeSpan RecheckDelay = TimeSpan.FromMilliseconds(200);
@@ -120,8 +120,9 @@ public sealed class Verifier(VerifyOptions options, TextWriter output, TextWrite
         for (var attempt = 0; attempt <= Rechecks && suspects.Count > 0; attempt++)
         {
             if (attempt > 0) await Task.Delay(RecheckDelay, cancel).ConfigureAwait(false);
-            var a = await KeyReader.ReadAsync(source, suspects, cancel).ConfigureAwait(false);
-            var b = await KeyReader.ReadAsync(target, suspects, cancel).ConfigureAwait(false);
+            // Both sides at once: the reads are then as close in time as they can be, and twice as fast.
+            var reads = await Task.WhenAll(KeyReader.ReadAsync(source, suspects, cancel), KeyReader.ReadAsync(target, suspects, cancel)).ConfigureAwait(false);
+            var (a, b) = (reads[0], reads[1]);
             differing = [];
             for (var i = 0; i < suspects.Count; i++)
             {
