@@ -4,12 +4,13 @@
 # Compared with a plain REPLICAOF of the same data to a fresh server (same settings, same writer).
 # Prints the time to in-sync (plain REPLICAOF vs migrate's first target), the write pause at the cutover,
 # the acknowledged writes lost, and the time of a full verify.
-# Usage: bench/migrate.sh [keys] [value-bytes]      (KEEP_DIR=1 keeps the servers' logs)
+# Usage: bench/migrate.sh [keys] [value-bytes] [writes-per-second]   (defaults 1000000 1000 1000; KEEP_DIR=1 keeps logs)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$bench_root"
 keys=${1:-1000000}
 size=${2:-1000}
+rate=${3:-1000}
 vigil=$(vigil_binary)
 out=${BENCH_OUT:-artifacts/bench/migrate-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
@@ -36,7 +37,7 @@ total=$(redis-cli -p "$src" dbsize)
 echo "source: $total keys, used_memory $used"
 
 # Baseline: a plain REPLICAOF of the same data under the same writer.
-python3 bench/lib/acked_writer.py write "$src" plain: "$out/plain-acked.txt" 2> "$out/plain-writer.log" & writer=$!
+start_bg "$out/plain-writer.log" python3 bench/lib/acked_writer.py write "$src" plain: "$out/plain-acked.txt" "$rate"; writer=$last_pid
 sleep 1
 start=$(now)
 redis-cli -p "$plain" replicaof 127.0.0.1 "$src" > /dev/null
@@ -48,10 +49,12 @@ done
 plain_s=$(python3 -c "print(round($(now) - $start, 2))")
 kill -TERM $writer; wait $writer || true
 redis-cli -p "$plain" shutdown nosave > /dev/null 2>&1 || true
+# The baseline writer's keys go, so migrate moves the same data the plain REPLICAOF did.
+redis-cli -p "$src" --scan --pattern 'plain:*' | awk '{print "UNLINK " $0}' | redis-cli -p "$src" > /dev/null
 echo "plain REPLICAOF: in sync after $plain_s s"
 
 redis "$t1" target1; redis "$t2" target2
-python3 bench/lib/acked_writer.py write "$src" mig: "$out/acked.txt" 2> "$out/writer.log" & writer=$!
+start_bg "$out/writer.log" python3 bench/lib/acked_writer.py write "$src" mig: "$out/acked.txt" "$rate"; writer=$last_pid
 sleep 1
 start=$(now)
 "$vigil" migrate --source "127.0.0.1:$src" --target "127.0.0.1:$t1" --target "127.0.0.1:$t2" --yes \
@@ -66,13 +69,13 @@ start=$(now)
 "$vigil" migrate verify --source "127.0.0.1:$t1" --target "127.0.0.1:$src" | tail -3 | tee "$out/verify.log"
 verify_s=$(python3 -c "print(round($(now) - $start, 2))")
 
-python3 - "$out/report.json" "$plain_s" "$migrate_s" "$lost" "$acked" "$verify_s" "$total" "$used" <<'PY'
+python3 - "$out/report.json" "$plain_s" "$migrate_s" "$lost" "$acked" "$verify_s" "$total" "$used" "$rate" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 plain, total_s, lost, acked, verify_s, keys, used = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), sys.argv[7], sys.argv[8]
 first = r["targets"][0]["inSyncSeconds"]; second = r["targets"][1]["inSyncSeconds"]
 pause = r["writePauseMs"]
-print(f"\nmigrate, {keys} keys, used_memory {used}, 2 targets (chained)")
+print(f"\nmigrate, {keys} keys, used_memory {used}, 2 targets (chained), writer {sys.argv[9]} writes/s")
 print(f"  time to in-sync, plain REPLICAOF:            {plain:8.2f} s")
 print(f"  time to in-sync, migrate first target:       {first:8.2f} s   ratio {first / plain:.2f}")
 print(f"  time to in-sync, migrate second target:      {second:8.2f} s   (it syncs from the first once that one is loaded)")

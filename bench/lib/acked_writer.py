@@ -2,7 +2,8 @@
 """A client that writes SET <prefix><n> <n> one at a time until SIGTERM and records which writes were
 acknowledged (+OK), for bench/migrate.sh. Standard library only.
 
-  acked_writer.py write PORT PREFIX OUT      write until SIGTERM; OUT gets one acknowledged n per line
+  acked_writer.py write PORT PREFIX OUT [RATE]   write until SIGTERM, RATE writes/s at most (default 1000);
+                                                 OUT gets one acknowledged n per line
   acked_writer.py check PORT PREFIX OUT      print how many of the acknowledged keys are missing on PORT
 """
 import signal, socket, sys, time
@@ -33,12 +34,17 @@ def read_reply(f):
         return [read_reply(f) for _ in range(int(rest))]
     raise ValueError(line)
 
-def write(port, prefix, out):
+def write(port, prefix, out, rate):
     stop = []
+    interval, next_at = 1.0 / rate, time.monotonic()
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     acked, errors, n = [], 0, 0
     s, f = connect(port)
     while not stop:
+        next_at += interval
+        pause = next_at - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
         try:
             s.sendall(command("SET", prefix + str(n), n))
             if read_reply(f) == b"+OK":
@@ -70,4 +76,7 @@ def check(port, prefix, out):
 
 if __name__ == "__main__":
     mode, port, prefix, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-    (write if mode == "write" else check)(port, prefix, out)
+    if mode == "write":
+        write(port, prefix, out, float(sys.argv[5]) if len(sys.argv) > 5 else 1000.0)
+    else:
+        check(port, prefix, out)

@@ -10,6 +10,11 @@ namespace Vigil.Migration;
 /// </summary>
 public sealed class MigrationJournal(RedisCredentials? credentials)
 {
+    /// <summary>How long an undo waits for a target that is loading an RDB before it gives up on detaching it.</summary>
+    public static readonly TimeSpan LoadingWait = TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan LoadingPoll = TimeSpan.FromMilliseconds(200);
+
     private readonly List<(RedisEndpoint Node, string Parameter, string Value)> _settings = [];
     private readonly List<(RedisEndpoint Node, string ReplicaOfCommand)> _attached = [];
 
@@ -55,6 +60,13 @@ public sealed class MigrationJournal(RedisCredentials? credentials)
             {
                 await using var link = await RedisLink.ConnectAsync(node, credentials, cancel).ConfigureAwait(false);
                 var reply = await link.CallAsync(cancel, command, "NO", "ONE").ConfigureAwait(false);
+                // A target loading the RDB it received refuses every command until it is done: wait for it.
+                for (var waited = TimeSpan.Zero; reply is RespError { Text: var text } && text.StartsWith("LOADING", StringComparison.Ordinal)
+                    && waited < LoadingWait; waited += LoadingPoll)
+                {
+                    await Task.Delay(LoadingPoll, cancel).ConfigureAwait(false);
+                    reply = await link.CallAsync(cancel, command, "NO", "ONE").ConfigureAwait(false);
+                }
                 if (reply is RespError error) problems.Add($"{node}: {command} NO ONE: {error.Text}");
             }
             catch (RedisLinkException ex)

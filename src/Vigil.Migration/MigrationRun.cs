@@ -193,7 +193,16 @@ public sealed class MigrationRun(MigrateOptions options, TextWriter output, Text
             var info = await ReplicationPhase.InfoAsync(master, cancel, "replication", "keyspace").ConfigureAwait(false);
             _report.NewMasterKeys = info.KeysPerDb().Values.Sum();
             var online = NodeFactsReader.ReplicasOf(info);
-            var missing = plan.Targets.Skip(1).Select(t => t.Endpoint).Where(t => !online.Contains(t)).ToList();
+            var missing = new List<RedisEndpoint>();
+            foreach (var target in plan.Targets.Skip(1).Select(t => t.Endpoint))
+            {
+                var found = false;
+                foreach (var replica in online)
+                {
+                    found |= await PreflightRunner.SameAddressAsync(target, replica.Host, replica.Port, cancel).ConfigureAwait(false);
+                }
+                if (!found) missing.Add(target);
+            }
             if (missing.Count == 0) break;
             if (DateTime.UtcNow > deadline)
             {

@@ -15,6 +15,12 @@ public sealed class ReplicationPhase(MigrationPlan plan, MigrationJournal journa
     /// <summary>Polling period while following the sync.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// A target whose sync shows no change for this long, while the source is not producing an RDB, is stuck
+    /// (a link that keeps failing: wrong masterauth, SYNC refused by the source, a network block).
+    /// </summary>
+    public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(120);
+
     /// <summary>The sentinel group must choose the first target: the lowest priority number wins among eligible replicas.</summary>
     public const int FirstTargetPriority = 1;
 
@@ -58,6 +64,7 @@ public sealed class ReplicationPhase(MigrationPlan plan, MigrationJournal journa
         var clock = Stopwatch.StartNew();
         var history = new OffsetHistory();
         var links = new List<RedisLink>();
+        var lastChange = new (string State, double AtSeconds)[plan.Targets.Count];
         try
         {
             var source = await RedisLink.ConnectAsync(plan.Source.Endpoint, _credentials, cancel).ConfigureAwait(false);
@@ -71,7 +78,7 @@ public sealed class ReplicationPhase(MigrationPlan plan, MigrationJournal journa
                     infos.Add(await InfoAsync(links[i], cancel, "replication", "persistence").ConfigureAwait(false));
                 }
                 // The source is read after the targets, so its offset is never behind what they report.
-                var sourceInfo = await InfoAsync(source, cancel, "replication").ConfigureAwait(false);
+                var sourceInfo = await InfoAsync(source, cancel, "replication", "persistence").ConfigureAwait(false);
                 if (sourceInfo["role"] != "master")
                 {
                     throw new MigrationRefusal($"source {plan.Source.Endpoint} stopped being a master during the sync (role {sourceInfo["role"]})");
@@ -88,6 +95,12 @@ public sealed class ReplicationPhase(MigrationPlan plan, MigrationJournal journa
                         LagSeconds = history.LagSeconds(status.Offset, now),
                     };
                     report.NoteRdbBytes(i, status.RdbReadBytes);
+                    var state = $"{status.LinkUp}/{status.SyncInProgress}/{status.RdbReadBytes}/{status.LoadedBytes}/{status.Offset}";
+                    if (state != lastChange[i].State || sourceInfo["rdb_bgsave_in_progress"] == "1") lastChange[i] = (state, now);
+                    else if (!status.InSync && now - lastChange[i].AtSeconds > StallTimeout.TotalSeconds)
+                    {
+                        throw new MigrationRefusal($"target {status.Endpoint} made no progress for {StallTimeout.TotalSeconds:0} s ({status.Describe()}): see its log (masterauth, a source that refuses SYNC, the network)");
+                    }
                     if (status.InSync) report.NoteInSync(i, _sinceAttach.Elapsed.TotalSeconds);
                     statuses.Add(status);
                 }
