@@ -35,12 +35,13 @@ public sealed record TargetStatus
 
     public string Describe()
     {
+        // A replica that stores the RDB on disk first still counts as syncing while it loads it.
+        if (Loading) return "loading RDB " + Units.Bytes(LoadedBytes);
         if (SyncInProgress)
         {
             if (RdbReadBytes == 0) return "waiting for the RDB";
             return "RDB " + Units.Bytes(RdbReadBytes) + (RdbTotalBytes > 0 ? " of " + Units.Bytes(RdbTotalBytes) : "");
         }
-        if (Loading) return "loading RDB " + Units.Bytes(LoadedBytes);
         if (!LinkUp) return "link down (connecting, or the source is preparing the RDB)";
         return $"lag {Units.Bytes(LagBytes)} / {LagSeconds:0.00} s" + (InSync ? " (in sync)" : "");
     }

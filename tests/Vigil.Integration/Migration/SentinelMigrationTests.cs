@@ -55,12 +55,19 @@ public sealed class SentinelMigrationTests(ITestOutputHelper output) : IAsyncLif
         try
         {
             await _group.WaitAsync(() => writes.Acked.Count >= 50, TimeSpan.FromSeconds(20), "50 writes acknowledged through the sentinels");
+            var report = Path.Combine(_group.Dir.Path, "report.json");
             string[] sentinels = [.. _group.Sentinels.SelectMany(s => new[] { "--sentinel", Address(s) })];
             var result = await RunAsync(["--source", Address(source), "--target", Address(first), "--target", Address(second),
-                .. sentinels, "--master-name", Topology.MasterName, "--old-nodes", "shutdown", "--yes",
+                .. sentinels, "--master-name", Topology.MasterName, "--old-nodes", "shutdown", "--yes", "--json", report,
                 "--state-file", Path.Combine(_group.Dir.Path, "state.json")]);
             output.WriteLine(result.Stdout + result.Stderr);
             Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr + _group.DescribeEvents());
+            using (var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(report)))
+            {
+                Assert.Equal("sentinel", json.RootElement.GetProperty("cutover").GetString());
+                // Measured from +switchover-pause-writes to the source reporting the replica role.
+                Assert.True(json.RootElement.GetProperty("writePauseMs").GetDouble() > 0);
+            }
 
             var afterMigration = writes.NextId;
             await _group.WaitAsync(() => writes.LastAcked >= afterMigration + 50, TimeSpan.FromSeconds(30), "writes acknowledged again after the migration");
