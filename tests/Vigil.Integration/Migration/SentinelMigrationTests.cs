@@ -35,6 +35,13 @@ public sealed class SentinelMigrationTests(ITestOutputHelper output) : IAsyncLif
         for (var i = 0; i < 3; i++) await _group.SubscribeAsync(await _group.StartVigilAsync(config), $"vigil-{i + 1}");
         await Topology.WaitForDiscoveryAsync(_group.Sentinels, peers: 2, replicas: 1, TimeSpan.FromSeconds(30));
 
+        // Without --sentinel the group would undo a direct cutover: refused, naming the watchers.
+        var unaware = await RunAsync("--source", Address(source), "--target", Address(first), "--yes",
+            "--state-file", Path.Combine(_group.Dir.Path, "state.json"));
+        Assert.Equal(1, unaware.ExitCode);
+        Assert.Contains($"source {Address(source)} is watched by 3 sentinel(s)", Assert.Single(ErrorLines(unaware)), StringComparison.Ordinal);
+        Assert.Equal("master", await RoleAsync(first));
+
         var options = new ConfigurationOptions
         {
             ServiceName = Topology.MasterName,
