@@ -40,7 +40,7 @@ public sealed class TlsFailoverTests : IAsyncLifetime
 
         // Peers know each other by the TLS port their hellos announce, and reach each other there.
         var peers = Replies.List(await Topology.CallAsync(_group.Sentinels[0], "SENTINEL", "SENTINELS", Topology.MasterName));
-        Assert.Equal([tlsPorts[1], tlsPorts[2]], peers.Select(p => int.Parse(Replies.Field(p, "port"), CultureInfo.InvariantCulture)).Order());
+        Assert.Equal(new[] { tlsPorts[1], tlsPorts[2] }.Order(), peers.Select(p => int.Parse(Replies.Field(p, "port"), CultureInfo.InvariantCulture)).Order());
         Assert.All(peers, p => Assert.DoesNotContain("disconnected", Replies.Field(p, "flags"), StringComparison.Ordinal));
 
         var masterPort = _group.Master.Port.ToString(CultureInfo.InvariantCulture);
