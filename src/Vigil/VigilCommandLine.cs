@@ -1,4 +1,5 @@
 using Vigil.Demo;
+using Vigil.Http;
 using Vigil.Sentinel.Config;
 using Vigil.Server;
 
@@ -69,16 +70,23 @@ public static class VigilCommandLine
             return 1;
         }
         var configPath = Path.GetFullPath(args[0]);
-        var config = Load(configPath, args[1..]);
+        var config = Load(configPath, HttpOption(args[1..]));
         if (config is null) return 1;
         // Like Redis, relative paths after `dir` (logfile, pidfile) are taken from that directory.
         if (config.Server.Dir != ".") Directory.SetCurrentDirectory(config.Server.Dir);
-        var host = new SentinelHost(config, configPath) { RewriteConfig = rewriteConfig };
+        await using var endpoint = config.Server.HttpEndpoint is { } address
+            ? new HttpEndpoint(address, config.Server.HttpTokenFile, config.Server.Port)
+            : null;
+        var host = new SentinelHost(config, configPath) { RewriteConfig = rewriteConfig, Observer = endpoint };
         await using (host.ConfigureAwait(false))
         {
             return await host.RunAsync(message => Console.Error.WriteLine(message)).ConfigureAwait(false);
         }
     }
+
+    /// <summary><c>--http ADDR:PORT</c> is short for the <c>vigil-http</c> directive (<c>--vigil-http</c>).</summary>
+    internal static string[] HttpOption(string[] overrides) =>
+        [.. overrides.Select(arg => arg.Equals("--http", StringComparison.OrdinalIgnoreCase) ? "--vigil-http" : arg)];
 
     private static int CheckConfig(string[] args)
     {
@@ -87,7 +95,7 @@ public static class VigilCommandLine
             Console.Error.WriteLine("check-config needs the path of a config file.");
             return 1;
         }
-        var config = Load(args[0], args[1..]);
+        var config = Load(args[0], HttpOption(args[1..]));
         if (config is null) return 1;
         Console.WriteLine($"{Path.GetFullPath(args[0])}: OK ({config.Masters.Count} master{(config.Masters.Count == 1 ? "" : "s")}, port {config.Server.Port})");
         return 0;
