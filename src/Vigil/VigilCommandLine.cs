@@ -12,9 +12,9 @@ namespace Vigil;
 public static class VigilCommandLine
 {
     private const string Usage = """
-        Usage: vigil [--config-rewrite] /path/to/sentinel.conf [--sentinel] [--port N] [--<directive> <value> ...]
+        Usage: vigil [--config-rewrite] /path/to/sentinel.conf [--sentinel] [--port N] [--http ADDR:PORT] [--<directive> <value> ...]
                vigil check-config /path/to/sentinel.conf [--<directive> <value> ...]
-               vigil demo [--fault sleep|kill|switchover] [--down-after MS] [--sleep SECONDS] [--keep-dir]
+               vigil demo [--fault sleep|kill|switchover] [--down-after MS] [--sleep SECONDS] [--keep-dir] [--keep-open]
                vigil --version
                vigil --help
 
@@ -31,13 +31,24 @@ public static class VigilCommandLine
                                   be writable; a failed save makes SENTINEL SET, MONITOR, REMOVE,
                                   CONFIG SET and FLUSHCONFIG answer an error.
 
+        After the config path, like redis-sentinel, any directive as --<directive> <value>; and:
+               --http ADDR:PORT   serve metrics (/metrics, Prometheus), a dashboard (/) and its data
+                                  over HTTP, read-only; same as the directive vigil-http ADDR:PORT.
+                                  ADDR: an IP address or localhost; a bare PORT means 127.0.0.1.
+                                  With the directive vigil-http-token-file PATH, every request needs
+                                  "Authorization: Bearer <first line of PATH>" (or ?access_token=).
+
         Examples:
                vigil /etc/redis/sentinel.conf
                vigil sentinel.conf --port 26380
+               vigil sentinel.conf --http 127.0.0.1:9479
                vigil --config-rewrite /etc/redis/sentinel.conf
                vigil check-config sentinel.conf
                vigil demo --fault kill     (a local failover, end to end; vigil demo --help)
+
+        See vigil(1).
         """;
+
 
     /// <summary>The option that selects the reference's rewritten-config mode.</summary>
     public const string ConfigRewriteOption = "--config-rewrite";
