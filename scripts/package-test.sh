@@ -47,8 +47,10 @@ gzip -t "$dir/root/usr/share/man/man1/vigil.1.gz" || fail "man page"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 http=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir "$dir/state"
-cp "$dir/root/etc/vigil/sentinel.conf" "$dir/state/sentinel.conf"
-"$dir/root/usr/bin/vigil" "$dir/state/sentinel.conf" --port "$port" --dir "$dir/state" --http "127.0.0.1:$http" > "$dir/log" 2>&1 &
+# `dir` is checked where it is read (as redis-sentinel does): the packaged one exists only once installed.
+sed "s|^dir /var/lib/vigil$|dir $dir/state|" "$dir/root/etc/vigil/sentinel.conf" > "$dir/state/sentinel.conf"
+grep -qx "dir $dir/state" "$dir/state/sentinel.conf" || fail "the packaged config has no 'dir /var/lib/vigil'"
+"$dir/root/usr/bin/vigil" "$dir/state/sentinel.conf" --port "$port" --http "127.0.0.1:$http" > "$dir/log" 2>&1 &
 pid=$!
 metrics=""
 for _ in $(seq 1 100); do

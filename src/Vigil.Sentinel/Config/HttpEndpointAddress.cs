@@ -22,6 +22,8 @@ public sealed record HttpEndpointAddress(IPAddress Address, int Port)
             host = text[..colon];
             port = text[(colon + 1)..];
             if (host.StartsWith('[') && host.EndsWith(']')) host = host[1..^1];
+            // "::1:80" could be an address or an address and a port: IPv6 takes brackets.
+            else if (host.Contains(':', StringComparison.Ordinal)) return false;
         }
         if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number > 65535) return false;
         IPAddress? ip = host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
