@@ -30,15 +30,20 @@ public sealed class DashboardFailoverTests
 
         string masterAddress = $"127.0.0.1:{master.Port.ToString(CultureInfo.InvariantCulture)}";
         string replicaAddress = $"127.0.0.1:{replica.Port.ToString(CultureInfo.InvariantCulture)}";
-        foreach (var sentinel in sentinels)
+        // Before the fault (waited for: a loaded machine may show a passing SDOWN or TILT).
+        await group.WaitAsync(async () =>
         {
-            var before = await sentinel.ScrapeAsync();
-            Assert.Equal(1, before.Value("redis_sentinel_masters"));
-            Assert.Equal(1, before.Value("redis_sentinel_master_status", ("master_name", Topology.MasterName), ("master_address", masterAddress), ("master_status", "ok")));
-            Assert.Equal(3, before.Value("redis_sentinel_master_sentinels", ("master_name", Topology.MasterName)));
-            Assert.Equal(1, before.Value("redis_sentinel_master_slaves", ("master_name", Topology.MasterName)));
-            Assert.Equal(0, before.Sum("vigil_failover_fault_to_switch_master_seconds_count"));
-        }
+            foreach (var sentinel in sentinels)
+            {
+                var before = await sentinel.ScrapeAsync();
+                if (before.Value("redis_sentinel_masters") != 1
+                    || before.Value("redis_sentinel_master_status", ("master_name", Topology.MasterName), ("master_address", masterAddress), ("master_status", "ok")) != 1
+                    || before.Value("redis_sentinel_master_sentinels", ("master_name", Topology.MasterName)) != 3
+                    || before.Value("redis_sentinel_master_slaves", ("master_name", Topology.MasterName)) != 1
+                    || before.Sum("vigil_failover_fault_to_switch_master_seconds_count") != 0) return false;
+            }
+            return true;
+        }, TimeSpan.FromSeconds(30), "every sentinel's metrics showing the master ok, 3 sentinels and 1 replica");
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -67,7 +67,7 @@ public sealed class EndpointGuardTests
             var events = await group.SubscribeAsync(sentinel.Node, "sentinel");
             // Events keep coming (each SENTINEL SET publishes +set) while the stuck clients' queues fill up.
             var slowest = TimeSpan.Zero;
-            for (int i = 0; i < 300; i++)
+            for (int i = 0; i < 200; i++)
             {
                 Assert.IsType<RespSimpleString>(await admin.CallAsync("SENTINEL", "SET", Topology.MasterName, "quorum", (1 + i % 2).ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 var started = Stopwatch.GetTimestamp();
@@ -75,18 +75,40 @@ public sealed class EndpointGuardTests
                 var took = Stopwatch.GetElapsedTime(started);
                 if (took > slowest) slowest = took;
             }
-            await group.WaitAsync(() => events.All.Count(e => e.Channel == "+set") >= 300, TimeSpan.FromSeconds(10), "300 +set events delivered to a RESP subscriber");
-            // Loopback PING in well under the 100 ms a sentinel tick lasts, with every stuck client still connected.
-            Assert.True(slowest < TimeSpan.FromMilliseconds(250), $"slowest PING {slowest.TotalMilliseconds} ms");
+            await group.WaitAsync(() => events.All.Count(e => e.Channel == "+set") >= 200, TimeSpan.FromSeconds(10), "200 +set events delivered to a RESP subscriber");
+            // A loop that waited for a stuck client would stay stuck as long as the client does: every PING answered
+            // within a bound far below that (and below any down-after) shows it did not. (Scheduling delays on a
+            // loaded machine reach hundreds of ms, hence no tighter bound; the event queues' non-blocking writes
+            // are tested deterministically in Vigil.Http.Tests.)
+            Assert.True(slowest < TimeSpan.FromSeconds(2), $"slowest PING {slowest.TotalMilliseconds} ms");
             // The endpoint itself still answers a well-behaved client.
             using var metrics = await SendAsync(HttpMethod.Get, sentinel.BaseUrl + "metrics", Token);
             var samples = await PrometheusText.ParseAsync(await metrics.Content.ReadAsStringAsync());
-            Assert.Equal(300, samples.Value("vigil_events_total", ("event", "+set")));
+            Assert.Equal(200, samples.Value("vigil_events_total", ("event", "+set")));
+            Assert.NotNull(samples.Value("vigil_http_events_dropped_total"));
         }
         finally
         {
             foreach (var socket in stuck) socket.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_cannot_start_stops_the_sentinel_with_exit_code_1()
+    {
+        await using var group = new SentinelGroup();
+        await group.StartMasterAsync();
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int busyPort = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var busy = await RedisNodes.StartVigilAsync(group.Dir, [.. group.SentinelConfig(quorum: 1), $"vigil-http 127.0.0.1:{busyPort}"], waitForPing: false);
+        Assert.Equal(1, await busy.Process.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("Could not start the HTTP endpoint", busy.Process.Stdout + busy.Process.Stderr, StringComparison.Ordinal);
+
+        using var noToken = await RedisNodes.StartVigilAsync(group.Dir,
+            [.. group.SentinelConfig(quorum: 1), $"vigil-http 127.0.0.1:{FreePort.Next()}", $"vigil-http-token-file {group.Dir.File("missing.token")}"], waitForPing: false);
+        Assert.Equal(1, await noToken.Process.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("vigil-http-token-file", noToken.Process.Stdout + noToken.Process.Stderr, StringComparison.Ordinal);
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string token)
