@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# Installs what Vigil's tests and demo need on Debian: redis-server, redis-sentinel, redis-tools, openssl.
-# The packages start system services on 6379/26379; Vigil's tests never use those ports, but the
+# Installs from Debian what Vigil's tests and demo need:
+#   redis-server, redis-sentinel, redis-tools  the data nodes and the reference sentinel the tests run beside Vigil
+#   openssl                                    throw-away certificates for the TLS checks
+#   python3-prometheus-client                  an independent parser for the /metrics output
+#   chromium                                   the dashboard's browser test (headless)
+#   dpkg-dev                                   the .deb package test
+# The redis packages start system services on 6379/26379; Vigil's tests never use those ports, but the
 # services are stopped anyway so a test machine runs only what the tests start.
 set -euo pipefail
 
-# openssl: the NativeAOT smoke test makes a throw-away certificate for its TLS check.
-have_all() { command -v redis-server >/dev/null && command -v redis-sentinel >/dev/null && command -v redis-cli >/dev/null && command -v openssl >/dev/null; }
+packages=(redis-server redis-sentinel redis-tools openssl python3-prometheus-client chromium dpkg-dev)
+
+have_all() {
+    command -v redis-server >/dev/null && command -v redis-sentinel >/dev/null && command -v redis-cli >/dev/null \
+        && command -v openssl >/dev/null && command -v chromium >/dev/null && command -v dpkg-deb >/dev/null \
+        && /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null
+}
 
 if ! have_all; then
     SUDO=""
     if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
     $SUDO apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q redis-server redis-sentinel redis-tools openssl
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${packages[@]}"
 fi
 
 if [ "$(id -u)" -eq 0 ]; then

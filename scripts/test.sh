@@ -32,11 +32,27 @@ for project in tests/*/; do
 done
 
 echo "== NativeAOT publish and smoke test"
+aot_ok=0
 if bash scripts/aot-smoke.sh >>"$log" 2>&1; then
+    aot_ok=1
     echo "Passed! - Failed: 0, Passed: 1, Skipped: 0, Total: 1 (aot-smoke)" | tee -a "$log"
 else
     tail -20 "$log"
     echo "Failed! - Failed: 1, Passed: 0, Skipped: 0, Total: 1 (aot-smoke)" | tee -a "$log"
+    status=1
+fi
+
+echo "== Debian package (built from the NativeAOT binary, checked with dpkg-deb, not installed)"
+if [ "$aot_ok" -eq 1 ]; then
+    if bash scripts/package-test.sh >>"$log" 2>&1; then
+        echo "Passed! - Failed: 0, Passed: 1, Skipped: 0, Total: 1 (package-test)" | tee -a "$log"
+    else
+        tail -20 "$log"
+        echo "Failed! - Failed: 1, Passed: 0, Skipped: 0, Total: 1 (package-test)" | tee -a "$log"
+        status=1
+    fi
+else
+    echo "Failed! - Failed: 1, Passed: 0, Skipped: 0, Total: 1 (package-test: no NativeAOT binary)" | tee -a "$log"
     status=1
 fi
 

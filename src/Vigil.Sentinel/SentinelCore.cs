@@ -172,6 +172,13 @@ public sealed class SentinelCore
         return reply;
     }
 
+    /// <summary>What this sentinel knows now, as immutable data a host can hand to other threads.</summary>
+    public Observation.SentinelObservation Observe(long nowMs)
+    {
+        _context.AdvanceClock(nowMs);
+        return Observation.ObservationBuilder.Build(_context, _scripts.RunningCount, _scripts.QueueLength);
+    }
+
     /// <summary><c>ROLE</c>: <c>["sentinel", [master names...]]</c>.</summary>
     public RespValue ExecuteRole() =>
         RespValue.Array(RespValue.Bulk("sentinel"), new RespArray(_context.Masters.Keys.Select(n => (RespValue)RespValue.Bulk(n)).ToList()));
@@ -362,6 +369,7 @@ public sealed class SentinelCore
                 || text.StartsWith("LOADING", StringComparison.Ordinal)
                 || text.StartsWith("MASTERDOWN", StringComparison.Ordinal))
             {
+                if (link.ActivePingSentAtMs != 0 && link.LastPingSentAtMs != 0) link.LastRoundTripMs = _context.NowMs - link.ActivePingSentAtMs;
                 link.LastAvailableAtMs = _context.NowMs;
                 link.ActivePingSentAtMs = 0;
                 if (record is MasterRecord { RebootDetected: true } master && text.StartsWith("PONG", StringComparison.Ordinal))

@@ -7,6 +7,7 @@ using Vigil.Server.Links;
 using Vigil.Server.Logging;
 using Vigil.Server.Loop;
 using Vigil.Server.Net;
+using Vigil.Server.Observation;
 using Vigil.Server.State;
 using Vigil.Tls;
 
@@ -35,6 +36,9 @@ public sealed class SentinelHost : IAsyncDisposable
     /// from it at start) instead of the JSON state file beside it.
     /// </summary>
     public bool RewriteConfig { get; init; }
+
+    /// <summary>The HTTP endpoint or anything else that watches the sentinel from outside the protocol; null = none.</summary>
+    public ISentinelObserver? Observer { get; init; }
 
     /// <summary>The port actually listened on (useful with <c>port 0</c> in tests).</summary>
     public int Port { get; private set; }
@@ -113,7 +117,7 @@ public sealed class SentinelHost : IAsyncDisposable
         }
         Port = listener.BoundPort;
 
-        var savedState = new CoalescingStateStore(stateStore);
+        var savedState = new CoalescingStateStore(stateStore) { Observer = Observer };
         var core = new SentinelCore(_config, persisted, new CoreOptions
         {
             RandomSeed = RandomNumberGenerator.GetInt32(int.MaxValue),
@@ -128,11 +132,25 @@ public sealed class SentinelHost : IAsyncDisposable
         {
             log.Warning(reason);
             Stop(code);
-        });
+        }) { Observer = Observer };
         var loop = new EventLoop(core, clock, effects);
         links.Loop = loop;
         server.Loop = loop;
 
+        if (Observer is not null)
+        {
+            try
+            {
+                await Observer.StartAsync(log, () => loop.InvokeAsync((c, nowMs) => c.Observe(nowMs)), _stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                log.Warning($"Could not start the HTTP endpoint: {ex.Message}");
+                fatal($"Could not start the HTTP endpoint: {ex.Message}");
+                await listener.StopAsync().ConfigureAwait(false);
+                return 1;
+            }
+        }
         WritePidFile();
         log.Notice($"Vigil {VersionInfo.Version} (Redis Sentinel {VersionInfo.RedisCompatibleVersion} compatible) running in sentinel mode, port {Port}, pid {Environment.ProcessId}");
         if (tls is not null)
@@ -151,6 +169,7 @@ public sealed class SentinelHost : IAsyncDisposable
 
         log.Warning("User requested shutdown...");
         await listener.StopAsync().ConfigureAwait(false);
+        if (Observer is not null) await Observer.StopAsync().ConfigureAwait(false);
         var finalState = await loop.InvokeAsync((c, _) => c.State).ConfigureAwait(false);
         savedState.Save(finalState);
         _stopping.Cancel();

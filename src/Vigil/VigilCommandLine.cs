@@ -1,4 +1,5 @@
 using Vigil.Demo;
+using Vigil.Http;
 using Vigil.Migration;
 using Vigil.Sentinel.Config;
 using Vigil.Server;
@@ -12,9 +13,9 @@ namespace Vigil;
 public static class VigilCommandLine
 {
     private const string Usage = """
-        Usage: vigil [--config-rewrite] /path/to/sentinel.conf [--sentinel] [--port N] [--<directive> <value> ...]
+        Usage: vigil [--config-rewrite] /path/to/sentinel.conf [--sentinel] [--port N] [--http ADDR:PORT] [--<directive> <value> ...]
                vigil check-config /path/to/sentinel.conf [--<directive> <value> ...]
-               vigil demo [--fault sleep|kill|switchover] [--down-after MS] [--sleep SECONDS] [--keep-dir]
+               vigil demo [--fault sleep|kill|switchover] [--down-after MS] [--sleep SECONDS] [--keep-dir] [--keep-open]
                vigil migrate --source HOST:PORT --target HOST:PORT [...]   (vigil migrate --help)
                vigil migrate verify --source HOST:PORT --target HOST:PORT [--sample N]
                vigil --version
@@ -33,13 +34,24 @@ public static class VigilCommandLine
                                   be writable; a failed save makes SENTINEL SET, MONITOR, REMOVE,
                                   CONFIG SET and FLUSHCONFIG answer an error.
 
+        After the config path, like redis-sentinel, any directive as --<directive> <value>; and:
+               --http ADDR:PORT   serve metrics (/metrics, Prometheus), a dashboard (/) and its data
+                                  over HTTP, read-only; same as the directive vigil-http ADDR:PORT.
+                                  ADDR: an IP address or localhost; a bare PORT means 127.0.0.1.
+                                  With the directive vigil-http-token-file PATH, every request needs
+                                  "Authorization: Bearer <first line of PATH>" (or ?access_token=).
+
         Examples:
                vigil /etc/redis/sentinel.conf
                vigil sentinel.conf --port 26380
+               vigil sentinel.conf --http 127.0.0.1:9479
                vigil --config-rewrite /etc/redis/sentinel.conf
                vigil check-config sentinel.conf
                vigil demo --fault kill     (a local failover, end to end; vigil demo --help)
+
+        See vigil(1).
         """;
+
 
     /// <summary>The option that selects the reference's rewritten-config mode.</summary>
     public const string ConfigRewriteOption = "--config-rewrite";
@@ -74,16 +86,23 @@ public static class VigilCommandLine
             return 1;
         }
         var configPath = Path.GetFullPath(args[0]);
-        var config = Load(configPath, args[1..]);
+        var config = Load(configPath, HttpOption(args[1..]));
         if (config is null) return 1;
         // Like Redis, relative paths after `dir` (logfile, pidfile) are taken from that directory.
         if (config.Server.Dir != ".") Directory.SetCurrentDirectory(config.Server.Dir);
-        var host = new SentinelHost(config, configPath) { RewriteConfig = rewriteConfig };
+        await using var endpoint = config.Server.HttpEndpoint is { } address
+            ? new HttpEndpoint(address, config.Server.HttpTokenFile, config.Server.Port)
+            : null;
+        var host = new SentinelHost(config, configPath) { RewriteConfig = rewriteConfig, Observer = endpoint };
         await using (host.ConfigureAwait(false))
         {
             return await host.RunAsync(message => Console.Error.WriteLine(message)).ConfigureAwait(false);
         }
     }
+
+    /// <summary><c>--http ADDR:PORT</c> is short for the <c>vigil-http</c> directive (<c>--vigil-http</c>).</summary>
+    internal static string[] HttpOption(string[] overrides) =>
+        [.. overrides.Select(arg => arg.Equals("--http", StringComparison.OrdinalIgnoreCase) ? "--vigil-http" : arg)];
 
     private static int CheckConfig(string[] args)
     {
@@ -92,7 +111,7 @@ public static class VigilCommandLine
             Console.Error.WriteLine("check-config needs the path of a config file.");
             return 1;
         }
-        var config = Load(args[0], args[1..]);
+        var config = Load(args[0], HttpOption(args[1..]));
         if (config is null) return 1;
         // The certificates and keys are read as at start, so a file that would stop the sentinel stops this too.
         try

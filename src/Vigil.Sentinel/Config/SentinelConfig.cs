@@ -67,6 +67,10 @@ public sealed record ServerOptions
     /// <summary>replica (alias slave) class: parsed and kept, a sentinel has no replica clients.</summary>
     public OutputBufferLimit ReplicaOutputBufferLimit { get; init; } = new(256L * 1024 * 1024, 64L * 1024 * 1024, 60);
     public TlsOptions Tls { get; init; } = new();
+    /// <summary>Vigil's own <c>vigil-http</c>: where the metrics and dashboard endpoint listens; null = off.</summary>
+    public HttpEndpointAddress? HttpEndpoint { get; init; }
+    /// <summary>Vigil's own <c>vigil-http-token-file</c>: a file holding the bearer token the endpoint requires.</summary>
+    public string? HttpTokenFile { get; init; }
 }
 
 public sealed record OutputBufferLimit(long HardLimitBytes, long SoftLimitBytes, int SoftSeconds);

@@ -133,6 +133,14 @@ internal static class ServerDirectives
         Add(Text("aclfile", emptyIsNull: false, static (d, v) => d.Server = d.Server with { AclFile = v!.Length == 0 ? null : v }));
         Add(Text("unixsocket", emptyIsNull: true, static (d, v) => d.Server = d.Server with { UnixSocket = v }));
         Add(Text("pidfile", emptyIsNull: true, static (d, v) => d.Server = d.Server with { PidFile = v }));
+        // Vigil's own (redis-sentinel refuses them): the HTTP endpoint for metrics and the dashboard.
+        Add(Single("vigil-http", static (l, v) =>
+        {
+            if (!HttpEndpointAddress.TryParse(v[0], out var address, out var error)) return error;
+            l.Draft.Server = l.Draft.Server with { HttpEndpoint = address };
+            return null;
+        }));
+        Add(Text("vigil-http-token-file", emptyIsNull: true, static (d, v) => d.Server = d.Server with { HttpTokenFile = v }));
         Add(Text("replica-announce-ip", emptyIsNull: true), "slave-announce-ip");
         Add(Text("masteruser", emptyIsNull: true));
         Add(Text("cluster-announce-ip", emptyIsNull: true));

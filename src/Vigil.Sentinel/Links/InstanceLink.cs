@@ -39,6 +39,12 @@ internal sealed class InstanceLink
 
     /// <summary>Last PING reply of any kind.</summary>
     public long LastPongAtMs { get; set; }
+
+    /// <summary>
+    /// Milliseconds from the oldest unanswered PING (for a fresh link: the connect that queued it) to a valid reply;
+    /// -1 until one was measured. A round trip longer than a PING period includes the wait for the next PING.
+    /// </summary>
+    public long LastRoundTripMs { get; set; } = -1;
     public long LastReconnectAtMs { get; set; }
 
     /// <summary>True while any required connection is missing or still connecting.</summary>

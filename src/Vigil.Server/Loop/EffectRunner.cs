@@ -1,6 +1,7 @@
 using Vigil.Sentinel;
 using Vigil.Server.Links;
 using Vigil.Server.Logging;
+using Vigil.Server.Observation;
 using Vigil.Server.PubSub;
 using Vigil.Server.Scripts;
 using Vigil.Server.State;
@@ -11,6 +12,9 @@ namespace Vigil.Server.Loop;
 public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLog log, CoalescingStateStore state, Action<int, string> exit)
 {
     private readonly ScriptRunner _scripts = new();
+
+    /// <summary>Sees every published event; null when nothing outside the protocol watches (the usual case).</summary>
+    public ISentinelObserver? Observer { get; init; }
 
     public void RunAll(SentinelCore core)
     {
@@ -30,7 +34,10 @@ public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLo
             case OpenLink open: links.Open(open); break;
             case SendCommand send: links.Send(send); break;
             case CloseLink close: links.Close(close); break;
-            case PublishEvent publish: pubSub.Publish(publish.Channel, publish.Message); break;
+            case PublishEvent publish:
+                pubSub.Publish(publish.Channel, publish.Message);
+                Observer?.OnEvent(publish.Channel, publish.Message, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                break;
             case Log line: log.Write(line.Level, line.Message); break;
             case PersistState persist: state.Defer(persist.State); break;
             case Exit stop:

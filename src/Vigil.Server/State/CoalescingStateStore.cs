@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Vigil.Sentinel.State;
+using Vigil.Server.Observation;
 
 namespace Vigil.Server.State;
 
@@ -15,11 +17,14 @@ public sealed class CoalescingStateStore(IStateStore inner) : IStateStore
 {
     private SentinelState? _pending;
 
+    /// <summary>Told how long each save took; null when off.</summary>
+    public ISentinelObserver? Observer { get; set; }
+
     /// <summary>Saves now (the core's synchronous saves, whose result a reply reports); supersedes a pending save.</summary>
     public bool Save(SentinelState state)
     {
         _pending = null;
-        return inner.Save(state);
+        return Timed(state);
     }
 
     /// <summary>Keeps <paramref name="state"/> to be saved by the next <see cref="Flush"/>.</summary>
@@ -30,6 +35,15 @@ public sealed class CoalescingStateStore(IStateStore inner) : IStateStore
     {
         if (_pending is not { } state) return;
         _pending = null;
-        inner.Save(state);
+        Timed(state);
+    }
+
+    private bool Timed(SentinelState state)
+    {
+        if (Observer is not { } observer) return inner.Save(state);
+        long started = Stopwatch.GetTimestamp();
+        bool saved = inner.Save(state);
+        observer.OnStateSaved(Stopwatch.GetElapsedTime(started).TotalSeconds, saved);
+        return saved;
     }
 }

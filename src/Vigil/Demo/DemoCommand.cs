@@ -47,9 +47,15 @@ public static class DemoCommand
         try
         {
             var figures = await new DemoRun(options, console, children, root, redisServer).RunAsync(interrupted.Token).ConfigureAwait(false);
-            children.Dispose();
+            if (!options.KeepOpen) children.Dispose();
             if (options.Json) DemoJson.Write(Console.OpenStandardOutput(), figures, options.KeepDir ? root : null);
             foreach (var line in DemoSummary.Lines(figures)) console.Line(line);
+            if (options.KeepOpen)
+            {
+                console.Line("--keep-open: every process keeps running; Ctrl-C stops them");
+                try { await Task.Delay(Timeout.Infinite, interrupted.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) { }
+            }
             return figures.Converged ? 0 : 1;
         }
         catch (OperationCanceledException) when (interrupted.IsCancellationRequested)

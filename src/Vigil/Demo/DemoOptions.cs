@@ -6,25 +6,29 @@ namespace Vigil.Demo;
 internal sealed record DemoOptions
 {
     public const string Usage = """
-        Usage: vigil demo [--fault sleep|kill|switchover] [--down-after MS] [--sleep SECONDS] [--keep-dir]
+        Usage: vigil demo [--fault sleep|kill|switchover] [--down-after MS] [--sleep SECONDS] [--keep-dir] [--keep-open]
 
         Starts, on loopback ports in a temp dir, a master and two replicas (redis-server), three Vigil
         sentinels (quorum 2) and a client that finds the master through the sentinels and writes
         continuously. Injects a fault, shows every sentinel's events as they happen, and ends with the
         time to each failover step, the client's write unavailability, the acknowledged writes lost and
-        whether the old master rejoined as a replica. Exit code 0 when the group converged.
+        whether the old master rejoined as a replica. Exit code 0 when the group converged. Each
+        sentinel serves its dashboard and metrics on a loopback port (printed at the start).
 
                --fault F          sleep: DEBUG SLEEP on the master (default); kill: kill -9 the master
                                   (restarted after the failover); switchover: SENTINEL FAILOVER
                --down-after MS    down-after-milliseconds of the sentinels (default 5000)
                --sleep SECONDS    how long the master sleeps with --fault sleep (default 30)
                --keep-dir         keep the temp dir with every config and log file
+               --keep-open        after the summary, keep every process running (and the dashboards
+                                  up) until Ctrl-C
         """;
 
     public FaultKind Fault { get; init; } = FaultKind.Sleep;
     public int DownAfterMs { get; init; } = 5000;
     public int SleepSeconds { get; init; } = 30;
     public bool KeepDir { get; init; }
+    public bool KeepOpen { get; init; }
 
     /// <summary>Benchmark: run this sentinel program (e.g. redis-sentinel) instead of Vigil.</summary>
     public string? SentinelBinary { get; init; }
@@ -88,6 +92,9 @@ internal sealed record DemoOptions
                     break;
                 case "--keep-dir":
                     options = options with { KeepDir = true };
+                    break;
+                case "--keep-open":
+                    options = options with { KeepOpen = true };
                     break;
                 case "--sentinel-binary":
                     options = options with { SentinelBinary = value };

@@ -26,6 +26,7 @@ internal sealed class DemoRun(DemoOptions options, DemoConsole console, ChildPro
         console.Line($"{_topology.Master.Name} {_topology.Master.Address}, " +
             string.Join(", ", _topology.Replicas.Select(r => $"{r.Name} {r.Address}")) + " (redis-server)");
         console.Line($"{string.Join(", ", _topology.Sentinels.Select(s => $"{s.Name} {s.Address}"))} ({SentinelLabel}, quorum 2, down-after {options.DownAfterMs} ms)");
+        for (int i = 0; i < _topology.DashboardUrls.Count; i++) console.Line($"dashboard of {_topology.Sentinels[i].Name}: {_topology.DashboardUrls[i]}");
         var notReady = await _topology.WaitReadyAsync(ReadyTimeout, missing => console.Progress($"  waiting for {missing} ..."), cancel).ConfigureAwait(false);
         console.EndProgress();
         var figures = new DemoFigures { Sentinel = SentinelLabel, Fault = options.Fault, DownAfterMs = options.DownAfterMs };

@@ -22,6 +22,9 @@ internal sealed class DemoTopology
     private readonly ChildProcesses _children;
     private readonly string _redisServer;
 
+    /// <summary>The dashboard of each sentinel (Vigil only: redis-sentinel refuses the directive), in sentinel order.</summary>
+    public IReadOnlyList<string> DashboardUrls { get; private set; } = [];
+
     private DemoTopology(ChildProcesses children, string redisServer, DemoNode master, DemoNode[] replicas, DemoNode[] sentinels)
     {
         _children = children;
@@ -51,10 +54,11 @@ internal sealed class DemoTopology
         var (program, prefixArgs) = options.SentinelBinary is { } binary
             ? (ExecutableSearch.Find(binary) ?? throw new InvalidOperationException($"sentinel program '{binary}' not found"), [])
             : ExecutableSearch.Self();
+        var dashboards = new List<string>();
         foreach (var sentinel in sentinels)
         {
             var config = Path.Combine(sentinel.Directory, "sentinel.conf");
-            File.WriteAllLines(config,
+            List<string> lines =
             [
                 $"port {sentinel.Port}",
                 "bind 127.0.0.1",
@@ -62,9 +66,17 @@ internal sealed class DemoTopology
                 $"logfile {Path.Combine(sentinel.Directory, "sentinel.log")}",
                 $"sentinel monitor {MasterName} 127.0.0.1 {master.Port} 2",
                 $"sentinel down-after-milliseconds {MasterName} {options.DownAfterMs.ToString(CultureInfo.InvariantCulture)}",
-            ]);
+            ];
+            if (options.SentinelBinary is null)
+            {
+                int httpPort = ports.Next();
+                lines.Add($"vigil-http 127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}");
+                dashboards.Add($"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}/");
+            }
+            File.WriteAllLines(config, lines);
             children.Start(program, [.. prefixArgs, config], sentinel.Directory, Path.Combine(sentinel.Directory, "stdout.log"));
         }
+        topology.DashboardUrls = dashboards;
         return topology;
     }
 

@@ -1,0 +1,120 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Observation;
+using Vigil.Server.Logging;
+using Vigil.Server.Observation;
+
+namespace Vigil.Http;
+
+/// <summary>
+/// The read-only HTTP endpoint (<c>vigil-http</c>): Prometheus metrics, the dashboard and its data, served by Kestrel
+/// on its own threads. The sentinel's loop only records into it (counters, an event queue per stream client); the
+/// HTTP side reads observations the loop takes when asked, at most every <see cref="ObservationCache.MaxAgeMs"/>.
+/// </summary>
+public sealed class HttpEndpoint : ISentinelObserver, IAsyncDisposable
+{
+    private readonly HttpEndpointAddress _address;
+    private readonly string? _tokenFile;
+    private readonly int _sentinelPort;
+    private readonly FailoverTracker _failovers;
+    private readonly CancellationTokenSource _stopping = new();
+    private SentinelMetrics? _metrics;
+    private EventStream? _events;
+    private WebApplication? _app;
+
+    public HttpEndpoint(HttpEndpointAddress address, string? tokenFile, int sentinelPort)
+    {
+        _address = address;
+        _tokenFile = tokenFile;
+        _sentinelPort = sentinelPort;
+        _failovers = new FailoverTracker
+        {
+            PhaseCompleted = (phase, seconds) => _metrics?.OnPhase(phase, seconds),
+            LedFailoverFinished = (master, outcome) => _metrics?.OnFailoverFinished(master, outcome),
+        };
+    }
+
+    /// <summary>The port actually listened on (with port 0, a free one).</summary>
+    public int Port { get; private set; }
+
+    public void OnEvent(string channel, string message, long unixMs)
+    {
+        _metrics?.OnEvent(channel, message);
+        _failovers.OnEvent(channel, message, unixMs);
+        _events?.Publish(channel, message, unixMs);
+    }
+
+    public void OnStateSaved(double seconds, bool succeeded) => _metrics?.OnStateSaved(seconds, succeeded);
+
+    public async Task StartAsync(SentinelLog log, Func<Task<SentinelObservation>> observe, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        string? token = _tokenFile is null ? null : BearerToken.Read(_tokenFile, log.Warning);
+        var observations = new ObservationCache(observe);
+        var metrics = new SentinelMetrics(() => observations.Latest);
+        var events = new EventStream(metrics.OnEventDropped);
+        var requests = new EndpointRequests(token, observations, metrics, events, _failovers, _sentinelPort);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            // Not the sentinel's working directory: no appsettings.json or static files are read from anywhere.
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = "vigil",
+        });
+        builder.Logging.ClearProviders();
+        // The sentinel owns SIGTERM/SIGINT and stops the endpoint itself.
+        builder.Services.AddSingleton<IHostLifetime, HostOwnedLifetime>();
+        builder.WebHost.ConfigureKestrel(options =>
+        {
+            options.AddServerHeader = false;
+            options.Limits.MaxConcurrentConnections = 128;
+            options.Limits.MaxRequestBodySize = 0;
+            options.Listen(new IPEndPoint(_address.Address, _address.Port));
+        });
+        var app = builder.Build();
+        app.Run(context => requests.HandleAsync(context, _stopping.Token));
+        await app.StartAsync(stopping).ConfigureAwait(false);
+        _app = app;
+        _metrics = metrics;
+        _events = events;
+        Port = BoundPort(app) ?? _address.Port;
+        log.Notice($"HTTP endpoint (metrics, dashboard) listening on http://{new HttpEndpointAddress(_address.Address, Port)}/{(token is null ? "" : " (bearer token required)")}");
+    }
+
+    private static int? BoundPort(WebApplication app)
+    {
+        foreach (var url in app.Urls)
+        {
+            if (Uri.TryCreate(url.Replace("[::]", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri)) return uri.Port;
+        }
+        return null;
+    }
+
+    public async Task StopAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_app is { } app)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try { await app.StopAsync(timeout.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app) await app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private sealed class HostOwnedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
