@@ -62,6 +62,7 @@ public sealed class SentinelCore
     private readonly FailoverMachine _failover;
     private readonly ConfigAdoption _adoption;
     private readonly PlannedSwitchover _switchover;
+    private readonly Fencing.WriteFence _fence;
     private long? _lastTickMs;
     private long _nextWakeMs;
     private bool _nextWakeStale;
@@ -91,6 +92,7 @@ public sealed class SentinelCore
         _detector = new FailureDetector(_context, _links, _events);
         _tilt = new TiltMonitor(_context, _events);
         _peerQueries = new PeerQueries(_context, _links);
+        _fence = new Fencing.WriteFence(_context, _links, _events);
         _commands = new SentinelCommands(_context, _topology, _links, _events, vote, _failover, _scripts);
 
         Start(StateMerger.Merge(config, persisted), persisted);
@@ -297,6 +299,7 @@ public sealed class SentinelCore
             if (_failover.StartIfDue(master)) _peerQueries.Ask(master, forced: true);
             _failover.Step(master);
             _peerQueries.Ask(master, forced: false);
+            _fence.Check(master);
         }
     }
 
@@ -339,6 +342,9 @@ public sealed class SentinelCore
                 break;
             case ReplyKind.SwitchoverOffset when awaited.Owner is MasterRecord master:
                 _switchover.OnOffsetReply(master, input.Reply);
+                break;
+            case ReplyKind.FencePause when awaited.Owner is MasterRecord master:
+                _fence.OnPauseReply(master, input.Reply);
                 break;
         }
     }
@@ -450,6 +456,7 @@ public sealed class SentinelCore
                 if (_detector.ObjectiveStateIsStale(master)) yield return ("odown", master.Name, now);
                 yield return ("peer-queries", master.Name, _peerQueries.DueAt(master));
                 yield return ("failover", master.Name, _failover.DueAt(master));
+                yield return ("fence", master.Name, _fence.DueAt(master));
             }
             if (master.FailoverState == FailoverState.UpdateConfig) yield return ("switch", master.Name, now);
         }

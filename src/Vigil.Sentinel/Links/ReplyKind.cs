@@ -14,4 +14,6 @@ internal enum ReplyKind
     SwitchoverPause,
     /// <summary>The master's INFO sent right after CLIENT PAUSE: its final replication offset.</summary>
     SwitchoverOffset,
+    /// <summary>The master's answer to CLIENT PAUSE sent to fence its writes.</summary>
+    FencePause,
 }

@@ -48,6 +48,7 @@ internal sealed class PeriodicCommands(SentinelContext context, LinkManager link
     private long InfoPeriodMs(DataNodeRecord node)
     {
         if (node is ReplicaRecord reconfigured && AwaitsReconfiguration(reconfigured)) return Limits.ReconfPollMs;
+        if (node is MasterRecord master && Fencing.WriteFence.WantsFastInfo(master)) return Limits.FenceInfoPeriodMs;
         if (node is ReplicaRecord replica
             && (replica.Master.IsObjectivelyDown || replica.Master.FailoverInProgress || replica.MasterLinkDownTimeMs != 0))
         {

@@ -1,0 +1,16 @@
+namespace Vigil.Sentinel.Fencing;
+
+/// <summary>Where write fencing stands for one master (see <see cref="WriteFence"/>).</summary>
+internal sealed class FenceState
+{
+    /// <summary>When contact with the majority was found lost (0 = in contact): the master's INFO is polled fast from then.</summary>
+    public long ContactLostSinceMs { get; set; }
+
+    /// <summary>The master's writes are paused by us, renewed while the conditions hold.</summary>
+    public bool Engaged { get; set; }
+    public long EngagedAtMs { get; set; }
+    public long LastPauseSentAtMs { get; set; }
+
+    /// <summary>The master refused CLIENT PAUSE WRITE (Redis older than 6.2): fencing is off for it.</summary>
+    public bool Refused { get; set; }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using Vigil.Resp;
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Events;
+using Vigil.Sentinel.Links;
+using Vigil.Sentinel.Monitoring;
+
+namespace Vigil.Sentinel.Fencing;
+
+/// <summary>
+/// Minority self-fencing. A sentinel that still reaches its master, but has lost contact with the majority of the
+/// master's sentinels while the master's own INFO shows that no replica acknowledged recently, is on the cut-off
+/// side of a partition together with the master: the majority is about to promote a replica, and every write the
+/// old master takes from then on is lost when it is demoted. It pauses the master's writes with
+/// <c>CLIENT PAUSE &lt;lease&gt; WRITE</c>, renewed while the conditions hold, so the pause lapses by itself if this
+/// sentinel dies. The pause is lifted (<c>CLIENT UNPAUSE</c>) once a majority answers again and has sent hellos
+/// that still name this master. A sentinel cut off alone, while the master keeps its replicas, does not fence.
+/// </summary>
+internal sealed class WriteFence(SentinelContext context, LinkManager links, EventEmitter events)
+{
+    /// <summary>Contact with a peer counts as lost after a PING unanswered this long: a quarter of down-after.</summary>
+    public static long ContactWindowMs(MasterRecord master) => Math.Max(Limits.FenceMinContactWindowMs, master.DownAfterMs / 4);
+
+    /// <summary>One evaluation per tick (acting half only: in TILT nothing is renewed and the lease lapses).</summary>
+    public void Check(MasterRecord master)
+    {
+        var fence = master.Fence;
+        long now = context.NowMs;
+        long window = ContactWindowMs(master);
+        if (fence.Engaged)
+        {
+            CheckEngaged(master, fence, now, window);
+            return;
+        }
+        if (!CanFence(master) || PeerContact.HasMajority(master, now, window))
+        {
+            fence.ContactLostSinceMs = 0;
+            return;
+        }
+        if (fence.ContactLostSinceMs == 0) fence.ContactLostSinceMs = now;
+        // Only an INFO asked after contact was lost tells whether the replicas are cut off too.
+        if (master.InfoRefreshedAtMs > fence.ContactLostSinceMs && !ReplicasAcknowledge(master))
+        {
+            fence.Engaged = true;
+            fence.EngagedAtMs = now;
+            SendPause(master, fence);
+            int peers = master.Peers.Count;
+            events.About(LogLevel.Warning, "+fence", master, Invariant(
+                $" lost contact with the majority of {peers + 1} sentinels and no replica acknowledged within {Limits.FenceReplicaLagLimitSeconds} s: writes paused"));
+        }
+    }
+
+    private void CheckEngaged(MasterRecord master, FenceState fence, long now, long window)
+    {
+        if (!master.Settings.FenceWrites)
+        {
+            Lift(master, "fence-writes turned off", unpause: true);
+        }
+        else if (master.PendingAdoption is null
+                 && PeerContact.MajorityHelloSince(master, now, window, fence.EngagedAtMs))
+        {
+            Lift(master, "the majority is reachable and still names this master", unpause: true);
+        }
+        else if (master.IsSubjectivelyDown || master.Link.IsDisconnected || master.RoleReported != ReportedRole.Master)
+        {
+            // Nothing can be sent to it: the lease lapses by itself.
+            Lift(master, "the master is not reachable as a master", unpause: false);
+        }
+        else if (master.InfoRefreshedAtMs > fence.EngagedAtMs && ReplicasAcknowledge(master))
+        {
+            // A replica that still follows this master was not promoted on the other side.
+            Lift(master, "a replica acknowledges again", unpause: true);
+        }
+        else if (now >= fence.LastPauseSentAtMs + Limits.FenceRenewMs)
+        {
+            SendPause(master, fence);
+        }
+    }
+
+    /// <summary>When <see cref="Check"/> next has something to do for this master.</summary>
+    public long DueAt(MasterRecord master)
+    {
+        var fence = master.Fence;
+        if (fence.Engaged) return fence.LastPauseSentAtMs + Limits.FenceRenewMs;
+        if (!CanFence(master)) return long.MaxValue;
+        long window = ContactWindowMs(master);
+        long due = long.MaxValue;
+        foreach (var peer in master.Peers.Values)
+        {
+            var link = peer.Link;
+            long since = link.IsDisconnected ? link.LastAvailableAtMs : link.ActivePingSentAtMs;
+            if (since != 0 && since + window + 1 > context.NowMs) due = Math.Min(due, since + window + 1);
+        }
+        return due;
+    }
+
+    /// <summary>While contact is lost and not yet fenced, the master's INFO is polled fast (see PeriodicCommands).</summary>
+    public static bool WantsFastInfo(MasterRecord master) => master.Fence.ContactLostSinceMs != 0 || master.Fence.Engaged;
+
+    /// <summary>The master's answer to CLIENT PAUSE: an error means it cannot be fenced (Redis older than 6.2).</summary>
+    public void OnPauseReply(MasterRecord master, RespValue reply)
+    {
+        if (reply is not RespError error || master.Fence.Refused) return;
+        context.Log(LogLevel.Warning, $"Master {master.Name} refused CLIENT PAUSE WRITE ({error.Text}): its writes cannot be fenced");
+        master.Fence.Refused = true;
+        if (master.Fence.Engaged) Lift(master, "the master refused CLIENT PAUSE", unpause: false);
+    }
+
+    /// <summary>The master record moves to another address or is reset: the old node is not ours to unpause.</summary>
+    public static void Forget(MasterRecord master, EventEmitter events, string why)
+    {
+        if (master.Fence.Engaged) events.About(LogLevel.Warning, "-fence", master, " " + why);
+        master.Fence = new FenceState();
+    }
+
+    private static bool CanFence(MasterRecord master) =>
+        master.Settings.FenceWrites
+        && !master.Fence.Refused
+        && master.Peers.Count > 0
+        && !master.FailoverInProgress
+        && master.Switchover is null
+        && !master.IsSubjectivelyDown
+        && !master.Link.IsDisconnected
+        && master.RoleReported == ReportedRole.Master
+        && master.InfoRefreshedAtMs != 0;
+
+    /// <summary>The master's last INFO listed an online replica whose last acknowledgement is recent.</summary>
+    private static bool ReplicasAcknowledge(MasterRecord master) => master.ReplicasAcknowledgedAtMs == master.InfoRefreshedAtMs;
+
+    private void SendPause(MasterRecord master, FenceState fence)
+    {
+        links.Send(master, ReplyKind.FencePause, "CLIENT", "PAUSE", Limits.FenceLeaseMs.ToString(CultureInfo.InvariantCulture), "WRITE");
+        fence.LastPauseSentAtMs = context.NowMs;
+    }
+
+    private void Lift(MasterRecord master, string why, bool unpause)
+    {
+        if (unpause) links.Send(master, ReplyKind.Discard, "CLIENT", "UNPAUSE");
+        events.About(LogLevel.Warning, "-fence", master, " " + why);
+        bool refused = master.Fence.Refused;
+        master.Fence = new FenceState { Refused = refused };
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
