@@ -66,10 +66,12 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
             // Nothing can be sent to it: the lease lapses by itself.
             Lift(master, "the master is not reachable as a master", unpause: false);
         }
-        else if (master.InfoRefreshedAtMs > fence.EngagedAtMs && ReplicasAcknowledge(master))
+        else if (master.InfoRefreshedAtMs > fence.EngagedAtMs && master.AllReplicasAcknowledgedAtMs == master.InfoRefreshedAtMs)
         {
-            // A replica that still follows this master was not promoted on the other side.
-            Lift(master, "a replica acknowledges again", unpause: true);
+            // Every replica the master lists follows it again, so none was promoted on the other side (a promoted
+            // one stays listed, lagging, until the master's repl-timeout). Without this, a sentinel that stays cut
+            // off after the master's own links healed would keep a master with healthy replicas paused.
+            Lift(master, "every replica acknowledges again", unpause: true);
         }
         else if (now >= fence.LastPauseSentAtMs + Limits.FenceRenewMs)
         {

@@ -21,6 +21,9 @@ internal sealed class InfoReport
     /// </summary>
     public bool ReplicaAcknowledgedRecently { get; private set; }
 
+    /// <summary>A <c>slaveN:</c> line shows a replica that has not acknowledged recently (or is not online).</summary>
+    public bool ReplicaLagging { get; private set; }
+
     /// <summary><c>master_repl_offset</c> (any role); the reference does not read it, the planned switchover does.</summary>
     public ulong? MasterReplOffset { get; private set; }
     public ReportedRole Role { get; private set; }
@@ -53,6 +56,7 @@ internal sealed class InfoReport
         {
             if (TryReadReplicaLine(line, out var host, out int port)) Replicas.Add((host, port));
             if (IsRecentlyAcknowledging(line)) ReplicaAcknowledgedRecently = true;
+            else ReplicaLagging = true;
         }
 
         if (line.Length >= 32 && line.StartsWith("master_link_down_since_seconds", StringComparison.Ordinal))

@@ -87,6 +87,9 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     /// </summary>
     public long ReplicasAcknowledgedAtMs { get; set; }
 
+    /// <summary>The same for an INFO in which every listed replica acknowledged recently (and at least one is listed).</summary>
+    public long AllReplicasAcknowledgedAtMs { get; set; }
+
     /// <summary>When this master's recent failovers (switches to a new address) happened, for flap damping.</summary>
     public List<long> SwitchedAtMs { get; } = [];
 

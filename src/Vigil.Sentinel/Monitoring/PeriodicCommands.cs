@@ -85,12 +85,12 @@ internal sealed class PeriodicCommands(SentinelContext context, LinkManager link
     }
 
     /// <summary>
-    /// Masters are pinged <see cref="Limits.MasterPingsPerPeriod"/> times as often as other instances: silence counts
-    /// from the first unanswered PING, so the ping period is the detection's resolution (on average half a period is
-    /// added to down-after). Replicas and peers keep the reference's period; nothing depends on their timing.
+    /// Masters and peer sentinels are pinged <see cref="Limits.MasterPingsPerPeriod"/> times as often as replicas:
+    /// silence counts from the first unanswered PING, so the ping period is the detection's resolution (on average
+    /// half a period is added to down-after). For peers it is how soon write fencing sees that the majority is gone.
     /// </summary>
     private long PingPeriodMs(InstanceRecord record) =>
-        record is MasterRecord
+        record is MasterRecord or PeerRecord
             ? Math.Max(1, context.Timings.PingPeriodMs / Limits.MasterPingsPerPeriod)
             : context.Timings.PingPeriodMs;
 

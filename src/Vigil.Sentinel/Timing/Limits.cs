@@ -28,7 +28,7 @@ internal static class Limits
     public const long FenceRenewMs = 500;
 
     /// <summary>While contact with the majority is lost, the master's INFO is asked this often (its replicas' lag).</summary>
-    public const long FenceInfoPeriodMs = 250;
+    public const long FenceInfoPeriodMs = 100;
 
     /// <summary>
     /// A replica has acknowledged recently when the master reports it online with <c>lag</c> at most this many
