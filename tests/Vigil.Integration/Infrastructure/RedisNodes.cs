@@ -72,7 +72,10 @@ public sealed class RunningNode(ManagedProcess process, int port, string directo
     public string Directory { get; } = directory;
     public string? ConfigPath { get; init; }
 
-    public Task<RespTestClient> ConnectAsync() => RespTestClient.ConnectAsync(Port);
+    /// <summary>The address it listens on (127.0.0.1 unless it stands on a partition test's box).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    public Task<RespTestClient> ConnectAsync() => RespTestClient.ConnectAsync(Host, Port);
 
     public async Task WaitForPingAsync()
     {

@@ -20,10 +20,14 @@ public sealed class RespTestClient : IAsyncDisposable
         _reader = PipeReader.Create(_stream);
     }
 
-    public static async Task<RespTestClient> ConnectAsync(int port)
+    public static Task<RespTestClient> ConnectAsync(int port) => ConnectAsync("127.0.0.1", port);
+
+    /// <summary>Connects to <paramref name="host"/>, from <paramref name="sourceAddress"/> when given (a client on a partition test's box).</summary>
+    public static async Task<RespTestClient> ConnectAsync(string host, int port, string? sourceAddress = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync("127.0.0.1", port).ConfigureAwait(false);
+        if (sourceAddress is not null) socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(sourceAddress), 0));
+        await socket.ConnectAsync(host, port).ConfigureAwait(false);
         return new RespTestClient(socket);
     }
 
