@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Installs what Vigil's tests and demo need on Debian: redis-server, redis-sentinel, redis-tools.
+# Installs what Vigil's tests and demo need on Debian: redis-server, redis-sentinel, redis-tools, and nftables
+# (the partition tests cut the network between loopback addresses with it; they need root).
 # The packages start system services on 6379/26379; Vigil's tests never use those ports, but the
 # services are stopped anyway so a test machine runs only what the tests start.
 set -euo pipefail
 
-have_all() { command -v redis-server >/dev/null && command -v redis-sentinel >/dev/null && command -v redis-cli >/dev/null; }
+have_all() {
+    command -v redis-server >/dev/null && command -v redis-sentinel >/dev/null && command -v redis-cli >/dev/null \
+        && { command -v nft >/dev/null || [ -x /usr/sbin/nft ]; }
+}
 
 if ! have_all; then
     SUDO=""
     if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
     $SUDO apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q redis-server redis-sentinel redis-tools
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q redis-server redis-sentinel redis-tools nftables
 fi
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -63,6 +63,7 @@ public sealed class SentinelCore
     private readonly ConfigAdoption _adoption;
     private readonly PlannedSwitchover _switchover;
     private readonly Fencing.WriteFence _fence;
+    private readonly Layout.LayoutMonitor _layout;
     private long? _lastTickMs;
     private long _nextWakeMs;
     private bool _nextWakeStale;
@@ -93,6 +94,7 @@ public sealed class SentinelCore
         _tilt = new TiltMonitor(_context, _events);
         _peerQueries = new PeerQueries(_context, _links);
         _fence = new Fencing.WriteFence(_context, _links, _events);
+        _layout = new Layout.LayoutMonitor(_context, _events);
         _commands = new SentinelCommands(_context, _topology, _links, _events, vote, _failover, _scripts);
 
         Start(StateMerger.Merge(config, persisted), persisted);
@@ -248,6 +250,10 @@ public sealed class SentinelCore
         {
             _events.About(LogLevel.Warning, "+monitor", master, Invariant($" quorum {master.Settings.Quorum}"));
         }
+        foreach (var warning in Layout.LayoutAdvice.FromConfig(_context.Config))
+        {
+            _context.Log(LogLevel.Warning, $"WARNING master '{warning.MasterName}': {warning.Text}");
+        }
         if (persisted is null || persisted.ToJson() != StateSnapshot.Take(_context).ToJson()) _context.RequestPersist();
     }
 
@@ -265,6 +271,7 @@ public sealed class SentinelCore
         {
             if (master.IsRemoved) continue;
             HandleInstance(master, acting);
+            _layout.Check(master);
             foreach (var replica in master.Replicas.Values.ToList()) HandleInstance(replica, acting);
             foreach (var peer in master.Peers.Values.ToList()) HandleInstance(peer, acting);
         }

@@ -96,6 +96,9 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     /// <summary>The SDOWN start for which a damped failover was already announced (once per outage).</summary>
     public long DampingAnnouncedForMs { get; set; }
 
+    /// <summary>The layout warnings (their kinds) already published for this master.</summary>
+    public HashSet<string> LayoutWarningsAnnounced { get; } = new(StringComparer.Ordinal);
+
     /// <summary>A newer configuration a peer announced, being checked before it is adopted.</summary>
     public Discovery.PendingAdoption? PendingAdoption { get; set; }
 

@@ -11,7 +11,7 @@ namespace Vigil.Integration.Infrastructure;
 /// </summary>
 public sealed class BoxWriter : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _stop = new(); // never disposed: Cancel must stay callable (dispose twice is fine)
+    private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly string _host;
     private readonly int _port;

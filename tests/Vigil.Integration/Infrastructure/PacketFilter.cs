@@ -64,7 +64,7 @@ public sealed class PacketFilter : IDisposable
 
     private static (int Code, string Error) Run(string[] args, string? input)
     {
-        var info = new ProcessStartInfo("nft") { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(File.Exists("/usr/sbin/nft") ? "/usr/sbin/nft" : "nft") { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) info.ArgumentList.Add(arg);
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start nft");
         if (input is not null) process.StandardInput.Write(input);
