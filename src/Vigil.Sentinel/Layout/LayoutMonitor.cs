@@ -7,7 +7,8 @@ namespace Vigil.Sentinel.Layout;
 /// <summary>
 /// Once discovery has had time to find the group's sentinels, publishes <c>+layout-warning</c> for each layout
 /// warning that applies to a master (see <see cref="LayoutAdvice"/>), once each, again only if it goes away and
-/// comes back.
+/// comes back. Published at notice level: the layout is the operator's choice, not an incident, so it does not run
+/// the notification script.
 /// </summary>
 internal sealed class LayoutMonitor(SentinelContext context, EventEmitter events)
 {
@@ -18,7 +19,7 @@ internal sealed class LayoutMonitor(SentinelContext context, EventEmitter events
         var kinds = warnings.Select(w => w.Kind).ToHashSet(StringComparer.Ordinal);
         foreach (var warning in warnings)
         {
-            if (master.LayoutWarningsAnnounced.Add(warning.Kind)) events.About(LogLevel.Warning, "+layout-warning", master, " " + warning.Text);
+            if (master.LayoutWarningsAnnounced.Add(warning.Kind)) events.About(LogLevel.Notice, "+layout-warning", master, " " + warning.Text);
         }
         master.LayoutWarningsAnnounced.IntersectWith(kinds);
     }

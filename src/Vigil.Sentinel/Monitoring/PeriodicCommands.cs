@@ -97,6 +97,9 @@ internal sealed class PeriodicCommands(SentinelContext context, LinkManager link
     private long HelloDueAt(InstanceRecord record)
     {
         if (record.HelloInFlight) return long.MaxValue;
+        // CLIENT PAUSE WRITE holds PUBLISH too: a hello would block the link, and the lease renewals, PINGs and INFO
+        // queued behind it, until the pause lapses. Nobody on the cut-off side needs our hello anyway.
+        if (record is MasterRecord { Fence.Engaged: true }) return long.MaxValue;
         if (context.Wide.AnnounceIp is null && record.Link.CommandLocalIp is null) return long.MaxValue;
         return Math.Max(record.LastHelloPublishedAtMs + context.Timings.PublishPeriodMs + 1, record.HelloRetryNotBeforeMs);
     }
