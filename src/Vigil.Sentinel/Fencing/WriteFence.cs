@@ -61,7 +61,7 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
         {
             Lift(master, "the majority is reachable and still names this master", unpause: true);
         }
-        else if (master.IsSubjectivelyDown || master.Link.IsDisconnected || master.RoleReported != ReportedRole.Master)
+        else if (master.IsSubjectivelyDown || !CommandLinkUp(master) || master.RoleReported != ReportedRole.Master)
         {
             // Nothing can be sent to it: the lease lapses by itself.
             Lift(master, "the master is not reachable as a master", unpause: false);
@@ -122,9 +122,15 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
         && !master.FailoverInProgress
         && master.Switchover is null
         && !master.IsSubjectivelyDown
-        && !master.Link.IsDisconnected
+        && CommandLinkUp(master)
         && master.RoleReported == ReportedRole.Master
         && master.InfoRefreshedAtMs != 0;
+
+    /// <summary>
+    /// Only the command connection matters: the pub/sub one falls silent while fenced (no hello reaches the
+    /// cut-off master, ours are held back) and is dropped and reopened by the link-health rule.
+    /// </summary>
+    private static bool CommandLinkUp(MasterRecord master) => master.Link.Command is { IsUp: true };
 
     /// <summary>The master's last INFO listed an online replica whose last acknowledgement is recent.</summary>
     private static bool ReplicasAcknowledge(MasterRecord master) => master.ReplicasAcknowledgedAtMs == master.InfoRefreshedAtMs;
