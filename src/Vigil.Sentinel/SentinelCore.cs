@@ -353,6 +353,9 @@ public sealed class SentinelCore
             case ReplyKind.FencePause when awaited.Owner is MasterRecord master:
                 _fence.OnPauseReply(master, input.Reply);
                 break;
+            case ReplyKind.FenceConfirm when awaited.Owner is PeerRecord peer:
+                _fence.OnConfirmReply(peer, input.Reply);
+                break;
         }
     }
 

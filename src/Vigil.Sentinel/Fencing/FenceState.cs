@@ -11,6 +11,12 @@ internal sealed class FenceState
     public long EngagedAtMs { get; set; }
     public long LastPauseSentAtMs { get; set; }
 
+    /// <summary>Peers asked GET-MASTER-ADDR-BY-NAME while fenced, whose answer is still owed.</summary>
+    public HashSet<string> Asked { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Peers that answered with this master's address since the fence engaged.</summary>
+    public HashSet<string> Confirmed { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The master refused CLIENT PAUSE WRITE (Redis older than 6.2): fencing is off for it.</summary>
     public bool Refused { get; set; }
 }

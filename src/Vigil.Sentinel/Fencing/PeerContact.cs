@@ -22,24 +22,25 @@ internal static class PeerContact
 
     /// <summary>This sentinel plus the reachable peers make a majority of the sentinels known for the master.</summary>
     public static bool HasMajority(MasterRecord master, long nowMs, long windowMs) =>
-        IsMajority(master, CountReachable(master, nowMs, windowMs, helloSinceMs: null));
+        IsMajority(master, CountReachable(master, nowMs, windowMs, confirmed: null));
 
     /// <summary>
-    /// A majority is reachable and has sent a hello since <paramref name="sinceMs"/>: their hellos name the master
-    /// they follow, so a newer configuration (a failover on their side) would have been seen by now.
+    /// A majority is reachable and, asked over our own links since the fence engaged, named this master as the
+    /// master (<paramref name="confirmed"/>: the run ids that did). Hellos would not do: one held up in a cut-off
+    /// Redis can arrive long after its sender moved on to a new master.
     /// </summary>
-    public static bool MajorityHelloSince(MasterRecord master, long nowMs, long windowMs, long sinceMs) =>
-        IsMajority(master, CountReachable(master, nowMs, windowMs, sinceMs));
+    public static bool MajorityConfirms(MasterRecord master, long nowMs, long windowMs, IReadOnlySet<string> confirmed) =>
+        IsMajority(master, CountReachable(master, nowMs, windowMs, confirmed));
 
     private static bool IsMajority(MasterRecord master, int reachablePeers) => 2 * (reachablePeers + 1) > master.Peers.Count + 1;
 
-    private static int CountReachable(MasterRecord master, long nowMs, long windowMs, long? helloSinceMs)
+    private static int CountReachable(MasterRecord master, long nowMs, long windowMs, IReadOnlySet<string>? confirmed)
     {
         int count = 0;
         foreach (var peer in master.Peers.Values)
         {
             if (!IsReachable(peer, nowMs, windowMs)) continue;
-            if (helloSinceMs is { } since && peer.LastHelloReceivedAtMs <= since) continue;
+            if (confirmed is not null && !confirmed.Contains(peer.Name)) continue;
             count++;
         }
         return count;

@@ -13,8 +13,9 @@ namespace Vigil.Sentinel.Fencing;
 /// side of a partition together with the master: the majority is about to promote a replica, and every write the
 /// old master takes from then on is lost when it is demoted. It pauses the master's writes with
 /// <c>CLIENT PAUSE &lt;lease&gt; WRITE</c>, renewed while the conditions hold, so the pause lapses by itself if this
-/// sentinel dies. The pause is lifted (<c>CLIENT UNPAUSE</c>) once a majority answers again and has sent hellos
-/// that still name this master. A sentinel cut off alone, while the master keeps its replicas, does not fence.
+/// sentinel dies. The pause is lifted (<c>CLIENT UNPAUSE</c>) once a majority answers again and, asked
+/// <c>SENTINEL GET-MASTER-ADDR-BY-NAME</c>, still names this master. A sentinel cut off alone, while the master keeps
+/// its replicas, does not fence.
 /// </summary>
 internal sealed class WriteFence(SentinelContext context, LinkManager links, EventEmitter events)
 {
@@ -56,8 +57,7 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
         {
             Lift(master, "fence-writes turned off", unpause: true);
         }
-        else if (master.PendingAdoption is null
-                 && PeerContact.MajorityHelloSince(master, now, window, fence.EngagedAtMs))
+        else if (PeerContact.MajorityConfirms(master, now, window, fence.Confirmed))
         {
             Lift(master, "the majority is reachable and still names this master", unpause: true);
         }
@@ -73,9 +73,36 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
             // off after the master's own links healed would keep a master with healthy replicas paused.
             Lift(master, "every replica acknowledges again", unpause: true);
         }
-        else if (now >= fence.LastPauseSentAtMs + Limits.FenceRenewMs)
+        else
         {
-            SendPause(master, fence);
+            if (now >= fence.LastPauseSentAtMs + Limits.FenceRenewMs) SendPause(master, fence);
+            AskReachablePeers(master, fence, now, window);
+        }
+    }
+
+    /// <summary>Asks every reachable peer not yet asked which master it follows (one question in flight per peer).</summary>
+    private void AskReachablePeers(MasterRecord master, FenceState fence, long now, long window)
+    {
+        foreach (var peer in master.Peers.Values)
+        {
+            if (peer.Link.IsDisconnected) fence.Asked.Remove(peer.Name); // the question went with the connection
+            if (fence.Asked.Contains(peer.Name) || fence.Confirmed.Contains(peer.Name) || !PeerContact.IsReachable(peer, now, window)) continue;
+            if (links.Send(peer, ReplyKind.FenceConfirm, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", master.Name)) fence.Asked.Add(peer.Name);
+        }
+    }
+
+    /// <summary>A peer's answer: it confirms when it names the master we fence (<c>[ip, port]</c>).</summary>
+    public void OnConfirmReply(PeerRecord peer, RespValue reply)
+    {
+        var master = peer.Master;
+        var fence = master.Fence;
+        if (!fence.Engaged || !fence.Asked.Remove(peer.Name)) return;
+        var current = master.CurrentAddress;
+        if (reply is RespArray { Items: [RespBulkString host, RespBulkString port] }
+            && port.Text == current.Port.ToString(CultureInfo.InvariantCulture)
+            && context.Resolver.AddressEqualsHostname(current, host.Text))
+        {
+            fence.Confirmed.Add(peer.Name);
         }
     }
 
@@ -83,7 +110,11 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
     public long DueAt(MasterRecord master)
     {
         var fence = master.Fence;
-        if (fence.Engaged) return fence.LastPauseSentAtMs + Limits.FenceRenewMs;
+        if (fence.Engaged)
+        {
+            bool liftable = PeerContact.MajorityConfirms(master, context.NowMs, ContactWindowMs(master), fence.Confirmed);
+            return liftable ? context.NowMs : fence.LastPauseSentAtMs + Limits.FenceRenewMs;
+        }
         if (!CanFence(master)) return long.MaxValue;
         long window = ContactWindowMs(master);
         long due = long.MaxValue;

@@ -16,4 +16,6 @@ internal enum ReplyKind
     SwitchoverOffset,
     /// <summary>The master's answer to CLIENT PAUSE sent to fence its writes.</summary>
     FencePause,
+    /// <summary>A peer's answer to GET-MASTER-ADDR-BY-NAME asked by a fenced master's sentinel before lifting the fence.</summary>
+    FenceConfirm,
 }
