@@ -61,9 +61,10 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
         {
             Lift(master, "the majority is reachable and still names this master", unpause: true);
         }
-        else if (master.IsSubjectivelyDown || !CommandLinkUp(master) || master.RoleReported != ReportedRole.Master)
+        else if (!CommandLinkUp(master) || master.RoleReported != ReportedRole.Master)
         {
-            // Nothing can be sent to it: the lease lapses by itself.
+            // Nothing can be sent to it, or it is no master to fence: the lease lapses by itself. A master that is
+            // only slow to answer PING (SDOWN) keeps being renewed: a renewal costs nothing if it never arrives.
             Lift(master, "the master is not reachable as a master", unpause: false);
         }
         else if (master.InfoRefreshedAtMs > fence.EngagedAtMs && master.AllReplicasAcknowledgedAtMs == master.InfoRefreshedAtMs)
