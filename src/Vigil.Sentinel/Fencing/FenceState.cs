@@ -14,8 +14,12 @@ internal sealed class FenceState
     /// <summary>Peers asked GET-MASTER-ADDR-BY-NAME while fenced, whose answer is still owed.</summary>
     public HashSet<string> Asked { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Peers that answered with this master's address since the fence engaged.</summary>
-    public HashSet<string> Confirmed { get; } = new(StringComparer.Ordinal);
+    /// <summary>Peers whose last answer named this master's address, and when it came.</summary>
+    public Dictionary<string, long> ConfirmedAtMs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The peers whose confirmation is recent enough to count now (see <c>Limits.FenceConfirmValidityMs</c>).</summary>
+    public IReadOnlySet<string> RecentlyConfirmed(long nowMs) =>
+        ConfirmedAtMs.Where(c => nowMs - c.Value <= Limits.FenceConfirmValidityMs).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The master refused CLIENT PAUSE WRITE (Redis older than 6.2): fencing is off for it.</summary>
     public bool Refused { get; set; }

@@ -57,7 +57,7 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
         {
             Lift(master, "fence-writes turned off", unpause: true);
         }
-        else if (PeerContact.MajorityConfirms(master, now, window, fence.Confirmed))
+        else if (PeerContact.MajorityConfirms(master, now, window, fence.RecentlyConfirmed(now)))
         {
             Lift(master, "the majority is reachable and still names this master", unpause: true);
         }
@@ -81,13 +81,17 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
         }
     }
 
-    /// <summary>Asks every reachable peer not yet asked which master it follows (one question in flight per peer).</summary>
+    /// <summary>
+    /// Asks every reachable peer which master it follows: one question in flight per peer, asked again once its last
+    /// confirmation is half its validity old.
+    /// </summary>
     private void AskReachablePeers(MasterRecord master, FenceState fence, long now, long window)
     {
         foreach (var peer in master.Peers.Values)
         {
             if (peer.Link.IsDisconnected) fence.Asked.Remove(peer.Name); // the question went with the connection
-            if (fence.Asked.Contains(peer.Name) || fence.Confirmed.Contains(peer.Name) || !PeerContact.IsReachable(peer, now, window)) continue;
+            bool fresh = fence.ConfirmedAtMs.TryGetValue(peer.Name, out long at) && now - at < Limits.FenceConfirmValidityMs / 2;
+            if (fence.Asked.Contains(peer.Name) || fresh || !PeerContact.IsReachable(peer, now, window)) continue;
             if (links.Send(peer, ReplyKind.FenceConfirm, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", master.Name)) fence.Asked.Add(peer.Name);
         }
     }
@@ -103,7 +107,11 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
             && port.Text == current.Port.ToString(CultureInfo.InvariantCulture)
             && context.Resolver.AddressEqualsHostname(current, host.Text))
         {
-            fence.Confirmed.Add(peer.Name);
+            fence.ConfirmedAtMs[peer.Name] = context.NowMs;
+        }
+        else
+        {
+            fence.ConfirmedAtMs.Remove(peer.Name);
         }
     }
 
@@ -113,7 +121,7 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
         var fence = master.Fence;
         if (fence.Engaged)
         {
-            bool liftable = PeerContact.MajorityConfirms(master, context.NowMs, ContactWindowMs(master), fence.Confirmed);
+            bool liftable = PeerContact.MajorityConfirms(master, context.NowMs, ContactWindowMs(master), fence.RecentlyConfirmed(context.NowMs));
             return liftable ? context.NowMs : fence.LastPauseSentAtMs + Limits.FenceRenewMs;
         }
         if (!CanFence(master)) return long.MaxValue;

@@ -27,6 +27,12 @@ internal static class Limits
     public const long FenceLeaseMs = 2000;
     public const long FenceRenewMs = 500;
 
+    /// <summary>
+    /// A peer's answer naming the fenced master counts this long: a peer may move to a new master at any moment, so
+    /// the fence is lifted only on answers all given within the last second; peers are asked again meanwhile.
+    /// </summary>
+    public const long FenceConfirmValidityMs = 1000;
+
     /// <summary>While contact with the majority is lost, the master's INFO is asked this often (its replicas' lag).</summary>
     public const long FenceInfoPeriodMs = 100;
 
