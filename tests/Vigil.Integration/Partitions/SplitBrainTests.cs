@@ -65,7 +65,9 @@ public sealed class SplitBrainTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.NotEqual(A, newMaster);
         Assert.False(_boxes.Events[1].Has("+fence") || _boxes.Events[2].Has("+fence"), "the majority side never fences");
-        Assert.True(demotedAfterMs < 3000, $"old master demoted {demotedAfterMs} ms after the heal; {_boxes.Describe()}");
+        // The reference demotes it at its next INFO plus 8 s; Vigil within about a second (bench/README.md). The
+        // bound leaves room for a loaded test machine and still fails the reference's way.
+        Assert.True(demotedAfterMs < 6000, $"old master demoted {demotedAfterMs} ms after the heal; {_boxes.Describe()}");
         if (!restartOldMaster)
         {
             // The pause takes effect before the event is published; the margin covers the two deliveries' order.
@@ -82,7 +84,9 @@ public sealed class SplitBrainTests(ITestOutputHelper output) : IAsyncLifetime
         await _boxes.StartAsync(DownAfterMs);
         string b = ThreeBoxes.Addresses[1];
         _boxes.Filter.CutOff(b, ThreeBoxes.Others(b));
-        await WaitAsync(() => _boxes.Events[0].Has("+sdown", "sentinel"), TimeSpan.FromSeconds(10), "the cut sentinel seen down");
+        // Seen by either other sentinel: on a loaded machine one may be in TILT (30 s), which holds its events.
+        await WaitAsync(() => _boxes.Events[0].Has("+sdown", "sentinel") || _boxes.Events[2].Has("+sdown", "sentinel"),
+            TimeSpan.FromSeconds(40), "the cut sentinel seen down");
         await Task.Delay(TimeSpan.FromSeconds(3)); // the cut lasts on past down-after
         _boxes.Filter.Heal();
         await WaitAsync(_boxes.ConvergedAsync, TimeSpan.FromSeconds(20), "the group converged after the heal");
@@ -101,7 +105,7 @@ public sealed class SplitBrainTests(ITestOutputHelper output) : IAsyncLifetime
         await _boxes.StartAsync(DownAfterMs);
         _boxes.Filter.CutOffPort(A, _boxes.SentinelPort, [_boxes.SentinelPort, _boxes.RedisPort], ThreeBoxes.Others(A));
         await WaitAsync(() => _boxes.Events[0].Timeline.Count(e => e.Channel == "+sdown" && e.Message.StartsWith("sentinel", StringComparison.Ordinal)) == 2,
-            TimeSpan.FromSeconds(10), "both peers seen down by the sentinel beside the master");
+            TimeSpan.FromSeconds(40), "both peers seen down by the sentinel beside the master (after a TILT on a loaded machine)");
         await Task.Delay(TimeSpan.FromSeconds(2)); // the cut lasts on
         _boxes.Filter.Heal();
         await WaitAsync(_boxes.ConvergedAsync, TimeSpan.FromSeconds(20), "the group converged after the heal");
