@@ -56,7 +56,8 @@ public sealed class ThreeBoxes : IAsyncDisposable
             Events[i] = await SentinelEvents.SubscribeAsync(Sentinels[i]);
             _subscriptions.Add(Events[i]);
         }
-        await Wait.UntilAsync(SettledAsync, TimeSpan.FromSeconds(30), "every sentinel knowing 2 peers and 2 replicas, replicas in sync");
+        // Out of TILT too: a sentinel that stalled while starting on a loaded machine acts on nothing for 30 s.
+        await Wait.UntilAsync(SettledAsync, TimeSpan.FromSeconds(70), "every sentinel knowing 2 peers and 2 replicas, out of TILT, replicas in sync");
     }
 
     /// <summary>Starts box <paramref name="index"/>'s redis-server (again, after a kill: same port and directory, empty).</summary>
@@ -123,6 +124,7 @@ public sealed class ThreeBoxes : IAsyncDisposable
             if (await client.CallAsync("SENTINEL", "MASTER", MasterName) is not RespArray reply) return false;
             var fields = Replies.Fields(reply);
             if (Replies.Field(fields, "num-other-sentinels") != "2" || Replies.Field(fields, "num-slaves") != "2") return false;
+            if (await client.CallAsync("INFO", "sentinel") is not RespBulkString info || !info.Text.Contains("sentinel_tilt:0", StringComparison.Ordinal)) return false;
         }
         foreach (var replica in Redis.Skip(1))
         {
