@@ -5,16 +5,18 @@
 #   python3-prometheus-client                  an independent parser for the /metrics output
 #   chromium                                   the dashboard's browser test (headless)
 #   dpkg-dev                                   the .deb package test
+#   nftables                                   the partition tests cut the network between loopback addresses (as root)
 # The redis packages start system services on 6379/26379; Vigil's tests never use those ports, but the
 # services are stopped anyway so a test machine runs only what the tests start.
 set -euo pipefail
 
-packages=(redis-server redis-sentinel redis-tools openssl python3-prometheus-client chromium dpkg-dev)
+packages=(redis-server redis-sentinel redis-tools openssl python3-prometheus-client chromium dpkg-dev nftables)
 
 have_all() {
     command -v redis-server >/dev/null && command -v redis-sentinel >/dev/null && command -v redis-cli >/dev/null \
         && command -v openssl >/dev/null && command -v chromium >/dev/null && command -v dpkg-deb >/dev/null \
-        && /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null
+        && /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null \
+        && { command -v nft >/dev/null || [ -x /usr/sbin/nft ]; }
 }
 
 if ! have_all; then

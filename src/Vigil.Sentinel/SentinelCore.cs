@@ -62,6 +62,8 @@ public sealed class SentinelCore
     private readonly FailoverMachine _failover;
     private readonly ConfigAdoption _adoption;
     private readonly PlannedSwitchover _switchover;
+    private readonly Fencing.WriteFence _fence;
+    private readonly Layout.LayoutMonitor _layout;
     private long? _lastTickMs;
     private long _nextWakeMs;
     private bool _nextWakeStale;
@@ -91,6 +93,8 @@ public sealed class SentinelCore
         _detector = new FailureDetector(_context, _links, _events);
         _tilt = new TiltMonitor(_context, _events);
         _peerQueries = new PeerQueries(_context, _links);
+        _fence = new Fencing.WriteFence(_context, _links, _events);
+        _layout = new Layout.LayoutMonitor(_context, _events);
         _commands = new SentinelCommands(_context, _topology, _links, _events, vote, _failover, _scripts);
 
         Start(StateMerger.Merge(config, persisted), persisted);
@@ -253,6 +257,10 @@ public sealed class SentinelCore
         {
             _events.About(LogLevel.Warning, "+monitor", master, Invariant($" quorum {master.Settings.Quorum}"));
         }
+        foreach (var warning in Layout.LayoutAdvice.FromConfig(_context.Config))
+        {
+            _context.Log(LogLevel.Warning, $"WARNING master '{warning.MasterName}': {warning.Text}");
+        }
         if (persisted is null || persisted.ToJson() != StateSnapshot.Take(_context).ToJson()) _context.RequestPersist();
     }
 
@@ -270,6 +278,7 @@ public sealed class SentinelCore
         {
             if (master.IsRemoved) continue;
             HandleInstance(master, acting);
+            _layout.Check(master);
             foreach (var replica in master.Replicas.Values.ToList()) HandleInstance(replica, acting);
             foreach (var peer in master.Peers.Values.ToList()) HandleInstance(peer, acting);
         }
@@ -304,6 +313,7 @@ public sealed class SentinelCore
             if (_failover.StartIfDue(master)) _peerQueries.Ask(master, forced: true);
             _failover.Step(master);
             _peerQueries.Ask(master, forced: false);
+            _fence.Check(master);
         }
     }
 
@@ -346,6 +356,12 @@ public sealed class SentinelCore
                 break;
             case ReplyKind.SwitchoverOffset when awaited.Owner is MasterRecord master:
                 _switchover.OnOffsetReply(master, input.Reply);
+                break;
+            case ReplyKind.FencePause when awaited.Owner is MasterRecord master:
+                _fence.OnPauseReply(master, input.Reply);
+                break;
+            case ReplyKind.FenceConfirm when awaited.Owner is PeerRecord peer:
+                _fence.OnConfirmReply(peer, input.Reply);
                 break;
         }
     }
@@ -458,6 +474,7 @@ public sealed class SentinelCore
                 if (_detector.ObjectiveStateIsStale(master)) yield return ("odown", master.Name, now);
                 yield return ("peer-queries", master.Name, _peerQueries.DueAt(master));
                 yield return ("failover", master.Name, _failover.DueAt(master));
+                yield return ("fence", master.Name, _fence.DueAt(master));
             }
             if (master.FailoverState == FailoverState.UpdateConfig) yield return ("switch", master.Name, now);
         }

@@ -123,7 +123,11 @@ public static class VigilCommandLine
             Console.Error.WriteLine($"Failed to configure TLS: {ex.Message}");
             return 1;
         }
-        Console.WriteLine($"{Path.GetFullPath(args[0])}: OK ({config.Masters.Count} master{(config.Masters.Count == 1 ? "" : "s")}, port {config.Server.Port})");
+        var warnings = Vigil.Sentinel.Layout.LayoutAdvice.FromConfig(config);
+        string counted = warnings.Count == 0 ? "" : $", {warnings.Count} warning{(warnings.Count == 1 ? "" : "s")}";
+        Console.WriteLine($"{Path.GetFullPath(args[0])}: OK ({config.Masters.Count} master{(config.Masters.Count == 1 ? "" : "s")}, port {config.Server.Port}{counted})");
+        // Warnings do not fail the check: the file is valid, the layout it describes is risky.
+        foreach (var warning in warnings) Console.WriteLine($"warning: master '{warning.MasterName}': {warning.Text}");
         return 0;
     }
 

@@ -53,6 +53,18 @@ internal sealed partial class SentinelCommands
             m.Settings = m.Settings with { MasterRebootDownAfterPeriodMs = n };
             return SetOutcome.Ok;
         }),
+        new("fence-writes", 1, (m, v) =>
+        {
+            if (YesNo(v[0]) is not { } on) return SetOutcome.BadValue(0);
+            m.Settings = m.Settings with { FenceWrites = on };
+            return SetOutcome.Ok;
+        }),
+        new("failover-damping", 1, (m, v) =>
+        {
+            if (!CNumbers.TryParseStrict(v[0], out long n) || n < 0) return SetOutcome.BadValue(0);
+            m.Settings = m.Settings with { FailoverDampingMs = n };
+            return SetOutcome.Ok;
+        }),
     ];
 
     /// <summary>

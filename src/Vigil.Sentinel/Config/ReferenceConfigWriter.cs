@@ -36,7 +36,7 @@ public static class ReferenceConfigWriter
     [
         "monitor", "down-after-milliseconds", "failover-timeout", "parallel-syncs", "notification-script",
         "client-reconfig-script", "auth-pass", "auth-user", "config-epoch", "leader-epoch", "known-replica",
-        "known-sentinel", "rename-command", "master-reboot-down-after-period",
+        "known-sentinel", "rename-command", "master-reboot-down-after-period", "fence-writes", "failover-damping",
     ];
 
     /// <summary>
@@ -96,6 +96,8 @@ public static class ReferenceConfigWriter
         if (settings.AuthPass is { } authPass) Line("auth-pass", Word(authPass));
         if (settings.AuthUser is { } authUser) Line("auth-user", Word(authUser));
         if (settings.MasterRebootDownAfterPeriodMs != 0) Line("master-reboot-down-after-period", Number(settings.MasterRebootDownAfterPeriodMs));
+        if (!settings.FenceWrites) Line("fence-writes", "no");
+        if (settings.FailoverDampingMs != MasterConfig.DefaultFailoverDampingMs) Line("failover-damping", Number(settings.FailoverDampingMs));
         Line("config-epoch", Number(master.ConfigEpoch));
         Line("leader-epoch", Number(master.LeaderEpoch));
         foreach (var replica in master.KnownReplicas) Line("known-replica", $"{Word(address(replica.Host))} {Number(replica.Port)}");

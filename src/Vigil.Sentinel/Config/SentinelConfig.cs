@@ -124,6 +124,7 @@ public sealed record MasterConfig
 {
     public const int DefaultDownAfterMs = 30000;
     public const int DefaultFailoverTimeoutMs = 180000;
+    public const long DefaultFailoverDampingMs = 60000;
 
     public required string Name { get; init; }
     public required string Host { get; init; }
@@ -133,6 +134,10 @@ public sealed record MasterConfig
     public long FailoverTimeoutMs { get; init; } = DefaultFailoverTimeoutMs;
     public int ParallelSyncs { get; init; } = 1;
     public long MasterRebootDownAfterPeriodMs { get; init; }
+    /// <summary><c>sentinel fence-writes</c> (Vigil only): pause the master's writes when cut off with it.</summary>
+    public bool FenceWrites { get; init; } = true;
+    /// <summary><c>sentinel failover-damping</c> (Vigil only): the flap-damping window, 0 = off.</summary>
+    public long FailoverDampingMs { get; init; } = DefaultFailoverDampingMs;
     public string? NotificationScript { get; init; }
     public string? ClientReconfigScript { get; init; }
     public string? AuthPass { get; init; }

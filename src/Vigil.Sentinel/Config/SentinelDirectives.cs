@@ -144,6 +144,20 @@ internal static class SentinelDirectives
             m.Config = m.Config with { MasterRebootDownAfterPeriodMs = ms };
             return null;
         }));
+        Add("fence-writes", After, 2, 2, static (l, a) => UpdateMaster(l, a[0], m =>
+        {
+            int yesNo = RedisNumbers.YesNo(a[1]);
+            if (yesNo < 0) return "Please specify yes or no for the fence-writes option.";
+            m.Config = m.Config with { FenceWrites = yesNo == 1 };
+            return null;
+        }));
+        Add("failover-damping", After, 2, 2, static (l, a) => UpdateMaster(l, a[0], m =>
+        {
+            int ms = RedisNumbers.Atoi(a[1]);
+            if (ms < 0) return "negative time parameter.";
+            m.Config = m.Config with { FailoverDampingMs = ms };
+            return null;
+        }));
         Add("notification-script", After, 2, 2, static (l, a) => UpdateMaster(l, a[0], m =>
         {
             if (!l.IsExecutable(a[1])) return "Notification script seems non existing or non executable.";

@@ -74,7 +74,9 @@ internal sealed class PeerQueries(SentinelContext context, LinkManager links)
         peer.AskInFlight = false;
         if (reply is not RespArray { Items: [RespInteger down, RespBulkString leader, RespInteger leaderEpoch] }) return;
 
-        peer.LastMasterDownReplyAtMs = context.NowMs;
+        // An answer is as old as its question (one is in flight at a time): delayed in the network, it says what the
+        // peer saw back then, and counting it as new would keep a down flag the peer dropped long ago (seed 1785).
+        peer.LastMasterDownReplyAtMs = peer.LastAskSentAtMs > 0 ? Math.Min(context.NowMs, peer.LastAskSentAtMs) : context.NowMs;
         peer.SaysMasterDown = down.Value == 1;
         string leaderText = leader.Text;
         if (leaderText != "*")

@@ -45,9 +45,12 @@ internal sealed class FailoverMachine(
     Convergence convergence,
     PlannedSwitchover switchover)
 {
+    private readonly FailoverDamping _damping = new(context, events);
+
     /// <summary>
     /// Starts a failover when the master is ODOWN, none runs, peers have had time to be discovered, the last attempt
-    /// (or a vote for another sentinel) is over 2 × failover-timeout old, and the random start delay has passed.
+    /// (or a vote for another sentinel) is over 2 × failover-timeout old, flap damping does not hold it back
+    /// (<see cref="FailoverDamping"/>), and the random start delay has passed.
     /// True when one started.
     /// </summary>
     public bool StartIfDue(MasterRecord master)
@@ -74,6 +77,11 @@ internal sealed class FailoverMachine(
                 context.Log(LogLevel.Warning, Invariant(
                     $"Next failover delay: I will not start a failover before {(backOffEndMs - now + 999) / 1000} seconds from now"));
             }
+            return false;
+        }
+        if (_damping.Holds(master))
+        {
+            master.FailoverStartDueAtMs = 0;
             return false;
         }
         if (master.FailoverStartDueAtMs == 0) master.FailoverStartDueAtMs = now + PreElectionWaitMs(master);
@@ -471,6 +479,8 @@ internal sealed class FailoverMachine(
             if (now < DiscoveryEndsAt(master)) return DiscoveryEndsAt(master);
             long backOffEndMs = BackOffEndsAt(master);
             if (now < backOffEndMs) return backOffEndMs;
+            long heldUntil = _damping.HeldUntil(master);
+            if (now < heldUntil) return heldUntil;
             return master.FailoverStartDueAtMs != 0 ? master.FailoverStartDueAtMs : now;
         }
         if (master.FailoverStepRequested) return now;

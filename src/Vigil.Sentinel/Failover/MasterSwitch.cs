@@ -40,6 +40,7 @@ internal sealed class MasterSwitch(SentinelContext context, Topology topology, E
     {
         var oldAddress = master.Address;
         bool moved = !target.SameAs(oldAddress);
+        if (moved) master.SwitchedAtMs.Add(context.NowMs);
         var replicaAddresses = master.Replicas.Values.Select(r => r.Address).Where(a => !a.SameAs(target)).ToList();
         if (moved) replicaAddresses.Add(oldAddress);
 

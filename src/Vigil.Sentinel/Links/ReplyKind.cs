@@ -14,4 +14,8 @@ internal enum ReplyKind
     SwitchoverPause,
     /// <summary>The master's INFO sent right after CLIENT PAUSE: its final replication offset.</summary>
     SwitchoverOffset,
+    /// <summary>The master's answer to CLIENT PAUSE sent to fence its writes.</summary>
+    FencePause,
+    /// <summary>A peer's answer to GET-MASTER-ADDR-BY-NAME asked by a fenced master's sentinel before lifting the fence.</summary>
+    FenceConfirm,
 }

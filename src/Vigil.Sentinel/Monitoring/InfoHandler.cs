@@ -36,6 +36,11 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
         record.MasterLinkDownTimeMs = report.MasterLinkDownTimeMs;
         ApplyReplicationFields(record, report, now);
         record.InfoRefreshedAtMs = now;
+        if (record is MasterRecord monitored && report.ReplicaAcknowledgedRecently)
+        {
+            monitored.ReplicasAcknowledgedAtMs = now;
+            if (!report.ReplicaLagging) monitored.AllReplicasAcknowledgedAtMs = now;
+        }
 
         if (report.Role != record.RoleReported)
         {

@@ -15,6 +15,15 @@ internal sealed class InfoReport
 
     public long MasterLinkDownTimeMs { get; private set; }
 
+    /// <summary>
+    /// A <c>slaveN:</c> line says <c>state=online</c> with <c>lag</c> at most <see cref="Limits.FenceReplicaLagLimitSeconds"/>:
+    /// some replica acknowledged the master recently.
+    /// </summary>
+    public bool ReplicaAcknowledgedRecently { get; private set; }
+
+    /// <summary>A <c>slaveN:</c> line shows a replica that has not acknowledged recently (or is not online).</summary>
+    public bool ReplicaLagging { get; private set; }
+
     /// <summary><c>master_repl_offset</c> (any role); the reference does not read it, the planned switchover does.</summary>
     public ulong? MasterReplOffset { get; private set; }
     public ReportedRole Role { get; private set; }
@@ -46,6 +55,8 @@ internal sealed class InfoReport
         if (line.Length >= 7 && line.StartsWith("slave", StringComparison.Ordinal) && char.IsAsciiDigit(line[5]))
         {
             if (TryReadReplicaLine(line, out var host, out int port)) Replicas.Add((host, port));
+            if (IsRecentlyAcknowledging(line)) ReplicaAcknowledgedRecently = true;
+            else ReplicaLagging = true;
         }
 
         if (line.Length >= 32 && line.StartsWith("master_link_down_since_seconds", StringComparison.Ordinal))
@@ -93,6 +104,16 @@ internal sealed class InfoReport
         host = UpToComma(line, ipAt + 3);
         port = CNumbers.Atoi(UpToComma(line, portAt + 5));
         return true;
+    }
+
+    /// <summary>New-format replica line (<c>...,state=online,offset=..,lag=N</c>) with a small lag.</summary>
+    private static bool IsRecentlyAcknowledging(string line)
+    {
+        if (!line.Contains(",state=online,", StringComparison.Ordinal)) return false;
+        int lagAt = line.IndexOf(",lag=", StringComparison.Ordinal);
+        if (lagAt < 0) return false;
+        return long.TryParse(UpToComma(line, lagAt + 5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long lag)
+            && lag <= Limits.FenceReplicaLagLimitSeconds;
     }
 
     private static string UpToComma(string line, int start)

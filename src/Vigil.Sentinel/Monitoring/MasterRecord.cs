@@ -78,6 +78,27 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     /// <summary>The planned switchover under way for a SENTINEL FAILOVER with a reachable master, if any.</summary>
     public Switchover? Switchover { get; set; }
 
+    /// <summary>Write fencing of this master while cut off from the majority (see <c>WriteFence</c>).</summary>
+    public Fencing.FenceState Fence { get; set; } = new();
+
+    /// <summary>
+    /// Time of the last INFO from this master that listed an online replica with a recent acknowledgement; equal to
+    /// <see cref="DataNodeRecord.InfoRefreshedAtMs"/> when the latest INFO did.
+    /// </summary>
+    public long ReplicasAcknowledgedAtMs { get; set; }
+
+    /// <summary>The same for an INFO in which every listed replica acknowledged recently (and at least one is listed).</summary>
+    public long AllReplicasAcknowledgedAtMs { get; set; }
+
+    /// <summary>When this master's recent failovers (switches to a new address) happened, for flap damping.</summary>
+    public List<long> SwitchedAtMs { get; } = [];
+
+    /// <summary>The SDOWN start for which a damped failover was already announced (once per outage).</summary>
+    public long DampingAnnouncedForMs { get; set; }
+
+    /// <summary>The layout warnings (their kinds) already published for this master.</summary>
+    public HashSet<string> LayoutWarningsAnnounced { get; } = new(StringComparer.Ordinal);
+
     /// <summary>A newer configuration a peer announced, being checked before it is adopted.</summary>
     public Discovery.PendingAdoption? PendingAdoption { get; set; }
 

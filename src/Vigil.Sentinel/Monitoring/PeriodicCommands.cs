@@ -48,6 +48,7 @@ internal sealed class PeriodicCommands(SentinelContext context, LinkManager link
     private long InfoPeriodMs(DataNodeRecord node)
     {
         if (node is ReplicaRecord reconfigured && AwaitsReconfiguration(reconfigured)) return Limits.ReconfPollMs;
+        if (node is MasterRecord master && Fencing.WriteFence.WantsFastInfo(master)) return Limits.FenceInfoPeriodMs;
         if (node is ReplicaRecord replica
             && (replica.Master.IsObjectivelyDown || replica.Master.FailoverInProgress || replica.MasterLinkDownTimeMs != 0))
         {
@@ -84,18 +85,21 @@ internal sealed class PeriodicCommands(SentinelContext context, LinkManager link
     }
 
     /// <summary>
-    /// Masters are pinged <see cref="Limits.MasterPingsPerPeriod"/> times as often as other instances: silence counts
-    /// from the first unanswered PING, so the ping period is the detection's resolution (on average half a period is
-    /// added to down-after). Replicas and peers keep the reference's period; nothing depends on their timing.
+    /// Masters and peer sentinels are pinged <see cref="Limits.MasterPingsPerPeriod"/> times as often as replicas:
+    /// silence counts from the first unanswered PING, so the ping period is the detection's resolution (on average
+    /// half a period is added to down-after). For peers it is how soon write fencing sees that the majority is gone.
     /// </summary>
     private long PingPeriodMs(InstanceRecord record) =>
-        record is MasterRecord
+        record is MasterRecord or PeerRecord
             ? Math.Max(1, context.Timings.PingPeriodMs / Limits.MasterPingsPerPeriod)
             : context.Timings.PingPeriodMs;
 
     private long HelloDueAt(InstanceRecord record)
     {
         if (record.HelloInFlight) return long.MaxValue;
+        // CLIENT PAUSE WRITE holds PUBLISH too: a hello would block the link, and the lease renewals, PINGs and INFO
+        // queued behind it, until the pause lapses. Nobody on the cut-off side needs our hello anyway.
+        if (record is MasterRecord { Fence.Engaged: true }) return long.MaxValue;
         if (context.Wide.AnnounceIp is null && record.Link.CommandLocalIp is null) return long.MaxValue;
         return Math.Max(record.LastHelloPublishedAtMs + context.Timings.PublishPeriodMs + 1, record.HelloRetryNotBeforeMs);
     }

@@ -145,8 +145,10 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
             master.Peers.Clear();
             master.MonitoringStartedAtMs = context.NowMs;
         }
-        // A planned switchover holds the master's writes: release them before the connection goes.
-        if (master.Switchover is not null) links.Send(master, ReplyKind.Discard, "CLIENT", "UNPAUSE");
+        // A planned switchover holds the master's writes: release them before the connection goes. A fenced master
+        // is released only by a RESET: after a switch it is the old master, and its lease lapses by itself.
+        if (master.Switchover is not null || (master.Fence.Engaged && !keepPeers)) links.Send(master, ReplyKind.Discard, "CLIENT", "UNPAUSE");
+        Fencing.WriteFence.Forget(master, events, keepPeers ? "the master switched to a new address" : "reset");
         links.CloseAll(master.Link);
 
         master.IsSubjectivelyDown = false;

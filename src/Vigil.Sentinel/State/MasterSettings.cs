@@ -11,6 +11,12 @@ public sealed record MasterSettings
     public long FailoverTimeoutMs { get; init; }
     public int ParallelSyncs { get; init; }
     public long MasterRebootDownAfterPeriodMs { get; init; }
+
+    /// <summary>Pause the master's writes when this sentinel is cut off with it (on unless set to no).</summary>
+    public bool FenceWrites { get; init; } = true;
+
+    /// <summary>Flap-damping window in ms (0 = off); the default applies to state saved before the option existed.</summary>
+    public long FailoverDampingMs { get; init; } = Config.MasterConfig.DefaultFailoverDampingMs;
     public string? NotificationScript { get; init; }
     public string? ClientReconfigScript { get; init; }
     public string? AuthPass { get; init; }
@@ -26,6 +32,8 @@ public sealed record MasterSettings
         && FailoverTimeoutMs == other.FailoverTimeoutMs
         && ParallelSyncs == other.ParallelSyncs
         && MasterRebootDownAfterPeriodMs == other.MasterRebootDownAfterPeriodMs
+        && FenceWrites == other.FenceWrites
+        && FailoverDampingMs == other.FailoverDampingMs
         && NotificationScript == other.NotificationScript
         && ClientReconfigScript == other.ClientReconfigScript
         && AuthPass == other.AuthPass

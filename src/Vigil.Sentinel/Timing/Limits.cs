@@ -20,6 +20,34 @@ internal static class Limits
     public const int MaxReplicasPerMaster = 1024;
     public const int MaxPeersPerMaster = 1024;
 
+    /// <summary>
+    /// Write fencing: the lease of one <c>CLIENT PAUSE ... WRITE</c> and how often it is renewed. Short, so that a
+    /// fencing sentinel that dies or is itself cut from the master leaves the master paused for at most a lease.
+    /// </summary>
+    public const long FenceLeaseMs = 2000;
+    public const long FenceRenewMs = 500;
+
+    /// <summary>
+    /// A peer's answer naming the fenced master counts this long: a peer may move to a new master at any moment, so
+    /// the fence is lifted only on answers all given within the last second; peers are asked again meanwhile.
+    /// </summary>
+    public const long FenceConfirmValidityMs = 1000;
+
+    /// <summary>While contact with the majority is lost, the master's INFO is asked this often (its replicas' lag).</summary>
+    public const long FenceInfoPeriodMs = 100;
+
+    /// <summary>
+    /// A replica has acknowledged recently when the master reports it online with <c>lag</c> at most this many
+    /// seconds. Replicas acknowledge once a second and Redis reports the lag in whole seconds, so 0 and 1 are normal.
+    /// </summary>
+    public const int FenceReplicaLagLimitSeconds = 1;
+
+    /// <summary>Lower bound of the window after which an unanswered PING means a peer is out of contact.</summary>
+    public const long FenceMinContactWindowMs = 100;
+
+    /// <summary>Flap damping: each recent failover doubles the time a master must be down, at most this many times.</summary>
+    public const int DampingMaxDoublings = 3;
+
     /// <summary>Run ids and this sentinel's id are this many hex characters.</summary>
     public const int RunIdLength = 40;
 

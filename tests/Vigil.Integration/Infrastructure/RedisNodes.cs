@@ -85,7 +85,10 @@ public sealed class RunningNode(ManagedProcess process, int port, string directo
     /// <summary>Set for a node reached over TLS only.</summary>
     public TestCertificates? Tls { get; init; }
 
-    public Task<RespTestClient> ConnectAsync() => RespTestClient.ConnectAsync(Port, Tls);
+    /// <summary>The address it listens on (127.0.0.1 unless it stands on a partition test's box).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    public Task<RespTestClient> ConnectAsync() => RespTestClient.ConnectAsync(Host, Port, tls: Tls);
 
     public async Task WaitForPingAsync()
     {

@@ -21,10 +21,17 @@ public sealed class RespTestClient : IAsyncDisposable
     }
 
     /// <summary>With <paramref name="tls"/>, over TLS with the test client certificate.</summary>
-    public static async Task<RespTestClient> ConnectAsync(int port, TestCertificates? tls = null)
+    public static Task<RespTestClient> ConnectAsync(int port, TestCertificates? tls = null) => ConnectAsync("127.0.0.1", port, tls: tls);
+
+    /// <summary>
+    /// Connects to <paramref name="host"/>, from <paramref name="sourceAddress"/> when given (a client on a partition
+    /// test's box), over TLS with the test client certificate when <paramref name="tls"/> is given.
+    /// </summary>
+    public static async Task<RespTestClient> ConnectAsync(string host, int port, string? sourceAddress = null, TestCertificates? tls = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync("127.0.0.1", port).ConfigureAwait(false);
+        if (sourceAddress is not null) socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(sourceAddress), 0));
+        await socket.ConnectAsync(host, port).ConfigureAwait(false);
         Stream stream = new NetworkStream(socket, ownsSocket: true);
         if (tls is not null)
         {

@@ -10,6 +10,9 @@ public sealed class SentinelEvents : IAsyncDisposable
     private readonly ConcurrentQueue<(string Channel, string Message)> _events = new();
     private readonly ConcurrentQueue<(string Channel, string Message, long AtMs)> _timeline = new();
     private static readonly System.Diagnostics.Stopwatch Clock = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <summary>Now on the clock of <see cref="Timeline"/>, for comparing other observations with events.</summary>
+    public static long NowMs => Clock.ElapsedMilliseconds;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
 

@@ -100,13 +100,14 @@ public sealed class DirectiveTableTests
     }
 
     [Fact]
-    public void SentinelSubDirectivesAreThoseOf70()
+    public void SentinelSubDirectivesAreThoseOf70PlusVigilsSplitBrainOptions()
     {
+        // fence-writes and failover-damping are Vigil's own (docs/split-brain.md); every other one is 7.0's.
         Assert.Equal(
             [
                 "announce-hostnames", "announce-ip", "announce-port", "auth-pass", "auth-user", "client-reconfig-script",
-                "config-epoch", "current-epoch", "deny-scripts-reconfig", "down-after-milliseconds", "failover-timeout",
-                "known-replica", "known-sentinel", "known-slave", "leader-epoch", "master-reboot-down-after-period",
+                "config-epoch", "current-epoch", "deny-scripts-reconfig", "down-after-milliseconds", "failover-damping",
+                "failover-timeout", "fence-writes", "known-replica", "known-sentinel", "known-slave", "leader-epoch", "master-reboot-down-after-period",
                 "monitor", "myid", "notification-script", "parallel-syncs", "rename-command", "resolve-hostnames",
                 "sentinel-pass", "sentinel-user",
             ],

@@ -26,6 +26,9 @@ internal sealed class RedisModel(FakeNode self, IReadOnlyDictionary<(string Ip, 
 
     public int Priority { get; set; } = 100;
 
+    /// <summary>Seconds since this replica last acknowledged its master: the <c>lag</c> its master reports.</summary>
+    public int AckLagSeconds { get; set; }
+
     /// <summary>The replica never had a working link since it started (<c>master_link_down_since_seconds:-1</c>).</summary>
     public bool NeverLinked { get; set; }
 
@@ -151,7 +154,7 @@ internal sealed class RedisModel(FakeNode self, IReadOnlyDictionary<(string Ip, 
             lines.Add($"connected_slaves:{replicas.Count}");
             for (int i = 0; i < replicas.Count; i++)
             {
-                lines.Add($"slave{i}:ip={replicas[i].Ip},port={replicas[i].Port},state=online,offset={replicas[i].Model!.Offset},lag=0");
+                lines.Add($"slave{i}:ip={replicas[i].Ip},port={replicas[i].Port},state=online,offset={replicas[i].Model!.Offset},lag={replicas[i].Model!.AckLagSeconds}");
             }
             lines.Add($"master_repl_offset:{Offset}");
         }

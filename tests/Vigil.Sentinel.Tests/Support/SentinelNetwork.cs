@@ -21,6 +21,14 @@ internal sealed class SentinelNetwork
 
     public sealed record Member(SentinelCore Core, string Ip, int Port, List<Effect> Effects);
 
+    /// <summary>
+    /// A network partition: true when sentinel <c>core</c> cannot reach the given node or peer sentinel. Commands
+    /// across it get no reply, connections across it fail, hellos published on a node do not cross it.
+    /// </summary>
+    public Func<int, FakeNode?, int?, bool>? Blocked { get; set; }
+
+    private bool IsBlocked(int core, FakeNode? node, int? peer) => Blocked?.Invoke(core, node, peer) == true;
+
     public FakeNode AddNode(string ip, int port, string info)
     {
         var node = new FakeNode(ip, port) { Info = info };
@@ -43,6 +51,7 @@ internal sealed class SentinelNetwork
     {
         foreach (var ((core, link), _) in _links.Where(l => l.Value.Node == node && l.Value.Role == LinkRole.PubSub).ToList())
         {
+            if (IsBlocked(core, node, null)) continue;
             Members[core].Core.Handle(new LinkReply(Now, link,
                 RespValue.Array(RespValue.Bulk("message"), RespValue.Bulk(Limits.HelloChannel), RespValue.Bulk(payload))));
             Drain(core);
@@ -146,6 +155,12 @@ internal sealed class SentinelNetwork
                     var node = Nodes.GetValueOrDefault((open.Host, open.Port));
                     int peer = Members.FindIndex(m => m.Ip == open.Host && m.Port == open.Port);
                     if (Stopped.Contains(peer)) peer = -1;
+                    if (IsBlocked(item.Core, node, peer >= 0 ? peer : null))
+                    {
+                        core.Handle(new LinkClosed(Now, open.Link, "Connection timed out"));
+                        Drain(item.Core);
+                        break;
+                    }
                     if (node is { Up: true } || peer >= 0)
                     {
                         _links[(item.Core, open.Link)] = (node is { Up: true } ? node : null, peer >= 0 ? peer : null, open.Role);
@@ -164,6 +179,7 @@ internal sealed class SentinelNetwork
                     Stop(item.Core);
                     break;
                 case SendCommand send when _links.TryGetValue((item.Core, send.Link), out var target):
+                    if (IsBlocked(item.Core, target.Node, target.Peer)) break; // lost in the partition
                     if (target.Node is { } dataNode && (dataNode.Frozen || Backlog(dataNode).Count > 0))
                     {
                         Backlog(dataNode).Enqueue((item.Core, send.Link, target.Role, send.Args));
@@ -227,6 +243,7 @@ internal sealed class SentinelNetwork
         {
             foreach (var ((core, link), other) in _links.Where(l => l.Value.Node == node && l.Value.Role == LinkRole.PubSub).ToList())
             {
+                if (IsBlocked(core, node, null)) continue;
                 Members[core].Core.Handle(new LinkReply(Now, link,
                     RespValue.Array(RespValue.Bulk("message"), RespValue.Bulk(args[1]), RespValue.Bulk(args[2]))));
                 Drain(core);

@@ -17,6 +17,9 @@ internal sealed class CheckerStats
     public long Persists { get; set; }
     public long HellosChecked { get; set; }
     public long ToleratedKnownBugs { get; set; }
+    public long Fences { get; set; }
+    public long FencesLifted { get; set; }
+    public long FailoversDamped { get; set; }
 
     public void Add(CheckerStats other)
     {
@@ -34,5 +37,8 @@ internal sealed class CheckerStats
         Persists += other.Persists;
         HellosChecked += other.HellosChecked;
         ToleratedKnownBugs += other.ToleratedKnownBugs;
+        Fences += other.Fences;
+        FencesLifted += other.FencesLifted;
+        FailoversDamped += other.FailoversDamped;
     }
 }

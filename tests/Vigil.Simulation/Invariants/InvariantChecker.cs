@@ -186,6 +186,15 @@ internal sealed class InvariantChecker
             case "+vote-for-leader":
                 OnVote(sentinel, text);
                 return;
+            case "+failover-damped":
+                Stats.FailoversDamped++;
+                break;
+            case "+fence":
+                Stats.Fences++;
+                return;
+            case "-fence":
+                if (text.Contains("still names this master", StringComparison.Ordinal)) OnFenceLifted(sentinel, track, text);
+                return;
         }
 
         if (EventText.Parse(text) is not { } about)
@@ -251,6 +260,24 @@ internal sealed class InvariantChecker
                     track.DeferredForcedFailovers.Remove(about.Master);
                 }
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Fencing's safety rests on when the pause is lifted: only while the fenced node is still the group's master.
+    /// If a majority of the sentinels had already saved a newer configuration than the lifting sentinel's, the
+    /// majority failed over during the cut, and every write the old master takes once unpaused is lost.
+    /// </summary>
+    private void OnFenceLifted(SentinelNode sentinel, SentinelTrack track, string text)
+    {
+        Stats.FencesLifted++;
+        if (EventText.Parse(text) is not { } about) return;
+        long own = track.PersistedConfigEpoch.GetValueOrDefault(about.Master);
+        var newer = _tracks.Where(t => t.PersistedConfigEpoch.GetValueOrDefault(about.Master) > own).ToList();
+        if (2 * newer.Count > _tracks.Length)
+        {
+            throw Violation("fence-lifted-only-for-the-groups-master",
+                $"{sentinel.Name} unpaused {about.Ip}:{about.Port} ({about.Master}, config-epoch {own}) while {newer.Count} of {_tracks.Length} sentinels had saved a newer configuration");
         }
     }
 

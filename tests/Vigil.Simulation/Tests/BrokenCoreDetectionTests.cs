@@ -11,24 +11,25 @@ public sealed class BrokenCoreDetectionTests
 {
     [Fact]
     public void ASentinelThatVotesTwiceInOneEpochIsCaughtWithinAFewSeeds() =>
-        AssertCaught("equivocate", "one-vote-per-epoch", maxSeeds: 60);
+        // The double vote itself, or its consequence when it is seen first: two winners in the epoch.
+        AssertCaught("equivocate", ["one-vote-per-epoch", "one-leader-per-epoch"], maxSeeds: 60);
 
     [Fact]
     public void ASentinelThatNeverEntersTiltIsCaughtWithinAFewSeeds() =>
-        AssertCaught("hide-tilt", "tilt-on-clock-gap", maxSeeds: 20);
+        AssertCaught("hide-tilt", ["tilt-on-clock-gap"], maxSeeds: 20);
 
     [Fact]
     public void ASentinelThatNeverLearnsItsPeersFailsLiveness() =>
-        AssertCaught("deaf", "liveness", maxSeeds: 3);
+        AssertCaught("deaf", ["liveness"], maxSeeds: 3);
 
-    private static void AssertCaught(string mode, string invariant, int maxSeeds)
+    private static void AssertCaught(string mode, string[] invariants, int maxSeeds)
     {
         var options = new CampaignOptions { Broken = mode };
         for (int seed = 1; seed <= maxSeeds; seed++)
         {
             var result = new SimWorld(seed, options.WorldOptions()).Run();
             if (result.Passed) continue;
-            Assert.True(result.Invariant == invariant, $"seed {seed} broke [{result.Invariant}] {result.Detail}, expected [{invariant}]");
+            Assert.True(invariants.Contains(result.Invariant), $"seed {seed} broke [{result.Invariant}] {result.Detail}, expected [{string.Join("] or [", invariants)}]");
             return;
         }
         Assert.Fail($"a '{mode}' sentinel went unnoticed for {maxSeeds} seeds");

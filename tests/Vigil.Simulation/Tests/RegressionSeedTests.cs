@@ -11,6 +11,9 @@ public sealed class RegressionSeedTests
 {
     [Theory]
     [InlineData(295)]   // SENTINEL SET answered an error to valid values
+    [InlineData(1785)]  // a down answer delayed 9 s in the network counted as fresh on arrival
+    [InlineData(30068)] // write fencing lifted on hellos held up in a cut-off Redis, sent before the failover
+    [InlineData(8698)]  // write fencing lifted on a confirmation from a peer that had since moved to the new master
     [InlineData(3952)]  // stale peer answers counted for ODOWN on the first tick after TILT
     [InlineData(50140)] // timestamps from before a backward clock step lay in the core's future
     [InlineData(1163)]  // the same: a replica's PING reply looked recent for the length of the step

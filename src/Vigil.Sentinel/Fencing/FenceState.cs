@@ -1,0 +1,26 @@
+namespace Vigil.Sentinel.Fencing;
+
+/// <summary>Where write fencing stands for one master (see <see cref="WriteFence"/>).</summary>
+internal sealed class FenceState
+{
+    /// <summary>When contact with the majority was found lost (0 = in contact): the master's INFO is polled fast from then.</summary>
+    public long ContactLostSinceMs { get; set; }
+
+    /// <summary>The master's writes are paused by us, renewed while the conditions hold.</summary>
+    public bool Engaged { get; set; }
+    public long EngagedAtMs { get; set; }
+    public long LastPauseSentAtMs { get; set; }
+
+    /// <summary>Peers asked GET-MASTER-ADDR-BY-NAME while fenced, whose answer is still owed.</summary>
+    public HashSet<string> Asked { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Peers whose last answer named this master's address, and when it came.</summary>
+    public Dictionary<string, long> ConfirmedAtMs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The peers whose confirmation is recent enough to count now (see <c>Limits.FenceConfirmValidityMs</c>).</summary>
+    public IReadOnlySet<string> RecentlyConfirmed(long nowMs) =>
+        ConfirmedAtMs.Where(c => nowMs - c.Value <= Limits.FenceConfirmValidityMs).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The master refused CLIENT PAUSE WRITE (Redis older than 6.2): fencing is off for it.</summary>
+    public bool Refused { get; set; }
+}

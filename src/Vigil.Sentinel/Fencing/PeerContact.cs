@@ -1,0 +1,48 @@
+using Vigil.Sentinel.Monitoring;
+
+namespace Vigil.Sentinel.Fencing;
+
+/// <summary>
+/// Whether this sentinel is in contact with the majority of a master's sentinels, for write fencing. Every count
+/// of "sentinels we are in contact with" goes through <see cref="IsReachable"/>, so narrowing which peers count
+/// (only peers whose address and run id were verified, say) is a change to that one predicate.
+/// </summary>
+internal static class PeerContact
+{
+    /// <summary>
+    /// The peer's command link answers: no PING to it has been outstanding longer than <paramref name="windowMs"/>,
+    /// and if the link is down, its last valid reply is no older than that.
+    /// </summary>
+    public static bool IsReachable(PeerRecord peer, long nowMs, long windowMs)
+    {
+        var link = peer.Link;
+        if (link.IsDisconnected) return nowMs - link.LastAvailableAtMs <= windowMs;
+        return link.ActivePingSentAtMs == 0 || nowMs - link.ActivePingSentAtMs <= windowMs;
+    }
+
+    /// <summary>This sentinel plus the reachable peers make a majority of the sentinels known for the master.</summary>
+    public static bool HasMajority(MasterRecord master, long nowMs, long windowMs) =>
+        IsMajority(master, CountReachable(master, nowMs, windowMs, confirmed: null));
+
+    /// <summary>
+    /// A majority is reachable and, asked over our own links since the fence engaged, named this master as the
+    /// master (<paramref name="confirmed"/>: the run ids that did). Hellos would not do: one held up in a cut-off
+    /// Redis can arrive long after its sender moved on to a new master.
+    /// </summary>
+    public static bool MajorityConfirms(MasterRecord master, long nowMs, long windowMs, IReadOnlySet<string> confirmed) =>
+        IsMajority(master, CountReachable(master, nowMs, windowMs, confirmed));
+
+    private static bool IsMajority(MasterRecord master, int reachablePeers) => 2 * (reachablePeers + 1) > master.Peers.Count + 1;
+
+    private static int CountReachable(MasterRecord master, long nowMs, long windowMs, IReadOnlySet<string>? confirmed)
+    {
+        int count = 0;
+        foreach (var peer in master.Peers.Values)
+        {
+            if (!IsReachable(peer, nowMs, windowMs)) continue;
+            if (confirmed is not null && !confirmed.Contains(peer.Name)) continue;
+            count++;
+        }
+        return count;
+    }
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using Vigil.Resp;
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Events;
+using Vigil.Sentinel.Links;
+using Vigil.Sentinel.Monitoring;
+
+namespace Vigil.Sentinel.Fencing;
+
+/// <summary>
+/// Minority self-fencing. A sentinel that still reaches its master, but has lost contact with the majority of the
+/// master's sentinels while the master's own INFO shows that no replica acknowledged recently, is on the cut-off
+/// side of a partition together with the master: the majority is about to promote a replica, and every write the
+/// old master takes from then on is lost when it is demoted. It pauses the master's writes with
+/// <c>CLIENT PAUSE &lt;lease&gt; WRITE</c>, renewed while the conditions hold, so the pause lapses by itself if this
+/// sentinel dies. The pause is lifted (<c>CLIENT UNPAUSE</c>) once a majority answers again and, asked
+/// <c>SENTINEL GET-MASTER-ADDR-BY-NAME</c>, still names this master. A sentinel cut off alone, while the master keeps
+/// its replicas, does not fence.
+/// </summary>
+internal sealed class WriteFence(SentinelContext context, LinkManager links, EventEmitter events)
+{
+    /// <summary>Contact with a peer counts as lost after a PING unanswered this long: a quarter of down-after.</summary>
+    public static long ContactWindowMs(MasterRecord master) => Math.Max(Limits.FenceMinContactWindowMs, master.DownAfterMs / 4);
+
+    /// <summary>One evaluation per tick (acting half only: in TILT nothing is renewed and the lease lapses).</summary>
+    public void Check(MasterRecord master)
+    {
+        var fence = master.Fence;
+        long now = context.NowMs;
+        long window = ContactWindowMs(master);
+        if (fence.Engaged)
+        {
+            CheckEngaged(master, fence, now, window);
+            return;
+        }
+        if (!CanFence(master) || PeerContact.HasMajority(master, now, window))
+        {
+            fence.ContactLostSinceMs = 0;
+            return;
+        }
+        if (fence.ContactLostSinceMs == 0) fence.ContactLostSinceMs = now;
+        // Only an INFO asked after contact was lost tells whether the replicas are cut off too.
+        if (master.InfoRefreshedAtMs > fence.ContactLostSinceMs && !ReplicasAcknowledge(master))
+        {
+            fence.Engaged = true;
+            fence.EngagedAtMs = now;
+            SendPause(master, fence);
+            int peers = master.Peers.Count;
+            events.About(LogLevel.Warning, "+fence", master, Invariant(
+                $" lost contact with the majority of {peers + 1} sentinels and no replica acknowledged within {Limits.FenceReplicaLagLimitSeconds} s: writes paused"));
+        }
+    }
+
+    private void CheckEngaged(MasterRecord master, FenceState fence, long now, long window)
+    {
+        if (!master.Settings.FenceWrites)
+        {
+            Lift(master, "fence-writes turned off", unpause: true);
+        }
+        else if (PeerContact.MajorityConfirms(master, now, window, fence.RecentlyConfirmed(now)))
+        {
+            Lift(master, "the majority is reachable and still names this master", unpause: true);
+        }
+        else if (!CommandLinkUp(master) || master.RoleReported != ReportedRole.Master)
+        {
+            // Nothing can be sent to it, or it is no master to fence: the lease lapses by itself. A master that is
+            // only slow to answer PING (SDOWN) keeps being renewed: a renewal costs nothing if it never arrives.
+            Lift(master, "the master is not reachable as a master", unpause: false);
+        }
+        else if (master.InfoRefreshedAtMs > fence.EngagedAtMs && master.AllReplicasAcknowledgedAtMs == master.InfoRefreshedAtMs)
+        {
+            // Every replica the master lists follows it again, so none was promoted on the other side (a promoted
+            // one stays listed, lagging, until the master's repl-timeout). Without this, a sentinel that stays cut
+            // off after the master's own links healed would keep a master with healthy replicas paused.
+            Lift(master, "every replica acknowledges again", unpause: true);
+        }
+        else
+        {
+            if (now >= fence.LastPauseSentAtMs + Limits.FenceRenewMs) SendPause(master, fence);
+            AskReachablePeers(master, fence, now, window);
+        }
+    }
+
+    /// <summary>
+    /// Asks every reachable peer which master it follows: one question in flight per peer, asked again once its last
+    /// confirmation is half its validity old.
+    /// </summary>
+    private void AskReachablePeers(MasterRecord master, FenceState fence, long now, long window)
+    {
+        foreach (var peer in master.Peers.Values)
+        {
+            if (peer.Link.IsDisconnected) fence.Asked.Remove(peer.Name); // the question went with the connection
+            bool fresh = fence.ConfirmedAtMs.TryGetValue(peer.Name, out long at) && now - at < Limits.FenceConfirmValidityMs / 2;
+            if (fence.Asked.Contains(peer.Name) || fresh || !PeerContact.IsReachable(peer, now, window)) continue;
+            if (links.Send(peer, ReplyKind.FenceConfirm, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", master.Name)) fence.Asked.Add(peer.Name);
+        }
+    }
+
+    /// <summary>A peer's answer: it confirms when it names the master we fence (<c>[ip, port]</c>).</summary>
+    public void OnConfirmReply(PeerRecord peer, RespValue reply)
+    {
+        var master = peer.Master;
+        var fence = master.Fence;
+        if (!fence.Engaged || !fence.Asked.Remove(peer.Name)) return;
+        var current = master.CurrentAddress;
+        if (reply is RespArray { Items: [RespBulkString host, RespBulkString port] }
+            && port.Text == current.Port.ToString(CultureInfo.InvariantCulture)
+            && context.Resolver.AddressEqualsHostname(current, host.Text))
+        {
+            fence.ConfirmedAtMs[peer.Name] = context.NowMs;
+        }
+        else
+        {
+            fence.ConfirmedAtMs.Remove(peer.Name);
+        }
+    }
+
+    /// <summary>When <see cref="Check"/> next has something to do for this master.</summary>
+    public long DueAt(MasterRecord master)
+    {
+        var fence = master.Fence;
+        if (fence.Engaged)
+        {
+            bool liftable = PeerContact.MajorityConfirms(master, context.NowMs, ContactWindowMs(master), fence.RecentlyConfirmed(context.NowMs));
+            return liftable ? context.NowMs : fence.LastPauseSentAtMs + Limits.FenceRenewMs;
+        }
+        if (!CanFence(master)) return long.MaxValue;
+        long window = ContactWindowMs(master);
+        long due = long.MaxValue;
+        foreach (var peer in master.Peers.Values)
+        {
+            var link = peer.Link;
+            long since = link.IsDisconnected ? link.LastAvailableAtMs : link.ActivePingSentAtMs;
+            if (since != 0 && since + window + 1 > context.NowMs) due = Math.Min(due, since + window + 1);
+        }
+        return due;
+    }
+
+    /// <summary>While contact is lost and not yet fenced, the master's INFO is polled fast (see PeriodicCommands).</summary>
+    public static bool WantsFastInfo(MasterRecord master) => master.Fence.ContactLostSinceMs != 0 || master.Fence.Engaged;
+
+    /// <summary>The master's answer to CLIENT PAUSE: an error means it cannot be fenced (Redis older than 6.2).</summary>
+    public void OnPauseReply(MasterRecord master, RespValue reply)
+    {
+        if (reply is not RespError error || master.Fence.Refused) return;
+        context.Log(LogLevel.Warning, $"Master {master.Name} refused CLIENT PAUSE WRITE ({error.Text}): its writes cannot be fenced");
+        master.Fence.Refused = true;
+        if (master.Fence.Engaged) Lift(master, "the master refused CLIENT PAUSE", unpause: false);
+    }
+
+    /// <summary>The master record moves to another address or is reset: the old node is not ours to unpause.</summary>
+    public static void Forget(MasterRecord master, EventEmitter events, string why)
+    {
+        if (master.Fence.Engaged) events.About(LogLevel.Warning, "-fence", master, " " + why);
+        master.Fence = new FenceState();
+    }
+
+    private static bool CanFence(MasterRecord master) =>
+        master.Settings.FenceWrites
+        && !master.Fence.Refused
+        && master.Peers.Count > 0
+        && !master.FailoverInProgress
+        && master.Switchover is null
+        && !master.IsSubjectivelyDown
+        && CommandLinkUp(master)
+        && master.RoleReported == ReportedRole.Master
+        && master.InfoRefreshedAtMs != 0;
+
+    /// <summary>
+    /// Only the command connection matters: the pub/sub one falls silent while fenced (no hello reaches the
+    /// cut-off master, ours are held back) and is dropped and reopened by the link-health rule.
+    /// </summary>
+    private static bool CommandLinkUp(MasterRecord master) => master.Link.Command is { IsUp: true };
+
+    /// <summary>The master's last INFO listed an online replica whose last acknowledgement is recent.</summary>
+    private static bool ReplicasAcknowledge(MasterRecord master) => master.ReplicasAcknowledgedAtMs == master.InfoRefreshedAtMs;
+
+    private void SendPause(MasterRecord master, FenceState fence)
+    {
+        links.Send(master, ReplyKind.FencePause, "CLIENT", "PAUSE", Limits.FenceLeaseMs.ToString(CultureInfo.InvariantCulture), "WRITE");
+        fence.LastPauseSentAtMs = context.NowMs;
+    }
+
+    private void Lift(MasterRecord master, string why, bool unpause)
+    {
+        if (unpause) links.Send(master, ReplyKind.Discard, "CLIENT", "UNPAUSE");
+        events.About(LogLevel.Warning, "-fence", master, " " + why);
+        bool refused = master.Fence.Refused;
+        master.Fence = new FenceState { Refused = refused };
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
