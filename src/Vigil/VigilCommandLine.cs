@@ -1,4 +1,5 @@
 using Vigil.Demo;
+using Vigil.Proxy;
 using Vigil.Sentinel.Config;
 using Vigil.Server;
 
@@ -14,6 +15,7 @@ public static class VigilCommandLine
         Usage: vigil [--config-rewrite] /path/to/sentinel.conf [--sentinel] [--port N] [--<directive> <value> ...]
                vigil check-config /path/to/sentinel.conf [--<directive> <value> ...]
                vigil demo [--fault sleep|kill|switchover] [--down-after MS] [--sleep SECONDS] [--keep-dir]
+               vigil proxy --listen ADDR:PORT --sentinel HOST:PORT [--sentinel ...] --master-name NAME [...]
                vigil --version
                vigil --help
 
@@ -36,6 +38,9 @@ public static class VigilCommandLine
                vigil --config-rewrite /etc/redis/sentinel.conf
                vigil check-config sentinel.conf
                vigil demo --fault kill     (a local failover, end to end; vigil demo --help)
+               vigil proxy --listen 127.0.0.1:6380 --sentinel 10.0.0.1:26379 --master-name mymaster
+                                           (one stable address for clients without Sentinel support;
+                                            vigil proxy --help)
         """;
 
     /// <summary>The option that selects the reference's rewritten-config mode.</summary>
@@ -60,6 +65,8 @@ public static class VigilCommandLine
                 return CheckConfig(args[1..]);
             case "demo":
                 return await DemoCommand.RunAsync(args[1..]).ConfigureAwait(false);
+            case "proxy":
+                return await ProxyCommand.RunAsync(args[1..]).ConfigureAwait(false);
         }
         bool rewriteConfig = args[0] == ConfigRewriteOption;
         if (rewriteConfig) args = args[1..];
