@@ -6,13 +6,21 @@ namespace Vigil.Proxy;
 /// </summary>
 public sealed class Backend(HostPort address, bool isMaster)
 {
+    private readonly TaskCompletionSource _fencedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _fenced;
 
     public HostPort Address { get; } = address;
     public bool IsMaster { get; } = isMaster;
     public bool Fenced => _fenced;
 
-    public void Fence() => _fenced = true;
+    /// <summary>Completes when the backend is fenced: a connection waiting to retry it can move on at once.</summary>
+    public Task FencedTask => _fencedSignal.Task;
+
+    public void Fence()
+    {
+        _fenced = true;
+        _fencedSignal.TrySetResult();
+    }
 
     public override string ToString() => (IsMaster ? "master " : "replica ") + Address;
 }

@@ -55,6 +55,9 @@ public sealed class ProxyHost(ProxyOptions options, ProxyLog log)
         var replicas = replicaSocket is null ? null : new ReplicaPool(log, _connections);
         var watcher = new SentinelWatcher(options, log, tracker, replicas);
         var failoverWait = TimeSpan.FromMilliseconds(options.FailoverWaitMs);
+        log.Write($"vigil proxy for '{options.MasterName}' listening on {options.Listen} (master)" +
+            (options.ReplicasListen is { } r ? $" and {r} (replicas)" : "") +
+            $"; following sentinels {string.Join(", ", options.Sentinels)}");
         var tasks = new List<Task>
         {
             watcher.RunAsync(shutdown.Token),
@@ -63,9 +66,6 @@ public sealed class ProxyHost(ProxyOptions options, ProxyLog log)
             new ProxyListener(masterSocket, "master", cancel => tracker.WaitForMasterAsync(failoverWait, cancel),
                 options, log, _counters, _connections).RunAsync(shutdown.Token),
         };
-        log.Write($"vigil proxy for '{options.MasterName}' listening on {options.Listen} (master)" +
-            (options.ReplicasListen is { } r ? $" and {r} (replicas)" : "") +
-            $"; following sentinels {string.Join(", ", options.Sentinels)}");
         if (replicaSocket is not null)
         {
             // No healthy replica: reads go to the master rather than nowhere.

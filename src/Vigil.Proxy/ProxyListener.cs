@@ -102,7 +102,9 @@ public sealed class ProxyListener(
                 }
                 else
                 {
-                    await Task.Delay(ConnectRetryMs, stop).ConfigureAwait(false);
+                    // A master that refuses connections is usually dead: retry it, or move on as soon as it is replaced.
+                    await Task.WhenAny(backend.FencedTask, Task.Delay(ConnectRetryMs, stop)).ConfigureAwait(false);
+                    stop.ThrowIfCancellationRequested();
                 }
             }
             // Fencing between choosing the backend and registering is caught by Add, which then closes the connection.
