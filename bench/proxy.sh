@@ -13,6 +13,7 @@ command -v haproxy >/dev/null || { echo "haproxy is needed (apt-get install hapr
 
 master=$(free_port); replica=$(free_port)
 start_redis "$master" "$bench_dir/master"
+master_pid=$last_pid
 mkdir -p "$bench_dir/replica"
 start_bg "$bench_dir/replica/redis.log" redis-server --port "$replica" --bind 127.0.0.1 --save '' --appendonly no \
     --dir "$bench_dir/replica" --daemonize no --replicaof 127.0.0.1 "$master"
@@ -23,6 +24,7 @@ wait_ping "$sentinel"
 
 proxy=$(free_port)
 start_bg "$bench_dir/proxy.log" "$vigil" proxy --listen "127.0.0.1:$proxy" --sentinel "127.0.0.1:$sentinel" --master-name mymaster
+proxy_pid=$last_pid
 
 haproxy_port=$(free_port)
 cat > "$bench_dir/haproxy.cfg" <<CFG
@@ -49,6 +51,7 @@ backend redis_master
     server redis2 127.0.0.1:$replica check inter 1s
 CFG
 start_bg "$bench_dir/haproxy.log" haproxy -f "$bench_dir/haproxy.cfg" -db
+haproxy_pid=$last_pid
 wait_ping "$proxy" 20
 wait_ping "$haproxy_port" 20
 
@@ -56,17 +59,24 @@ echo "vigil proxy vs direct vs HAProxy $(haproxy -v | awk 'NR==1 {print $3}') ($
 echo "redis-benchmark -c 50 -n $requests -t set,get -P 1|16, $rounds interleaved rounds"
 results="$bench_dir/results.tsv"
 : > "$results"
-run() { # who port pipeline
+hz=$(clock_ticks_per_second)
+run() { # who port pipeline pid-whose-CPU-to-count
+    local before after cpu
+    before=$(cpu_ticks "$4")
     nice -n 10 redis-benchmark -p "$2" -c 50 -n "$requests" -P "$3" -t set,get --csv 2>/dev/null \
-        | tr -d '"' | awk -F, -v who="$1" -v p="$3" 'NR>1 {print who "\t" p "\t" $1 "\t" $2 "\t" $5 "\t" $7}' >> "$results"
+        | tr -d '"' | awk -F, -v who="$1" -v p="$3" 'NR>1 {print who "\t" p "\t" $1 "\t" $2 "\t" $5 "\t" $7}' > "$bench_dir/run.tsv"
+    after=$(cpu_ticks "$4")
+    # The path's CPU time (Redis for direct, the proxy otherwise) per 100,000 requests of the run (SET and GET).
+    cpu=$(( (after - before) * 1000 * 100000 / hz / (2 * requests) ))
+    awk -v cpu="$cpu" '{print $0 "\t" cpu}' "$bench_dir/run.tsv" >> "$results"
 }
 order=(direct vigil haproxy)
 for pipeline in 1 16; do
     for round in $(seq 1 "$rounds"); do
         for i in 0 1 2; do
             who=${order[$(( (i + round) % 3 ))]}
-            case $who in direct) port=$master ;; vigil) port=$proxy ;; haproxy) port=$haproxy_port ;; esac
-            run "$who" "$port" "$pipeline"
+            case $who in direct) port=$master pid=$master_pid ;; vigil) port=$proxy pid=$proxy_pid ;; haproxy) port=$haproxy_port pid=$haproxy_pid ;; esac
+            run "$who" "$port" "$pipeline" "$pid"
         done
     done
 done
@@ -75,8 +85,10 @@ python3 - "$results" <<'PY'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 data = {}
-for who, p, test, rps, p50, p99 in rows:
+cpu = {}
+for who, p, test, rps, p50, p99, ms in rows:
     data.setdefault((test, p, who), []).append((float(rps), float(p50), float(p99)))
+    if test == "SET": cpu.setdefault((p, who), []).append(float(ms))
 def three(xs, f): return "/".join(f(x) for x in (min(xs), statistics.median(xs), max(xs)))
 fr = lambda v: f"{v:.0f}"
 fl = lambda v: f"{v:.3f}"
@@ -94,6 +106,9 @@ for test in ("SET", "GET"):
             d, v, h = med["direct"], med["vigil"], med["haproxy"]
             added_v, added_h = v[1] - d[1], h[1] - d[1]
             ok = v[0] >= h[0] and added_v <= added_h
+            if test == "GET":
+                cv, ch = statistics.median(cpu[(p, "vigil")]), statistics.median(cpu[(p, "haproxy")])
+                print(f"{'':<12}proxy CPU per 100k requests (SET+GET, -P {p}), median: vigil {cv:.0f} ms, haproxy {ch:.0f} ms, ratio {cv / ch:.2f}")
             print(f"{'':<12}vigil/haproxy: throughput {v[0] / h[0]:.2f}, p50 {v[1] / h[1]:.2f}, p99 {v[2] / h[2]:.2f}; "
                   f"p50 added over direct: vigil {added_v:+.3f} ms, haproxy {added_h:+.3f} ms; target {'met' if ok else 'MISSED'}")
 PY
