@@ -17,6 +17,12 @@ public sealed class ProxyListener(
     /// <summary>Pause before trying a backend again after it refused a connection (it may be restarting or replaced).</summary>
     private const int ConnectRetryMs = 100;
 
+    /// <summary>During an outage every client is refused: one line per this interval says how many.</summary>
+    private const int RefusalLogIntervalMs = 1000;
+
+    private long _lastRefusalLogAtMs = Environment.TickCount64 - RefusalLogIntervalMs;
+    private int _refusedSinceLog;
+
     /// <summary>Binds <paramref name="address"/>; throws <see cref="SocketException"/> when it cannot (in use, not local).</summary>
     public static Socket Bind(HostPort address)
     {
@@ -153,7 +159,14 @@ public sealed class ProxyListener(
     {
         Interlocked.Increment(ref counters.ConnectionsRefused);
         var message = $"-ERR vigil proxy: no {name} for '{options.MasterName}' available within {options.FailoverWaitMs} ms\r\n";
-        log.Write($"refused a client on the {name} port: no {name} available within {options.FailoverWaitMs} ms");
+        var refused = Interlocked.Increment(ref _refusedSinceLog);
+        var nowMs = Environment.TickCount64;
+        var lastMs = Interlocked.Read(ref _lastRefusalLogAtMs);
+        if (nowMs - lastMs >= RefusalLogIntervalMs && Interlocked.CompareExchange(ref _lastRefusalLogAtMs, nowMs, lastMs) == lastMs)
+        {
+            refused = Interlocked.Exchange(ref _refusedSinceLog, 0);
+            log.Write($"refused {refused} client{(refused == 1 ? "" : "s")} on the {name} port: no {name} available within {options.FailoverWaitMs} ms");
+        }
         try
         {
             using var timeout = new CancellationTokenSource(ConnectTimeout);
