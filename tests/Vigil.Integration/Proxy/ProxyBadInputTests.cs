@@ -9,6 +9,7 @@ namespace Vigil.Integration.Proxy;
 /// What the proxy does when things go wrong around it: sentinels that are not there yet, sentinels that
 /// all go away, a client that sends garbage, a client that never reads its replies.
 /// </summary>
+[Collection(ProxyCollection.Name)]
 public sealed class ProxyBadInputTests : IDisposable
 {
     private readonly TempDir _dir = new();

@@ -19,6 +19,7 @@ namespace Vigil.Integration.Proxy;
 /// down-after + ~0.8 s, which they do on an idle machine (bench/README.md) but not always under heavy
 /// load, so the whole gap is reported rather than asserted.
 /// </remarks>
+[Collection(ProxyCollection.Name)]
 public sealed class ProxyFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int DownAfterMs = 1500;
