@@ -1,6 +1,7 @@
 using Vigil.Demo;
 using Vigil.Http;
 using Vigil.Migration;
+using Vigil.Proxy;
 using Vigil.Sentinel.Config;
 using Vigil.Server;
 
@@ -18,6 +19,7 @@ public static class VigilCommandLine
                vigil demo [--fault sleep|kill|switchover] [--down-after MS] [--sleep SECONDS] [--keep-dir] [--keep-open]
                vigil migrate --source HOST:PORT --target HOST:PORT [...]   (vigil migrate --help)
                vigil migrate verify --source HOST:PORT --target HOST:PORT [--sample N]
+               vigil proxy --listen ADDR:PORT --sentinel HOST:PORT [--sentinel ...] --master-name NAME [...]
                vigil --version
                vigil --help
 
@@ -48,6 +50,9 @@ public static class VigilCommandLine
                vigil --config-rewrite /etc/redis/sentinel.conf
                vigil check-config sentinel.conf
                vigil demo --fault kill     (a local failover, end to end; vigil demo --help)
+               vigil proxy --listen 127.0.0.1:6380 --sentinel 10.0.0.1:26379 --master-name mymaster
+                                           (one stable address for clients without Sentinel support;
+                                            vigil proxy --help)
 
         See vigil(1).
         """;
@@ -77,6 +82,8 @@ public static class VigilCommandLine
                 return await DemoCommand.RunAsync(args[1..]).ConfigureAwait(false);
             case "migrate":
                 return await MigrateCommand.RunAsync(args[1..]).ConfigureAwait(false);
+            case "proxy":
+                return await ProxyCommand.RunAsync(args[1..]).ConfigureAwait(false);
         }
         bool rewriteConfig = args[0] == ConfigRewriteOption;
         if (rewriteConfig) args = args[1..];
