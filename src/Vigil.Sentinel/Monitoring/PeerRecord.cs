@@ -12,7 +12,10 @@ internal sealed class PeerRecord(string runId, InstanceAddress address, Instance
 
     public long LastHelloReceivedAtMs { get; set; } = nowMs;
 
-    /// <summary>Time of the last well-formed is-master-down-by-addr answer (creation time before any).</summary>
+    /// <summary>
+    /// When the question behind the last well-formed is-master-down-by-addr answer was asked (creation time before
+    /// any): the answer is at least that fresh.
+    /// </summary>
     public long LastMasterDownReplyAtMs { get; set; } = nowMs;
     public bool AskInFlight { get; set; }
     public long LastAskSentAtMs { get; set; }

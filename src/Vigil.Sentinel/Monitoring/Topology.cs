@@ -145,6 +145,11 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
             master.Peers.Clear();
             master.MonitoringStartedAtMs = context.NowMs;
         }
+        else
+        {
+            // Their answers were about the address being left behind.
+            foreach (var peer in master.Peers.Values) peer.SaysMasterDown = false;
+        }
         // A planned switchover holds the master's writes: release them before the connection goes.
         if (master.Switchover is not null) links.Send(master, ReplyKind.Discard, "CLIENT", "UNPAUSE");
         links.CloseAll(master.Link);
