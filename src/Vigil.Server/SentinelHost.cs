@@ -109,7 +109,7 @@ public sealed class SentinelHost : IAsyncDisposable
             ResolveHostname = ResolveHostname,
             SaveStateNow = savedState.Save,
         });
-        var links = new LinkManager(clock, _stopping.Token);
+        var links = new LinkManager(clock, _stopping.Token, log);
         var effects = new EffectRunner(links, server.PubSub, log, savedState, (code, reason) =>
         {
             log.Warning(reason);

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using Vigil.Sentinel;
+using Vigil.Server.Logging;
 using Vigil.Server.Loop;
 
 namespace Vigil.Server.Links;
 
 /// <summary>Carries out the core's link effects: opens, feeds and closes <see cref="OutboundLink"/>s.</summary>
-public sealed class LinkManager(Clock clock, CancellationToken stopping)
+public sealed class LinkManager(Clock clock, CancellationToken stopping, SentinelLog? log = null)
 {
     private readonly ConcurrentDictionary<LinkId, OutboundLink> _links = new();
     private readonly List<Task> _running = [];
@@ -14,7 +15,7 @@ public sealed class LinkManager(Clock clock, CancellationToken stopping)
 
     public void Open(OpenLink open)
     {
-        var link = new OutboundLink(open, Loop ?? throw new InvalidOperationException("link manager has no loop"), clock);
+        var link = new OutboundLink(open, Loop ?? throw new InvalidOperationException("link manager has no loop"), clock, log);
         if (_links.TryRemove(open.Link, out var previous)) previous.Close();
         _links[open.Link] = link;
         lock (_running)
