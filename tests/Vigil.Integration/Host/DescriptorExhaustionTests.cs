@@ -48,6 +48,10 @@ public sealed class DescriptorExhaustionTests : IDisposable
                 {
                     waiting = client;
                 }
+                catch (IOException ex)
+                {
+                    throw new InvalidOperationException($"client {i} dropped ({ex.Message}); exited={vigil.Process.HasExited}; log: {vigil.Process.Stdout}{vigil.Process.Stderr}", ex);
+                }
             }
             Assert.NotNull(waiting);
 
