@@ -24,7 +24,7 @@ public sealed class DescriptorExhaustionTests : IDisposable
         File.WriteAllLines(configPath, [$"port {port}", "bind 127.0.0.1"]);
         var (program, args) = RedisNodes.VigilCommand([configPath]);
         using var vigil = new RunningNode(
-            ManagedProcess.Start("bash", ["-c", "ulimit -n 96 && exec \"$@\"", "vigil", program, .. args], _dir.Path), port, _dir.Path);
+            ManagedProcess.Start("bash", ["-c", "ulimit -n 192 && exec \"$@\"", "vigil", program, .. args], _dir.Path), port, _dir.Path);
         await vigil.WaitForPingAsync();
 
         await using var connected = await vigil.ConnectAsync();
@@ -35,7 +35,7 @@ public sealed class DescriptorExhaustionTests : IDisposable
         RespTestClient? waiting = null;
         try
         {
-            for (int i = 0; i < 200 && waiting is null; i++)
+            for (int i = 0; i < 400 && waiting is null; i++)
             {
                 var client = await RespTestClient.ConnectAsync(port);
                 clients.Add(client);
