@@ -346,7 +346,7 @@ public sealed class SentinelCore
                 _hello.OnPublishReply(awaited.Owner, input.Reply is RespError);
                 break;
             case ReplyKind.IsMasterDown when awaited.Owner is PeerRecord peer:
-                _peerQueries.OnReply(peer, input.Reply);
+                _peerQueries.OnReply(peer, awaited, input.Reply);
                 break;
             case ReplyKind.MasterAddress when awaited.Owner is PeerRecord peer:
                 _adoption.OnMasterAddressReply(peer, input.Reply);

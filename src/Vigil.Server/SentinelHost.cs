@@ -127,7 +127,7 @@ public sealed class SentinelHost : IAsyncDisposable
             ResolveHostname = ResolveHostname,
             SaveStateNow = savedState.Save,
         });
-        var links = new LinkManager(clock, _stopping.Token, _config.Server.Tls.TlsReplication ? tls : null);
+        var links = new LinkManager(clock, _stopping.Token, _config.Server.Tls.TlsReplication ? tls : null, log);
         var effects = new EffectRunner(links, server.PubSub, log, savedState, (code, reason) =>
         {
             log.Warning(reason);

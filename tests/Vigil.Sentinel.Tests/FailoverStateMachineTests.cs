@@ -345,4 +345,33 @@ public sealed class FailoverStateMachineTests
         host.RunFor(11_000);
         Assert.Equal(Vigil.Resp.RespValue.Ok, host.Sentinel("failover", "mymaster"));
     }
+
+    [Fact]
+    public void TheNodeTheNamedMasterFollowsIsChosenThoughItReportsNoPriority()
+    {
+        // The sentinels were made to name the old master again (REMOVE then MONITOR) after a failover they all forgot:
+        // the old master follows the promoted node, which claims the master role and so reports no slave_priority.
+        // It is the only way back to a working master (seed 200368).
+        var host = new SimulatedHost(ConfigOf(Master(quorum: 1)), options: Options());
+        host.AddNode(MasterIp, MasterPort, ReplicaInfo(RunId('m'), ReplicaIp, ReplicaPort));
+        host.AddNode(ReplicaIp, ReplicaPort, MasterInfo(RunId('r'), (MasterIp, MasterPort)));
+        host.Tick(StartMs);
+        host.RunUntilEvent("+promoted-slave", 60_000);
+
+        Assert.Equal(SlaveText(ReplicaIp, ReplicaPort), Assert.Single(host.Texts("+selected-slave")));
+        Assert.Empty(host.Events("-failover-abort-no-good-slave"));
+    }
+
+    [Fact]
+    public void AMasterThatTheNamedMasterDoesNotFollowStillNeedsAReportedPriority()
+    {
+        // The same node, but the named master's link to it is down: it may be an old master back with stale data.
+        var host = new SimulatedHost(ConfigOf(Master(quorum: 1)), options: Options());
+        host.AddNode(MasterIp, MasterPort, ReplicaInfo(RunId('m'), ReplicaIp, ReplicaPort, linkStatus: "down", linkDownSeconds: 1));
+        host.AddNode(ReplicaIp, ReplicaPort, MasterInfo(RunId('r')));
+        host.Tick(StartMs);
+        host.RunUntilEvent("-failover-abort-no-good-slave", 60_000);
+
+        Assert.Empty(host.Events("+selected-slave"));
+    }
 }

@@ -195,6 +195,29 @@ public sealed class FailureDetectionTests
     }
 
     [Fact]
+    public void AnAnswerHeldBackByAStalledLinkIsAsOldAsItsQuestion()
+    {
+        // The peer saw the master down when asked; its answer reaches us six seconds later, when it no longer does.
+        // Dated by its arrival it would look fresh and make an ODOWN nobody sees (seed 115848).
+        bool peerSeesDown = true;
+        var host = WithPeer(_ => Down(peerSeesDown));
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(4900);
+        host.HoldReplies = true;
+        host.RunUntilEvent("+sdown", 2000);
+        Assert.Contains(host.CommandsTo(PeerIp, PeerPort), a => a is ["SENTINEL", "is-master-down-by-addr", ..]);
+        host.RunFor(6000);
+
+        peerSeesDown = false;
+        Assert.NotEmpty(host.LinksTo(PeerIp, PeerPort, LinkRole.Command)); // the held answer is still to come
+        host.HoldReplies = false;
+        host.DeliverReplies();
+        host.RunFor(3000);
+
+        Assert.Empty(host.Events("+odown"));
+    }
+
+    [Fact]
     public void QuorumNotReachedMeansNoOdown()
     {
         var host = WithPeer(_ => Down(false));

@@ -39,7 +39,7 @@ internal sealed class PeerQueries(SentinelContext context, LinkManager links)
             bool asksVote = master.FailoverState > FailoverState.None;
             string candidate = asksVote ? context.MyId : "*";
             long epoch = asksVote ? master.FailoverEpoch : context.CurrentEpoch;
-            if (links.Send(peer, ReplyKind.IsMasterDown, "SENTINEL", "is-master-down-by-addr",
+            if (links.SendAbout(peer, ReplyKind.IsMasterDown, address, "SENTINEL", "is-master-down-by-addr",
                     address.Announced(context.AnnounceHostnames),
                     address.Port.ToString(CultureInfo.InvariantCulture),
                     epoch.ToString(CultureInfo.InvariantCulture),
@@ -68,15 +68,23 @@ internal sealed class PeerQueries(SentinelContext context, LinkManager links)
         return due;
     }
 
-    /// <summary>Only replies shaped <c>[integer, bulk, integer]</c> count; anything else is ignored.</summary>
-    public void OnReply(PeerRecord peer, RespValue reply)
+    /// <summary>
+    /// Only replies shaped <c>[integer, bulk, integer]</c> count; anything else is ignored. An answer is dated by its
+    /// question, not by its arrival: the peer saw the master as it says at some time after we asked, and a link that
+    /// stalled (a one-way partition, a frozen host) may hand over answers given many seconds ago all at once. Dated
+    /// by arrival they would count as fresh and make an ODOWN out of what the peers saw long before (seed 115848).
+    /// An answer about an address the master no longer has (it moved while the question was out) says nothing of the
+    /// master now and is dropped.
+    /// </summary>
+    public void OnReply(PeerRecord peer, AwaitedReply question, RespValue reply)
     {
         peer.AskInFlight = false;
         if (reply is not RespArray { Items: [RespInteger down, RespBulkString leader, RespInteger leaderEpoch] }) return;
+        if (question.About is { } asked && !asked.SameAs(peer.Master.Address)) return;
 
         // An answer is as old as its question (one is in flight at a time): delayed in the network, it says what the
-        // peer saw back then, and counting it as new would keep a down flag the peer dropped long ago (seed 1785).
-        peer.LastMasterDownReplyAtMs = peer.LastAskSentAtMs > 0 ? Math.Min(context.NowMs, peer.LastAskSentAtMs) : context.NowMs;
+        // peer saw back then, and counting it as new would keep a down flag the peer dropped long ago (seeds 1785, 115848).
+        peer.LastMasterDownReplyAtMs = Math.Max(peer.LastMasterDownReplyAtMs, question.SentAtMs);
         peer.SaysMasterDown = down.Value == 1;
         string leaderText = leader.Text;
         if (leaderText != "*")

@@ -8,7 +8,8 @@ namespace Vigil.Sentinel.Failover;
 /// <remarks>
 /// Eligible: not SDOWN; both connections up; a valid PING reply within five ping periods; priority reported by
 /// the node itself and not 0 (an old master back as a replica record reports no slave_priority while it still
-/// claims the master role: the reference assumes 100, though it may be a priority-0 node); INFO
+/// claims the master role: the reference assumes 100, though it may be a priority-0 node), unless the master we
+/// name follows that node; INFO
 /// fresh enough (five ping periods while the master is SDOWN here, since replicas are then polled every second,
 /// else three INFO periods); replication link down for at most ten down-after periods plus the master's SDOWN
 /// time. Best first: lower priority, larger replication offset, smaller run id (case-insensitive; unknown last).
@@ -33,7 +34,8 @@ internal static class ReplicaSelector
     {
         if (replica.IsSubjectivelyDown || replica.Link.IsDisconnected) return false;
         if (now - replica.Link.LastAvailableAtMs > Limits.SelectionPingPeriods * timings.PingPeriodMs) return false;
-        if (!replica.PriorityReported || replica.SlavePriority == 0) return false;
+        if (replica.SlavePriority == 0) return false;
+        if (!replica.PriorityReported && !IsFollowedByMaster(master, replica)) return false;
         long infoValidityMs = master.IsSubjectivelyDown
             ? Limits.SelectionPingPeriods * timings.PingPeriodMs
             : Limits.SelectionInfoPeriods * timings.InfoPeriodMs;
@@ -43,6 +45,22 @@ internal static class ReplicaSelector
         if (master.IsSubjectivelyDown) maxLinkDownMs += now - master.SubjectivelyDownSinceMs;
         return replica.MasterLinkDownTimeMs <= maxLinkDownMs;
     }
+
+    /// <summary>
+    /// The node the master we name replicates from, over a link that is up, and which claims the master role itself:
+    /// it already is the group's master in fact, so choosing it moves no data and promotes nothing, and its unknown
+    /// priority (a master's INFO has no <c>slave_priority</c>) is no reason to refuse it. Refused, it would leave a
+    /// group whose sentinels were all made to name the old master (REMOVE then MONITOR) without any way back to a
+    /// working master, since no other node may be promoted (seed 200368).
+    /// </summary>
+    private static bool IsFollowedByMaster(MasterRecord master, ReplicaRecord replica) =>
+        replica.RoleReported == ReportedRole.Master
+        && master.RoleReported == ReportedRole.Slave
+        && master.MasterLinkUp
+        && master.ReportedMasterHost is { } host
+        && master.ReportedMasterPort == replica.Address.Port
+        && (string.Equals(host, replica.Address.Ip, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(host, replica.Address.Hostname, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Negative when <paramref name="a"/> is the better candidate.</summary>
     public static int Compare(ReplicaRecord a, ReplicaRecord b)

@@ -2,5 +2,9 @@ using Vigil.Sentinel.Monitoring;
 
 namespace Vigil.Sentinel.Links;
 
-/// <summary>A reply the command connection still owes, and the record that asked (several share a peer link).</summary>
-internal readonly record struct AwaitedReply(ReplyKind Kind, InstanceRecord Owner);
+/// <summary>
+/// A reply the command connection still owes, the record that asked (several share a peer link), when it was asked
+/// and, for a question about a master, the address it named: an answer describes that address as it was at some time
+/// between the question and the answer, however late the answer comes.
+/// </summary>
+internal readonly record struct AwaitedReply(ReplyKind Kind, InstanceRecord Owner, long SentAtMs, InstanceAddress? About = null);

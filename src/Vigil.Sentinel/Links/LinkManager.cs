@@ -240,11 +240,14 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
     public Connection? Find(LinkId id) => context.Connections.GetValueOrDefault(id);
 
     /// <summary>Sends a command on the record's command connection. False if it is not up.</summary>
-    public bool Send(InstanceRecord record, ReplyKind kind, params string[] args)
+    public bool Send(InstanceRecord record, ReplyKind kind, params string[] args) => SendAbout(record, kind, null, args);
+
+    /// <summary>Like <see cref="Send"/>, remembering the master address the question names with the awaited reply.</summary>
+    public bool SendAbout(InstanceRecord record, ReplyKind kind, InstanceAddress? about, params string[] args)
     {
         if (record.Link.Command is not { IsUp: true } connection) return false;
         args[0] = MapCommand(record, args[0]);
-        SendOn(connection, record, kind, args);
+        SendOn(connection, record, kind, args, about);
         return true;
     }
 
@@ -257,9 +260,9 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
         if (link.ActivePingSentAtMs == 0) link.ActivePingSentAtMs = context.NowMs;
     }
 
-    private void SendOn(Connection connection, InstanceRecord record, ReplyKind kind, string[] args)
+    private void SendOn(Connection connection, InstanceRecord record, ReplyKind kind, string[] args, InstanceAddress? about = null)
     {
-        if (connection.Role == LinkRole.Command) connection.Owner.Awaited.Enqueue(new AwaitedReply(kind, record));
+        if (connection.Role == LinkRole.Command) connection.Owner.Awaited.Enqueue(new AwaitedReply(kind, record, context.NowMs, about));
         context.Emit(new SendCommand(connection.Id, args));
     }
 

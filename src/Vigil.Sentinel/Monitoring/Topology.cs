@@ -145,6 +145,11 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
             master.Peers.Clear();
             master.MonitoringStartedAtMs = context.NowMs;
         }
+        else
+        {
+            // Their answers were about the address being left behind.
+            foreach (var peer in master.Peers.Values) peer.SaysMasterDown = false;
+        }
         // A planned switchover holds the master's writes: release them before the connection goes. A fenced master
         // is released only by a RESET: after a switch it is the old master, and its lease lapses by itself.
         if (master.Switchover is not null || (master.Fence.Engaged && !keepPeers)) links.Send(master, ReplyKind.Discard, "CLIENT", "UNPAUSE");

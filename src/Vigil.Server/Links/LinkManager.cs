@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Vigil.Sentinel;
+using Vigil.Server.Logging;
 using Vigil.Server.Loop;
 using Vigil.Tls;
 
@@ -9,7 +10,7 @@ namespace Vigil.Server.Links;
 /// Carries out the core's link effects: opens, feeds and closes <see cref="OutboundLink"/>s. With
 /// <paramref name="tls"/> (<c>tls-replication yes</c>) every link, to Redis and to peers alike, speaks TLS.
 /// </summary>
-public sealed class LinkManager(Clock clock, CancellationToken stopping, TlsContext? tls = null)
+public sealed class LinkManager(Clock clock, CancellationToken stopping, TlsContext? tls = null, SentinelLog? log = null)
 {
     private readonly ConcurrentDictionary<LinkId, OutboundLink> _links = new();
     private readonly List<Task> _running = [];
@@ -18,7 +19,7 @@ public sealed class LinkManager(Clock clock, CancellationToken stopping, TlsCont
 
     public void Open(OpenLink open)
     {
-        var link = new OutboundLink(open, Loop ?? throw new InvalidOperationException("link manager has no loop"), clock, tls);
+        var link = new OutboundLink(open, Loop ?? throw new InvalidOperationException("link manager has no loop"), clock, tls, log);
         if (_links.TryRemove(open.Link, out var previous)) previous.Close();
         _links[open.Link] = link;
         lock (_running)

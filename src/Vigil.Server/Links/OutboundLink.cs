@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using Vigil.Resp;
 using Vigil.Sentinel;
+using Vigil.Server.Logging;
 using Vigil.Server.Loop;
 using Vigil.Server.Net;
 using Vigil.Tls;
@@ -27,14 +28,16 @@ public sealed class OutboundLink
     private readonly TlsContext? _tls;
     private readonly SocketOutput _output = new();
     private readonly CancellationTokenSource _closing = new();
+    private readonly SentinelLog? _log;
     private int _closedByCore;
 
-    public OutboundLink(OpenLink target, EventLoop loop, Clock clock, TlsContext? tls = null)
+    public OutboundLink(OpenLink target, EventLoop loop, Clock clock, TlsContext? tls = null, SentinelLog? log = null)
     {
         _tls = tls;
         _target = target;
         _loop = loop;
         _clock = clock;
+        _log = log;
     }
 
     public void Send(IReadOnlyList<string> args)
@@ -74,7 +77,12 @@ public sealed class OutboundLink
         {
             reason = "link closed";
         }
-        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or LinkProtocolException)
+        catch (LinkProtocolException ex)
+        {
+            reason = ex.Message;
+            _log?.Warning($"Closing the link to {_target.Host}:{_target.Port}: {reason}");
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
         {
             reason = ex.Message;
         }
@@ -155,7 +163,7 @@ public sealed class OutboundLink
         var sequenceReader = new SequenceReader<byte>(buffer);
         while (true)
         {
-            var status = RespReader.TryRead(ref sequenceReader, RespLimits.Default, out var value, out var error);
+            var status = RespReader.TryRead(ref sequenceReader, ReplyLimits.Outbound, out var value, out var error);
             if (status == RespReadResult.NeedMoreData) return sequenceReader.Position;
             if (status == RespReadResult.ProtocolError) throw new LinkProtocolException(error ?? "protocol error");
             _loop.Post(new LinkReply(_clock.NowMs, _target.Link, value!));

@@ -75,6 +75,7 @@ public sealed class Listener(ServerContext server)
     private async Task AcceptLoopAsync(Socket listening, bool tls, CancellationToken stopping)
     {
         using var registration = stopping.Register(listening.Dispose);
+        var backoff = new AcceptBackoff();
         while (!stopping.IsCancellationRequested)
         {
             Socket client;
@@ -86,10 +87,28 @@ public sealed class Listener(ServerContext server)
             {
                 break;
             }
-            catch (SocketException)
+            catch (SocketException ex) when (AcceptBackoff.IsResourceShortage(ex))
             {
+                int delayMs = backoff.NextDelayMs(out bool episodeStarted);
+                if (episodeStarted)
+                {
+                    server.Log.Warning($"Error accepting a client connection: {ex.Message} (not accepting for a while; connected clients are still served)");
+                }
+                try
+                {
+                    await Task.Delay(delayMs, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
                 continue;
             }
+            catch (SocketException)
+            {
+                continue; // the connection was reset before we took it
+            }
+            if (backoff.Recovered()) server.Log.Notice("Accepting client connections again");
             Admit(client, tls, stopping);
         }
     }

@@ -8,19 +8,26 @@ namespace Vigil.Server.State;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Owner read and write only: what a file holding passwords gets (0600).</summary>
+    public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     /// <summary>
-    /// Replaces <paramref name="path"/> with <paramref name="content"/>. <paramref name="mode"/>, when given, is the
-    /// new file's permission before the umask (else the platform default).
+    /// Replaces <paramref name="path"/> with <paramref name="content"/>. The temp file is created with
+    /// <paramref name="mode"/> (before the umask), so the content is never readable by more than that, not even
+    /// for the moment before the rename; the rename carries the mode over to <paramref name="path"/>.
     /// </summary>
-    public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
+    public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode mode = OwnerOnly)
     {
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath) ?? ".";
         var tempPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.tmp");
+        // A temp file left by a crash (in a container the pid is often the same every run) would keep its old mode:
+        // only a file this call creates is sure to have the one asked for.
+        TryDelete(tempPath);
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
-            if (mode is { } createMode && !OperatingSystem.IsWindows()) options.UnixCreateMode = createMode;
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = mode;
             using (var stream = new FileStream(tempPath, options))
             {
                 stream.Write(content);

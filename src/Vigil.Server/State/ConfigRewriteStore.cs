@@ -14,9 +14,6 @@ namespace Vigil.Server.State;
 public sealed class ConfigRewriteStore(string configPath, bool denyScriptsReconfig, Func<string, string?> resolveHostname, SentinelLog log)
     : IStateStore
 {
-    /// <summary>The reference's mode for its rewritten file, before the umask.</summary>
-    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-
     public string Path { get; } = System.IO.Path.GetFullPath(configPath);
 
     public bool Save(SentinelState state)
@@ -24,7 +21,8 @@ public sealed class ConfigRewriteStore(string configPath, bool denyScriptsReconf
         try
         {
             string text = ReferenceConfigWriter.Rewrite(ReadOldText(), state, denyScriptsReconfig, resolveHostname);
-            AtomicFile.Write(Path, Encoding.UTF8.GetBytes(text), FileMode);
+            // 0600, where the reference leaves 0644: the rewritten file holds auth-pass and sentinel-pass.
+            AtomicFile.Write(Path, Encoding.UTF8.GetBytes(text), AtomicFile.OwnerOnly);
             log.Notice("Sentinel new configuration saved on disk");
             return true;
         }

@@ -27,7 +27,8 @@ public sealed class StateStore(string path, SentinelLog log) : IStateStore
     {
         try
         {
-            AtomicFile.Write(Path, Encoding.UTF8.GetBytes(state.ToJson()));
+            // Owner-only (0600): the state holds auth-pass and sentinel-pass.
+            AtomicFile.Write(Path, Encoding.UTF8.GetBytes(state.ToJson()), AtomicFile.OwnerOnly);
             log.Notice("Sentinel new configuration saved on disk");
             return true;
         }

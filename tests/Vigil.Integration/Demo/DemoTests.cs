@@ -54,15 +54,14 @@ public sealed class DemoTests
     public async Task WithoutRedisServerOnThePathItSaysHowToInstallIt()
     {
         using var emptyDir = new TempDir();
-        var dotnet = FindOnPath("dotnet");
-        var info = new ProcessStartInfo(dotnet)
+        var (program, args) = RedisNodes.VigilCommand(["demo"]);
+        var info = new ProcessStartInfo(program == "dotnet" ? FindOnPath("dotnet")! : program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(RedisNodes.VigilDll);
-        info.ArgumentList.Add("demo");
+        foreach (string arg in args) info.ArgumentList.Add(arg);
         info.Environment["PATH"] = emptyDir.Path;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -36,6 +36,9 @@ public static class Cli
     public static Task<Result> RedisCliAsync(int port, params string[] args) =>
         RunAsync("redis-cli", ["-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. args], TimeSpan.FromSeconds(30));
 
-    public static Task<Result> VigilAsync(IEnumerable<string> args, TimeSpan timeout) =>
-        RunAsync("dotnet", [RedisNodes.VigilDll, .. args], timeout);
+    public static Task<Result> VigilAsync(IEnumerable<string> args, TimeSpan timeout)
+    {
+        var (program, fullArgs) = RedisNodes.VigilCommand(args);
+        return RunAsync(program, fullArgs, timeout);
+    }
 }

@@ -10,6 +10,29 @@ public static class RedisNodes
 
     public static string VigilDll => Path.Combine(AppContext.BaseDirectory, "vigil.dll");
 
+    /// <summary>
+    /// The NativeAOT binary named by <c>VIGIL_BIN</c> (what users run; scripts/test.sh publishes it first), or null
+    /// to run the framework-dependent build beside the tests. A <c>VIGIL_BIN</c> naming nothing fails every test
+    /// that starts Vigil rather than quietly testing something else.
+    /// </summary>
+    public static string? VigilBinary { get; } = PublishedBinary();
+
+    private static string? PublishedBinary()
+    {
+        string? path = Environment.GetEnvironmentVariable("VIGIL_BIN");
+        if (string.IsNullOrEmpty(path)) return null;
+        path = Path.GetFullPath(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"VIGIL_BIN names {path}, which does not exist", path);
+        return path;
+    }
+
+    /// <summary>The program and arguments that run Vigil with <paramref name="args"/>.</summary>
+    public static (string FileName, string[] Args) VigilCommand(IEnumerable<string> args) =>
+        VigilBinary is { } binary ? (binary, [.. args]) : ("dotnet", [VigilDll, .. args]);
+
+    /// <summary>The same as one shell word list, for runners that take a command line.</summary>
+    public static string VigilCommandLine => VigilBinary ?? $"dotnet {VigilDll}";
+
     public static Task<RunningNode> StartRedisAsync(TempDir dir, params string[] extraArgs) =>
         StartRedisOnPortAsync(dir, FreePort.Next(), extraArgs);
 
@@ -44,13 +67,14 @@ public static class RedisNodes
 
     /// <summary>Writes sentinel.conf with the given lines (plus port/bind) and starts Vigil on it.</summary>
     /// <summary>With <paramref name="configPath"/>, restarts on an existing config instead of writing one.</summary>
-    public static async Task<RunningNode> StartVigilAsync(TempDir dir, IEnumerable<string> configLines, int? port = null, bool waitForPing = true, string? configPath = null)
+    public static async Task<RunningNode> StartVigilAsync(TempDir dir, IEnumerable<string> configLines, int? port = null, bool waitForPing = true, string? configPath = null, string[]? extraArgs = null)
     {
         var (nodeDir, writtenPath, sentinelPort) = configPath is null
             ? WriteSentinelConfig(dir, "vigil", configLines, port)
             : (Path.GetDirectoryName(configPath)!, configPath, port ?? throw new ArgumentException("a restart needs the port"));
         configPath = writtenPath;
-        var process = ManagedProcess.Start("dotnet", [VigilDll, configPath], nodeDir);
+        var (program, args) = VigilCommand([.. extraArgs ?? [], configPath]);
+        var process = ManagedProcess.Start(program, args, nodeDir);
         var node = new RunningNode(process, sentinelPort, nodeDir) { ConfigPath = configPath };
         if (waitForPing) await node.WaitForPingAsync().ConfigureAwait(false);
         return node;

@@ -37,9 +37,9 @@ public sealed class MigrationAbortTests(ITestOutputHelper output) : IAsyncLifeti
         await MigrationDataset.FillAsync(source.Port, 2000);
         var keys = await KeysAsync(source);
         var stateFile = Path.Combine(_dir.Path, "state.json");
-        using var migrate = ManagedProcess.Start("dotnet",
-            [RedisNodes.VigilDll, "migrate", "--source", Address(source), "--target", Address(first), "--target", Address(second), "--yes", "--state-file", stateFile],
-            _dir.Path);
+        var (program, args) = RedisNodes.VigilCommand(
+            ["migrate", "--source", Address(source), "--target", Address(first), "--target", Address(second), "--yes", "--state-file", stateFile]);
+        using var migrate = ManagedProcess.Start(program, args, _dir.Path);
         await Wait.UntilAsync(async () => (await Topology.InfoAsync(source, "replication")).GetValueOrDefault("slave0", "").Contains("state=wait_bgsave", StringComparison.Ordinal),
             TimeSpan.FromSeconds(30), "the first target waiting for the source's RDB");
         Assert.True(File.Exists(stateFile));

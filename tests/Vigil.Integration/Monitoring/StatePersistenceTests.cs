@@ -50,6 +50,61 @@ public sealed class StatePersistenceTests : IDisposable
         Assert.True(File.Exists(vigil.ConfigPath + ".state.json"));
     }
 
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task TheStateFileHoldingPasswordsIsReadableByItsOwnerOnly()
+    {
+        using var redis = await RedisNodes.StartRedisAsync(_dir);
+        using var vigil = await RedisNodes.StartVigilAsync(_dir, [$"sentinel monitor m 127.0.0.1 {redis.Port} 2"]);
+        string statePath = vigil.ConfigPath + ".state.json";
+        await using (var client = await vigil.ConnectAsync())
+        {
+            Assert.Equal(RespValue.Ok, await client.CallAsync("SENTINEL", "SET", "m", "auth-pass", "s3cret-pass"));
+        }
+        await Wait.UntilAsync(() => File.Exists(statePath) && File.ReadAllText(statePath).Contains("s3cret-pass", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), "the state file holds the new auth-pass");
+
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(statePath));
+        Assert.Empty(Directory.GetFiles(vigil.Directory, "*.tmp"));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task ARewrittenConfigFileHoldingPasswordsIsReadableByItsOwnerOnly()
+    {
+        using var redis = await RedisNodes.StartRedisAsync(_dir);
+        using var vigil = await RedisNodes.StartVigilAsync(_dir, [$"sentinel monitor m 127.0.0.1 {redis.Port} 2"], extraArgs: ["--config-rewrite"]);
+        string configPath = vigil.ConfigPath!;
+        File.SetUnixFileMode(configPath, OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        await using (var client = await vigil.ConnectAsync())
+        {
+            Assert.Equal(RespValue.Ok, await client.CallAsync("SENTINEL", "SET", "m", "auth-pass", "s3cret-pass"));
+        }
+        await Wait.UntilAsync(() => File.ReadAllText(configPath).Contains("s3cret-pass", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), "the config file holds the new auth-pass");
+
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(configPath));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void ATempFileLeftByACrashDoesNotLendItsModeToTheNextWrite()
+    {
+        // In a container the pid is often the same at every start, so the temp name a crash left is the one used next.
+        string target = Path.Combine(_dir.Path, "state.json");
+        string leftover = Path.Combine(_dir.Path, $".state.json.{Environment.ProcessId}.tmp");
+        File.WriteAllText(leftover, "half a state");
+        File.SetUnixFileMode(leftover, OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
+
+        Vigil.Server.State.AtomicFile.Write(target, "{\"sentinel-pass\":\"s3cret\"}"u8);
+
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(target));
+        Assert.Equal("{\"sentinel-pass\":\"s3cret\"}", File.ReadAllText(target));
+        Assert.False(File.Exists(leftover));
+    }
+
     [Fact]
     public async Task KillNineDuringStateWritesAlwaysLeavesAReadableStateFile()
     {

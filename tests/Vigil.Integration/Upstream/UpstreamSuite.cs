@@ -37,7 +37,7 @@ public static class UpstreamSuite
     /// <summary>Runs one test file with vigil as the sentinel; returns the runner's counts and its summary.</summary>
     public static async Task<SuiteResult> RunFileAsync(string file, bool configRewrite, string outDirectory, TimeSpan timeout)
     {
-        string sentinel = $"dotnet {RedisNodes.VigilDll}" + (configRewrite ? " --config-rewrite" : "");
+        string sentinel = RedisNodes.VigilCommandLine + (configRewrite ? " --config-rewrite" : "");
         var result = await Cli.RunAsync("bash",
             [Runner!, "--redis-git", RedisGit!, "--sentinel", sentinel, "--only", file, "--out", outDirectory],
             timeout).ConfigureAwait(false);

@@ -41,6 +41,7 @@ internal static class Convergence
     private static string? CheckGroup(SimWorld world, int group)
     {
         string name = world.Scenario.MasterNames[group];
+        if (IslandsLeftByOperator(world, name)) return null;
         string? agreedAddress = null;
         foreach (var sentinel in world.Sentinels)
         {
@@ -136,6 +137,47 @@ internal static class Convergence
             if (replicas.Items.OfType<RespMap>().Any(r => Field(r, "name") == address)) return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// The operator made every sentinel forget the group (RESET, or REMOVE then MONITOR), and what they know now falls
+    /// in islands that share no node and know no sentinel of each other: a sentinel cut off from a failover, then
+    /// reset, names the old master and its followers, while the others, reset while the old master was down, know
+    /// only the new master and its replicas. Sentinels meet, and learn newer configurations, only through the
+    /// instances they both watch, so neither island can ever reach the other; as in the reference, only the operator
+    /// can join them again (seed 400389). Not a liveness failure of the core.
+    /// </summary>
+    private static bool IslandsLeftByOperator(SimWorld world, string name)
+    {
+        var sentinels = world.Sentinels.ToList();
+        var knowledge = new List<(HashSet<string> Nodes, HashSet<string> Peers, string Id)>();
+        foreach (var sentinel in sentinels)
+        {
+            if (!world.Checker.Track(sentinel).ResetByOperator.Contains(name)) return false;
+            if (!sentinel.Running || sentinel.Paused) return false;
+            if (sentinel.Execute("get-master-addr-by-name", name) is not RespArray { Items: [RespBulkString ip, RespBulkString port] }) return false;
+            var nodes = new HashSet<string>(StringComparer.Ordinal) { $"{ip.Text}:{port.Text}" };
+            if (sentinel.Execute("replicas", name) is not RespArray replicas) return false;
+            foreach (var item in replicas.Items.OfType<RespMap>()) nodes.Add(Field(item, "name"));
+            if (sentinel.Execute("sentinels", name) is not RespArray peers) return false;
+            var peerIds = peers.Items.OfType<RespMap>().Select(p => Field(p, "runid")).ToHashSet(StringComparer.Ordinal);
+            knowledge.Add((nodes, peerIds, sentinel.MyId));
+        }
+        // Grow the island of the first sentinel by shared nodes or known peers; another island is left if it stops short.
+        var island = new HashSet<int> { 0 };
+        bool grew = true;
+        while (grew)
+        {
+            grew = false;
+            for (int i = 0; i < knowledge.Count; i++)
+            {
+                if (island.Contains(i)) continue;
+                bool linked = island.Any(j => knowledge[j].Nodes.Overlaps(knowledge[i].Nodes)
+                    || knowledge[j].Peers.Contains(knowledge[i].Id) || knowledge[i].Peers.Contains(knowledge[j].Id));
+                if (linked) grew = island.Add(i);
+            }
+        }
+        return island.Count < knowledge.Count;
     }
 
     public static string Field(RespMap map, string name)
