@@ -35,6 +35,9 @@ public sealed class SentinelHost : IAsyncDisposable
     /// </summary>
     public bool RewriteConfig { get; init; }
 
+    /// <summary>The redis-sentinel release presented to clients (<c>--compat</c>).</summary>
+    public RedisCompatibility Compatibility { get; init; } = RedisCompatibility.Redis70;
+
     /// <summary>The port actually listened on (useful with <c>port 0</c> in tests).</summary>
     public int Port { get; private set; }
 
@@ -83,7 +86,7 @@ public sealed class SentinelHost : IAsyncDisposable
 
         var host = new HostInfo(_configPath, Environment.ProcessPath ?? "vigil", _config.Server.Port, DateTime.UtcNow,
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)));
-        var server = new ServerContext(_config, log, clock, host) { RequestShutdown = Stop };
+        var server = new ServerContext(_config, log, clock, host, Compatibility) { RequestShutdown = Stop };
         // Before the first socket operation: the socket engine reads the switch when it starts (see SocketCompletions).
         using var inlineCompletions = SocketCompletions.PreferInline();
         var listener = new Listener(server);
@@ -120,7 +123,7 @@ public sealed class SentinelHost : IAsyncDisposable
         server.Loop = loop;
 
         WritePidFile();
-        log.Notice($"Vigil {VersionInfo.Version} (Redis Sentinel {VersionInfo.RedisCompatibleVersion} compatible) running in sentinel mode, port {Port}, pid {Environment.ProcessId}");
+        log.Notice($"Vigil {VersionInfo.Version} (Redis Sentinel {Compatibility.Version} compatible) running in sentinel mode, port {Port}, pid {Environment.ProcessId}");
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 

@@ -11,7 +11,7 @@ namespace Vigil;
 public static class VigilCommandLine
 {
     private const string Usage = """
-        Usage: vigil [--config-rewrite] /path/to/sentinel.conf [--sentinel] [--port N] [--<directive> <value> ...]
+        Usage: vigil [--config-rewrite] [--compat 7.0|7.4] /path/to/sentinel.conf [--sentinel] [--port N] [--<directive> <value> ...]
                vigil check-config /path/to/sentinel.conf [--<directive> <value> ...]
                vigil demo [--fault sleep|kill|switchover] [--down-after MS] [--sleep SECONDS] [--keep-dir]
                vigil --version
@@ -29,6 +29,10 @@ public static class VigilCommandLine
                                   there. No state file is read or written. The config file must
                                   be writable; a failed save makes SENTINEL SET, MONITOR, REMOVE,
                                   CONFIG SET and FLUSHCONFIG answer an error.
+               --compat 7.0|7.4   the redis-sentinel release to present where two cannot both
+                                  be matched (default 7.0): 7.4 adds CLIENT SETINFO (73
+                                  command names instead of 72) and reports redis_version
+                                  7.4.1 in INFO and HELLO.
 
         Examples:
                vigil /etc/redis/sentinel.conf
@@ -40,6 +44,9 @@ public static class VigilCommandLine
 
     /// <summary>The option that selects the reference's rewritten-config mode.</summary>
     public const string ConfigRewriteOption = "--config-rewrite";
+
+    /// <summary>The option that selects the redis-sentinel release presented to clients.</summary>
+    public const string CompatOption = "--compat";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -61,8 +68,30 @@ public static class VigilCommandLine
             case "demo":
                 return await DemoCommand.RunAsync(args[1..]).ConfigureAwait(false);
         }
-        bool rewriteConfig = args[0] == ConfigRewriteOption;
-        if (rewriteConfig) args = args[1..];
+        bool rewriteConfig = false;
+        var compatibility = RedisCompatibility.Redis70;
+        while (args.Length > 0)
+        {
+            if (args[0] == ConfigRewriteOption)
+            {
+                rewriteConfig = true;
+                args = args[1..];
+            }
+            else if (args[0] == CompatOption)
+            {
+                if (args.Length < 2 || RedisCompatibility.Parse(args[1]) is not { } chosen)
+                {
+                    Console.Error.WriteLine($"{CompatOption} takes 7.0 or 7.4.");
+                    return 1;
+                }
+                compatibility = chosen;
+                args = args[2..];
+            }
+            else
+            {
+                break;
+            }
+        }
         if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
         {
             Console.Error.WriteLine("Sentinel needs config file on disk to save state. Exiting...");
@@ -73,7 +102,7 @@ public static class VigilCommandLine
         if (config is null) return 1;
         // Like Redis, relative paths after `dir` (logfile, pidfile) are taken from that directory.
         if (config.Server.Dir != ".") Directory.SetCurrentDirectory(config.Server.Dir);
-        var host = new SentinelHost(config, configPath) { RewriteConfig = rewriteConfig };
+        var host = new SentinelHost(config, configPath) { RewriteConfig = rewriteConfig, Compatibility = compatibility };
         await using (host.ConfigureAwait(false))
         {
             return await host.RunAsync(message => Console.Error.WriteLine(message)).ConfigureAwait(false);

@@ -21,7 +21,6 @@ internal static class ServerDirectives
 
     private const string BadCount = "wrong number of arguments";
 
-    private static readonly string[] LogLevels = ["debug", "verbose", "notice", "warning", "nothing"];
     private static readonly string[] SupervisedModes = ["upstart", "systemd", "auto", "no"];
     private static readonly string[] SyslogFacilities = ["user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"];
     private static readonly string[] ReplDisklessLoad = ["disabled", "on-empty-db", "swapdb"];
@@ -170,7 +169,7 @@ internal static class ServerDirectives
         Add(Choice("syslog-facility", SyslogFacilities, static (d, v) => d.Server = d.Server with { SyslogFacility = v }));
         Add(Choice("repl-diskless-load", ReplDisklessLoad));
         // 7.0 knows four levels; "nothing" (Redis 7.2) is accepted too and listed in the error text as 7.2 does.
-        Add(Choice("loglevel", LogLevels, static (d, v) => d.Server = d.Server with { LogLevel = ToLogLevel(v) }));
+        Add(Choice("loglevel", [.. LogLevelNames.All], static (d, v) => d.Server = d.Server with { LogLevel = LogLevelNames.Parse(v) ?? LogLevel.Notice }));
         Add(Choice("maxmemory-policy", MaxMemoryPolicies));
         Add(Choice("appendfsync", AofFsync));
         Add(Choice("oom-score-adj", OomScoreAdj));
@@ -535,15 +534,6 @@ internal static class ServerDirectives
         }
         return null;
     }
-
-    private static LogLevel ToLogLevel(string word) => word switch
-    {
-        "debug" => LogLevel.Debug,
-        "verbose" => LogLevel.Verbose,
-        "notice" => LogLevel.Notice,
-        "warning" => LogLevel.Warning,
-        _ => LogLevel.Nothing,
-    };
 
     private static SupervisedMode ToSupervisedMode(string word) => word switch
     {

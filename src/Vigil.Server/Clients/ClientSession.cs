@@ -41,6 +41,10 @@ public sealed class ClientSession
     public string RemoteAddress { get; }
     public string LocalAddress { get; }
     public string Name { get; set; } = "";
+
+    /// <summary>CLIENT SETINFO LIB-NAME / LIB-VER ("" when not set).</summary>
+    public string LibName { get; set; } = "";
+    public string LibVersion { get; set; } = "";
     public long CreatedAtMs { get; }
     public long LastInteractionMs { get; private set; }
     public string LastCommand { get; private set; } = "NULL";

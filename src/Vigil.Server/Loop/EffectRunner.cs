@@ -32,6 +32,7 @@ public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLo
             case CloseLink close: links.Close(close); break;
             case PublishEvent publish: pubSub.Publish(publish.Channel, publish.Message); break;
             case Log line: log.Write(line.Level, line.Message); break;
+            case SetLogLevel level: log.MinimumLevel = level.Level; break;
             case PersistState persist: state.Defer(persist.State); break;
             case Exit stop:
                 state.Flush(); // SIMULATE-FAILURE crash-after-promotion: what was to be saved is saved first
