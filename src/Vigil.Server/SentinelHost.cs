@@ -48,7 +48,10 @@ public sealed class SentinelHost : IAsyncDisposable
     public async Task<int> RunAsync(Action<string>? reportFatal = null)
     {
         var fatal = reportFatal ?? Console.Out.WriteLine;
-        var log = _log = new SentinelLog(_config.Server.LogFile, _config.Server.LogLevel);
+        var options = _config.Server;
+        var syslog = options.SyslogEnabled ? new SyslogSink(options.SyslogIdent, options.SyslogFacility) : null;
+        var log = _log = new SentinelLog(options.LogFile, options.LogLevel, syslog);
+        var supervision = Supervision.Supervisor.Start(_config.Server.Supervised, log);
         var clock = new Clock();
         IStateStore stateStore;
         SentinelState? persisted = null;
@@ -100,6 +103,12 @@ public sealed class SentinelHost : IAsyncDisposable
             fatal($"Could not create server TCP listening socket *:{_config.Server.Port}: {ex.Message}");
             return 1;
         }
+        catch (InvalidOperationException ex)
+        {
+            log.Warning(ex.Message);
+            fatal(ex.Message);
+            return 1;
+        }
         Port = listener.BoundPort;
 
         var savedState = new CoalescingStateStore(stateStore);
@@ -131,9 +140,11 @@ public sealed class SentinelHost : IAsyncDisposable
         var listenTask = listener.RunAsync(_stopping.Token);
         // The listener's first accept has started the socket engine: the environment can be the operator's again.
         inlineCompletions.Dispose();
+        supervision.Ready();
         var exitCode = await _exitCode.Task.ConfigureAwait(false);
 
         log.Warning("User requested shutdown...");
+        supervision.Stopping();
         await listener.StopAsync().ConfigureAwait(false);
         var finalState = await loop.InvokeAsync((c, _) => c.State).ConfigureAwait(false);
         savedState.Save(finalState);

@@ -1,6 +1,7 @@
 using Vigil.Demo;
 using Vigil.Sentinel.Config;
 using Vigil.Server;
+using Vigil.Server.Supervision;
 
 namespace Vigil;
 
@@ -50,6 +51,7 @@ public static class VigilCommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
+        string[] programArgs = args;
         if (args.Length == 0)
         {
             Console.Error.WriteLine("Sentinel needs config file on disk to save state. Exiting...");
@@ -100,6 +102,17 @@ public static class VigilCommandLine
         var configPath = Path.GetFullPath(args[0]);
         var config = Load(configPath, args[1..]);
         if (config is null) return 1;
+        // As the reference: supervision wins over daemonize; a daemon always has a pidfile.
+        if (config.Server.Daemonize && !Supervisor.WillSupervise(config.Server.Supervised))
+        {
+            if (!Daemon.IsDetachedChild)
+            {
+                Daemon.StartDetachedCopy(programArgs);
+                return 0;
+            }
+            Daemon.Detach();
+            config = config with { Server = config.Server with { PidFile = config.Server.PidFile ?? Daemon.DefaultPidFile } };
+        }
         // Like Redis, relative paths after `dir` (logfile, pidfile) are taken from that directory.
         if (config.Server.Dir != ".") Directory.SetCurrentDirectory(config.Server.Dir);
         var host = new SentinelHost(config, configPath) { RewriteConfig = rewriteConfig, Compatibility = compatibility };

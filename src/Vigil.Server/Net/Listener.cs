@@ -5,7 +5,10 @@ using Vigil.Server.Clients;
 
 namespace Vigil.Server.Net;
 
-/// <summary>Accepts clients on every configured <c>bind</c> address and starts a session for each.</summary>
+/// <summary>
+/// Accepts clients on every configured <c>bind</c> address (none with <c>bind ""</c>) and on the
+/// <c>unixsocket</c>, and starts a session for each.
+/// </summary>
 public sealed class Listener(ServerContext server)
 {
     private static readonly byte[] MaxClientsReached = Encoding.ASCII.GetBytes("-ERR max number of clients reached\r\n");
@@ -20,10 +23,14 @@ public sealed class Listener(ServerContext server)
     private readonly List<Socket> _sockets = [];
     private readonly List<Task> _sessions = [];
 
-    /// <summary>Binds every address; a leading '-' marks an address whose failure is tolerated, as in Redis.</summary>
+    /// <summary>
+    /// Binds every address; a leading '-' marks an address whose failure is tolerated, as in Redis. Then the Unix
+    /// socket. Listening nowhere at all is an error, as in Redis.
+    /// </summary>
     public void Bind()
     {
-        var addresses = server.Config.Server.Bind.Count > 0 ? server.Config.Server.Bind : ["*", "-::*"];
+        var options = server.Config.Server;
+        IReadOnlyList<string> addresses = options.TcpListenerDisabled ? [] : options.Bind.Count > 0 ? options.Bind : ["*", "-::*"];
         foreach (var entry in addresses)
         {
             var optional = entry.StartsWith('-');
@@ -53,9 +60,34 @@ public sealed class Listener(ServerContext server)
                 throw;
             }
         }
+        if (options.UnixSocket is { } path) BindUnixSocket(path, options.UnixSocketPerm);
+        if (_sockets.Count == 0) throw new InvalidOperationException("Configured to not listen anywhere, exiting.");
     }
 
-    public int BoundPort => _sockets.Count > 0 && _sockets[0].LocalEndPoint is IPEndPoint ip ? ip.Port : server.Config.Server.Port;
+    /// <summary>As Redis: a file left at the path is removed first; <c>unixsocketperm</c> (if not 0) sets its mode.</summary>
+    private void BindUnixSocket(string path, int permissions)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(path));
+            if (permissions != 0 && !OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)permissions);
+            socket.Listen(511);
+            _sockets.Add(socket);
+            _unixSocketPath = path;
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
+        {
+            socket.Dispose();
+            throw new InvalidOperationException($"Failed opening Unix socket: {ex.Message}", ex);
+        }
+    }
+
+    private string? _unixSocketPath;
+
+    public int BoundPort =>
+        _sockets.Select(s => s.LocalEndPoint).OfType<IPEndPoint>().FirstOrDefault() is { } ip ? ip.Port : server.Config.Server.Port;
 
     public Task RunAsync(CancellationToken stopping) =>
         Task.WhenAll(_sockets.Select(socket => AcceptLoopAsync(socket, stopping)));
@@ -84,7 +116,7 @@ public sealed class Listener(ServerContext server)
 
     private void Admit(Socket client, CancellationToken stopping)
     {
-        client.NoDelay = true;
+        if (client.AddressFamily != AddressFamily.Unix) client.NoDelay = true;
         if (IsDeniedByProtectedMode(client))
         {
             Reject(client, ProtectedModeDenied);
@@ -103,11 +135,18 @@ public sealed class Listener(ServerContext server)
         }
     }
 
+    /// <summary>
+    /// The Redis 7.0 rule: with protected mode on and a default user without password, only local clients get in
+    /// (the Unix socket, 127.0.0.1 and ::1 exactly), whatever <c>bind</c> says. A sentinel has it off unless the
+    /// config turns it on.
+    /// </summary>
     private bool IsDeniedByProtectedMode(Socket client)
     {
-        var options = server.Config.Server;
-        if (!options.ProtectedMode || options.Bind.Count > 0 || server.Acl.AuthRequired) return false;
-        return client.RemoteEndPoint is IPEndPoint remote && !IPAddress.IsLoopback(remote.Address);
+        if (!server.Config.Server.ProtectedMode || !server.Acl.Default.NoPass) return false;
+        if (client.AddressFamily == AddressFamily.Unix) return false;
+        if (client.RemoteEndPoint is not IPEndPoint remote) return true;
+        var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
+        return !address.Equals(IPAddress.Loopback) && !address.Equals(IPAddress.IPv6Loopback);
     }
 
     private static void Reject(Socket client, byte[] message)
@@ -119,6 +158,10 @@ public sealed class Listener(ServerContext server)
     public async Task StopAsync()
     {
         foreach (var socket in _sockets) socket.Dispose();
+        if (_unixSocketPath is not null)
+        {
+            try { File.Delete(_unixSocketPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
         foreach (var session in server.Clients.All) session.Close();
         Task[] sessions;
         lock (_sessions) sessions = [.. _sessions];
