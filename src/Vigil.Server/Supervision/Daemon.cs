@@ -27,16 +27,55 @@ public static class Daemon
         if (Path.GetFileNameWithoutExtension(executable) == "dotnet") start.ArgumentList.Add(Environment.GetCommandLineArgs()[0]);
         foreach (string arg in args) start.ArgumentList.Add(arg);
         start.Environment[ChildVariable] = "1";
+        CloseOnExec();
         using var child = Process.Start(start) ?? throw new InvalidOperationException("the daemon did not start");
     }
 
-    /// <summary>In the copy: a new session, no terminal, standard streams on /dev/null.</summary>
+    /// <summary>
+    /// Only the standard streams go to the daemon (it replaces them at once). Without this it would also inherit
+    /// the runtime's copies of stdout/stderr and whatever the launcher left open, and hold its launcher's pipes
+    /// open for as long as it runs. This process is about to exit, so nothing of its own is lost.
+    /// </summary>
+    private static void CloseOnExec()
+    {
+        foreach (int fd in OpenDescriptors())
+        {
+            if (fd > 2) Libc.fcntl(fd, Libc.FSetFd, Libc.FdCloExec);
+        }
+    }
+
+    /// <summary>
+    /// In the copy: a new session, no terminal, standard streams on /dev/null. The runtime keeps copies of
+    /// stdout/stderr of its own (taken at start-up); they are pointed at /dev/null too, else the daemon would hold
+    /// its launcher's pipes open.
+    /// </summary>
     public static void Detach()
     {
         Environment.SetEnvironmentVariable(ChildVariable, null);
         Libc.setsid();
+        var launcherStreams = new HashSet<string>(StringComparer.Ordinal);
+        for (int standard = 0; standard <= 2; standard++)
+        {
+            if (Target(standard) is { } target && target != "/dev/null") launcherStreams.Add(target);
+        }
         using var devNull = new FileStream("/dev/null", FileMode.Open, FileAccess.ReadWrite);
-        int fd = (int)devNull.SafeFileHandle.DangerousGetHandle();
-        for (int standard = 0; standard <= 2; standard++) Libc.dup2(fd, standard);
+        int nullFd = (int)devNull.SafeFileHandle.DangerousGetHandle();
+        for (int standard = 0; standard <= 2; standard++) Libc.dup2(nullFd, standard);
+        foreach (int fd in OpenDescriptors())
+        {
+            if (fd > 2 && Target(fd) is { } target && launcherStreams.Contains(target)) Libc.dup2(nullFd, fd);
+        }
+    }
+
+    private static IEnumerable<int> OpenDescriptors() =>
+        Directory.GetFileSystemEntries("/proc/self/fd")
+            .Select(entry => int.TryParse(Path.GetFileName(entry), out int fd) ? fd : -1)
+            .Where(fd => fd >= 0)
+            .ToList();
+
+    private static string? Target(int fd)
+    {
+        try { return new FileInfo($"/proc/self/fd/{fd}").LinkTarget; }
+        catch (IOException) { return null; }
     }
 }

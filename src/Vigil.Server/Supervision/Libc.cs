@@ -7,8 +7,14 @@ internal static partial class Libc
 {
     public const int SigStop = 19;
 
+    public const int FSetFd = 2;
+    public const int FdCloExec = 1;
+
     [DllImport("libc", SetLastError = true)]
     public static extern int setsid();
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int fcntl(int fd, int command, int argument);
 
     [DllImport("libc", SetLastError = true)]
     public static extern int dup2(int oldFd, int newFd);

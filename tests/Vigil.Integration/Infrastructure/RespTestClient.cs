@@ -20,6 +20,23 @@ public sealed class RespTestClient : IAsyncDisposable
         _reader = PipeReader.Create(_stream);
     }
 
+    /// <summary>Connects from <paramref name="source"/> (e.g. 127.0.0.2, which Redis does not count as local).</summary>
+    public static async Task<RespTestClient> ConnectFromAsync(System.Net.IPAddress source, int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        socket.Bind(new System.Net.IPEndPoint(source, 0));
+        await socket.ConnectAsync("127.0.0.1", port).ConfigureAwait(false);
+        return new RespTestClient(socket);
+    }
+
+    /// <summary>Connects over a Unix socket.</summary>
+    public static async Task<RespTestClient> ConnectUnixAsync(string path)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(path)).ConfigureAwait(false);
+        return new RespTestClient(socket);
+    }
+
     public static async Task<RespTestClient> ConnectAsync(int port)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
