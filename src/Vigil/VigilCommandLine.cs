@@ -131,6 +131,7 @@ public static class VigilCommandLine
         }
         var config = Load(args[0], args[1..]);
         if (config is null) return 1;
+        foreach (string line in config.NoEffectLines) Console.WriteLine($"{line}: no effect in sentinel mode");
         Console.WriteLine($"{Path.GetFullPath(args[0])}: OK ({config.Masters.Count} master{(config.Masters.Count == 1 ? "" : "s")}, port {config.Server.Port})");
         return 0;
     }
