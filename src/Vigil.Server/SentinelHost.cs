@@ -120,6 +120,7 @@ public sealed class SentinelHost : IAsyncDisposable
             IsExecutable = ConfigFileParser.IsExecutableFile,
             ResolveHostname = ResolveHostname,
             SaveStateNow = savedState.Save,
+            ConfigLogLevel = Compatibility.HasConfigLogLevel,
         });
         var links = new LinkManager(clock, _stopping.Token);
         var effects = new EffectRunner(links, server.PubSub, log, savedState, (code, reason) =>

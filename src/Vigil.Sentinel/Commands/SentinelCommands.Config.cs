@@ -12,9 +12,12 @@ internal sealed partial class SentinelCommands
     private static readonly RespError ConfigUsage =
         new("ERR Only SENTINEL CONFIG GET <param> [<param> <param> ...] / SET <param> <value> [<param> <value> ...] are supported.");
 
-    /// <summary>Every parameter, in the order CONFIG GET lists them.</summary>
-    private static readonly string[] ConfigParameters =
+    /// <summary>Every parameter, in the order CONFIG GET lists them (loglevel only where the options allow it).</summary>
+    private static readonly string[] AllConfigParameters =
         ["resolve-hostnames", "announce-hostnames", "announce-ip", "announce-port", "sentinel-user", "sentinel-pass", "loglevel"];
+
+    private ReadOnlySpan<string> ConfigParameters =>
+        _context.Options.ConfigLogLevel ? AllConfigParameters : AllConfigParameters.AsSpan(0, AllConfigParameters.Length - 1);
 
     private RespValue HandleConfig(IReadOnlyList<string> args)
     {
@@ -72,7 +75,7 @@ internal sealed partial class SentinelCommands
         for (int i = 2; i < args.Count; i += 2)
         {
             string option = args[i];
-            if (!ConfigParameters.Contains(option, StringComparer.OrdinalIgnoreCase))
+            if (!IsConfigParameter(option))
                 return new RespError($"ERR Invalid argument '{option}' to SENTINEL CONFIG SET");
             if (!seen.Add(option)) return new RespError($"ERR Duplicate argument '{option}' to SENTINEL CONFIG SET");
             if (i + 1 == args.Count) return new RespError($"ERR Missing argument '{option}' value");
@@ -115,6 +118,15 @@ internal sealed partial class SentinelCommands
             }
         }
         return saved ? RespValue.Ok : Errors.SaveFailed;
+    }
+
+    private bool IsConfigParameter(string option)
+    {
+        foreach (string parameter in ConfigParameters)
+        {
+            if (parameter.Equals(option, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
     }
 
     private static bool IsValidConfigValue(string option, string value) => option switch

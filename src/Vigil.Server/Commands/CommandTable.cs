@@ -59,7 +59,7 @@ public sealed class CommandTable
             Handler = SentinelCommand.Execute,
             Subcommands = Children("sentinel",
             [
-                Sentinel("ckquorum", 3), Sentinel("config", -3), Sentinel("debug", -2), Sentinel("failover", -3),
+                Sentinel("ckquorum", 3), Sentinel("config", -3), Sentinel("debug", -2), Sentinel("failover", 3) with { OptionalArguments = 1 },
                 Sentinel("flushconfig", 2), Sentinel("get-master-addr-by-name", 3),
                 new("help", 2, LoadingStale, ["@slow"], NoTips), Sentinel("info-cache", -3),
                 Sentinel("is-master-down-by-addr", 6), Sentinel("master", 3), Sentinel("masters", 2),

@@ -24,6 +24,10 @@ public sealed class NewerReleaseTests : IDisposable
         var setinfo = Assert.IsType<RespError>(await client.CallAsync("CLIENT", "SETINFO", "lib-name", "x"));
         Assert.StartsWith("ERR unknown subcommand 'SETINFO'", setinfo.Text, StringComparison.Ordinal);
         Assert.Contains("redis_version:7.0.15", ((RespBulkString)await client.CallAsync("INFO", "server")).Text, StringComparison.Ordinal);
+        // 7.0's SENTINEL CONFIG has no loglevel; several parameters per call are accepted all the same.
+        Assert.Equal(new RespError("ERR Invalid argument 'loglevel' to SENTINEL CONFIG SET"),
+            await client.CallAsync("SENTINEL", "CONFIG", "SET", "loglevel", "debug"));
+        Assert.Equal(RespValue.Ok, await client.CallAsync("SENTINEL", "CONFIG", "SET", "announce-port", "7", "resolve-hostnames", "no"));
     }
 
     [Fact]
@@ -61,7 +65,7 @@ public sealed class NewerReleaseTests : IDisposable
     public async Task ConfigSetLoglevelChangesWhatTheLogFileGetsAndIsRewrittenIntoTheConfig()
     {
         using var vigil = await RedisNodes.StartVigilAsync(_dir, ["logfile vigil.log", "sentinel monitor mymaster 127.0.0.1 6 2"],
-            options: ["--config-rewrite"]);
+            options: ["--config-rewrite", "--compat", "7.4"]);
         await using var client = await vigil.ConnectAsync();
         string log = Path.Combine(vigil.Directory, "vigil.log");
 
