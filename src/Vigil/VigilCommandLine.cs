@@ -1,4 +1,5 @@
 using Vigil.Demo;
+using Vigil.Migration;
 using Vigil.Sentinel.Config;
 using Vigil.Server;
 using Vigil.Server.Supervision;
@@ -15,6 +16,8 @@ public static class VigilCommandLine
         Usage: vigil [--config-rewrite] [--compat 7.0|7.4] /path/to/sentinel.conf [--sentinel] [--port N] [--<directive> <value> ...]
                vigil check-config /path/to/sentinel.conf [--<directive> <value> ...]
                vigil demo [--fault sleep|kill|switchover] [--down-after MS] [--sleep SECONDS] [--keep-dir]
+               vigil migrate --source HOST:PORT --target HOST:PORT [...]   (vigil migrate --help)
+               vigil migrate verify --source HOST:PORT --target HOST:PORT [--sample N]
                vigil --version
                vigil --help
 
@@ -69,6 +72,8 @@ public static class VigilCommandLine
                 return CheckConfig(args[1..]);
             case "demo":
                 return await DemoCommand.RunAsync(args[1..]).ConfigureAwait(false);
+            case "migrate":
+                return await MigrateCommand.RunAsync(args[1..]).ConfigureAwait(false);
         }
         bool rewriteConfig = false;
         var compatibility = RedisCompatibility.Redis70;
