@@ -12,6 +12,12 @@ public sealed record CoreOptions
     /// <summary>Monotonic time at construction; records created at start count their timers from here.</summary>
     public long StartNowMs { get; init; }
 
+    /// <summary>
+    /// Whether SENTINEL CONFIG GET/SET know <c>loglevel</c> (redis-sentinel 7.2 and later; 7.0 refuses it and does
+    /// not list it).
+    /// </summary>
+    public bool ConfigLogLevel { get; init; } = true;
+
     /// <summary>The Redis version this sentinel claims to be.</summary>
     public string Version { get; init; } = "7.0.15";
 

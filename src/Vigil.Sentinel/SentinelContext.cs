@@ -18,6 +18,7 @@ internal sealed class SentinelContext
         Random = new Random(options.RandomSeed);
         NowMs = options.StartNowMs;
         PreviousTickHostMs = options.StartNowMs;
+        Wide = new SentinelWideSettings { LogLevel = config.Server.LogLevel };
         Resolver = new AddressResolver(options.ResolveHostname, message => Log(LogLevel.Warning, message));
     }
 
@@ -47,7 +48,7 @@ internal sealed class SentinelContext
     public const long LongAgoMs = long.MinValue / 4;
 
     /// <summary>Sentinel-wide options in force (config plus CONFIG SET).</summary>
-    public SentinelWideSettings Wide { get; set; } = new();
+    public SentinelWideSettings Wide { get; set; }
 
     public OrderedDictionary<string, MasterRecord> Masters { get; } = new(StringComparer.Ordinal);
 
@@ -126,7 +127,7 @@ internal sealed class SentinelContext
     /// <summary>Logs <paramref name="message"/> if the configured loglevel lets it through.</summary>
     public void Log(LogLevel level, string message)
     {
-        if (level >= Config.Server.LogLevel && level != LogLevel.Nothing) Emit(new Log(level, message));
+        if (level >= Wide.LogLevel && level != LogLevel.Nothing) Emit(new Log(level, message));
     }
 
     public void RequestPersist() => PersistRequested = true;

@@ -224,6 +224,7 @@ public sealed class SentinelCore
     private void Start(SentinelState merged, SentinelState? persisted)
     {
         _context.Wide = merged.Sentinel;
+        if (merged.Sentinel.LogLevel != _context.Config.Server.LogLevel) _context.Emit(new SetLogLevel(merged.Sentinel.LogLevel));
         _context.Resolver.ResolveHostnames = merged.Sentinel.ResolveHostnames;
         _context.CurrentEpoch = merged.CurrentEpoch;
         _context.MyId = merged.MyId.Length == Limits.RunIdLength ? merged.MyId : _context.NewRunId();

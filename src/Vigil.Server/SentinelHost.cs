@@ -40,6 +40,9 @@ public sealed class SentinelHost : IAsyncDisposable
     /// <summary>The HTTP endpoint or anything else that watches the sentinel from outside the protocol; null = none.</summary>
     public ISentinelObserver? Observer { get; init; }
 
+    /// <summary>The redis-sentinel release presented to clients (<c>--compat</c>).</summary>
+    public RedisCompatibility Compatibility { get; init; } = RedisCompatibility.Redis70;
+
     /// <summary>The port actually listened on (useful with <c>port 0</c> in tests).</summary>
     public int Port { get; private set; }
 
@@ -50,7 +53,10 @@ public sealed class SentinelHost : IAsyncDisposable
     public async Task<int> RunAsync(Action<string>? reportFatal = null)
     {
         var fatal = reportFatal ?? Console.Out.WriteLine;
-        var log = _log = new SentinelLog(_config.Server.LogFile, _config.Server.LogLevel);
+        var options = _config.Server;
+        var syslog = options.SyslogEnabled ? new SyslogSink(options.SyslogIdent, options.SyslogFacility) : null;
+        var log = _log = new SentinelLog(options.LogFile, options.LogLevel, syslog);
+        var supervision = Supervision.Supervisor.Start(_config.Server.Supervised, log);
         var clock = new Clock();
         IStateStore stateStore;
         SentinelState? persisted = null;
@@ -101,7 +107,7 @@ public sealed class SentinelHost : IAsyncDisposable
 
         var host = new HostInfo(_configPath, Environment.ProcessPath ?? "vigil", _config.Server.Port, DateTime.UtcNow,
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)));
-        var server = new ServerContext(_config, log, clock, host) { RequestShutdown = Stop, Tls = tls };
+        var server = new ServerContext(_config, log, clock, host, Compatibility) { RequestShutdown = Stop, Tls = tls };
         // Before the first socket operation: the socket engine reads the switch when it starts (see SocketCompletions).
         using var inlineCompletions = SocketCompletions.PreferInline();
         var listener = new Listener(server);
@@ -115,6 +121,12 @@ public sealed class SentinelHost : IAsyncDisposable
             fatal($"Could not create server TCP listening socket *:{_config.Server.Port}: {ex.Message}");
             return 1;
         }
+        catch (InvalidOperationException ex)
+        {
+            log.Warning(ex.Message);
+            fatal(ex.Message);
+            return 1;
+        }
         Port = listener.BoundPort;
 
         var savedState = new CoalescingStateStore(stateStore) { Observer = Observer };
@@ -126,6 +138,7 @@ public sealed class SentinelHost : IAsyncDisposable
             IsExecutable = ConfigFileParser.IsExecutableFile,
             ResolveHostname = ResolveHostname,
             SaveStateNow = savedState.Save,
+            ConfigLogLevel = Compatibility.HasConfigLogLevel,
         });
         var links = new LinkManager(clock, _stopping.Token, _config.Server.Tls.TlsReplication ? tls : null, log);
         var effects = new EffectRunner(links, server.PubSub, log, savedState, (code, reason) =>
@@ -152,7 +165,7 @@ public sealed class SentinelHost : IAsyncDisposable
             }
         }
         WritePidFile();
-        log.Notice($"Vigil {VersionInfo.Version} (Redis Sentinel {VersionInfo.RedisCompatibleVersion} compatible) running in sentinel mode, port {Port}, pid {Environment.ProcessId}");
+        log.Notice($"Vigil {VersionInfo.Version} (Redis Sentinel {Compatibility.Version} compatible) running in sentinel mode, port {Port}, pid {Environment.ProcessId}");
         if (tls is not null)
         {
             log.Notice($"TLS: {(_config.Server.Tls.TlsPort != 0 ? $"tls-port {_config.Server.Tls.TlsPort}" : "no tls-port")}, " +
@@ -165,9 +178,11 @@ public sealed class SentinelHost : IAsyncDisposable
         var listenTask = listener.RunAsync(_stopping.Token);
         // The listener's first accept has started the socket engine: the environment can be the operator's again.
         inlineCompletions.Dispose();
+        supervision.Ready();
         var exitCode = await _exitCode.Task.ConfigureAwait(false);
 
         log.Warning("User requested shutdown...");
+        supervision.Stopping();
         await listener.StopAsync().ConfigureAwait(false);
         if (Observer is not null) await Observer.StopAsync().ConfigureAwait(false);
         var finalState = await loop.InvokeAsync((c, _) => c.State).ConfigureAwait(false);

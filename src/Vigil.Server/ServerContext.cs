@@ -12,8 +12,9 @@ namespace Vigil.Server;
 /// <summary>What command handlers and sessions share: configuration, clients, pub/sub, users, the loop.</summary>
 public sealed class ServerContext
 {
-    public ServerContext(SentinelConfig config, SentinelLog log, Clock clock, HostInfo host)
+    public ServerContext(SentinelConfig config, SentinelLog log, Clock clock, HostInfo host, RedisCompatibility? compatibility = null)
     {
+        Compatibility = compatibility ?? RedisCompatibility.Redis70;
         Config = config;
         Log = log;
         Clock = clock;
@@ -22,11 +23,12 @@ public sealed class ServerContext
         Acl = new AclStore(config.Server);
         OutputLimits = new OutputLimits(config.Server.PubSubOutputBufferLimit, clock, log.Warning);
         PubSub = new PubSubHub(this);
-        Commands = CommandTable.Create(config.Server.RenameCommands);
+        Commands = CommandTable.Create(config.Server.RenameCommands, Compatibility);
         Dispatcher = new CommandDispatcher(this);
     }
 
     public SentinelConfig Config { get; }
+    public RedisCompatibility Compatibility { get; }
     public SentinelLog Log { get; }
     public Clock Clock { get; }
     public HostInfo Host { get; }

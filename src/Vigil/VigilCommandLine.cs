@@ -4,6 +4,7 @@ using Vigil.Migration;
 using Vigil.Proxy;
 using Vigil.Sentinel.Config;
 using Vigil.Server;
+using Vigil.Server.Supervision;
 
 namespace Vigil;
 
@@ -14,7 +15,7 @@ namespace Vigil;
 public static class VigilCommandLine
 {
     private const string Usage = """
-        Usage: vigil [--config-rewrite] /path/to/sentinel.conf [--sentinel] [--port N] [--http ADDR:PORT] [--<directive> <value> ...]
+        Usage: vigil [--config-rewrite] [--compat 7.0|7.4] /path/to/sentinel.conf [--sentinel] [--port N] [--http ADDR:PORT] [--<directive> <value> ...]
                vigil check-config /path/to/sentinel.conf [--<directive> <value> ...]
                vigil demo [--fault sleep|kill|switchover] [--down-after MS] [--sleep SECONDS] [--keep-dir] [--keep-open]
                vigil migrate --source HOST:PORT --target HOST:PORT [...]   (vigil migrate --help)
@@ -35,6 +36,10 @@ public static class VigilCommandLine
                                   there. No state file is read or written. The config file must
                                   be writable; a failed save makes SENTINEL SET, MONITOR, REMOVE,
                                   CONFIG SET and FLUSHCONFIG answer an error.
+               --compat 7.0|7.4   the redis-sentinel release to present where two cannot both
+                                  be matched (default 7.0): 7.4 adds CLIENT SETINFO (73
+                                  command names instead of 72) and reports redis_version
+                                  7.4.1 in INFO and HELLO.
 
         After the config path, like redis-sentinel, any directive as --<directive> <value>; and:
                --http ADDR:PORT   serve metrics (/metrics, Prometheus), a dashboard (/) and its data
@@ -61,8 +66,12 @@ public static class VigilCommandLine
     /// <summary>The option that selects the reference's rewritten-config mode.</summary>
     public const string ConfigRewriteOption = "--config-rewrite";
 
+    /// <summary>The option that selects the redis-sentinel release presented to clients.</summary>
+    public const string CompatOption = "--compat";
+
     public static async Task<int> RunAsync(string[] args)
     {
+        string[] programArgs = args;
         if (args.Length == 0)
         {
             Console.Error.WriteLine("Sentinel needs config file on disk to save state. Exiting...");
@@ -85,8 +94,30 @@ public static class VigilCommandLine
             case "proxy":
                 return await ProxyCommand.RunAsync(args[1..]).ConfigureAwait(false);
         }
-        bool rewriteConfig = args[0] == ConfigRewriteOption;
-        if (rewriteConfig) args = args[1..];
+        bool rewriteConfig = false;
+        var compatibility = RedisCompatibility.Redis70;
+        while (args.Length > 0)
+        {
+            if (args[0] == ConfigRewriteOption)
+            {
+                rewriteConfig = true;
+                args = args[1..];
+            }
+            else if (args[0] == CompatOption)
+            {
+                if (args.Length < 2 || RedisCompatibility.Parse(args[1]) is not { } chosen)
+                {
+                    Console.Error.WriteLine($"{CompatOption} takes 7.0 or 7.4.");
+                    return 1;
+                }
+                compatibility = chosen;
+                args = args[2..];
+            }
+            else
+            {
+                break;
+            }
+        }
         if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
         {
             Console.Error.WriteLine("Sentinel needs config file on disk to save state. Exiting...");
@@ -95,12 +126,23 @@ public static class VigilCommandLine
         var configPath = Path.GetFullPath(args[0]);
         var config = Load(configPath, HttpOption(args[1..]));
         if (config is null) return 1;
+        // As the reference: supervision wins over daemonize; a daemon always has a pidfile.
+        if (config.Server.Daemonize && !Supervisor.WillSupervise(config.Server.Supervised))
+        {
+            if (!Daemon.IsDetachedChild)
+            {
+                Daemon.StartDetachedCopy(programArgs);
+                return 0;
+            }
+            Daemon.Detach();
+            config = config with { Server = config.Server with { PidFile = config.Server.PidFile ?? Daemon.DefaultPidFile } };
+        }
         // Like Redis, relative paths after `dir` (logfile, pidfile) are taken from that directory.
         if (config.Server.Dir != ".") Directory.SetCurrentDirectory(config.Server.Dir);
         await using var endpoint = config.Server.HttpEndpoint is { } address
             ? new HttpEndpoint(address, config.Server.HttpTokenFile, config.Server.Port)
             : null;
-        var host = new SentinelHost(config, configPath) { RewriteConfig = rewriteConfig, Observer = endpoint };
+        var host = new SentinelHost(config, configPath) { RewriteConfig = rewriteConfig, Compatibility = compatibility, Observer = endpoint };
         await using (host.ConfigureAwait(false))
         {
             return await host.RunAsync(message => Console.Error.WriteLine(message)).ConfigureAwait(false);
@@ -130,6 +172,7 @@ public static class VigilCommandLine
             Console.Error.WriteLine($"Failed to configure TLS: {ex.Message}");
             return 1;
         }
+        foreach (string line in config.NoEffectLines) Console.WriteLine($"{line}: no effect in sentinel mode");
         var warnings = Vigil.Sentinel.Layout.LayoutAdvice.FromConfig(config);
         string counted = warnings.Count == 0 ? "" : $", {warnings.Count} warning{(warnings.Count == 1 ? "" : "s")}";
         Console.WriteLine($"{Path.GetFullPath(args[0])}: OK ({config.Masters.Count} master{(config.Masters.Count == 1 ? "" : "s")}, port {config.Server.Port}{counted})");

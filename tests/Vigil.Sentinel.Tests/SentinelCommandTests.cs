@@ -256,14 +256,25 @@ public sealed class SentinelCommandTests
     }
 
     [Fact]
-    public void ConfigGetListsTheSixParametersInOrder()
+    public void ConfigGetListsTheSevenParametersInOrder()
     {
         var host = Running();
-        var fields = Assert.IsType<RespMap>(host.Sentinel("config", "get", "*"));
-        Assert.Equal(["resolve-hostnames", "announce-hostnames", "announce-ip", "announce-port", "sentinel-user", "sentinel-pass"],
+        var fields = Assert.IsType<RespMap>(host.Sentinel("config", "get", "*")); // the fixtures log at debug level
+        Assert.Equal(["resolve-hostnames", "announce-hostnames", "announce-ip", "announce-port", "sentinel-user", "sentinel-pass", "loglevel"],
             Replies.Keys(fields));
-        Assert.Equal(["no", "no", "", "0", "", ""], fields.Entries.Select(e => Replies.Text(e.Value)));
+        Assert.Equal(["no", "no", "", "0", "", "", "debug"], fields.Entries.Select(e => Replies.Text(e.Value)));
         Assert.Equal(["announce-ip", "announce-port"], Replies.Keys(host.Sentinel("CONFIG", "GET", "ANNOUNCE-[ip]*")));
+    }
+
+    [Fact]
+    public void ConfigGetTakesSeveralPatternsAndListsEachParameterOnce()
+    {
+        var host = Running();
+        Assert.Equal(["loglevel"], Replies.Keys(host.Sentinel("config", "get", "log*", "*level", "loglevel")));
+        Assert.Equal(["resolve-hostnames"], Replies.Keys(host.Sentinel("config", "get", "resolve-hostnames", "resolve-hostnames", "does-not-exist")));
+        Assert.Equal(["announce-port", "resolve-hostnames", "announce-hostnames"],
+            Replies.Keys(host.Sentinel("config", "get", "announce-port", "*-hostnames")));
+        Assert.Empty(Replies.Keys(host.Sentinel("config", "get", "nothing-like-it")));
     }
 
     [Fact]
@@ -276,9 +287,58 @@ public sealed class SentinelCommandTests
 
         Assert.Equal("ERR Invalid value '70000' to SENTINEL CONFIG SET 'announce-port'", Replies.Error(host.Sentinel("config", "set", "announce-port", "70000")));
         Assert.Equal("ERR Invalid value 'maybe' to SENTINEL CONFIG SET 'resolve-hostnames'", Replies.Error(host.Sentinel("config", "set", "resolve-hostnames", "maybe")));
+        Assert.Equal("ERR Invalid value 'loud' to SENTINEL CONFIG SET 'loglevel'", Replies.Error(host.Sentinel("config", "set", "loglevel", "loud")));
         Assert.Equal("ERR Invalid argument 'bogus' to SENTINEL CONFIG SET", Replies.Error(host.Sentinel("config", "set", "bogus", "1")));
-        Assert.Equal("ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.", Replies.Error(host.Sentinel("config", "get")));
-        Assert.Equal("ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.", Replies.Error(host.Sentinel("config", "set", "announce-port")));
+        Assert.Equal("ERR wrong number of arguments for 'sentinel|config' command", Replies.Error(host.Sentinel("config", "get")));
+        const string usage = "ERR Only SENTINEL CONFIG GET <param> [<param> <param> ...] / SET <param> <value> [<param> <value> ...] are supported.";
+        Assert.Equal(usage, Replies.Error(host.Sentinel("config", "set", "announce-port")));
+        Assert.Equal(usage, Replies.Error(host.Sentinel("config", "rewrite", "x")));
+    }
+
+    [Fact]
+    public void ConfigSetOfSeveralParametersIsAllOrNothing()
+    {
+        var host = Running();
+        Assert.Equal(RespValue.Ok, host.Sentinel("config", "set", "resolve-hostnames", "yes", "announce-port", "1234"));
+        Assert.Equal(["yes", "1234"], Replies.Values(host.Sentinel("config", "get", "resolve-hostnames", "announce-port")));
+        int saves = host.EffectsOf<PersistState>().Count();
+
+        Assert.Equal("ERR Duplicate argument 'ANNOUNCE-PORT' to SENTINEL CONFIG SET",
+            Replies.Error(host.Sentinel("config", "set", "announce-port", "1", "resolve-hostnames", "no", "ANNOUNCE-PORT", "2")));
+        Assert.Equal("ERR Invalid argument 'does-not-exist' to SENTINEL CONFIG SET",
+            Replies.Error(host.Sentinel("config", "set", "announce-port", "1", "does-not-exist", "yes")));
+        Assert.Equal("ERR Invalid value '-1234' to SENTINEL CONFIG SET 'announce-port'",
+            Replies.Error(host.Sentinel("config", "set", "resolve-hostnames", "no", "announce-port", "-1234")));
+        Assert.Equal("ERR Missing argument 'announce-ip' value",
+            Replies.Error(host.Sentinel("config", "set", "resolve-hostnames", "no", "announce-port", "1", "announce-ip")));
+
+        // None of the refused calls changed or saved anything, not even the valid pairs before the bad one.
+        Assert.Equal(["yes", "1234"], Replies.Values(host.Sentinel("config", "get", "resolve-hostnames", "announce-port")));
+        Assert.Equal(saves, host.EffectsOf<PersistState>().Count());
+    }
+
+    [Fact]
+    public void ConfigSetLoglevelFiltersTheCoreLogAndTellsTheHost()
+    {
+        var host = Running();
+        Assert.Equal(RespValue.Ok, host.Sentinel("config", "set", "loglevel", "WARNING"));
+        Assert.Equal("warning", Replies.Fields(host.Sentinel("config", "get", "loglevel"))["loglevel"]);
+        Assert.Equal(LogLevel.Warning, host.EffectsOf<SetLogLevel>().Last().Level);
+        Assert.Equal(LogLevel.Warning, host.EffectsOf<PersistState>().Last().State.Sentinel.LogLevel);
+
+        // A notice-level event is no longer logged; a warning still is.
+        int logged = host.EffectsOf<Log>().Count();
+        host.Sentinel("config", "set", "announce-port", "1");
+        host.Sentinel("set", "mymaster", "quorum", "1");
+        var lines = host.EffectsOf<Log>().Skip(logged).ToList();
+        Assert.Contains(lines, l => l.Message.Contains("+set", StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.True(l.Level >= LogLevel.Warning));
+
+        foreach (string level in new[] { "debug", "verbose", "notice", "warning", "nothing" })
+        {
+            Assert.Equal(RespValue.Ok, host.Sentinel("config", "set", "loglevel", level));
+            Assert.Equal(level, Replies.Fields(host.Sentinel("config", "get", "loglevel"))["loglevel"]);
+        }
     }
 
     [Fact]

@@ -153,4 +153,84 @@ public sealed class SwitchoverTests
         Assert.Single(host.Events("+elected-leader"));
         Assert.DoesNotContain(host.Sends(Peers[0].Ip, Peers[0].Port), s => s.AtMs >= at && s.Args[0] == "SENTINEL");
     }
+
+    [Fact]
+    public void ACoordinatedFailoverIsThePlannedSwitchover()
+    {
+        var host = Start();
+        var master = host.MasterNode();
+        master.Model!.Write(1000);
+        host.RunFor(2_000);
+
+        Assert.Equal(RespValue.Ok, host.Sentinel("FAILOVER", "mymaster", "COORDINATED"));
+        host.RunFor(100);
+
+        Assert.Contains(host.EffectsOf<Log>(), l => l.Message == "Executing user requested FAILOVER of 'mymaster' (coordinated)");
+        Assert.Equal(["CLIENT PAUSE 10000 WRITE", "CLIENT UNPAUSE"], master.Model.PauseCommands);
+        Assert.True(Replica(host).Model!.IsMaster);
+        Assert.Equal(1000, Replica(host).Model!.Offset);
+        Assert.Single(host.Events("+switchover-replica-caught-up"));
+        Assert.Single(host.Events("+switch-master"));
+    }
+
+    [Fact]
+    public void ACoordinatedFailoverIsRefusedWhileTheMasterDoesNotAnswer()
+    {
+        var host = Start();
+        host.Kill(host.MasterNode());
+        host.RunFor(100);
+
+        Assert.Equal("ERR A coordinated failover needs a master that answers and reports role:master",
+            Replies.Error(host.Sentinel("failover", "mymaster", "coordinated")));
+        host.RunFor(2_000);
+        Assert.Empty(host.Events("+try-failover"));
+        Assert.False(Replica(host).Model!.IsMaster);
+    }
+
+    [Fact]
+    public void ACoordinatedFailoverAbortsWhenTheMasterRefusesThePause()
+    {
+        var host = Start();
+        host.MasterNode().Model!.RefusesPause = true;
+
+        Assert.Equal(RespValue.Ok, host.Sentinel("failover", "mymaster", "coordinated"));
+        host.RunFor(500);
+
+        Assert.Single(host.Events("-failover-abort-switchover-refused"));
+        Assert.False(Replica(host).Model!.IsMaster);
+        Assert.Empty(Replica(host).Model!.Transactions);
+        Assert.Empty(host.Events("+switch-master"));
+        Assert.DoesNotContain("failover_in_progress", Replies.Fields(host.Sentinel("master", "mymaster"))["flags"]);
+    }
+
+    [Fact]
+    public void ACoordinatedFailoverAbortsWhenTheMasterStopsAnsweringBeforeThePromotion()
+    {
+        var host = Start();
+        var master = host.MasterNode();
+        master.Model!.Write(1000);
+        Replica(host).Model!.LagBytes = 300;
+        Replica(host).Model!.Priority = 1;
+        host.RunFor(11_000);
+
+        host.Sentinel("failover", "mymaster", "coordinated");
+        host.RunFor(200);
+        Assert.Single(host.Events("+switchover-pause-writes"));
+        host.Kill(master);
+        host.RunFor(6_000);
+
+        Assert.Single(host.Events("-failover-abort-master-unreachable"));
+        Assert.Empty(Replica(host).Model!.Transactions);
+        Assert.False(Replica(host).Model!.IsMaster);
+    }
+
+    [Fact]
+    public void FailoverTakesOnlyCoordinatedAsItsOption()
+    {
+        var host = Start();
+        Assert.Equal("ERR syntax error", Replies.Error(host.Sentinel("failover", "mymaster", "force")));
+        Assert.Equal("ERR wrong number of arguments for 'sentinel|failover' command",
+            Replies.Error(host.Sentinel("failover", "mymaster", "coordinated", "x")));
+        Assert.Empty(host.Events("+try-failover"));
+    }
 }

@@ -91,8 +91,17 @@ internal sealed partial class SentinelCommands
     /// accepted with the same replies and starts when TILT ends: the reference starts it at once (new epoch,
     /// +try-failover) and then leaves it waiting until TILT ends anyway, with nothing of it done in TILT.
     /// </summary>
+    /// <summary>
+    /// SENTINEL FAILOVER &lt;name&gt; [COORDINATED]. Without the option: a planned switchover when the master answers,
+    /// else the reference's forced failover. COORDINATED (Valkey 9's option) allows only the planned switchover: it
+    /// is refused while the master does not answer, and aborts, promoting nothing, if the master stops answering or
+    /// refuses the write pause before the promotion.
+    /// </summary>
     private RespValue HandleFailover(IReadOnlyList<string> args)
     {
+        if (args.Count > 3) return Errors.WrongArity("sentinel|failover");
+        bool coordinated = args.Count == 3;
+        if (coordinated && !args[2].Equals("coordinated", StringComparison.OrdinalIgnoreCase)) return new RespError("ERR syntax error");
         if (FindMaster(args[1]) is not { } master) return Errors.NoSuchMaster;
         if (master.FailoverInProgress || master.ForcedFailoverDeferred) return new RespError("INPROG Failover already in progress");
         if (ReplicaSelector.Select(master, _context.NowMs, _context.Timings) is null)
@@ -103,9 +112,14 @@ internal sealed partial class SentinelCommands
         {
             _context.Log(LogLevel.Warning, $"User requested FAILOVER of '{master.Name}' deferred until TILT mode ends");
             master.ForcedFailoverDeferred = true;
+            master.CoordinatedFailover = coordinated;
             return RespValue.Ok;
         }
-        _failover.StartForced(master);
+        if (coordinated && !PlannedSwitchover.CanPlan(master))
+        {
+            return new RespError("ERR A coordinated failover needs a master that answers and reports role:master");
+        }
+        _failover.StartForced(master, coordinated);
         return RespValue.Ok;
     }
 

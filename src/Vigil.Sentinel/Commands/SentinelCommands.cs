@@ -37,7 +37,7 @@ internal sealed partial class SentinelCommands
             new("ckquorum", 3, HandleCkQuorum),
             new("config", -3, HandleConfig),
             new("debug", -2, HandleDebug),
-            new("failover", 3, HandleFailover),
+            new("failover", -3, HandleFailover),
             new("flushconfig", 2, HandleFlushConfig),
             new("get-master-addr-by-name", 3, HandleGetMasterAddrByName),
             new("help", 2, HandleHelp),

@@ -25,6 +25,7 @@ internal sealed class ConfigDraft
     public TlsOptions Tls { get; set; } = new();
     public SentinelOptions Sentinel { get; set; } = new();
     public List<IReadOnlyList<string>> Users { get; } = [];
+    public List<string> NoEffectLines { get; } = [];
     /// <summary>Original command name → new name ("" = disabled).</summary>
     public Dictionary<string, string> RenameCommands { get; } = new(StringComparer.OrdinalIgnoreCase);
     public long Hz { get; set; } = 10;
@@ -71,6 +72,7 @@ internal sealed class ConfigDraft
             },
             Sentinel = Sentinel,
             Masters = masters,
+            NoEffectLines = [.. NoEffectLines],
         };
     }
 

@@ -115,7 +115,13 @@ internal sealed class ConfigLoader(
         {
             if (directive.AcceptsValueCount(valueCount))
             {
-                return directive.Handle(this, ValuesOf(directive, words));
+                string? error = directive.Handle(this, ValuesOf(directive, words));
+                // TLS lines are another concern's; they are not listed here.
+                if (error is null && directive.NoEffect && !name.StartsWith("tls-", StringComparison.Ordinal) && _current is { } line)
+                {
+                    Draft.NoEffectLines.Add($"{line.SourcePath}:{line.Number}: {name}");
+                }
+                return error;
             }
             if (directive.Shape == DirectiveShape.SingleValue) return "wrong number of arguments";
         }

@@ -52,6 +52,9 @@ public static class ReferenceConfigWriter
         var file = new RewriteState(oldText ?? "");
         string Address(string host) =>
             state.Sentinel.AnnounceHostnames || System.Net.IPAddress.TryParse(host, out _) ? host : resolveHostname?.Invoke(host) ?? host;
+        // The reference rewrites every server option; loglevel is the one a sentinel command changes.
+        var level = state.Sentinel.LogLevel;
+        file.Rewrite("loglevel", $"loglevel {LogLevelNames.Name(level)}", force: level != LogLevel.Notice);
         WriteSentinelSection(file, state, denyScriptsReconfig, Address);
         file.BlankOrphans();
         return file.Content();

@@ -15,6 +15,12 @@ public sealed record SentinelConfig
     public ServerOptions Server { get; init; } = new();
     public SentinelOptions Sentinel { get; init; } = new();
 
+    /// <summary>
+    /// "file:line: directive" for each accepted line of a redis-server setting that has no effect in sentinel
+    /// mode (see <c>ServerDirective.NoEffect</c>), in the order read.
+    /// </summary>
+    public IReadOnlyList<string> NoEffectLines { get; init; } = [];
+
     /// <summary>Masters in file order. Names are case-sensitive and unique.</summary>
     public IReadOnlyList<MasterConfig> Masters { get; init; } = [];
 }

@@ -29,6 +29,12 @@ internal sealed record ServerDirective(
     int MaxValues,
     ServerDirectiveHandler Handle)
 {
+    /// <summary>
+    /// A redis-server setting that changes nothing in a sentinel (data, persistence, replication, cluster...):
+    /// checked, then left alone. <c>vigil check-config</c> lists each such line.
+    /// </summary>
+    public bool NoEffect { get; init; }
+
     public bool AcceptsValueCount(int count) => Shape switch
     {
         DirectiveShape.SingleValue => count == 1,

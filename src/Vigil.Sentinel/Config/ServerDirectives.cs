@@ -21,7 +21,6 @@ internal static class ServerDirectives
 
     private const string BadCount = "wrong number of arguments";
 
-    private static readonly string[] LogLevels = ["debug", "verbose", "notice", "warning", "nothing"];
     private static readonly string[] SupervisedModes = ["upstart", "systemd", "auto", "no"];
     private static readonly string[] SyslogFacilities = ["user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"];
     private static readonly string[] ReplDisklessLoad = ["disabled", "on-empty-db", "swapdb"];
@@ -60,7 +59,7 @@ internal static class ServerDirectives
             l.Draft.Users.Add([.. v]);
             return null;
         }));
-        Add(Statement("loadmodule", 1, int.MaxValue, static (_, _) => null)); // modules cannot load into Vigil; inert
+        Add(Statement("loadmodule", 1, int.MaxValue, static (_, _) => null) with { NoEffect = true }); // modules cannot load into Vigil; inert
         Add(Statement("sentinel", 0, int.MaxValue, static (l, v) =>
         {
             // A bare "sentinel" only selects sentinel mode.
@@ -68,9 +67,9 @@ internal static class ServerDirectives
             return null;
         }));
         // Removed in 7.0 but still accepted with one value.
-        Add(Statement("list-max-ziplist-entries", 1, 1, static (_, _) => null));
-        Add(Statement("list-max-ziplist-value", 1, 1, static (_, _) => null));
-        Add(Statement("lua-replicate-commands", 1, 1, static (_, _) => null));
+        Add(Statement("list-max-ziplist-entries", 1, 1, static (_, _) => null) with { NoEffect = true });
+        Add(Statement("list-max-ziplist-value", 1, 1, static (_, _) => null) with { NoEffect = true });
+        Add(Statement("lua-replicate-commands", 1, 1, static (_, _) => null) with { NoEffect = true });
 
         // Yes/no configs.
         Add(Flag("rdbchecksum"));
@@ -183,7 +182,7 @@ internal static class ServerDirectives
         Add(Choice("syslog-facility", SyslogFacilities, static (d, v) => d.Server = d.Server with { SyslogFacility = v }));
         Add(Choice("repl-diskless-load", ReplDisklessLoad));
         // 7.0 knows four levels; "nothing" (Redis 7.2) is accepted too and listed in the error text as 7.2 does.
-        Add(Choice("loglevel", LogLevels, static (d, v) => d.Server = d.Server with { LogLevel = ToLogLevel(v) }));
+        Add(Choice("loglevel", [.. LogLevelNames.All], static (d, v) => d.Server = d.Server with { LogLevel = LogLevelNames.Parse(v) ?? LogLevel.Notice }));
         Add(Choice("maxmemory-policy", MaxMemoryPolicies));
         Add(Choice("appendfsync", AofFsync));
         Add(Choice("oom-score-adj", OomScoreAdj));
@@ -280,16 +279,16 @@ internal static class ServerDirectives
 
         // Configs with their own syntax.
         Add(Single("dir", static (l, v) => l.ChangeDirectory(v[0])));
-        Add(Single("notify-keyspace-events", static (_, v) =>
+        Add(Single("notify-keyspace-events", noEffect: true, static (_, v) =>
             v[0].AsSpan().IndexOfAnyExcept(KeyspaceEventClasses) >= 0
                 ? $"Invalid event class character. Use '{KeyspaceEventClasses}'."
                 : null));
-        Add(Multi("save", static (_, v) => CheckSave(v)));
+        Add(NoEffectMulti("save", static (_, v) => CheckSave(v)));
         Add(Multi("client-output-buffer-limit", static (l, v) => ClientOutputBufferLimits.Apply(l.Draft, v)));
-        Add(Multi("oom-score-adj-values", static (_, v) => CheckOomScoreAdjValues(v)));
+        Add(NoEffectMulti("oom-score-adj-values", static (_, v) => CheckOomScoreAdjValues(v)));
         Add(Multi("bind", static (l, v) => ApplyBind(l.Draft, v)));
-        Add(Multi("replicaof", static (_, v) => CheckReplicaOf(v)), "slaveof");
-        Add(Multi("latency-tracking-info-percentiles", static (_, v) => CheckPercentiles(v)));
+        Add(NoEffectMulti("replicaof", static (_, v) => CheckReplicaOf(v)), "slaveof");
+        Add(NoEffectMulti("latency-tracking-info-percentiles", static (_, v) => CheckPercentiles(v)));
 
         return table;
     }
@@ -309,11 +308,17 @@ internal static class ServerDirectives
     private static ServerDirective Single(string name, ServerDirectiveHandler handle) =>
         new(name, DirectiveShape.SingleValue, 1, 1, handle);
 
+    private static ServerDirective Single(string name, bool noEffect, ServerDirectiveHandler handle) =>
+        new(name, DirectiveShape.SingleValue, 1, 1, handle) { NoEffect = noEffect };
+
+    private static ServerDirective NoEffectMulti(string name, ServerDirectiveHandler handle) =>
+        new(name, DirectiveShape.MultiValue, 0, int.MaxValue, handle) { NoEffect = true };
+
     private static ServerDirective Multi(string name, ServerDirectiveHandler handle) =>
         new(name, DirectiveShape.MultiValue, 0, int.MaxValue, handle);
 
     private static ServerDirective Flag(string name, Action<ConfigDraft, bool>? store = null) =>
-        Single(name, (l, v) =>
+        Single(name, store is null, (l, v) =>
         {
             int yesNo = RedisNumbers.YesNo(v[0]);
             if (yesNo < 0) return "argument must be 'yes' or 'no'";
@@ -322,7 +327,7 @@ internal static class ServerDirectives
         });
 
     private static ServerDirective Text(string name, bool emptyIsNull, Action<ConfigDraft, string?>? store = null, Func<string, string?>? validate = null) =>
-        Single(name, (l, v) =>
+        Single(name, store is null, (l, v) =>
         {
             if (validate?.Invoke(v[0]) is { } error) return error;
             store?.Invoke(l.Draft, emptyIsNull && v[0].Length == 0 ? null : v[0]);
@@ -330,7 +335,7 @@ internal static class ServerDirectives
         });
 
     private static ServerDirective Choice(string name, string[] choices, Action<ConfigDraft, string>? store = null) =>
-        Single(name, (l, v) =>
+        Single(name, store is null, (l, v) =>
         {
             string? match = FindChoice(choices, v[0]);
             if (match is null) return ChoiceError(choices);
@@ -340,7 +345,7 @@ internal static class ServerDirectives
 
     /// <summary>A set of flags: one or more words, each one of the choices.</summary>
     private static ServerDirective Choices(string name, string[] choices, Func<IReadOnlyList<string>, string?> validate) =>
-        Multi(name, (_, v) =>
+        NoEffectMulti(name, (_, v) =>
         {
             if (v.Count == 0) return ChoiceError(choices);
             foreach (string word in v)
@@ -357,7 +362,7 @@ internal static class ServerDirectives
         Number(name, min, max, form, isUnsigned: true, store);
 
     private static ServerDirective Number(string name, Int128 min, Int128 max, NumberForm form, bool isUnsigned, Action<ConfigDraft, long>? store) =>
-        Single(name, (l, v) =>
+        Single(name, store is null, (l, v) =>
         {
             if (!TryParseNumber(v[0], form, out long value, out string? error)) return error;
             if (isUnsigned)
@@ -554,15 +559,6 @@ internal static class ServerDirectives
         }
         return null;
     }
-
-    private static LogLevel ToLogLevel(string word) => word switch
-    {
-        "debug" => LogLevel.Debug,
-        "verbose" => LogLevel.Verbose,
-        "notice" => LogLevel.Notice,
-        "warning" => LogLevel.Warning,
-        _ => LogLevel.Nothing,
-    };
 
     private static SupervisedMode ToSupervisedMode(string word) => word switch
     {

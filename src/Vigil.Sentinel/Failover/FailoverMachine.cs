@@ -58,7 +58,7 @@ internal sealed class FailoverMachine(
         if (master.ForcedFailoverDeferred)
         {
             master.ForcedFailoverDeferred = false;
-            if (!master.FailoverInProgress) StartForced(master);
+            if (!master.FailoverInProgress) StartForced(master, master.CoordinatedFailover);
         }
         if (!master.IsObjectivelyDown || master.FailoverInProgress)
         {
@@ -115,10 +115,11 @@ internal sealed class FailoverMachine(
         master.FailoverStartedAtMs == 0 ? long.MinValue : master.FailoverStartedAtMs + 2 * master.Settings.FailoverTimeoutMs;
 
     /// <summary>SENTINEL FAILOVER: no ODOWN, no election, no peer asks.</summary>
-    public void StartForced(MasterRecord master)
+    public void StartForced(MasterRecord master, bool coordinated = false)
     {
-        context.Log(LogLevel.Warning, $"Executing user requested FAILOVER of '{master.Name}'");
+        context.Log(LogLevel.Warning, $"Executing user requested FAILOVER of '{master.Name}'{(coordinated ? " (coordinated)" : "")}");
         Start(master, forced: true);
+        master.CoordinatedFailover = coordinated;
     }
 
     private void Start(MasterRecord master, bool forced)
@@ -127,6 +128,7 @@ internal sealed class FailoverMachine(
         master.FailoverState = FailoverState.WaitStart;
         master.FailoverInProgress = true;
         master.ForceFailover = forced;
+        master.CoordinatedFailover = false;
         master.FailoverEpoch = ++context.CurrentEpoch;
         context.RequestPersist();
         events.Raw(LogLevel.Warning, "+new-epoch", master, context.CurrentEpoch.ToString(CultureInfo.InvariantCulture));
@@ -177,6 +179,12 @@ internal sealed class FailoverMachine(
 
     private void SelectSlave(MasterRecord master)
     {
+        if (master.CoordinatedFailover && !PlannedSwitchover.CanPlan(master))
+        {
+            events.About(LogLevel.Warning, "-failover-abort-master-unreachable", master);
+            Abort(master);
+            return;
+        }
         var replica = ReplicaSelector.Select(master, context.NowMs, context.Timings);
         if (replica is null)
         {
@@ -402,6 +410,7 @@ internal sealed class FailoverMachine(
         }
         master.FailoverInProgress = false;
         master.ForceFailover = false;
+        master.CoordinatedFailover = false;
         master.FailoverState = FailoverState.None;
         master.FailoverStateChangedAtMs = context.NowMs;
     }

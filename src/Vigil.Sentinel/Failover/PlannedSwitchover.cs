@@ -65,6 +65,11 @@ internal sealed class PlannedSwitchover(SentinelContext context, LinkManager lin
                 }
                 return SwitchoverStep.Wait;
 
+            case SwitchoverPhase.Refused:
+                master.Switchover = null;
+                events.About(LogLevel.Warning, "-failover-abort-switchover-refused", master);
+                return SwitchoverStep.Abort;
+
             default:
                 return SwitchoverStep.Promote;
         }
@@ -88,7 +93,14 @@ internal sealed class PlannedSwitchover(SentinelContext context, LinkManager lin
     /// <summary>The answer to CLIENT PAUSE: an error (no WRITE option before Redis 6.2) means no planned switchover.</summary>
     public void OnPauseReply(MasterRecord master, RespValue reply)
     {
-        if (master.Switchover is null || reply is not RespError error) return;
+        if (master.Switchover is not { } planned || reply is not RespError error) return;
+        if (master.CoordinatedFailover)
+        {
+            context.Log(LogLevel.Warning, $"Master {master.Name} refused CLIENT PAUSE ({error.Text}): the coordinated failover stops");
+            planned.Phase = SwitchoverPhase.Refused;
+            master.FailoverStepRequested = true;
+            return;
+        }
         context.Log(LogLevel.Warning, $"Master {master.Name} refused CLIENT PAUSE ({error.Text}): failing over without pausing writes");
         master.Switchover = null;
         master.FailoverStepRequested = true;
@@ -132,6 +144,13 @@ internal sealed class PlannedSwitchover(SentinelContext context, LinkManager lin
     /// <summary>The master cannot be paused or watched any more: go on as the reference's forced failover.</summary>
     private SwitchoverStep GiveUp(MasterRecord master, string why)
     {
+        if (master.CoordinatedFailover)
+        {
+            // Unpaused by the abort, in case the master answers again before the pause lapses.
+            context.Log(LogLevel.Warning, $"Coordinated failover of {master.Name} stopped ({why})");
+            events.About(LogLevel.Warning, "-failover-abort-master-unreachable", master);
+            return SwitchoverStep.Abort;
+        }
         context.Log(LogLevel.Warning, $"Planned switchover of {master.Name} dropped ({why}): failing over without pausing writes");
         master.Switchover = null;
         return SwitchoverStep.Promote;

@@ -11,4 +11,6 @@ internal enum SwitchoverPhase
     CatchingUp,
     /// <summary>The replica has every write the master acknowledged: promote it.</summary>
     CaughtUp,
+    /// <summary>The master refused CLIENT PAUSE during a coordinated failover: abort, promote nothing.</summary>
+    Refused,
 }

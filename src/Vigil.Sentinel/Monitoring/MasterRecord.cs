@@ -52,6 +52,9 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     // Failover bookkeeping (the failover state machine drives these).
     public bool FailoverInProgress { get; set; }
     public bool ForceFailover { get; set; }
+
+    /// <summary>SENTINEL FAILOVER ... COORDINATED: a planned switchover or nothing (never a promotion without the pause).</summary>
+    public bool CoordinatedFailover { get; set; }
     public FailoverState FailoverState { get; set; }
     public long FailoverEpoch { get; set; }
     public long FailoverStateChangedAtMs { get; set; }

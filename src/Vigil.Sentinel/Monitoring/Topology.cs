@@ -162,6 +162,7 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
         master.RebootDetected = false;
         master.FailoverInProgress = false;
         master.ForceFailover = false;
+        master.CoordinatedFailover = false;
         master.ForcedFailoverDeferred = false;
         master.Leader = null;
         master.FailoverState = FailoverState.None;

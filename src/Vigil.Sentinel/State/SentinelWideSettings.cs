@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Vigil.Sentinel.Config;
+
 namespace Vigil.Sentinel.State;
 
 /// <summary>The sentinel-wide options that <c>SENTINEL CONFIG SET</c> changes at run time.</summary>
@@ -9,4 +12,9 @@ public sealed record SentinelWideSettings
     public bool AnnounceHostnames { get; init; }
     public string? SentinelUser { get; init; }
     public string? SentinelPass { get; init; }
+
+    /// <summary><c>loglevel</c>: a server option, but the one <c>SENTINEL CONFIG SET</c> changes since 7.2.</summary>
+    [JsonPropertyName("loglevel")]
+    [JsonConverter(typeof(JsonStringEnumConverter<LogLevel>))]
+    public LogLevel LogLevel { get; init; } = LogLevel.Notice;
 }

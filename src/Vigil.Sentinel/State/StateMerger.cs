@@ -28,7 +28,7 @@ internal static class StateMerger
     /// <summary>The merged start state; <see cref="SentinelState.MyId"/> is "" when neither source has one.</summary>
     public static SentinelState Merge(SentinelConfig config, SentinelState? state)
     {
-        var wideFromConfig = WideFromConfig(config.Sentinel);
+        var wideFromConfig = WideFromConfig(config);
         if (state is null)
         {
             return new SentinelState
@@ -122,6 +122,7 @@ internal static class StateMerger
             AnnounceHostnames = Pick(s => s.AnnounceHostnames),
             SentinelUser = Pick(s => s.SentinelUser),
             SentinelPass = Pick(s => s.SentinelPass),
+            LogLevel = Pick(s => s.LogLevel),
         };
     }
 
@@ -163,13 +164,14 @@ internal static class StateMerger
         RenameCommands = configured.RenameCommands.Select(r => new CommandRename(r.Key, r.Value)).ToList(),
     };
 
-    public static SentinelWideSettings WideFromConfig(SentinelOptions options) => new()
+    public static SentinelWideSettings WideFromConfig(SentinelConfig config) => new()
     {
-        AnnounceIp = string.IsNullOrEmpty(options.AnnounceIp) ? null : options.AnnounceIp,
-        AnnouncePort = options.AnnouncePort,
-        ResolveHostnames = options.ResolveHostnames,
-        AnnounceHostnames = options.AnnounceHostnames,
-        SentinelUser = string.IsNullOrEmpty(options.SentinelUser) ? null : options.SentinelUser,
-        SentinelPass = string.IsNullOrEmpty(options.SentinelPass) ? null : options.SentinelPass,
+        LogLevel = config.Server.LogLevel,
+        AnnounceIp = string.IsNullOrEmpty(config.Sentinel.AnnounceIp) ? null : config.Sentinel.AnnounceIp,
+        AnnouncePort = config.Sentinel.AnnouncePort,
+        ResolveHostnames = config.Sentinel.ResolveHostnames,
+        AnnounceHostnames = config.Sentinel.AnnounceHostnames,
+        SentinelUser = string.IsNullOrEmpty(config.Sentinel.SentinelUser) ? null : config.Sentinel.SentinelUser,
+        SentinelPass = string.IsNullOrEmpty(config.Sentinel.SentinelPass) ? null : config.Sentinel.SentinelPass,
     };
 }

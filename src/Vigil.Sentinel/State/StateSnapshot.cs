@@ -10,7 +10,7 @@ internal static class StateSnapshot
         MyId = context.MyId,
         CurrentEpoch = context.CurrentEpoch,
         Sentinel = context.Wide,
-        SentinelBaseline = StateMerger.WideFromConfig(context.Config.Sentinel),
+        SentinelBaseline = StateMerger.WideFromConfig(context.Config),
         Masters = context.Masters.Values.Select(Master).ToList(),
         RemovedMasters = context.RemovedMasters.ToList(),
     };

@@ -38,8 +38,10 @@ public sealed class ClientSession
         _socket = socket;
         _tls = tls;
         _server = server;
-        RemoteAddress = FormatEndPoint(socket.RemoteEndPoint);
-        LocalAddress = FormatEndPoint(socket.LocalEndPoint);
+        // Redis names a Unix-socket peer "/unixsocket" and the local end by the socket's path, both with port 0.
+        bool unix = IsUnixSocket = socket.AddressFamily == AddressFamily.Unix;
+        RemoteAddress = unix ? "/unixsocket:0" : FormatEndPoint(socket.RemoteEndPoint);
+        LocalAddress = unix ? $"{server.Config.Server.UnixSocket}:0" : FormatEndPoint(socket.LocalEndPoint);
         CreatedAtMs = nowMs;
         LastInteractionMs = nowMs;
         User = server.Acl.AuthRequired ? null : server.Acl.Default;
@@ -48,7 +50,12 @@ public sealed class ClientSession
     public long Id { get; }
     public string RemoteAddress { get; }
     public string LocalAddress { get; }
+    public bool IsUnixSocket { get; }
     public string Name { get; set; } = "";
+
+    /// <summary>CLIENT SETINFO LIB-NAME / LIB-VER ("" when not set).</summary>
+    public string LibName { get; set; } = "";
+    public string LibVersion { get; set; } = "";
     public long CreatedAtMs { get; }
     public long LastInteractionMs { get; private set; }
     public string LastCommand { get; private set; } = "NULL";

@@ -73,6 +73,24 @@ public static class ClientCommand
         return Done(context, RespValue.Ok);
     }
 
+    /// <summary>CLIENT SETINFO LIB-NAME|LIB-VER &lt;value&gt; (7.2+): shown by CLIENT LIST/INFO; "" clears.</summary>
+    public static ValueTask SetInfo(CommandContext context)
+    {
+        string attribute = context.Arg(2), value = context.Arg(3);
+        bool isName = attribute.Equals("lib-name", StringComparison.OrdinalIgnoreCase);
+        if (!isName && !attribute.Equals("lib-ver", StringComparison.OrdinalIgnoreCase))
+        {
+            return Done(context, new RespError($"ERR Unrecognized option '{attribute}'"));
+        }
+        if (value.Any(c => c is < '!' or > '~'))
+        {
+            return Done(context, new RespError($"ERR {attribute} cannot contain spaces, newlines or special characters."));
+        }
+        if (isName) context.Session.LibName = value;
+        else context.Session.LibVersion = value;
+        return Done(context, RespValue.Ok);
+    }
+
     /// <summary>Redis refuses names with spaces, newlines or other special characters.</summary>
     public static string? ValidateName(string name)
     {
@@ -206,14 +224,22 @@ public static class ClientCommand
 
     private static string TypeOf(ClientSession client) => client.SubscriptionCount > 0 ? "pubsub" : "normal";
 
+    /// <summary>Redis's letters in its order: P (pub/sub), U (Unix socket); N when none applies.</summary>
+    private static string Flags(ClientSession client)
+    {
+        string flags = (client.SubscriptionCount > 0 ? "P" : "") + (client.IsUnixSocket ? "U" : "");
+        return flags.Length == 0 ? "N" : flags;
+    }
+
     private static string Describe(ClientSession client, ServerContext server)
     {
         var now = server.Clock.NowMs;
         return $"id={client.Id} addr={client.RemoteAddress} laddr={client.LocalAddress} fd=0 name={client.Name} " +
                $"age={(now - client.CreatedAtMs) / 1000} idle={(now - client.LastInteractionMs) / 1000} " +
-               $"flags={(client.SubscriptionCount > 0 ? "P" : "N")} db=0 sub={client.Channels.Count} psub={client.Patterns.Count} ssub=0 " +
+               $"flags={Flags(client)} db=0 sub={client.Channels.Count} psub={client.Patterns.Count} ssub=0 " +
                $"multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem={client.Output.PendingBytes} tot-mem=0 " +
-               $"events=r cmd={client.LastCommand} user={client.User?.Name ?? "default"} redir=-1 resp={(int)client.Protocol}";
+               $"events=r cmd={client.LastCommand} user={client.User?.Name ?? "default"} redir=-1 resp={(int)client.Protocol}" +
+               (server.Compatibility.HasClientSetInfo ? $" lib-name={client.LibName} lib-ver={client.LibVersion}" : "");
     }
 
     private static ValueTask Done(CommandContext context, RespValue? reply)

@@ -32,6 +32,7 @@ public static class CommandDocs
         ["client|no-evict"] = ("Set client eviction mode for the current connection", "7.0.0", "connection"),
         ["client|pause"] = ("Stop processing commands from clients for some time", "2.9.50", "connection"),
         ["client|reply"] = ("Instruct the server whether to reply to commands", "3.2.0", "connection"),
+        ["client|setinfo"] = ("Sets information specific to the client or connection.", "7.2.0", "connection"),
         ["client|setname"] = ("Set the current connection name", "2.6.9", "connection"),
         ["client|tracking"] = ("Enable or disable server assisted client side caching support", "6.0.0", "connection"),
         ["client|trackinginfo"] = ("Return information about server assisted client side caching for the current connection", "6.2.0", "connection"),

@@ -32,7 +32,14 @@ public sealed record CommandSpec(
 
     public bool HasFlag(string flag) => Flags.Contains(flag);
 
-    public bool AcceptsArgumentCount(int count) => Arity >= 0 ? count == Arity : count >= -Arity;
+    /// <summary>
+    /// Words past <see cref="Arity"/> the handler also takes, for an option later servers added (SENTINEL FAILOVER
+    /// ... COORDINATED) while COMMAND INFO keeps the reference's arity.
+    /// </summary>
+    public int OptionalArguments { get; init; }
+
+    public bool AcceptsArgumentCount(int count) =>
+        Arity >= 0 ? count >= Arity && count <= Arity + OptionalArguments : count >= -Arity;
 
     public CommandSpec? FindSubcommand(ReadOnlySpan<char> name)
     {

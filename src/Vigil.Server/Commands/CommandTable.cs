@@ -39,9 +39,9 @@ public sealed class CommandTable
     public CommandSpec? Find(ReadOnlySpan<char> name) =>
         _byName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var spec) ? spec : null;
 
-    public static CommandTable Create(IReadOnlyDictionary<string, string> renames)
+    public static CommandTable Create(IReadOnlyDictionary<string, string> renames, RedisCompatibility? compatibility = null)
     {
-        var all = Definitions();
+        var all = Definitions(compatibility ?? RedisCompatibility.Redis70);
         var byName = new Dictionary<string, CommandSpec>(StringComparer.OrdinalIgnoreCase);
         foreach (var spec in all) byName[spec.Name] = spec;
         foreach (var (from, to) in renames)
@@ -52,14 +52,14 @@ public sealed class CommandTable
         return new CommandTable(all, byName);
     }
 
-    private static CommandSpec[] Definitions() =>
+    private static CommandSpec[] Definitions(RedisCompatibility compatibility) =>
     [
         new("sentinel", -2, Admin, SentinelCategories, NoTips)
         {
             Handler = SentinelCommand.Execute,
             Subcommands = Children("sentinel",
             [
-                Sentinel("ckquorum", 3), Sentinel("config", -3), Sentinel("debug", -2), Sentinel("failover", 3),
+                Sentinel("ckquorum", 3), Sentinel("config", -3), Sentinel("debug", -2), Sentinel("failover", 3) with { OptionalArguments = 1 },
                 Sentinel("flushconfig", 2), Sentinel("get-master-addr-by-name", 3),
                 new("help", 2, LoadingStale, ["@slow"], NoTips), Sentinel("info-cache", -3),
                 Sentinel("is-master-down-by-addr", 6), Sentinel("master", 3), Sentinel("masters", 2),
@@ -86,6 +86,9 @@ public sealed class CommandTable
                 new("no-evict", 3, AdminConnectionFlags, AdminConnection, NoTips) { Handler = ClientCommand.NoEvict },
                 new("pause", -3, AdminConnectionFlags, AdminConnection, NoTips) { Handler = ClientCommand.Pause },
                 new("reply", 3, ConnectionFlags, SlowConnection, NoTips) { Handler = ClientCommand.Reply },
+                .. compatibility.HasClientSetInfo
+                    ? [new CommandSpec("setinfo", 4, ConnectionFlags, SlowConnection, ["request_policy:all_nodes", "response_policy:all_succeeded"]) { Handler = ClientCommand.SetInfo }]
+                    : Array.Empty<CommandSpec>(),
                 new("setname", 3, ConnectionFlags, SlowConnection, NoTips) { Handler = ClientCommand.SetName },
                 new("tracking", -3, ConnectionFlags, SlowConnection, NoTips) { Handler = ClientCommand.Tracking },
                 new("trackinginfo", 2, ConnectionFlags, SlowConnection, NoTips) { Handler = ClientCommand.TrackingInfo },

@@ -79,7 +79,7 @@ public static class HelloCommand
         context.Reply(new RespMap(
         [
             new(RespValue.Bulk("server"), RespValue.Bulk("redis")),
-            new(RespValue.Bulk("version"), RespValue.Bulk(VersionInfo.RedisCompatibleVersion)),
+            new(RespValue.Bulk("version"), RespValue.Bulk(context.Server.Compatibility.Version)),
             new(RespValue.Bulk("proto"), RespValue.Integer((int)protocol)),
             new(RespValue.Bulk("id"), RespValue.Integer(session.Id)),
             new(RespValue.Bulk("mode"), RespValue.Bulk("sentinel")),

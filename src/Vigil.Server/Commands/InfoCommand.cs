@@ -52,7 +52,7 @@ public static class InfoCommand
         var uptime = DateTime.UtcNow - host.StartedAtUtc;
         var nowUs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
         Line(text, "# Server");
-        Line(text, "redis_version:7.0.15");
+        Line(text, "redis_version:" + server.Compatibility.Version);
         Line(text, "redis_git_sha1:00000000");
         Line(text, "redis_git_dirty:0");
         Line(text, "redis_build_id:0");

@@ -5,7 +5,7 @@ namespace Vigil.Server.Logging;
 
 /// <summary>
 /// Writes log lines in the reference's format, <c>pid:X dd Mon yyyy HH:mm:ss.fff c message</c>, to
-/// stdout or to <c>logfile</c>. Never to stderr: tools that run sentinels (the upstream test suite
+/// stdout or to <c>logfile</c>, and to syslog when enabled. Never to stderr: tools that run sentinels (the upstream test suite
 /// among them) treat any stderr output as a failure.
 /// </summary>
 public sealed class SentinelLog : IDisposable
@@ -15,9 +15,12 @@ public sealed class SentinelLog : IDisposable
     private readonly Lock _gate = new();
     private readonly int _pid = Environment.ProcessId;
 
-    public SentinelLog(string logFile, LogLevel minimumLevel)
+    private readonly SyslogSink? _syslog;
+
+    public SentinelLog(string logFile, LogLevel minimumLevel, SyslogSink? syslog = null)
     {
         MinimumLevel = minimumLevel;
+        _syslog = syslog;
         if (string.IsNullOrEmpty(logFile))
         {
             _writer = Console.Out;
@@ -44,6 +47,7 @@ public sealed class SentinelLog : IDisposable
         {
             _writer.WriteLine(line);
             _writer.Flush();
+            _syslog?.Send(level, message, now);
         }
     }
 
@@ -61,5 +65,6 @@ public sealed class SentinelLog : IDisposable
     public void Dispose()
     {
         if (_ownsWriter) _writer.Dispose();
+        _syslog?.Dispose();
     }
 }

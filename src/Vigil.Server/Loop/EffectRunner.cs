@@ -39,6 +39,7 @@ public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLo
                 Observer?.OnEvent(publish.Channel, publish.Message, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
                 break;
             case Log line: log.Write(line.Level, line.Message); break;
+            case SetLogLevel level: log.MinimumLevel = level.Level; break;
             case PersistState persist: state.Defer(persist.State); break;
             case Exit stop:
                 state.Flush(); // SIMULATE-FAILURE crash-after-promotion: what was to be saved is saved first

@@ -6,8 +6,8 @@ using Vigil.Server.Clients;
 namespace Vigil.Server.Net;
 
 /// <summary>
-/// Accepts clients on every configured <c>bind</c> address, on <c>port</c> and on <c>tls-port</c>, and starts a
-/// session for each (a TLS one begins with its handshake).
+/// Accepts clients on every configured <c>bind</c> address (none with <c>bind ""</c>), on <c>port</c> and on
+/// <c>tls-port</c>, and on the <c>unixsocket</c>, and starts a session for each (a TLS one begins with its handshake).
 /// </summary>
 public sealed class Listener(ServerContext server)
 {
@@ -23,18 +23,24 @@ public sealed class Listener(ServerContext server)
     private readonly List<(Socket Socket, bool Tls)> _sockets = [];
     private readonly List<Task> _sessions = [];
 
-    /// <summary>Binds every address; a leading '-' marks an address whose failure is tolerated, as in Redis.</summary>
+    /// <summary>
+    /// Binds every address; a leading '-' marks an address whose failure is tolerated, as in Redis. Then the Unix
+    /// socket. Listening nowhere at all is an error, as in Redis.
+    /// </summary>
     public void Bind()
     {
         var options = server.Config.Server;
         // As in the reference, port 0 with a TLS port means TLS only; without one, port 0 picks a free port.
         if (options.Port != 0 || options.Tls.TlsPort == 0) Bind(options.Port, tls: false);
         if (options.Tls.TlsPort != 0) Bind(options.Tls.TlsPort, tls: true);
+        if (options.UnixSocket is { } path) BindUnixSocket(path, options.UnixSocketPerm);
+        if (_sockets.Count == 0) throw new InvalidOperationException("Configured to not listen anywhere, exiting.");
     }
 
     private void Bind(int port, bool tls)
     {
-        var addresses = server.Config.Server.Bind.Count > 0 ? server.Config.Server.Bind : ["*", "-::*"];
+        var options = server.Config.Server;
+        IReadOnlyList<string> addresses = options.TcpListenerDisabled ? [] : options.Bind.Count > 0 ? options.Bind : ["*", "-::*"];
         foreach (var entry in addresses)
         {
             var optional = entry.StartsWith('-');
@@ -66,8 +72,31 @@ public sealed class Listener(ServerContext server)
         }
     }
 
-    /// <summary>The plain port listened on (0 when only TLS is served).</summary>
-    public int BoundPort => _sockets.FirstOrDefault(s => !s.Tls).Socket?.LocalEndPoint is IPEndPoint ip ? ip.Port : server.Config.Server.Port;
+    /// <summary>As Redis: a file left at the path is removed first; <c>unixsocketperm</c> (if not 0) sets its mode.</summary>
+    private void BindUnixSocket(string path, int permissions)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(path));
+            if (permissions != 0 && !OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)permissions);
+            socket.Listen(511);
+            _sockets.Add((socket, false));
+            _unixSocketPath = path;
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
+        {
+            socket.Dispose();
+            throw new InvalidOperationException($"Failed opening Unix socket: {ex.Message}", ex);
+        }
+    }
+
+    private string? _unixSocketPath;
+
+    /// <summary>The plain TCP port listened on (0 when only TLS is served).</summary>
+    public int BoundPort =>
+        _sockets.Where(s => !s.Tls).Select(s => s.Socket.LocalEndPoint).OfType<IPEndPoint>().FirstOrDefault() is { } ip ? ip.Port : server.Config.Server.Port;
 
     public Task RunAsync(CancellationToken stopping) =>
         Task.WhenAll(_sockets.Select(s => AcceptLoopAsync(s.Socket, s.Tls, stopping)));
@@ -115,7 +144,7 @@ public sealed class Listener(ServerContext server)
 
     private void Admit(Socket client, bool tls, CancellationToken stopping)
     {
-        client.NoDelay = true;
+        if (client.AddressFamily != AddressFamily.Unix) client.NoDelay = true;
         if (IsDeniedByProtectedMode(client))
         {
             Reject(client, tls ? null : ProtectedModeDenied);
@@ -134,11 +163,18 @@ public sealed class Listener(ServerContext server)
         }
     }
 
+    /// <summary>
+    /// The Redis 7.0 rule: with protected mode on and a default user without password, only local clients get in
+    /// (the Unix socket, 127.0.0.1 and ::1 exactly), whatever <c>bind</c> says. A sentinel has it off unless the
+    /// config turns it on.
+    /// </summary>
     private bool IsDeniedByProtectedMode(Socket client)
     {
-        var options = server.Config.Server;
-        if (!options.ProtectedMode || options.Bind.Count > 0 || server.Acl.AuthRequired) return false;
-        return client.RemoteEndPoint is IPEndPoint remote && !IPAddress.IsLoopback(remote.Address);
+        if (!server.Config.Server.ProtectedMode || !server.Acl.Default.NoPass) return false;
+        if (client.AddressFamily == AddressFamily.Unix) return false;
+        if (client.RemoteEndPoint is not IPEndPoint remote) return true;
+        var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
+        return !address.Equals(IPAddress.Loopback) && !address.Equals(IPAddress.IPv6Loopback);
     }
 
     // A TLS client is not told why: the words would have to wait for a handshake it may never finish.
@@ -154,6 +190,10 @@ public sealed class Listener(ServerContext server)
     public async Task StopAsync()
     {
         foreach (var (socket, _) in _sockets) socket.Dispose();
+        if (_unixSocketPath is not null)
+        {
+            try { File.Delete(_unixSocketPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
         foreach (var session in server.Clients.All) session.Close();
         Task[] sessions;
         lock (_sessions) sessions = [.. _sessions];

@@ -19,7 +19,8 @@ public sealed class ManagedProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
-    public static ManagedProcess Start(string fileName, IEnumerable<string> args, string workingDirectory)
+    public static ManagedProcess Start(string fileName, IEnumerable<string> args, string workingDirectory,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -29,6 +30,7 @@ public sealed class ManagedProcess : IDisposable
             UseShellExecute = false,
         };
         foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         return new ManagedProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}"));
     }
 

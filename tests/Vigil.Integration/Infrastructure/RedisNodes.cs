@@ -67,14 +67,16 @@ public static class RedisNodes
 
     /// <summary>Writes sentinel.conf with the given lines (plus port/bind) and starts Vigil on it.</summary>
     /// <summary>With <paramref name="configPath"/>, restarts on an existing config instead of writing one.</summary>
-    public static async Task<RunningNode> StartVigilAsync(TempDir dir, IEnumerable<string> configLines, int? port = null, bool waitForPing = true, string? configPath = null, string[]? extraArgs = null)
+    /// <summary><paramref name="options"/> go before the config path (e.g. <c>--config-rewrite</c>, <c>--compat 7.4</c>).</summary>
+    public static async Task<RunningNode> StartVigilAsync(TempDir dir, IEnumerable<string> configLines, int? port = null, bool waitForPing = true, string? configPath = null, string[]? options = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var (nodeDir, writtenPath, sentinelPort) = configPath is null
             ? WriteSentinelConfig(dir, "vigil", configLines, port)
             : (Path.GetDirectoryName(configPath)!, configPath, port ?? throw new ArgumentException("a restart needs the port"));
         configPath = writtenPath;
-        var (program, args) = VigilCommand([.. extraArgs ?? [], configPath]);
-        var process = ManagedProcess.Start(program, args, nodeDir);
+        var (program, args) = VigilCommand([.. options ?? [], configPath]);
+        var process = ManagedProcess.Start(program, args, nodeDir, environment);
         var node = new RunningNode(process, sentinelPort, nodeDir) { ConfigPath = configPath };
         if (waitForPing) await node.WaitForPingAsync().ConfigureAwait(false);
         return node;

@@ -20,6 +20,18 @@ public sealed class RespTestClient : IAsyncDisposable
         _reader = PipeReader.Create(_stream);
     }
 
+    /// <summary>Connects from <paramref name="source"/> (e.g. 127.0.0.2, which Redis does not count as local).</summary>
+    public static Task<RespTestClient> ConnectFromAsync(System.Net.IPAddress source, int port) =>
+        ConnectAsync("127.0.0.1", port, source.ToString());
+
+    /// <summary>Connects over a Unix socket.</summary>
+    public static async Task<RespTestClient> ConnectUnixAsync(string path)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(path)).ConfigureAwait(false);
+        return new RespTestClient(socket, new NetworkStream(socket, ownsSocket: true));
+    }
+
     /// <summary>With <paramref name="tls"/>, over TLS with the test client certificate.</summary>
     public static Task<RespTestClient> ConnectAsync(int port, TestCertificates? tls = null) => ConnectAsync("127.0.0.1", port, tls: tls);
 

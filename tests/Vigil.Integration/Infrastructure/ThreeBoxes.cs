@@ -47,7 +47,8 @@ public sealed class ThreeBoxes : IAsyncDisposable
                 $"sentinel failover-timeout {MasterName} 10000",
                 .. extraSentinelLines,
             ]);
-            var process = ManagedProcess.Start("dotnet", [RedisNodes.VigilDll, config], dir);
+            var (program, args) = RedisNodes.VigilCommand([config]);
+            var process = ManagedProcess.Start(program, args, dir);
             Sentinels[i] = Track(new RunningNode(process, SentinelPort, dir) { ConfigPath = config, Host = box });
         }
         for (int i = 0; i < 3; i++)

@@ -75,7 +75,7 @@ public sealed class StatePersistenceTests : IDisposable
     public async Task ARewrittenConfigFileHoldingPasswordsIsReadableByItsOwnerOnly()
     {
         using var redis = await RedisNodes.StartRedisAsync(_dir);
-        using var vigil = await RedisNodes.StartVigilAsync(_dir, [$"sentinel monitor m 127.0.0.1 {redis.Port} 2"], extraArgs: ["--config-rewrite"]);
+        using var vigil = await RedisNodes.StartVigilAsync(_dir, [$"sentinel monitor m 127.0.0.1 {redis.Port} 2"], options: ["--config-rewrite"]);
         string configPath = vigil.ConfigPath!;
         File.SetUnixFileMode(configPath, OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         await using (var client = await vigil.ConnectAsync())

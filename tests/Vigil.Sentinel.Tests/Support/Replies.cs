@@ -11,6 +11,8 @@ internal static class Replies
         return map.Entries.ToDictionary(e => Text(e.Key), e => Text(e.Value));
     }
 
+    public static List<string> Values(RespValue value) => Assert.IsType<RespMap>(value).Entries.Select(e => Text(e.Value)).ToList();
+
     public static List<string> Keys(RespValue value) => Assert.IsType<RespMap>(value).Entries.Select(e => Text(e.Key)).ToList();
 
     public static string Text(RespValue value) => value switch
