@@ -4,6 +4,7 @@
 # fresh group (a master, two replicas, three sentinels, quorum 2, down-after 1000 ms); the forged hello is published
 # three times, a second apart, then the master is killed with kill -9. Printed per attack and per side:
 #   peers   - SENTINEL SENTINELS count on each of the three sentinels, and how many of the listed peers are real
+#             (a real sentinel's run id at its real port)
 #   failover - whether every sentinel names a new master within 30 s of the kill, and when the first one did
 #   epoch    - the highest current epoch the three saved (state file for Vigil, sentinel.conf for the reference)
 # Attacks: five invented sentinels at addresses where nothing listens; a real sentinel's identity with a current
@@ -24,7 +25,8 @@ dead_port() { # a free port nobody listens on
 
 invented_id() { printf 'f0f0%036d' "$1"; }
 
-peers_of() { cli "$1" sentinel sentinels mymaster | grep -A1 '^runid$' | grep -v '^runid$\|^--$' || true; }
+# peers_of <sentinel-port>: one "runid:port" line per peer listed by SENTINEL SENTINELS (fields: name ip port runid flags ...)
+peers_of() { cli "$1" sentinel sentinels mymaster | awk 'prev == "port" { p = $0 } prev == "runid" { r = $0 } prev == "flags" { print r ":" p } { prev = $0 }'; }
 
 # hello <sentinel-port> <run-id> <current-epoch> <master-port>
 hello() { echo "127.0.0.1,$1,$2,$3,mymaster,127.0.0.1,$4,0"; }
@@ -60,8 +62,8 @@ run_attack() { # side binary attack
         [ $SECONDS -lt $deadline ] || { echo "$side $attack: discovery did not complete" >&2; return 1; }
         sleep 0.2
     done
-    local real_ids=() victim_id victim_port=${sentinel_ports[0]}
-    for sp in "${sentinel_ports[@]}"; do real_ids+=("$(cli "$sp" sentinel myid)"); done
+    local real_ids=() real_peers=() victim_id victim_port=${sentinel_ports[0]}
+    for sp in "${sentinel_ports[@]}"; do real_ids+=("$(cli "$sp" sentinel myid)"); real_peers+=("${real_ids[-1]}:$sp"); done
     victim_id=${real_ids[0]}
 
     local payloads=()
@@ -82,11 +84,12 @@ run_attack() { # side binary attack
         counts+=("$(echo -n "$ids" | grep -c . || true)")
         for id in $ids; do
             listed=$((listed + 1))
-            printf '%s\n' "${real_ids[@]}" | grep -qx "$id" && real_listed=$((real_listed + 1))
+            printf '%s\n' "${real_peers[@]}" | grep -qx "$id" && real_listed=$((real_listed + 1))
         done
     done
 
     kill -9 "$master_pid"
+    { wait "$master_pid"; } 2>/dev/null || true
     local killed_at=$SECONDS start_ns; start_ns=$(date +%s%N)
     local first_ms="" outcome="no (30 s)"
     while [ $((SECONDS - killed_at)) -lt 30 ]; do
@@ -110,7 +113,7 @@ run_attack() { # side binary attack
     printf '%-17s %-15s peers %-6s (%d of %d listed are real)  failed over: %-24s  epoch after: %s\n' \
         "$attack" "$side" "$(IFS=/; echo "${counts[*]}")" "$real_listed" "$listed" "$outcome" "$epoch"
     for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${bench_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    for pid in "${bench_pids[@]}"; do { wait "$pid"; } 2>/dev/null || true; done
     bench_pids=()
 }
 
