@@ -1,4 +1,5 @@
 using Vigil.Demo;
+using Vigil.Migration;
 using Vigil.Sentinel.Config;
 using Vigil.Server;
 
@@ -14,6 +15,8 @@ public static class VigilCommandLine
         Usage: vigil [--config-rewrite] /path/to/sentinel.conf [--sentinel] [--port N] [--<directive> <value> ...]
                vigil check-config /path/to/sentinel.conf [--<directive> <value> ...]
                vigil demo [--fault sleep|kill|switchover] [--down-after MS] [--sleep SECONDS] [--keep-dir]
+               vigil migrate --source HOST:PORT --target HOST:PORT [...]   (vigil migrate --help)
+               vigil migrate verify --source HOST:PORT --target HOST:PORT [--sample N]
                vigil --version
                vigil --help
 
@@ -60,6 +63,8 @@ public static class VigilCommandLine
                 return CheckConfig(args[1..]);
             case "demo":
                 return await DemoCommand.RunAsync(args[1..]).ConfigureAwait(false);
+            case "migrate":
+                return await MigrateCommand.RunAsync(args[1..]).ConfigureAwait(false);
         }
         bool rewriteConfig = args[0] == ConfigRewriteOption;
         if (rewriteConfig) args = args[1..];

@@ -28,7 +28,16 @@ public static class RedisNodes
         ];
         var process = ManagedProcess.Start(RedisServer, args, nodeDir);
         var node = new RunningNode(process, port, nodeDir);
-        await node.WaitForPingAsync().ConfigureAwait(false);
+        try
+        {
+            await node.WaitForPingAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nobody else holds the node yet: a server that never answered must not outlive the test.
+            node.Dispose();
+            throw;
+        }
         return node;
     }
 

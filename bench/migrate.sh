@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# vigil migrate at size: a source with KEYS string keys of SIZE bytes (default 1,000,000 x 1,000 B, about
+# 1 GB) plus keys of every other type, under a client that writes continuously, moved to two targets.
+# Compared with a plain REPLICAOF of the same data to a fresh server (same settings, same writer).
+# Prints the time to in-sync (plain REPLICAOF vs migrate's first target), the write pause at the cutover,
+# the acknowledged writes lost, and the time of a full verify.
+# Usage: bench/migrate.sh [keys] [value-bytes] [writes-per-second]   (defaults 1000000 1000 1000; KEEP_DIR=1 keeps logs)
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+cd "$bench_root"
+keys=${1:-1000000}
+size=${2:-1000}
+rate=${3:-1000}
+vigil=$(vigil_binary)
+out=${BENCH_OUT:-artifacts/bench/migrate-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$out"
+
+redis() { # port name: a server with the same replication settings for every run
+    mkdir -p "$bench_dir/$2"
+    start_bg "$bench_dir/$2/redis.log" redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no \
+        --dir "$bench_dir/$2" --daemonize no --repl-diskless-sync-delay 0 --enable-debug-command yes
+    wait_ping "$1"
+}
+info() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v k="$3" '$1==k {print $2}'; }
+now() { date +%s.%N; }
+
+src=$(free_port); plain=$(free_port); t1=$(free_port); t2=$(free_port)
+redis "$src" source; redis "$plain" plain
+echo "filling the source: $keys keys of $size bytes, and 60,000 lists, sets, sorted sets, hashes and streams"
+redis-cli -p "$src" debug populate "$keys" key "$size" > /dev/null
+redis-cli -p "$src" eval "for i=1,10000 do
+  redis.call('rpush','list:'..i,'a',i,'b'); redis.call('sadd','set:'..i,'x',i); redis.call('zadd','zset:'..i,i,'m'..i)
+  redis.call('hset','hash:'..i,'f',i,'g','v'); redis.call('xadd','stream:'..i,'1-1','f',i); redis.call('xgroup','create','stream:'..i,'g','0')
+  redis.call('set','ttl:'..i,i,'PX',3600000) end return 1" 0 > /dev/null
+used=$(info "$src" memory used_memory_human)
+total=$(redis-cli -p "$src" dbsize)
+echo "source: $total keys, used_memory $used"
+
+# Baseline: a plain REPLICAOF of the same data under the same writer.
+start_bg "$out/plain-writer.log" python3 bench/lib/acked_writer.py write "$src" plain: "$out/plain-acked.txt" "$rate"; writer=$last_pid
+sleep 1
+start=$(now)
+redis-cli -p "$plain" replicaof 127.0.0.1 "$src" > /dev/null
+while :; do
+    sleep 0.1
+    # In sync: the full sync is over (link up, RDB loaded); from then on it streams the writes.
+    [ "$(info "$plain" replication master_link_status)" = up ] && [ "$(info "$plain" persistence loading)" = 0 ] && break
+done
+plain_s=$(python3 -c "print(round($(now) - $start, 2))")
+kill -TERM $writer; wait $writer || true
+redis-cli -p "$plain" shutdown nosave > /dev/null 2>&1 || true
+# The baseline writer's keys go, so migrate moves the same data the plain REPLICAOF did.
+redis-cli -p "$src" --scan --pattern 'plain:*' | awk '{print "UNLINK " $0}' | redis-cli -p "$src" > /dev/null
+echo "plain REPLICAOF: in sync after $plain_s s"
+
+redis "$t1" target1; redis "$t2" target2
+start_bg "$out/writer.log" python3 bench/lib/acked_writer.py write "$src" mig: "$out/acked.txt" "$rate"; writer=$last_pid
+sleep 1
+start=$(now)
+"$vigil" migrate --source "127.0.0.1:$src" --target "127.0.0.1:$t1" --target "127.0.0.1:$t2" --yes \
+    --json "$out/report.json" --state-file "$out/state.json" | tee "$out/migrate.log"
+migrate_s=$(python3 -c "print(round($(now) - $start, 2))")
+sleep 1  # the writer sees READONLY from the old source for a moment before it stops
+kill -TERM $writer; wait $writer || true
+cat "$out/writer.log"
+read -r lost acked < <(python3 bench/lib/acked_writer.py check "$t1" mig: "$out/acked.txt")
+
+start=$(now)
+"$vigil" migrate verify --source "127.0.0.1:$t1" --target "127.0.0.1:$src" | tail -3 | tee "$out/verify.log"
+verify_s=$(python3 -c "print(round($(now) - $start, 2))")
+
+python3 - "$out/report.json" "$plain_s" "$migrate_s" "$lost" "$acked" "$verify_s" "$total" "$used" "$rate" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+plain, total_s, lost, acked, verify_s, keys, used = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), sys.argv[7], sys.argv[8]
+first = r["targets"][0]["inSyncSeconds"]; second = r["targets"][1]["inSyncSeconds"]
+pause = r["writePauseMs"]
+print(f"\nmigrate, {keys} keys, used_memory {used}, 2 targets (chained), writer {sys.argv[9]} writes/s")
+print(f"  time to in-sync, plain REPLICAOF:            {plain:8.2f} s")
+print(f"  time to in-sync, migrate first target:       {first:8.2f} s   ratio {first / plain:.2f}")
+print(f"  time to in-sync, migrate second target:      {second:8.2f} s   (it syncs from the first once that one is loaded)")
+print(f"  whole migrate run (preflight to done):       {total_s:8.2f} s")
+print(f"  write pause at the cutover:                  {pause:8.1f} ms  (target < 100 ms: {'met' if pause < 100 else 'MISSED'})")
+print(f"  acknowledged writes lost:                    {lost:8d}     of {acked} acknowledged (target 0: {'met' if lost == 0 else 'MISSED'})")
+print(f"  full verify (every key, both directions):    {verify_s:8.2f} s")
+PY
+echo "report, logs and acknowledged writes: $out"

@@ -1,0 +1,143 @@
+using System.Globalization;
+using Vigil.Migration.Links;
+
+namespace Vigil.Migration;
+
+/// <summary>What to do with the old nodes once the first target is the master.</summary>
+public enum OldNodes { Replica, Shutdown }
+
+/// <summary>How the data moves. Only replication exists today; a client-side stream for targets that refuse REPLICAOF is planned.</summary>
+public enum MigrationMode { ReplicaOf }
+
+/// <summary>The options of <c>vigil migrate</c>, parsed from its arguments.</summary>
+public sealed record MigrateOptions
+{
+    public const string Usage = """
+        Usage: vigil migrate --source HOST:PORT --target HOST:PORT [--target HOST:PORT ...]
+                             [--sentinel HOST:PORT ... [--master-name NAME]] [--old-nodes replica|shutdown]
+                             [--user U] [--pass P | --pass-file F] [--flush-target] [--mode replicaof]
+                             [--plan] [--yes] [--json FILE] [--state-file F]
+               vigil migrate verify --source HOST:PORT --target HOST:PORT [--sample N] [--ttl-tolerance MS]
+                             [--user U] [--pass P | --pass-file F] [--json FILE]
+               vigil migrate abort [--state-file F] [--user U] [--pass P | --pass-file F]
+
+        Moves a live Redis master to new servers: the first target replicates the source, further targets
+        replicate the first, and once every target is in sync the first target becomes the master with no
+        acknowledged write lost. Without sentinels the cutover pauses writes on the source (CLIENT PAUSE
+        WRITE), waits for the target's offset, promotes it and makes the source its replica. With --sentinel
+        the group watching the source switches over to the first target (SENTINEL FAILOVER of Vigil
+        sentinels), so sentinel-aware clients follow by themselves. Ctrl-C (or vigil migrate abort) before
+        the cutover leaves the source as it was and detaches the targets.
+
+               --source HOST:PORT     the master to move (it must be a master)
+               --target HOST:PORT     a new server, empty; the first one becomes the master (repeatable)
+               --sentinel HOST:PORT   a Vigil sentinel of the group watching the source (repeatable)
+               --master-name NAME     the group's name for the source (found from the sentinels if omitted)
+               --old-nodes MODE       replica (default): the source and its replicas replicate the new master;
+                                      shutdown: they are shut down and, with sentinels, forgotten (SENTINEL RESET)
+               --user U, --pass P     ACL user and password for every server (and for replication links)
+               --pass-file F          read the password from the first line of F
+               --flush-target         allow targets that hold keys (replication replaces them)
+               --mode replicaof       how data moves (the only mode so far)
+               --plan                 run the preflight checks, print the plan, change nothing
+               --yes                  do not ask for confirmation
+               --json FILE            write a report: phases with timestamps, bytes, lag, write pause
+               --state-file F         where a running migration records itself for vigil migrate abort
+        """;
+
+    public RedisEndpoint? Source { get; init; }
+    public IReadOnlyList<RedisEndpoint> Targets { get; init; } = [];
+    public IReadOnlyList<RedisEndpoint> Sentinels { get; init; } = [];
+    public string? MasterName { get; init; }
+    public OldNodes OldNodes { get; init; } = OldNodes.Replica;
+    public MigrationMode Mode { get; init; } = MigrationMode.ReplicaOf;
+    public RedisCredentials? Credentials { get; init; }
+    public bool FlushTarget { get; init; }
+    public bool PlanOnly { get; init; }
+    public bool Yes { get; init; }
+    public string? JsonPath { get; init; }
+    public string StateFile { get; init; } = DefaultStateFile;
+
+    public static string DefaultStateFile => Path.Combine(Path.GetTempPath(), "vigil-migrate.state.json");
+
+    /// <summary>Parses the arguments after <c>migrate</c>; on failure returns null and a one-line reason.</summary>
+    public static MigrateOptions? Parse(IReadOnlyList<string> args, out string? error)
+    {
+        var options = new MigrateOptions();
+        var targets = new List<RedisEndpoint>();
+        var sentinels = new List<RedisEndpoint>();
+        var common = new CommonOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (common.TryTake(args, ref i, out error))
+            {
+                if (error is not null) return null;
+                continue;
+            }
+            string? value = null;
+            if (name is "--source" or "--target" or "--sentinel" or "--master-name" or "--old-nodes" or "--json" or "--state-file" or "--mode")
+            {
+                if (i + 1 >= args.Count) { error = $"{name} needs a value"; return null; }
+                value = args[++i];
+            }
+            switch (name)
+            {
+                case "--source":
+                    if (!TryEndpoint(name, value!, out var source, out error)) return null;
+                    options = options with { Source = source };
+                    break;
+                case "--target":
+                    if (!TryEndpoint(name, value!, out var target, out error)) return null;
+                    targets.Add(target);
+                    break;
+                case "--sentinel":
+                    if (!TryEndpoint(name, value!, out var sentinel, out error)) return null;
+                    sentinels.Add(sentinel);
+                    break;
+                case "--master-name":
+                    options = options with { MasterName = value };
+                    break;
+                case "--old-nodes":
+                    OldNodes? oldNodes = value switch { "replica" => OldNodes.Replica, "shutdown" => OldNodes.Shutdown, _ => null };
+                    if (oldNodes is null) { error = $"--old-nodes is replica or shutdown, not '{value}'"; return null; }
+                    options = options with { OldNodes = oldNodes.Value };
+                    break;
+                case "--mode":
+                    if (value == "stream")
+                    {
+                        error = "--mode stream (copying through client commands, for targets that refuse REPLICAOF) is not available yet";
+                        return null;
+                    }
+                    if (value != "replicaof") { error = $"--mode is replicaof, not '{value}'"; return null; }
+                    break;
+                case "--json": options = options with { JsonPath = value }; break;
+                case "--state-file": options = options with { StateFile = value! }; break;
+                case "--flush-target": options = options with { FlushTarget = true }; break;
+                case "--plan": options = options with { PlanOnly = true }; break;
+                case "--yes" or "-y": options = options with { Yes = true }; break;
+                case "--tls":
+                    error = "--tls is not supported by migrate yet";
+                    return null;
+                default:
+                    error = $"unknown option '{name}' (vigil migrate --help)";
+                    return null;
+            }
+        }
+        if (options.Source is null) { error = "--source HOST:PORT is required"; return null; }
+        if (targets.Count == 0) { error = "at least one --target HOST:PORT is required"; return null; }
+        if (options.MasterName is not null && sentinels.Count == 0) { error = "--master-name needs --sentinel HOST:PORT"; return null; }
+        if (!common.TryCredentials(out var credentials, out error)) return null;
+        error = null;
+        return options with { Targets = targets, Sentinels = sentinels, Credentials = credentials };
+    }
+
+    internal static bool TryEndpoint(string option, string text, out RedisEndpoint endpoint, out string? error)
+    {
+        error = RedisEndpoint.TryParse(text, out endpoint) ? null : $"{option} needs HOST:PORT, not '{text}'";
+        return error is null;
+    }
+
+    internal static bool TryPositive(string text, out int value) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value > 0;
+}

@@ -1,0 +1,62 @@
+using Vigil.Migration.Links;
+
+namespace Vigil.Migration.Preflight;
+
+/// <summary>What preflight found and what migrate will do with it.</summary>
+public sealed record MigrationPlan
+{
+    public required MigrateOptions Options { get; init; }
+    public required NodeFacts Source { get; init; }
+    public required IReadOnlyList<NodeFacts> Targets { get; init; }
+    public SentinelGroupFacts? Group { get; init; }
+    public double WriteBytesPerSecond { get; init; }
+    public double EstimatedSyncSeconds { get; init; }
+    public IReadOnlyList<string> Checks { get; init; } = [];
+
+    public NodeFacts First => Targets[0];
+
+    /// <summary>Who each target replicates from: the source for the first, the first for the rest.</summary>
+    public RedisEndpoint UpstreamOf(int targetIndex) => targetIndex == 0 ? Source.Endpoint : First.Endpoint;
+
+    public IEnumerable<string> Describe()
+    {
+        var s = Source;
+        yield return $"source    {s.Endpoint}  Redis {s.Version}  used_memory {Units.Bytes(s.UsedMemoryBytes)}  {KeysText(s)}" +
+            $"  writes {Units.Bytes((long)WriteBytesPerSecond)}/s" + (s.Replicas.Count == 0 ? "" : $"  replicas {string.Join(", ", s.Replicas)}");
+        for (var i = 0; i < Targets.Count; i++)
+        {
+            var t = Targets[i];
+            yield return $"target {i + 1}  {t.Endpoint}  Redis {t.Version}  maxmemory {(t.MaxMemoryBytes == 0 ? "unlimited" : Units.Bytes(t.MaxMemoryBytes))}  {KeysText(t)}";
+        }
+        if (Group is { } g)
+        {
+            yield return $"sentinels group '{g.MasterName}' watches the source: {g.KnownSentinels} sentinels, quorum {g.Quorum}; asked: {string.Join(", ", g.Sentinels)}";
+        }
+        foreach (var check in Checks) yield return "ok        " + check;
+        yield return "";
+        yield return "Steps:";
+        var step = 1;
+        yield return $"  {step++}. {First.Endpoint} REPLICAOF {Source.Endpoint}" +
+            string.Concat(Targets.Skip(1).Select(t => $"; {t.Endpoint} REPLICAOF {First.Endpoint}")) +
+            $" (full sync, ~{Units.Seconds(EstimatedSyncSeconds)} estimated)";
+        yield return $"  {step++}. wait until every target is in sync (offset lag under 1 s)";
+        if (Group is { } group)
+        {
+            yield return $"  {step++}. wait until the group lists {First.Endpoint} as a replica of '{group.MasterName}', then SENTINEL FAILOVER {group.MasterName} via {group.Sentinels[0]}";
+            yield return "     (the sentinel pauses writes on the source until the target has its offset, then promotes it); wait for +switch-master";
+        }
+        else
+        {
+            yield return $"  {step++}. CLIENT PAUSE WRITE on the source, wait until {First.Endpoint} has its offset, REPLICAOF NO ONE on {First.Endpoint},";
+            yield return $"     REPLICAOF {First.Endpoint} on the source, CLIENT UNPAUSE";
+        }
+        var oldNodes = string.Join(", ", new[] { Source.Endpoint }.Concat(Source.Replicas));
+        yield return Options.OldNodes == OldNodes.Replica
+            ? $"  {step}. old nodes ({oldNodes}) stay replicas of {First.Endpoint}"
+            : $"  {step}. old nodes ({oldNodes}) are shut down" + (Group is null ? "" : " and forgotten by every sentinel (SENTINEL RESET)");
+    }
+
+    private static string KeysText(NodeFacts node) => node.KeysPerDb.Count == 0
+        ? "empty"
+        : $"{Units.N(node.Keys)} keys ({string.Join(", ", node.KeysPerDb.Select(d => $"db{d.Key}={Units.N(d.Value)}"))})";
+}
