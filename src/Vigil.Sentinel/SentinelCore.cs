@@ -41,6 +41,9 @@ namespace Vigil.Sentinel;
 /// <item>A hello announcing a different master address with a higher config epoch is checked with the sender and,
 /// for an address that is no known replica, with a majority of the peers before the master is switched (see
 /// <c>ConfigAdoption</c>).</item>
+/// <item>A sentinel named in a hello counts only once admitted: reached at its announced address, it answered as
+/// that run id and as a watcher of the master (see <c>PeerAdmission</c>). Epochs are adopted and votes given only for
+/// admitted peers, and an epoch more than <c>Limits.MaxEpochJump</c> above ours is refused.</item>
 /// <item>No vote is given in TILT; failover differences are listed on <c>FailoverMachine</c> and in
 /// docs/failover.md.</item>
 /// </list>
@@ -61,6 +64,7 @@ public sealed class SentinelCore
     private readonly ScriptQueue _scripts;
     private readonly FailoverMachine _failover;
     private readonly ConfigAdoption _adoption;
+    private readonly PeerAdmission _admission;
     private readonly PlannedSwitchover _switchover;
     private readonly Fencing.WriteFence _fence;
     private readonly Layout.LayoutMonitor _layout;
@@ -88,7 +92,8 @@ public sealed class SentinelCore
             new Convergence(_context, _links, _events), _switchover);
         _info = new InfoHandler(_context, _topology, _events, _failover);
         _adoption = new ConfigAdoption(_context, _links, _events, masterSwitch);
-        _hello = new HelloProcessor(_context, _links, _topology, _events, _adoption);
+        _admission = new PeerAdmission(_context, _links, _topology, _events);
+        _hello = new HelloProcessor(_context, _links, _topology, _events, _adoption, _admission);
         _periodic = new PeriodicCommands(_context, _links, _hello);
         _detector = new FailureDetector(_context, _links, _events);
         _tilt = new TiltMonitor(_context, _events);
@@ -137,10 +142,12 @@ public sealed class SentinelCore
                 OnTick(input.NowMs);
                 break;
             case LinkConnected connected:
-                _links.OnConnected(connected);
+                if (_links.OnConnected(connected) && _admission.ClaimOn(connected.Link) is { } claimUp) _admission.OnConnected(claimUp);
                 break;
             case LinkClosed closed:
+                var claimLost = _admission.ClaimOn(closed.Link);
                 _links.OnClosed(closed);
+                if (claimLost is not null) _admission.OnClosed(claimLost);
                 break;
             case LinkReply reply:
                 OnReply(reply);
@@ -282,6 +289,7 @@ public sealed class SentinelCore
             _layout.Check(master);
             foreach (var replica in master.Replicas.Values.ToList()) HandleInstance(replica, acting);
             foreach (var peer in master.Peers.Values.ToList()) HandleInstance(peer, acting);
+            foreach (var claim in master.PeerClaims.Values.ToList()) _admission.Tick(claim);
         }
         // A master that reached update_config switches to the promoted replica, one per tick (TILT or not: it only
         // changes our view).
@@ -348,6 +356,12 @@ public sealed class SentinelCore
                 break;
             case ReplyKind.IsMasterDown when awaited.Owner is PeerRecord peer:
                 _peerQueries.OnReply(peer, awaited, input.Reply);
+                break;
+            case ReplyKind.PeerIdentity when awaited.Owner is PeerRecord claim:
+                _admission.OnIdentityReply(claim, input.Reply);
+                break;
+            case ReplyKind.PeerWatchesMaster when awaited.Owner is PeerRecord claim:
+                _admission.OnWatchReply(claim, input.Reply);
                 break;
             case ReplyKind.MasterAddress when awaited.Owner is PeerRecord peer:
                 _adoption.OnMasterAddressReply(peer, input.Reply);
@@ -469,6 +483,10 @@ public sealed class SentinelCore
             foreach (var peer in master.Peers.Values)
             {
                 foreach (var candidate in InstanceCandidates(peer, now, acting, withNames)) yield return candidate;
+            }
+            foreach (var claim in master.PeerClaims.Values)
+            {
+                yield return ("peer-claim", withNames ? $"{master.Name}/{claim.Name}" : "", _admission.DueAt(claim));
             }
             if (acting)
             {

@@ -167,7 +167,10 @@ public sealed class SentinelCommandTests
         host.PublishHello($"10.0.0.10,7110,{PeerB},0,mymaster,{MasterIp},{MasterPort},0");
         host.PublishHello($"10.0.0.11,7111,{PeerC},0,mymaster,{MasterIp},{MasterPort},0");
         host.Sentinel("set", "mymaster", "quorum", "3");
-        host.RunFor(7000); // no peer is reachable: all SDOWN
+        host.Kill(host.Nodes[("10.0.0.9", 7109)]);
+        host.Kill(host.Nodes[("10.0.0.10", 7110)]);
+        host.Kill(host.Nodes[("10.0.0.11", 7111)]);
+        host.RunFor(7000); // no peer is reachable any more: all SDOWN
 
         Assert.Equal("NOQUORUM 1 usable Sentinels. Not enough available Sentinels to reach the specified quorum for this master. "
             + "Not enough available Sentinels to reach the majority and authorize a failover", Replies.Error(host.Sentinel("ckquorum", "mymaster")));

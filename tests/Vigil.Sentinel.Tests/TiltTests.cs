@@ -117,6 +117,7 @@ public sealed class TiltTests
     public void InTiltTheVoteAlreadyHeldIsAnsweredButNotChanged()
     {
         var host = HostExtensions.StartedWithMasterAndReplica();
+        host.AdmitPeers(PeerA, PeerB);
         host.RunFor(1000);
         host.Sentinel("is-master-down-by-addr", MasterIp, "7001", "2", PeerA);
         host.Tick(host.Now + 5000);

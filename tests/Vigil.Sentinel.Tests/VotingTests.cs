@@ -16,6 +16,7 @@ public sealed class VotingTests
     public void FirstRequestInAnEpochWinsTheVoteAndLaterOnesGetTheSameAnswer()
     {
         var host = HostExtensions.StartedWithMasterAndReplica();
+        host.AdmitPeers(PeerA, PeerB, PeerC);
 
         Assert.Equal(Answer(0, PeerA, 5), Ask(host, MasterIp, "7001", "5", PeerA));
         Assert.Equal(Answer(0, PeerA, 5), Ask(host, MasterIp, "7001", "5", PeerB));
@@ -33,6 +34,7 @@ public sealed class VotingTests
     public void AHigherEpochGetsANewVote()
     {
         var host = HostExtensions.StartedWithMasterAndReplica();
+        host.AdmitPeers(PeerA, PeerB);
         Ask(host, MasterIp, "7001", "5", PeerA);
 
         Assert.Equal(Answer(0, PeerB, 6), Ask(host, MasterIp, "7001", "6", PeerB));
@@ -82,6 +84,7 @@ public sealed class VotingTests
     public void VotingForAnotherSentinelDelaysOurOwnFailover()
     {
         var host = HostExtensions.StartedWithMasterAndReplica();
+        host.AdmitPeers(PeerA);
         Ask(host, MasterIp, "7001", "3", PeerA);
 
         // The start time is now + up to 1 s of jitter; the failover logic waits 2 × failover-timeout from it.

@@ -101,8 +101,10 @@ internal sealed partial class SentinelCommands
     /// <summary>
     /// §5.3: <c>[down, leader, leader-epoch]</c>. The master is found by address. "down" is 1 only for a known
     /// master that is SDOWN here, outside TILT. A run id other than "*" asks for our vote in that epoch; voting
-    /// ignores our own view of the master. Unlike the reference, no vote is given in TILT (our timing is not to be
-    /// trusted then, §13.6): the answer carries the vote already held, which cannot elect the asker in a new epoch.
+    /// ignores our own view of the master. Unlike the reference, a vote is given only to an admitted peer of that
+    /// master (see <c>PeerAdmission</c>), only for a plausible epoch (<see cref="Election.EpochRules"/>: a negative one
+    /// would wrap to a huge unsigned one in the reference), and not in TILT (our timing is not to be trusted then,
+    /// §13.6). Otherwise the answer carries the vote already held, which cannot elect the asker in a new epoch.
     /// </summary>
     private RespValue HandleIsMasterDownByAddr(IReadOnlyList<string> args)
     {
@@ -115,12 +117,21 @@ internal sealed partial class SentinelCommands
 
         string? leader = null;
         long leaderEpoch = 0;
-        // A negative epoch would wrap to a huge unsigned one in the reference and raise our epoch to it; it is
-        // not a vote request we can honour.
-        if (master is not null && args[4] != "*" && epoch >= 0)
+        if (master is not null && args[4] != "*")
         {
-            (leader, leaderEpoch) = _context.Tilt ? (master.Leader, master.LeaderEpoch) : _vote.Vote(master, epoch, args[4]);
+            (leader, leaderEpoch) = (master.Leader, master.LeaderEpoch);
+            if (!_context.Tilt && MayVoteFor(master, args[4], epoch)) (leader, leaderEpoch) = _vote.Vote(master, epoch, args[4]);
         }
         return RespValue.Array(RespValue.Integer(down ? 1 : 0), RespValue.Bulk(leader ?? "*"), RespValue.Integer(leaderEpoch));
+    }
+
+    private bool MayVoteFor(MasterRecord master, string runId, long epoch)
+    {
+        if (!master.Peers.ContainsKey(runId))
+        {
+            _context.Log(Config.LogLevel.Verbose, $"No vote for {runId} in '{master.Name}': not an admitted sentinel of this master");
+            return false;
+        }
+        return Election.EpochRules.Accepts(_context, epoch, $"the vote request of sentinel {runId} for '{master.Name}'");
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Election;
 using Vigil.Sentinel.Events;
 using Vigil.Sentinel.Links;
 using Vigil.Sentinel.Monitoring;
@@ -8,7 +9,7 @@ namespace Vigil.Sentinel.Discovery;
 
 /// <summary>Sends this sentinel's hello (§4.2) and learns peers and epochs from others' (§4.3).</summary>
 internal sealed class HelloProcessor(
-    SentinelContext context, LinkManager links, Topology topology, EventEmitter events, ConfigAdoption adoption)
+    SentinelContext context, LinkManager links, Topology topology, EventEmitter events, ConfigAdoption adoption, PeerAdmission admission)
 {
     /// <summary>The hello for <paramref name="target"/>'s master, or null while our own address is unknown.</summary>
     public HelloMessage? Build(InstanceRecord target)
@@ -43,7 +44,10 @@ internal sealed class HelloProcessor(
         else target.LastHelloPublishedAtMs = context.NowMs;
     }
 
-    /// <summary>A hello from any source. Malformed ones and unknown master names are ignored.</summary>
+    /// <summary>
+    /// A hello from any source. Malformed ones and unknown master names are ignored. Only a hello naming an admitted
+    /// peer (run id and address) is believed; any other opens a claim to check (see <see cref="PeerAdmission"/>).
+    /// </summary>
     public void Process(string payload)
     {
         if (HelloMessage.TryParse(payload) is not { } hello) return;
@@ -53,65 +57,24 @@ internal sealed class HelloProcessor(
         if (hello.RunId == context.MyId) return;
 
         var peer = topology.FindPeer(master, hello.SentinelHost, hello.SentinelPort, hello.RunId);
-        if (peer is null) peer = LearnPeer(master, hello);
+        if (peer is null)
+        {
+            admission.Claim(master, hello.RunId, hello.SentinelHost, hello.SentinelPort);
+            return;
+        }
+        peer.LastHelloReceivedAtMs = context.NowMs;
 
-        if (hello.CurrentEpoch > context.CurrentEpoch)
+        if (hello.CurrentEpoch > context.CurrentEpoch && EpochRules.Accepts(context, hello.CurrentEpoch, $"the hello of sentinel {peer.Name}"))
         {
             context.CurrentEpoch = hello.CurrentEpoch;
             context.RequestPersist();
             events.Raw(LogLevel.Warning, "+new-epoch", master, context.CurrentEpoch.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (peer is not null && ConfigAdoption.Supersedes(master, hello.MasterConfigEpoch, hello.MasterHost, hello.MasterPort))
+        if (ConfigAdoption.Supersedes(master, hello.MasterConfigEpoch, hello.MasterHost, hello.MasterPort)
+            && EpochRules.Accepts(context, hello.MasterConfigEpoch, $"the config-epoch of '{master.Name}' in the hello of sentinel {peer.Name}"))
         {
             adoption.OnNewerConfigEpoch(master, peer, hello.MasterHost, hello.MasterPort, hello.MasterConfigEpoch);
-        }
-
-        if (peer is not null) peer.LastHelloReceivedAtMs = context.NowMs;
-    }
-
-    /// <summary>
-    /// No peer has both this address and this run id. The run id moved (address switch), or another run id sits on
-    /// this address (a restarted sentinel with a new id: the old one is dropped everywhere), or it is new.
-    /// </summary>
-    private PeerRecord? LearnPeer(MasterRecord master, HelloMessage hello)
-    {
-        int removed = topology.RemovePeersWithRunId(master, hello.RunId);
-        if (removed > 0)
-        {
-            events.About(LogLevel.Notice, "+sentinel-address-switch", master,
-                $" ip {hello.SentinelHost} port {hello.SentinelPort.ToString(CultureInfo.InvariantCulture)} for {hello.RunId}");
-        }
-        else if (topology.FindPeer(master, hello.SentinelHost, hello.SentinelPort, runId: null) is { } other)
-        {
-            events.About(LogLevel.Notice, "+sentinel-invalid-addr", other);
-            string obsolete = other.RunId ?? other.Name;
-            foreach (var anyMaster in context.Masters.Values.ToList()) topology.RemovePeersWithRunId(anyMaster, obsolete);
-        }
-
-        var peer = topology.CreatePeer(master, hello.RunId, hello.SentinelHost, hello.SentinelPort);
-        if (peer is null) return null;
-        if (removed == 0) events.About(LogLevel.Notice, "+sentinel", peer);
-        else UpdateAddressInAllMasters(peer);
-        context.RequestPersist();
-        return peer;
-    }
-
-    /// <summary>Copies a switched peer's new address to its records under the other masters and drops the old connections.</summary>
-    private void UpdateAddressInAllMasters(PeerRecord moved)
-    {
-        int updated = 0;
-        foreach (var match in context.PeersWithRunId(moved.Name).ToList())
-        {
-            links.CloseAll(match.Link);
-            if (match == moved) continue;
-            match.Address = moved.Address;
-            updated++;
-        }
-        if (updated > 0)
-        {
-            events.About(LogLevel.Notice, "+sentinel-address-update", moved,
-                $" {updated.ToString(CultureInfo.InvariantCulture)} additional matching instances");
         }
     }
 }

@@ -14,7 +14,8 @@ internal sealed class LeaderVote(SentinelContext context, EventEmitter events)
     /// <summary>
     /// Considers a request to vote for <paramref name="runId"/> in <paramref name="epoch"/> and returns the vote
     /// now held for this master (null if none) with its epoch. A higher epoch is adopted first. Voting for someone
-    /// else blocks our own failover attempts for this master (start time pushed to now + jitter).
+    /// else blocks our own failover attempts for this master (start time pushed to now + jitter). Callers check the
+    /// epoch (<see cref="EpochRules"/>) and who asks first.
     /// </summary>
     public (string? Leader, long LeaderEpoch) Vote(MasterRecord master, long epoch, string runId)
     {

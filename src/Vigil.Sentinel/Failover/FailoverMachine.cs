@@ -87,8 +87,7 @@ internal sealed class FailoverMachine(
         if (master.FailoverStartDueAtMs == 0) master.FailoverStartDueAtMs = now + PreElectionWaitMs(master);
         if (now < master.FailoverStartDueAtMs) return false;
         master.FailoverStartDueAtMs = 0;
-        Start(master, forced: false);
-        return true;
+        return Start(master, forced: false);
     }
 
     /// <summary>
@@ -122,20 +121,27 @@ internal sealed class FailoverMachine(
         master.CoordinatedFailover = coordinated;
     }
 
-    private void Start(MasterRecord master, bool forced)
+    private bool Start(MasterRecord master, bool forced)
     {
         long now = context.NowMs;
+        if (!EpochRules.TryNext(context.CurrentEpoch, out long epoch))
+        {
+            context.Log(LogLevel.Warning, $"Not failing over '{master.Name}': the current epoch cannot grow any more");
+            return false;
+        }
         master.FailoverState = FailoverState.WaitStart;
         master.FailoverInProgress = true;
         master.ForceFailover = forced;
         master.CoordinatedFailover = false;
-        master.FailoverEpoch = ++context.CurrentEpoch;
+        context.CurrentEpoch = epoch;
+        master.FailoverEpoch = epoch;
         context.RequestPersist();
         events.Raw(LogLevel.Warning, "+new-epoch", master, context.CurrentEpoch.ToString(CultureInfo.InvariantCulture));
         events.About(LogLevel.Warning, "+try-failover", master);
         master.FailoverStartedAtMs = Math.Max(1, now + context.Random.Next(Limits.MaxFailoverDesyncMs));
         master.FailoverStateChangedAtMs = now;
         master.FailoverStepRequested = true;
+        return true;
     }
 
     /// <summary>One step of the state machine (§7.1).</summary>

@@ -10,6 +10,10 @@ internal enum ReplyKind
     IsMasterDown,
     /// <summary>A peer's answer to SENTINEL GET-MASTER-ADDR-BY-NAME (checking a configuration it announced).</summary>
     MasterAddress,
+    /// <summary>A claimed peer's answer to SENTINEL MYID: it must be the run id its hello named.</summary>
+    PeerIdentity,
+    /// <summary>A claimed peer's answer to SENTINEL GET-MASTER-ADDR-BY-NAME: it must watch the master its hello named.</summary>
+    PeerWatchesMaster,
     /// <summary>The master's answer to CLIENT PAUSE at the start of a planned switchover.</summary>
     SwitchoverPause,
     /// <summary>The master's INFO sent right after CLIENT PAUSE: its final replication offset.</summary>

@@ -19,8 +19,14 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     /// <summary>Replicas by name (announced host:port), in discovery order.</summary>
     public OrderedDictionary<string, ReplicaRecord> Replicas { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Peer sentinels by run id, in discovery order.</summary>
+    /// <summary>Admitted peer sentinels by run id, in admission order: the only ones that count.</summary>
     public OrderedDictionary<string, PeerRecord> Peers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Sentinels named in hellos and being checked (run id and address, see <c>PeerAdmission.ClaimKey</c>); at most
+    /// <see cref="Limits.MaxPeerClaimsPerMaster"/>.
+    /// </summary>
+    public OrderedDictionary<string, PeerRecord> PeerClaims { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// When this sentinel started (or restarted, or was RESET into) monitoring the master: peers are still being

@@ -13,6 +13,19 @@ internal sealed class PeerRecord(string runId, InstanceAddress address, Instance
     public long LastHelloReceivedAtMs { get; set; } = nowMs;
 
     /// <summary>
+    /// Counted (voter, confirmer, listed, saved): we reached its announced address and it answered as this run id
+    /// and as a watcher of this master. False while the record is only a claim under <see cref="MasterRecord.PeerClaims"/>.
+    /// </summary>
+    public bool IsAdmitted { get; set; }
+
+    /// <summary>When the hello that made this claim arrived.</summary>
+    public long ClaimedAtMs { get; } = nowMs;
+
+    /// <summary>The claim's checks passed so far: SENTINEL MYID named its run id; it watches the master.</summary>
+    public bool AnsweredAsRunId { get; set; }
+    public bool AnsweredAsWatcher { get; set; }
+
+    /// <summary>
     /// When the question behind the last well-formed is-master-down-by-addr answer was sent (creation time before
     /// any): an answer's age counts from its question.
     /// </summary>

@@ -57,7 +57,7 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
         return master.Replicas.GetValueOrDefault(address.AnnouncedWithPort(context.AnnounceHostnames));
     }
 
-    /// <summary>A new peer record named by its run id, sharing the link of the same peer under other masters.</summary>
+    /// <summary>An admitted peer record (from the saved state or the config) named by its run id, sharing the link of the same peer under other masters.</summary>
     public PeerRecord? CreatePeer(MasterRecord master, string runId, string host, int port)
     {
         var address = context.Resolver.Create(host, port, acceptUnresolved: true, out _);
@@ -72,6 +72,7 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
         {
             RunId = runId,
             LastHelloPublishedAtMs = context.NowMs,
+            IsAdmitted = true,
         };
         LinkManager.Attach(peer);
         master.Peers.Add(runId, peer);
@@ -121,6 +122,12 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
         return removed;
     }
 
+    public void DropClaims(MasterRecord master)
+    {
+        foreach (var claim in master.PeerClaims.Values) links.Release(claim);
+        master.PeerClaims.Clear();
+    }
+
     public void RemoveMaster(MasterRecord master)
     {
         context.Masters.Remove(master.Name);
@@ -128,6 +135,7 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
         foreach (var peer in master.Peers.Values) links.Release(peer);
         master.Replicas.Clear();
         master.Peers.Clear();
+        DropClaims(master);
         links.Release(master);
     }
 
@@ -143,6 +151,7 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
         {
             foreach (var peer in master.Peers.Values) links.Release(peer);
             master.Peers.Clear();
+            DropClaims(master);
             master.MonitoringStartedAtMs = context.NowMs;
         }
         else

@@ -138,5 +138,22 @@ internal static class Limits
     /// </summary>
     public const long AdoptionCheckMs = 5000;
 
+    /// <summary>
+    /// Sentinels named in hellos but not admitted yet (see <c>PeerAdmission</c>), per master. Each costs one
+    /// connection attempt; a flood of invented names beyond this is ignored until the pending ones are settled.
+    /// </summary>
+    public const int MaxPeerClaimsPerMaster = 16;
+
+    /// <summary>A claimed sentinel must be reached and answer as its run id within this time, or the claim is dropped.</summary>
+    public const long PeerClaimCheckMs = 5000;
+
+    /// <summary>
+    /// The largest step by which an epoch announced by a peer (hello current-epoch and config-epoch, the epoch of a
+    /// vote request) may exceed our current epoch. A group raises the epoch by one per failover attempt of one of its
+    /// sentinels; a million attempts at one a second would take eleven days, so a larger step is no real history but a
+    /// forged or corrupt number (a single such step could otherwise bring the epoch within reach of wrapping).
+    /// </summary>
+    public const long MaxEpochJump = 1_000_000;
+
     public const string HelloChannel = "__sentinel__:hello";
 }

@@ -40,6 +40,12 @@ internal sealed class FakeNode(string ip, int port)
     /// <summary>Answer to SENTINEL GET-MASTER-ADDR-BY-NAME, for peers (null: a null array).</summary>
     public Func<IReadOnlyList<string>, RespValue>? MasterAddrReply { get; set; }
 
+    /// <summary>For a peer sentinel: the run id it answers SENTINEL MYID with (null: not a sentinel).</summary>
+    public string? SentinelRunId { get; set; }
+
+    /// <summary>For a peer sentinel: the masters it watches, by name, answered to GET-MASTER-ADDR-BY-NAME.</summary>
+    public Dictionary<string, (string Ip, int Port)> Watches { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Every command received, in order.</summary>
     public List<IReadOnlyList<string>> Received { get; } = [];
 
@@ -56,12 +62,19 @@ internal sealed class FakeNode(string ip, int port)
             "PING" => PingReply,
             "INFO" => Info is null ? new RespError("ERR unknown command") : RespValue.Bulk(Info),
             "PUBLISH" => Publish(args),
+            "SENTINEL" when args[1].Equals("myid", StringComparison.OrdinalIgnoreCase) =>
+                SentinelRunId is null ? new RespError("ERR unknown command") : RespValue.Bulk(SentinelRunId),
             "SENTINEL" when args[1].Equals("get-master-addr-by-name", StringComparison.OrdinalIgnoreCase) =>
-                MasterAddrReply?.Invoke(args) ?? new RespNull { IsNullArray = true },
+                MasterAddrReply?.Invoke(args) ?? WatchedAddress(args[2]),
             "SENTINEL" when IsMasterDownReply is not null => IsMasterDownReply(args),
             _ => RespValue.Ok,
         };
     }
+
+    private RespValue WatchedAddress(string masterName) =>
+        Watches.TryGetValue(masterName, out var address)
+            ? RespValue.Array(RespValue.Bulk(address.Ip), RespValue.Bulk(address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            : new RespNull { IsNullArray = true };
 
     private RespValue Publish(IReadOnlyList<string> args)
     {

@@ -12,6 +12,18 @@ internal static class HostExtensions
         return host;
     }
 
+    /// <summary>
+    /// Real peers with these run ids (reachable, answering as themselves) announce themselves and are admitted; they
+    /// live at 10.0.0.20, 10.0.0.21... port 7120, 7121...
+    /// </summary>
+    public static void AdmitPeers(this SimulatedHost host, params string[] runIds)
+    {
+        for (int i = 0; i < runIds.Length; i++)
+        {
+            host.PublishHello($"10.0.0.{20 + i},{7120 + i},{runIds[i]},0,mymaster,{Fixtures.MasterIp},{Fixtures.MasterPort},0");
+        }
+    }
+
     public static List<long> TimesOf(this SimulatedHost host, string ip, int port, string command) =>
         host.Sends(ip, port).Where(s => s.Args[0] == command).Select(s => s.AtMs).ToList();
 }

@@ -126,7 +126,20 @@ internal sealed class SimulatedHost
         return reply;
     }
 
+    /// <summary>
+    /// Delivers a real peer's hello as a PUBLISH to the core: the peer node at the sentinel address is created if
+    /// missing, and a node with no identity of its own becomes that sentinel (it answers MYID with the run id and
+    /// watches the master named). <see cref="PublishForgedHello"/> delivers one as it is.
+    /// </summary>
     public void PublishHello(string payload)
+    {
+        LearnIdentity(payload, createNode: true);
+        Core.AcceptHelloPublish(payload, Now);
+        Pump();
+    }
+
+    /// <summary>A hello nobody stands behind: no node is created or taught anything.</summary>
+    public void PublishForgedHello(string payload)
     {
         Core.AcceptHelloPublish(payload, Now);
         Pump();
@@ -136,8 +149,22 @@ internal sealed class SimulatedHost
     public void HelloVia(string ip, int port, string payload)
     {
         var link = _links.First(l => l.Value.Role == LinkRole.PubSub && l.Value.Node.Ip == ip && l.Value.Node.Port == port).Key;
+        LearnIdentity(payload, createNode: true);
         Core.Handle(new LinkReply(Now, link, RespValue.Array(RespValue.Bulk("message"), RespValue.Bulk("__sentinel__:hello"), RespValue.Bulk(payload))));
         Pump();
+    }
+
+    private void LearnIdentity(string payload, bool createNode)
+    {
+        var f = payload.Split(',');
+        if (f.Length != 8 || !int.TryParse(f[1], out int port) || port <= 0) return;
+        if (!Nodes.TryGetValue((f[0], port), out var node))
+        {
+            if (!createNode) return;
+            node = AddNode(f[0], port);
+        }
+        if (node.SentinelRunId is null && node.Info is null) node.SentinelRunId = f[2];
+        if (node.SentinelRunId == f[2] && int.TryParse(f[6], out int masterPort)) node.Watches.TryAdd(f[4], (f[5], masterPort));
     }
 
     public void DeliverReplies()

@@ -281,6 +281,8 @@ internal sealed class FaultInjector(SimWorld world)
             }
             case FaultKind.ForeignElection:
                 return ForeignElection();
+            case FaultKind.ForgedHello:
+                return world.HelloForger.Attack();
             default:
                 return false;
         }

@@ -23,4 +23,7 @@ internal enum FaultKind
     OperatorRemoveMonitor,
     OperatorSimulateFailure,
     ForeignElection,
+
+    /// <summary>Forged hellos and vote requests from an attacker who runs no sentinel (see <c>HelloForger</c>).</summary>
+    ForgedHello,
 }

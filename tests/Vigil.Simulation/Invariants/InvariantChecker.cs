@@ -31,6 +31,14 @@ internal sealed class InvariantChecker
     private readonly HashSet<(string Master, long Epoch)> _forcedEpochs = [];
     private readonly HashSet<(string Master, long Epoch)> _minorityEpochs = [];
     private int? _servingGroup;
+    private readonly HashSet<string> _forgedHellos = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// No run reaches this epoch by failover attempts; forged hellos announce epochs above it, so an epoch here or
+    /// above was taken from a forgery (the core refuses steps beyond its own bound, and any step from a sentinel it did
+    /// not admit).
+    /// </summary>
+    public const long ForgedEpochFloor = 100_000;
 
     public InvariantChecker(SimWorld world, int sentinelCount)
     {
@@ -169,6 +177,7 @@ internal sealed class InvariantChecker
         {
             case "+new-epoch":
                 long epoch = long.Parse(text, CultureInfo.InvariantCulture);
+                RequireUnforgedEpoch(sentinel, epoch, "announced +new-epoch");
                 if (epoch <= track.CurrentEpoch)
                 {
                     throw Violation("epoch-monotonic", $"{sentinel.Name} announced +new-epoch {epoch} while at epoch {track.CurrentEpoch}");
@@ -493,6 +502,10 @@ internal sealed class InvariantChecker
         var track = Track(sentinel);
         var words = text.Split(' ');
         if (words.Length != 2 || !long.TryParse(words[1], out long epoch)) return;
+        if (!_world.Sentinels.Any(s => s.MyId.Equals(words[0], StringComparison.OrdinalIgnoreCase)))
+        {
+            throw Violation("forged-hellos-move-nothing", $"{sentinel.Name} voted for {Short(words[0])}, which is no sentinel of the world, in epoch {epoch}");
+        }
         string? master = _servingGroup is { } group ? _world.Scenario.MasterNames[group] : null;
         if (master is null)
         {
@@ -567,8 +580,18 @@ internal sealed class InvariantChecker
             throw Violation("epoch-monotonic", $"{sentinel.Name} saved current-epoch {state.CurrentEpoch} after {track.PersistedCurrentEpoch}");
         }
         track.PersistedCurrentEpoch = state.CurrentEpoch;
+        RequireUnforgedEpoch(sentinel, state.CurrentEpoch, "saved current-epoch");
         foreach (var master in state.Masters)
         {
+            foreach (var peer in master.KnownSentinels)
+            {
+                var real = _world.Sentinels.FirstOrDefault(s => s.MyId == peer.RunId);
+                if (real is null || real.Ip != peer.Host || real.Port != peer.Port)
+                {
+                    throw Violation("forged-hellos-move-nothing",
+                        $"{sentinel.Name} saved sentinel {Short(peer.RunId)} at {peer.Host}:{peer.Port} for {master.Name}, which is not a sentinel there");
+                }
+            }
             if (master.ConfigEpoch > state.CurrentEpoch || master.LeaderEpoch > state.CurrentEpoch)
             {
                 throw Violation("epoch-monotonic",
@@ -592,6 +615,7 @@ internal sealed class InvariantChecker
     /// <summary>A hello payload on the wire: the config it announces obeys the same rules.</summary>
     public void OnHelloSeen(string payload, string where)
     {
+        if (_forgedHellos.Contains(payload)) return;
         Stats.HellosChecked++;
         var fields = payload.Split(',');
         if (fields.Length != 8) return;
@@ -609,6 +633,21 @@ internal sealed class InvariantChecker
             throw Violation("discovery-is-truthful", $"hello ({where}) misstates its sender or master: {payload}");
         }
         RegisterConfig($"hello from {Short(fields[2])} ({where})", fields[4], configEpoch, $"{fields[5]}:{fields[6]}");
+    }
+
+    /// <summary>The attacker is about to send this hello: it states nothing true, so it is not held to the rules above.</summary>
+    public void OnForgedHello(string payload) => _forgedHellos.Add(payload);
+
+    /// <summary>A sentinel gave its vote to a run id that only the attacker uses.</summary>
+    public void OnForgedVote(int sentinelHost, string runId) =>
+        throw Violation("forged-hellos-move-nothing", $"{_world.Network.HostNames[sentinelHost]} voted for the invented run id {Short(runId)}");
+
+    private static void RequireUnforgedEpoch(SentinelNode sentinel, long epoch, string what)
+    {
+        if (epoch >= ForgedEpochFloor)
+        {
+            throw Violation("forged-hellos-move-nothing", $"{sentinel.Name} {what} {epoch}: an epoch only a forged hello announces");
+        }
     }
 
     /// <summary>What a sentinel tells clients (GET-MASTER-ADDR-BY-NAME with SENTINEL MASTER's config-epoch).</summary>

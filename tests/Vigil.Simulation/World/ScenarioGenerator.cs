@@ -8,8 +8,11 @@ internal static class ScenarioGenerator
 {
     private static readonly string[] Names = ["mymaster", "orders", "sessions"];
 
-    public static Scenario Generate(int seed, SimulationProfile profile, Random random)
+    public static Scenario Generate(int seed, SimulationProfile profile, Random random, bool forceForgedHellos = false)
     {
+        // Drawn apart from the world's random source: seeds without forged hellos run exactly as they did before the
+        // fault kind existed, so recorded regression seeds keep replaying the same world.
+        bool forgedOn = forceForgedHellos || new Random(unchecked(seed * 31 + 7)).Next(10) < 2;
         bool ci = profile == SimulationProfile.Ci;
         int sentinels = Pick(random, (3, 55), (5, 35), (7, 10));
         int groups = Pick(random, (1, 65), (2, 27), (3, 8));
@@ -68,6 +71,7 @@ internal static class ScenarioGenerator
             [FaultKind.OperatorRemoveMonitor] = operatorOn ? 2 : 0,
             [FaultKind.OperatorSimulateFailure] = operatorOn ? 1 : 0,
             [FaultKind.ForeignElection] = foreignOn ? 6 : 0,
+            [FaultKind.ForgedHello] = forgedOn ? 6 : 0,
         };
 
         return new Scenario

@@ -32,7 +32,7 @@ internal sealed class SimWorld
         Seed = seed;
         Options = options;
         Random = new Random(seed);
-        var generated = ScenarioGenerator.Generate(seed, options.Profile, Random);
+        var generated = ScenarioGenerator.Generate(seed, options.Profile, Random, options.ForgedHellos);
         Scenario = options.AdjustScenario?.Invoke(generated) ?? generated;
         Queue = new EventQueue();
         Trace = new Trace(options.TraceCapacity) { Live = options.LiveTrace };
@@ -118,6 +118,7 @@ internal sealed class SimWorld
             new ForeignCandidate(this, "feedfacefeedfacefeedfacefeedfacefeed0001", outsiderHost),
             new ForeignCandidate(this, "feedfacefeedfacefeedfacefeedfacefeed0002", outsiderHost),
         ];
+        HelloForger = new HelloForger(this, outsiderHost);
     }
 
     public int Seed { get; }
@@ -134,6 +135,7 @@ internal sealed class SimWorld
     public IReadOnlyList<SentinelNode> Sentinels { get; }
     public IReadOnlyList<WriterClient> Writers { get; }
     public IReadOnlyList<ForeignCandidate> ForeignCandidates { get; }
+    public HelloForger HelloForger { get; }
     public bool Healed { get; private set; }
     public long NowMs => Queue.NowMs;
 

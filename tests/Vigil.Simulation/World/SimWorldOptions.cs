@@ -26,4 +26,7 @@ internal sealed record SimWorldOptions
     /// keeps finding new problems while known ones wait for their fix (each has a skipped regression test).
     /// </summary>
     public bool Strict { get; init; }
+
+    /// <summary>Forged hellos in every seed (otherwise in about one seed in five, see <c>ScenarioGenerator</c>).</summary>
+    public bool ForgedHellos { get; init; }
 }

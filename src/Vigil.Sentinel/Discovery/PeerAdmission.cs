@@ -1,0 +1,193 @@
+using System.Globalization;
+using Vigil.Resp;
+using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Events;
+using Vigil.Sentinel.Links;
+using Vigil.Sentinel.Monitoring;
+
+namespace Vigil.Sentinel.Discovery;
+
+/// <summary>
+/// Peers are admitted, not believed. A hello naming a sentinel (run id, address) that no admitted peer of the master
+/// matches only opens a claim. The claim gets its own connection to the announced address, which must answer
+/// <c>SENTINEL MYID</c> with that run id and <c>SENTINEL GET-MASTER-ADDR-BY-NAME &lt;master&gt;</c> with an address
+/// (it watches the master). Both redis-sentinel and Vigil answer these. Then the claim becomes a peer: listed, saved,
+/// counted as a voter and a confirmer, its epochs adopted and its vote requests honoured.
+/// </summary>
+/// <remarks>
+/// Admission moves or replaces a known peer only then: a run id at a new address moves the peer
+/// (<c>+sentinel-address-switch</c>) and a new run id at a known peer's address replaces it
+/// (<c>+sentinel-invalid-addr</c>), each once the new claim answered. A claim that cannot be reached, answers another
+/// run id, does not watch the master, or has not answered within <see cref="Limits.PeerClaimCheckMs"/> is dropped;
+/// the peer's next hello (every 2 s) opens a new one. At most <see cref="Limits.MaxPeerClaimsPerMaster"/> claims are
+/// open per master. The cost: a real sentinel we cannot reach is not counted until we can.
+/// </remarks>
+internal sealed class PeerAdmission(SentinelContext context, LinkManager links, Topology topology, EventEmitter events)
+{
+    public static string ClaimKey(string runId, InstanceAddress address) =>
+        string.Create(CultureInfo.InvariantCulture, $"{runId} {address.Hostname}:{address.Port}");
+
+    /// <summary>A hello named <paramref name="runId"/> at this address and no admitted peer matches both.</summary>
+    public void Claim(MasterRecord master, string runId, string host, int port)
+    {
+        var address = context.Resolver.Create(host, port, acceptUnresolved: true, out _);
+        if (address is null || address.Port <= 0) return;
+        string key = ClaimKey(runId, address);
+        if (master.PeerClaims.ContainsKey(key)) return;
+        if (master.PeerClaims.Count >= Limits.MaxPeerClaimsPerMaster)
+        {
+            context.Log(LogLevel.Verbose,
+                $"Not checking sentinel {runId} at {host}:{port} for '{master.Name}': {Limits.MaxPeerClaimsPerMaster} claims are being checked");
+            return;
+        }
+        // Its own link, never one shared with an admitted record: the address is what is being checked.
+        var claim = new PeerRecord(runId, address, new InstanceLink(wantsPubSub: false, context.NowMs), master, context.NowMs)
+        {
+            RunId = runId,
+            LastHelloPublishedAtMs = context.NowMs,
+        };
+        LinkManager.Attach(claim);
+        master.PeerClaims.Add(key, claim);
+        context.Log(LogLevel.Verbose, $"Sentinel {runId} at {host}:{port} announced for '{master.Name}': checking it");
+        // Connect now rather than a ping period from now: a real peer is admitted within a round trip of its hello.
+        claim.Link.LastReconnectAtMs = context.NowMs - context.Timings.PingPeriodMs;
+        links.Reconnect(claim);
+    }
+
+    /// <summary>Drops a claim past its time, otherwise (re)opens its connection.</summary>
+    public void Tick(PeerRecord claim)
+    {
+        if (context.NowMs - claim.ClaimedAtMs > Limits.PeerClaimCheckMs)
+        {
+            Drop(claim, LogLevel.Verbose, "no answer in time");
+            return;
+        }
+        links.Reconnect(claim);
+    }
+
+    public long DueAt(PeerRecord claim) =>
+        Math.Min(claim.ClaimedAtMs + Limits.PeerClaimCheckMs + 1, links.ReconnectDueAt(claim));
+
+    /// <summary>The claim whose connection this is, if any.</summary>
+    public PeerRecord? ClaimOn(LinkId id) =>
+        links.Find(id) is { Owner.Users: [PeerRecord { IsAdmitted: false, IsRemoved: false } claim] } ? claim : null;
+
+    /// <summary>The claim's command connection is up (AUTH and PING already sent): ask who it is and what it watches.</summary>
+    public void OnConnected(PeerRecord claim)
+    {
+        links.Send(claim, ReplyKind.PeerIdentity, "SENTINEL", "MYID");
+        links.Send(claim, ReplyKind.PeerWatchesMaster, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", claim.Master.Name);
+    }
+
+    /// <summary>The claim's connection closed (or could not be made) before it was admitted.</summary>
+    public void OnClosed(PeerRecord claim) => Drop(claim, LogLevel.Verbose, "not reachable");
+
+    public void OnIdentityReply(PeerRecord claim, RespValue reply)
+    {
+        if (claim.IsAdmitted) return;
+        if (reply is RespBulkString { Text: var id } && string.Equals(id, claim.Name, StringComparison.Ordinal))
+        {
+            claim.AnsweredAsRunId = true;
+            AdmitIfChecked(claim);
+            return;
+        }
+        string said = reply is RespBulkString bulk ? $"run id {bulk.Text}" : "no run id";
+        Drop(claim, LogLevel.Notice, $"it answered with {said}");
+    }
+
+    public void OnWatchReply(PeerRecord claim, RespValue reply)
+    {
+        if (claim.IsAdmitted) return;
+        if (reply is RespArray { Items: [RespBulkString, RespBulkString] })
+        {
+            claim.AnsweredAsWatcher = true;
+            AdmitIfChecked(claim);
+            return;
+        }
+        Drop(claim, LogLevel.Notice, "it does not watch this master");
+    }
+
+    private void Drop(PeerRecord claim, LogLevel level, string reason)
+    {
+        var master = claim.Master;
+        master.PeerClaims.Remove(ClaimKey(claim.Name, claim.Address));
+        links.Release(claim);
+        context.Log(level, $"Sentinel {claim.Name} at {claim.Address.Hostname}:{claim.Address.Port} not admitted for '{master.Name}': {reason}");
+    }
+
+    private void AdmitIfChecked(PeerRecord claim)
+    {
+        if (!claim.AnsweredAsRunId || !claim.AnsweredAsWatcher) return;
+        var master = claim.Master;
+        master.PeerClaims.Remove(ClaimKey(claim.Name, claim.Address));
+
+        // Another run id answered at this address before: that sentinel restarted with a new id, the old one is gone.
+        foreach (var other in master.Peers.Values.ToList())
+        {
+            if (other.Name == claim.Name || !other.Address.SameAs(claim.Address)) continue;
+            events.About(LogLevel.Notice, "+sentinel-invalid-addr", other);
+            foreach (var anyMaster in context.Masters.Values.ToList()) topology.RemovePeersWithRunId(anyMaster, other.Name);
+        }
+
+        int moved = topology.RemovePeersWithRunId(master, claim.Name);
+        if (moved == 0 && master.Peers.Count >= Limits.MaxPeersPerMaster)
+        {
+            links.Release(claim);
+            context.Log(LogLevel.Warning, $"Not adding sentinel {claim.Name} of '{master.Name}': {Limits.MaxPeersPerMaster} sentinels known already");
+            return;
+        }
+        claim.IsAdmitted = true;
+        claim.LastHelloReceivedAtMs = context.NowMs;
+        ShareLinkWithSamePeer(claim);
+        master.Peers.Add(claim.Name, claim);
+        if (moved == 0)
+        {
+            events.About(LogLevel.Notice, "+sentinel", claim);
+        }
+        else
+        {
+            events.About(LogLevel.Notice, "+sentinel-address-switch", master,
+                $" ip {claim.Address.Hostname} port {claim.Address.Port.ToString(CultureInfo.InvariantCulture)} for {claim.Name}");
+            MoveInOtherMasters(claim);
+        }
+        context.RequestPersist();
+    }
+
+    /// <summary>
+    /// The same sentinel, at the same address, already admitted under another master: one link (one PING stream) serves
+    /// all its records, as for peers loaded from the state.
+    /// </summary>
+    private void ShareLinkWithSamePeer(PeerRecord admitted)
+    {
+        foreach (var same in context.PeersWithRunId(admitted.Name))
+        {
+            if (same.IsRemoved || !same.Address.SameAs(admitted.Address)) continue;
+            admitted.Link.Users.Remove(admitted);
+            links.CloseAll(admitted.Link);
+            admitted.Link = same.Link;
+            LinkManager.Attach(admitted);
+            return;
+        }
+    }
+
+    /// <summary>
+    /// The run id answered at its new address: its records under the other masters move there too (their links are
+    /// closed and reopen to the new address).
+    /// </summary>
+    private void MoveInOtherMasters(PeerRecord moved)
+    {
+        int updated = 0;
+        foreach (var match in context.PeersWithRunId(moved.Name).ToList())
+        {
+            if (match == moved) continue;
+            links.CloseAll(match.Link);
+            match.Address = moved.Address;
+            updated++;
+        }
+        if (updated > 0)
+        {
+            events.About(LogLevel.Notice, "+sentinel-address-update", moved,
+                $" {updated.ToString(CultureInfo.InvariantCulture)} additional matching instances");
+        }
+    }
+}
