@@ -68,31 +68,8 @@ public sealed class ControlClient : IAsyncDisposable
     }
 
     /// <summary>Reads one value (a reply or a pushed message); <see cref="EndOfStreamException"/> when the peer closed.</summary>
-    public async Task<RespValue> ReadAsync(CancellationToken cancel)
-    {
-        while (true)
-        {
-            var result = await _reader.ReadAsync(cancel).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            var outcome = TryParse(buffer, out var value, out var consumed, out var error);
-            if (outcome == RespReadResult.ProtocolError) throw new IOException("protocol error: " + error);
-            if (outcome == RespReadResult.Complete)
-            {
-                _reader.AdvanceTo(consumed);
-                return value!;
-            }
-            _reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted) throw new EndOfStreamException("connection closed by " + Address);
-        }
-    }
-
-    private static RespReadResult TryParse(ReadOnlySequence<byte> buffer, out RespValue? value, out SequencePosition consumed, out string? error)
-    {
-        var reader = new SequenceReader<byte>(buffer);
-        var outcome = RespReader.TryRead(ref reader, ReplyLimits, out value, out error);
-        consumed = reader.Position;
-        return outcome;
-    }
+    public Task<RespValue> ReadAsync(CancellationToken cancel) =>
+        _reader.ReadValueAsync(ReplyLimits, "connection closed by " + Address, cancel);
 
     public async ValueTask DisposeAsync()
     {

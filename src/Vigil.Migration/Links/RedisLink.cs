@@ -137,24 +137,8 @@ public sealed class RedisLink : IAsyncDisposable
     private async Task WriteAsync(CancellationToken cancel) =>
         await _stream.WriteAsync(_output.WrittenMemory, cancel).ConfigureAwait(false);
 
-    private async Task<RespValue> ReadOneAsync(CancellationToken cancel)
-    {
-        while (true)
-        {
-            var result = await _reader.ReadAsync(cancel).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            var reader = new SequenceReader<byte>(buffer);
-            var outcome = RespReader.TryRead(ref reader, RespLimits.Default, out var value, out var error);
-            if (outcome == RespReadResult.ProtocolError) throw new IOException("protocol error: " + error);
-            if (outcome == RespReadResult.Complete)
-            {
-                _reader.AdvanceTo(reader.Position);
-                return value!;
-            }
-            _reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted) throw new EndOfStreamException("the server closed the connection");
-        }
-    }
+    private Task<RespValue> ReadOneAsync(CancellationToken cancel) =>
+        _reader.ReadValueAsync(RespLimits.Default, "the server closed the connection", cancel);
 
     public async ValueTask DisposeAsync()
     {

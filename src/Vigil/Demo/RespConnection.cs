@@ -57,24 +57,8 @@ internal sealed class RespConnection : IAsyncDisposable
     }
 
     /// <summary>Reads one value; <see cref="EndOfStreamException"/> when the server closed the connection.</summary>
-    public async Task<RespValue> ReadAsync(CancellationToken cancel)
-    {
-        while (true)
-        {
-            var result = await _reader.ReadAsync(cancel).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            var reader = new SequenceReader<byte>(buffer);
-            var outcome = RespReader.TryRead(ref reader, RespLimits.Default, out var value, out var error);
-            if (outcome == RespReadResult.ProtocolError) throw new IOException("protocol error: " + error);
-            if (outcome == RespReadResult.Complete)
-            {
-                _reader.AdvanceTo(reader.Position);
-                return value!;
-            }
-            _reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted) throw new EndOfStreamException("the server closed the connection");
-        }
-    }
+    public Task<RespValue> ReadAsync(CancellationToken cancel) =>
+        _reader.ReadValueAsync(RespLimits.Default, "the server closed the connection", cancel);
 
     public async ValueTask DisposeAsync()
     {
