@@ -60,7 +60,7 @@ public sealed class SentinelCore
     private readonly FailureDetector _detector;
     private readonly TiltMonitor _tilt;
     private readonly PeerQueries _peerQueries;
-    private readonly SentinelCommands _commands;
+    private readonly SentinelSubcommands _commands;
     private readonly ScriptQueue _scripts;
     private readonly FailoverMachine _failover;
     private readonly ConfigAdoption _adoption;
@@ -100,7 +100,7 @@ public sealed class SentinelCore
         _peerQueries = new PeerQueries(_context, _links);
         _fence = new Fencing.WriteFence(_context, _links, _events);
         _layout = new Layout.LayoutMonitor(_context, _events);
-        _commands = new SentinelCommands(_context, _topology, _links, _events, vote, _failover, _scripts);
+        _commands = new SentinelSubcommands(_context, _topology, _links, _events, vote, _failover, _scripts);
 
         Start(StateMerger.Merge(config, persisted), persisted);
         Finish();
@@ -273,7 +273,7 @@ public sealed class SentinelCore
     }
 
     /// <summary>
-    /// One pass over every master, then its replicas, then its peers (§1.7): the monitoring half always, the
+    /// One pass over every master, then its replicas, then its peers (compatibility-rules §1.7): the monitoring half always, the
     /// acting half unless in TILT.
     /// </summary>
     private void OnTick(long hostNowMs)

@@ -6,8 +6,8 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Detection;
 
 /// <summary>
-/// SDOWN for every record and ODOWN for masters (§5.1, §5.2), plus the link-health rules that drop connections
-/// which look alive but are not (§1.4). Each rule also says when it will next change its mind, so the core can
+/// SDOWN for every record and ODOWN for masters (compatibility-rules §5.1, §5.2), plus the link-health rules that drop connections
+/// which look alive but are not (compatibility-rules §1.4). Each rule also says when it will next change its mind, so the core can
 /// sleep exactly until then.
 /// </summary>
 internal sealed class FailureDetector(SentinelContext context, LinkManager links, EventEmitter events)

@@ -8,7 +8,7 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Detection;
 
 /// <summary>
-/// Asks peers whether they see a master down (§5.3, client side) and, while this sentinel runs a failover for
+/// Asks peers whether they see a master down (compatibility-rules §5.3, client side) and, while this sentinel runs a failover for
 /// it, for their vote; expires their answers after five ask periods.
 /// </summary>
 internal sealed class PeerQueries(SentinelContext context, LinkManager links)

@@ -4,7 +4,7 @@ using Vigil.Sentinel.Events;
 namespace Vigil.Sentinel.Detection;
 
 /// <summary>
-/// TILT (§2.2): a tick that comes too late (the process stalled) or from the past (the clock jumped) means every
+/// TILT (compatibility-rules §2.2): a tick that comes too late (the process stalled) or from the past (the clock jumped) means every
 /// timeout just measured may be wrong, so the acting half pauses for the tilt period while information gathering
 /// goes on.
 /// </summary>

@@ -9,13 +9,13 @@ using Vigil.Sentinel.Text;
 namespace Vigil.Sentinel.Discovery;
 
 /// <summary>
-/// Step 4 of hello processing (§4.3, §8.2): a known peer announces a master configuration with a higher
+/// Step 4 of hello processing (compatibility-rules §4.3, §8.2): a known peer announces a master configuration with a higher
 /// config-epoch than ours.
 /// </summary>
 /// <remarks>
 /// The reference acts on the hello alone: the same address only raises the config epoch, another address moves
 /// the master (<c>+config-update-from</c>, <c>+switch-master</c>, reset to the new address, client-reconfig-script
-/// as observer). Hellos are unauthenticated (§13.2: one forged PUBLISH moved a whole group), so here a move is a
+/// as observer). Hellos are unauthenticated (compatibility-rules §13.2: one forged PUBLISH moved a whole group), so here a move is a
 /// claim to check first:
 /// <list type="number">
 /// <item>the sender (or another peer announcing the same) must be a peer we reach over our own command link, and
@@ -103,7 +103,7 @@ internal sealed class ConfigAdoption(
             return;
         }
         if (reply is RespArray { Items: [RespBulkString host, RespBulkString port] }
-            && CNumbers.TryParseStrict(port.Text, out long portNumber)
+            && RedisNumbers.TryParseStrict(port.Text, out long portNumber)
             && portNumber == pending.Address.Port
             && context.Resolver.AddressEqualsHostname(pending.Address, host.Text))
         {

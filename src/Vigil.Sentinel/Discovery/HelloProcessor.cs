@@ -7,7 +7,7 @@ using Vigil.Sentinel.Monitoring;
 
 namespace Vigil.Sentinel.Discovery;
 
-/// <summary>Sends this sentinel's hello (§4.2) and learns peers and epochs from others' (§4.3).</summary>
+/// <summary>Sends this sentinel's hello (compatibility-rules §4.2) and learns peers and epochs from others' (§4.3).</summary>
 internal sealed class HelloProcessor(
     SentinelContext context, LinkManager links, Topology topology, EventEmitter events, ConfigAdoption adoption, PeerAdmission admission)
 {
@@ -34,7 +34,7 @@ internal sealed class HelloProcessor(
     public void Send(InstanceRecord target)
     {
         if (Build(target) is not { } hello) return;
-        if (links.Send(target, ReplyKind.Publish, "PUBLISH", Limits.HelloChannel, hello.Format())) target.HelloInFlight = true;
+        if (links.Send(target, ReplyKind.Publish, "PUBLISH", HelloChannel.Name, hello.Format())) target.HelloInFlight = true;
     }
 
     public void OnPublishReply(InstanceRecord target, bool isError)

@@ -3,7 +3,7 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Election;
 
 /// <summary>
-/// The tally of an election this sentinel runs (§6): the peers' votes in the failover epoch, plus our own vote in
+/// The tally of an election this sentinel runs (compatibility-rules §6): the peers' votes in the failover epoch, plus our own vote in
 /// it, cast for the most voted candidate (or for ourselves when nobody has votes yet). The reference counts votes of
 /// the current epoch, which a hello or another candidate may have raised since our attempt started: such votes are
 /// for another election, and counting them could make two leaders for the failover epoch.

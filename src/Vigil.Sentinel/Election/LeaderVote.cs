@@ -6,7 +6,7 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Election;
 
 /// <summary>
-/// This sentinel's vote (§6): one per epoch per master, first come first served. The same rule answers peers'
+/// This sentinel's vote (compatibility-rules §6): one per epoch per master, first come first served. The same rule answers peers'
 /// vote requests and casts our own vote when we run an election.
 /// </summary>
 internal sealed class LeaderVote(SentinelContext context, EventEmitter events)

@@ -21,7 +21,7 @@ internal sealed class EventEmitter(SentinelContext context)
         text = Truncate(text);
         context.Log(level, $"{type} {text}");
         if (level != LogLevel.Debug) context.Emit(new PublishEvent(type, text));
-        // A WARNING event about a record queues its master's notification-script with (type, text) (§12).
+        // A WARNING event about a record queues its master's notification-script with (type, text) (compatibility-rules §12).
         if (level == LogLevel.Warning && record?.OwningMaster.Settings.NotificationScript is { } script) Scripts?.Schedule(script, type, text);
     }
 

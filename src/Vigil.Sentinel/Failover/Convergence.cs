@@ -6,7 +6,7 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Failover;
 
 /// <summary>
-/// Brings nodes back in line with this sentinel's view of the master (§8.3), using the reconfiguration transaction.
+/// Brings nodes back in line with this sentinel's view of the master (compatibility-rules §8.3), using the reconfiguration transaction.
 /// Never runs in TILT (the INFO handler stops before it) nor for a master whose failover we are running (the
 /// failover reconfigures its own nodes).
 /// </summary>

@@ -8,7 +8,7 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Failover;
 
 /// <summary>
-/// Starts failovers, runs the election and steps the failover state machine (§6, §7): one step per master per
+/// Starts failovers, runs the election and steps the failover state machine (compatibility-rules §6, §7): one step per master per
 /// tick, in the acting half only (never in TILT). Replies that drive it (INFO, votes) arrive through
 /// <see cref="OnInfo"/> and the election tally.
 /// </summary>
@@ -27,7 +27,7 @@ namespace Vigil.Sentinel.Failover;
 /// during reconf_slaves.</item>
 /// <item>reconf_slaves checks the per-replica reconfiguration timeout before the parallel-syncs budget (with
 /// parallel-syncs 1 the reference never reaches it), and its failover-timeout deadline holds even while the
-/// promoted replica is down (the reference then waits for ever, §13.4d): the failover ends and the switch makes
+/// promoted replica is down (the reference then waits for ever, compatibility-rules §13.4d): the failover ends and the switch makes
 /// a later failover possible.</item>
 /// <item>No automatic failover within four publish periods of starting to monitor a master (start, restart,
 /// RESET), while peers are still being discovered; SENTINEL FAILOVER is not held back.</item>
@@ -144,7 +144,7 @@ internal sealed class FailoverMachine(
         return true;
     }
 
-    /// <summary>One step of the state machine (§7.1).</summary>
+    /// <summary>One step of the state machine (compatibility-rules §7.1).</summary>
     public void Step(MasterRecord master)
     {
         master.FailoverStepRequested = false;
@@ -247,7 +247,7 @@ internal sealed class FailoverMachine(
     }
 
     /// <summary>
-    /// The promoted replica reports role:master (§7.5): the configuration of the failover epoch is in force. From
+    /// The promoted replica reports role:master (compatibility-rules §7.5): the configuration of the failover epoch is in force. From
     /// here on the failover cannot be aborted.
     /// </summary>
     private void Promoted(MasterRecord master, ReplicaRecord promoted)
@@ -297,7 +297,7 @@ internal sealed class FailoverMachine(
     }
 
     /// <summary>
-    /// §7.6: move replicas to the promoted one, at most parallel-syncs at a time. Stuck replicas time out first,
+    /// compatibility-rules §7.6: move replicas to the promoted one, at most parallel-syncs at a time. Stuck replicas time out first,
     /// so that they cannot hold the budget for ever.
     /// </summary>
     private void ReconfSlaves(MasterRecord master)
@@ -380,7 +380,7 @@ internal sealed class FailoverMachine(
         }
     }
 
-    /// <summary>After the walk over all masters: the first one that reached update_config switches (§7.7).</summary>
+    /// <summary>After the walk over all masters: the first one that reached update_config switches (compatibility-rules §7.7).</summary>
     public void SwitchIfDue()
     {
         foreach (var master in context.Masters.Values)
@@ -402,7 +402,7 @@ internal sealed class FailoverMachine(
     }
 
     /// <summary>
-    /// §7.8: possible up to wait_promotion only. The start time stays, so the back-off applies. A replica already
+    /// compatibility-rules §7.8: possible up to wait_promotion only. The start time stays, so the back-off applies. A replica already
     /// told SLAVEOF NO ONE is marked to be fenced should it become a master anyway.
     /// </summary>
     public void Abort(MasterRecord master)
@@ -429,7 +429,7 @@ internal sealed class FailoverMachine(
     }
 
     /// <summary>
-    /// The acting part of an INFO reply (§3.2 steps 3-6), outside TILT: promotion success, fencing, convergence,
+    /// The acting part of an INFO reply (compatibility-rules §3.2 steps 3-6), outside TILT: promotion success, fencing, convergence,
     /// reconfiguration progress, switchover catch-up.
     /// </summary>
     public void OnInfo(DataNodeRecord record, ReportedRole role)

@@ -7,7 +7,7 @@ using Vigil.Sentinel.Scripts;
 namespace Vigil.Sentinel.Failover;
 
 /// <summary>
-/// Moves a master record to a new address (§7.7): the end of our own failover (<c>update_config</c>) and the
+/// Moves a master record to a new address (compatibility-rules §7.7): the end of our own failover (<c>update_config</c>) and the
 /// adoption of a newer configuration announced by a peer both come here.
 /// </summary>
 internal sealed class MasterSwitch(SentinelContext context, Topology topology, EventEmitter events, ScriptQueue scripts)

@@ -1,5 +1,6 @@
 using Vigil.Resp;
 using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Discovery;
 using Vigil.Sentinel.Events;
 using Vigil.Sentinel.Monitoring;
 
@@ -121,7 +122,7 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
         else
         {
             connection.SetupRepliesOwed = pass is null ? 1 : 2;
-            SendOn(connection, record, ReplyKind.Discard, [MapCommand(record, "SUBSCRIBE"), Limits.HelloChannel]);
+            SendOn(connection, record, ReplyKind.Discard, [MapCommand(record, "SUBSCRIBE"), HelloChannel.Name]);
         }
         return true;
     }

@@ -3,7 +3,7 @@ using Vigil.Sentinel.Events;
 
 namespace Vigil.Sentinel.Monitoring;
 
-/// <summary>Applies an INFO reply to a master or replica record (§3): run id, replicas, role, replication fields.</summary>
+/// <summary>Applies an INFO reply to a master or replica record (compatibility-rules §3): run id, replicas, role, replication fields.</summary>
 internal sealed class InfoHandler(SentinelContext context, Topology topology, EventEmitter events, Failover.FailoverMachine failover)
 {
     public void Apply(DataNodeRecord record, string info)
@@ -54,7 +54,7 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
 
         if (context.Tilt) return;
 
-        // Acting on the reported role (§3.2 steps 3-6): promotion success, convergence, reconfiguration progress.
+        // Acting on the reported role (compatibility-rules §3.2 steps 3-6): promotion success, convergence, reconfiguration progress.
         failover.OnInfo(record, report.Role);
     }
 

@@ -4,9 +4,9 @@ using Vigil.Sentinel.Links;
 namespace Vigil.Sentinel.Monitoring;
 
 /// <summary>
-/// The monitoring half's traffic (§2.1, §4.2): PING about once a second (masters four times a second), INFO every 10 s (1 s when it matters),
+/// The monitoring half's traffic (compatibility-rules §2.1, §4.2): PING about once a second (masters four times a second), INFO every 10 s (1 s when it matters),
 /// hello every 2 s — only on connected links with fewer than 100 × refcount replies owed. INFO and hello have at
-/// most one request in flight per record (§13.10).
+/// most one request in flight per record (compatibility-rules §13.10).
 /// </summary>
 internal sealed class PeriodicCommands(SentinelContext context, LinkManager links, HelloProcessor hello)
 {

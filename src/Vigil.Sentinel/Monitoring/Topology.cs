@@ -140,7 +140,7 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
     }
 
     /// <summary>
-    /// Forgets what was learned about a master (§8.4): replicas, optionally peers, flags, vote, failover state,
+    /// Forgets what was learned about a master (compatibility-rules §8.4): replicas, optionally peers, flags, vote, failover state,
     /// run id; closes its connections and restarts its timers. The SDOWN/ODOWN since-times survive.
     /// </summary>
     public void ResetMaster(MasterRecord master, bool keepPeers, bool generateEvent)

@@ -6,7 +6,7 @@ using Vigil.Sentinel.Events;
 namespace Vigil.Sentinel.Scripts;
 
 /// <summary>
-/// The script queue (§12): the core decides what runs when and what a result means; the host only starts and kills
+/// The script queue (compatibility-rules §12): the core decides what runs when and what a result means; the host only starts and kills
 /// processes (<see cref="RunScript"/>, <see cref="KillScript"/>) and reports their ends (<see cref="ScriptExited"/>).
 /// </summary>
 /// <remarks>

@@ -16,7 +16,7 @@ namespace Vigil.Simulation.Sentinels;
 /// </summary>
 internal sealed class SentinelNode : IConnectionServer, IConnectionClient
 {
-    /// <summary>The tick gap beyond which (or below zero) the core must enter TILT (§2.2).</summary>
+    /// <summary>The tick gap beyond which (or below zero) the core must enter TILT (compatibility-rules §2.2).</summary>
     public const long TiltTriggerMs = 2000;
 
     /// <summary>The real host never sleeps longer than this between looks at the core.</summary>
@@ -263,7 +263,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
 
     /// <summary>
     /// When this sentinel last received a valid PING answer (PONG, LOADING, MASTERDOWN) from each Redis node: a
-    /// replica it selects for promotion must have given one within five PING periods (§7.3).
+    /// replica it selects for promotion must have given one within five PING periods (compatibility-rules §7.3).
     /// </summary>
     public Dictionary<Redis.RedisNode, long> LastValidPongAtMs { get; } = [];
 
@@ -327,7 +327,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
             case "CLIENT":
                 return RespValue.Ok;
             case "PUBLISH" when args.Length == 3:
-                if (args[1] != "__sentinel__:hello") return new RespError("ERR Only HELLO messages are accepted by Sentinel instances.");
+                if (args[1] != Vigil.Sentinel.Discovery.HelloChannel.Name) return new RespError("ERR Only HELLO messages are accepted by Sentinel instances.");
                 _world.Checker.OnHelloSeen(args[2], $"PUBLISH to {Name}");
                 _world.Trace.Add(_world.NowMs, Name, $"served PUBLISH hello {args[2]}");
                 reply = process.AcceptHelloPublish(args[2], local);

@@ -9,8 +9,8 @@ using Vigil.Sentinel.Text;
 namespace Vigil.Sentinel.Commands;
 
 // Subcommands that change what is monitored or how: MONITOR, REMOVE, RESET, FLUSHCONFIG, FAILOVER,
-// SIMULATE-FAILURE, DEBUG. (SET and CONFIG live in SentinelCommands.Settings.cs.)
-internal sealed partial class SentinelCommands
+// SIMULATE-FAILURE, DEBUG. (SET and CONFIG live in SentinelSubcommands.Settings.cs.)
+internal sealed partial class SentinelSubcommands
 {
     /// <summary>
     /// Checks in the reference's order: quorum and port are integers, quorum ≥ 1, the host is an IP (or
@@ -19,8 +19,8 @@ internal sealed partial class SentinelCommands
     private RespValue HandleMonitor(IReadOnlyList<string> args)
     {
         string name = args[1], host = args[2];
-        if (!CNumbers.TryParseStrict(args[4], out long quorum)) return new RespError("ERR Invalid quorum");
-        if (!CNumbers.TryParseStrict(args[3], out long port)) return new RespError("ERR Invalid port");
+        if (!RedisNumbers.TryParseStrict(args[4], out long quorum)) return new RespError("ERR Invalid quorum");
+        if (!RedisNumbers.TryParseStrict(args[3], out long port)) return new RespError("ERR Invalid port");
         if (quorum <= 0) return new RespError("ERR Quorum must be 1 or greater.");
         if (_context.Resolver.Resolve(host) is null) return new RespError("ERR Invalid IP address or hostname specified");
 
@@ -86,7 +86,7 @@ internal sealed partial class SentinelCommands
     private RespValue HandleFlushConfig(IReadOnlyList<string> args) => _context.PersistNow() ? RespValue.Ok : Errors.SaveFailed;
 
     /// <summary>
-    /// §7.2: a forced failover, no ODOWN and no election needed. With the master reachable it becomes a planned
+    /// compatibility-rules §7.2: a forced failover, no ODOWN and no election needed. With the master reachable it becomes a planned
     /// switchover that pauses writes until the chosen replica has them all (see docs/failover.md). In TILT it is
     /// accepted with the same replies and starts when TILT ends: the reference starts it at once (new epoch,
     /// +try-failover) and then leaves it waiting until TILT ends anyway, with nothing of it done in TILT.
@@ -170,7 +170,7 @@ internal sealed partial class SentinelCommands
                 return new RespError($"ERR Unknown option or number of arguments for SENTINEL DEBUG '{option}'");
             }
             string value = args[++j];
-            if (!CNumbers.TryParseStrict(value, out long number) || number <= 0)
+            if (!RedisNumbers.TryParseStrict(value, out long number) || number <= 0)
             {
                 return new RespError($"ERR Invalid argument '{value}' for SENTINEL DEBUG '{option}'");
             }

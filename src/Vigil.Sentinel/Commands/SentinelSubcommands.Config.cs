@@ -7,7 +7,7 @@ using Vigil.Sentinel.Text;
 namespace Vigil.Sentinel.Commands;
 
 // SENTINEL CONFIG GET/SET: the sentinel-wide options, several per call as redis-sentinel 7.2+ takes them.
-internal sealed partial class SentinelCommands
+internal sealed partial class SentinelSubcommands
 {
     private static readonly RespError ConfigUsage =
         new("ERR Only SENTINEL CONFIG GET <param> [<param> <param> ...] / SET <param> <value> [<param> <value> ...] are supported.");
@@ -94,7 +94,7 @@ internal sealed partial class SentinelCommands
                 case "announce-hostnames": wide = wide with { AnnounceHostnames = YesNo(value)!.Value }; break;
                 case "announce-ip": wide = wide with { AnnounceIp = value.Length > 0 ? value : null }; break;
                 case "announce-port":
-                    CNumbers.TryParseStrict(value, out long port);
+                    RedisNumbers.TryParseStrict(value, out long port);
                     wide = wide with { AnnouncePort = (int)port };
                     break;
                 case "loglevel": wide = wide with { LogLevel = LogLevelNames.Parse(value)!.Value }; break;
@@ -132,7 +132,7 @@ internal sealed partial class SentinelCommands
     private static bool IsValidConfigValue(string option, string value) => option switch
     {
         "resolve-hostnames" or "announce-hostnames" => YesNo(value) is not null,
-        "announce-port" => CNumbers.TryParseStrict(value, out long port) && port is >= 0 and <= 65535,
+        "announce-port" => RedisNumbers.TryParseStrict(value, out long port) && port is >= 0 and <= 65535,
         "loglevel" => LogLevelNames.Parse(value) is not null,
         _ => true,
     };

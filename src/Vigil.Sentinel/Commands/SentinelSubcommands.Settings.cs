@@ -6,8 +6,8 @@ using Vigil.Sentinel.Text;
 
 namespace Vigil.Sentinel.Commands;
 
-// SENTINEL SET (per master) and SENTINEL CONFIG GET/SET (sentinel-wide), §10.3.
-internal sealed partial class SentinelCommands
+// SENTINEL SET (per master) and SENTINEL CONFIG GET/SET (sentinel-wide), compatibility-rules §10.3.
+internal sealed partial class SentinelSubcommands
 {
     /// <summary>What applying one SET option came to.</summary>
     private readonly record struct SetOutcome(RespError? Error = null, int? BadValueIndex = null, bool Redacted = false)
@@ -49,7 +49,7 @@ internal sealed partial class SentinelCommands
         new("rename-command", 2, RenameCommand),
         new("master-reboot-down-after-period", 1, (m, v) =>
         {
-            if (!CNumbers.TryParseStrict(v[0], out long n) || n < 0) return SetOutcome.BadValue(0);
+            if (!RedisNumbers.TryParseStrict(v[0], out long n) || n < 0) return SetOutcome.BadValue(0);
             m.Settings = m.Settings with { MasterRebootDownAfterPeriodMs = n };
             return SetOutcome.Ok;
         }),
@@ -61,7 +61,7 @@ internal sealed partial class SentinelCommands
         }),
         new("failover-damping", 1, (m, v) =>
         {
-            if (!CNumbers.TryParseStrict(v[0], out long n) || n < 0) return SetOutcome.BadValue(0);
+            if (!RedisNumbers.TryParseStrict(v[0], out long n) || n < 0) return SetOutcome.BadValue(0);
             m.Settings = m.Settings with { FailoverDampingMs = n };
             return SetOutcome.Ok;
         }),
@@ -111,7 +111,7 @@ internal sealed partial class SentinelCommands
 
     private static SetOutcome PositiveNumber(string text, Action<long> apply)
     {
-        if (!CNumbers.TryParseStrict(text, out long n) || n <= 0) return SetOutcome.BadValue(0);
+        if (!RedisNumbers.TryParseStrict(text, out long n) || n <= 0) return SetOutcome.BadValue(0);
         apply(n);
         return SetOutcome.Ok;
     }

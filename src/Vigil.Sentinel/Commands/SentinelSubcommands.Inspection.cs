@@ -7,7 +7,7 @@ namespace Vigil.Sentinel.Commands;
 
 // Read-only subcommands: MASTERS, MASTER, REPLICAS/SLAVES, SENTINELS, GET-MASTER-ADDR-BY-NAME, INFO-CACHE,
 // CKQUORUM, MYID, PENDING-SCRIPTS, HELP, IS-MASTER-DOWN-BY-ADDR.
-internal sealed partial class SentinelCommands
+internal sealed partial class SentinelSubcommands
 {
     private RespValue Describe(InstanceRecord record) =>
         InstanceObjects.Describe(record, _context.NowMs, _context.AnnounceHostnames);
@@ -99,16 +99,16 @@ internal sealed partial class SentinelCommands
         new RespArray(HelpText.Lines.Select(line => (RespValue)new RespSimpleString(line)).ToList());
 
     /// <summary>
-    /// §5.3: <c>[down, leader, leader-epoch]</c>. The master is found by address. "down" is 1 only for a known
+    /// compatibility-rules §5.3: <c>[down, leader, leader-epoch]</c>. The master is found by address. "down" is 1 only for a known
     /// master that is SDOWN here, outside TILT. A run id other than "*" asks for our vote in that epoch; voting
     /// ignores our own view of the master. Unlike the reference, a vote is given only to an admitted peer of that
     /// master (see <c>PeerAdmission</c>), only for a plausible epoch (<see cref="Election.EpochRules"/>: a negative one
     /// would wrap to a huge unsigned one in the reference), and not in TILT (our timing is not to be trusted then,
-    /// §13.6). Otherwise the answer carries the vote already held, which cannot elect the asker in a new epoch.
+    /// compatibility-rules §13.6). Otherwise the answer carries the vote already held, which cannot elect the asker in a new epoch.
     /// </summary>
     private RespValue HandleIsMasterDownByAddr(IReadOnlyList<string> args)
     {
-        if (!CNumbers.TryParseStrict(args[2], out long port) || !CNumbers.TryParseStrict(args[3], out long epoch))
+        if (!RedisNumbers.TryParseStrict(args[2], out long port) || !RedisNumbers.TryParseStrict(args[3], out long epoch))
         {
             return Errors.NotAnInteger;
         }
