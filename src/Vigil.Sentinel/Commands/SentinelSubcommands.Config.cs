@@ -17,7 +17,7 @@ internal sealed partial class SentinelSubcommands
         ["resolve-hostnames", "announce-hostnames", "announce-ip", "announce-port", "sentinel-user", "sentinel-pass", "loglevel"];
 
     private ReadOnlySpan<string> ConfigParameters =>
-        _context.Options.ConfigLogLevel ? AllConfigParameters : AllConfigParameters.AsSpan(0, AllConfigParameters.Length - 1);
+        _settings.Options.ConfigLogLevel ? AllConfigParameters : AllConfigParameters.AsSpan(0, AllConfigParameters.Length - 1);
 
     private RespValue HandleConfig(IReadOnlyList<string> args)
     {
@@ -50,7 +50,7 @@ internal sealed partial class SentinelSubcommands
 
     private string ConfigValue(string parameter)
     {
-        var wide = _context.Wide;
+        var wide = _settings.Wide;
         return parameter switch
         {
             "resolve-hostnames" => wide.ResolveHostnames ? "yes" : "no",
@@ -83,7 +83,7 @@ internal sealed partial class SentinelSubcommands
                 return new RespError($"ERR Invalid value '{args[i + 1]}' to SENTINEL CONFIG SET '{option}'");
         }
 
-        var wide = _context.Wide;
+        var wide = _settings.Wide;
         bool dropPeerConnections = false;
         for (int i = 2; i < args.Count; i += 2)
         {
@@ -109,10 +109,10 @@ internal sealed partial class SentinelSubcommands
             }
         }
         ApplyWide(wide);
-        bool saved = _context.PersistNow();
+        bool saved = _effects.PersistNow();
         if (dropPeerConnections)
         {
-            foreach (var master in _context.Masters.Values)
+            foreach (var master in _monitored.Masters.Values)
             {
                 foreach (var peer in master.Peers.Values) _links.CloseAll(peer.Link);
             }
@@ -139,10 +139,10 @@ internal sealed partial class SentinelSubcommands
 
     private void ApplyWide(SentinelWideSettings wide)
     {
-        bool levelChanged = wide.LogLevel != _context.Wide.LogLevel;
-        _context.Wide = wide;
-        _context.Resolver.ResolveHostnames = wide.ResolveHostnames;
-        if (levelChanged) _context.Emit(new SetLogLevel(wide.LogLevel));
+        bool levelChanged = wide.LogLevel != _settings.Wide.LogLevel;
+        _settings.Wide = wide;
+        _resolver.ResolveHostnames = wide.ResolveHostnames;
+        if (levelChanged) _effects.Emit(new SetLogLevel(wide.LogLevel));
     }
 
     private static bool? YesNo(string value) =>

@@ -104,7 +104,7 @@ internal sealed partial class SentinelSubcommands
             string shown = outcome.Redacted ? "******" : string.Join(' ', values);
             _events.About(LogLevel.Warning, "+set", master, $" {option} {shown}");
         }
-        bool saved = changes == 0 || _context.PersistNow();
+        bool saved = changes == 0 || _effects.PersistNow();
         if (failure is not null) return failure;
         return saved ? RespValue.Ok : Errors.SaveFailed;
     }
@@ -121,8 +121,8 @@ internal sealed partial class SentinelSubcommands
     /// <summary>Script paths change only when deny-scripts-reconfig is off; "" clears, anything else must be executable.</summary>
     private SetOutcome Script(string path, string notExecutable, Action<string?> apply)
     {
-        if (_context.Config.Sentinel.DenyScriptsReconfig) return new SetOutcome(Error: new RespError(ScriptsDenied));
-        if (path.Length > 0 && !_context.Options.IsExecutable(path)) return new SetOutcome(Error: new RespError(notExecutable));
+        if (_settings.Config.Sentinel.DenyScriptsReconfig) return new SetOutcome(Error: new RespError(ScriptsDenied));
+        if (path.Length > 0 && !_settings.Options.IsExecutable(path)) return new SetOutcome(Error: new RespError(notExecutable));
         apply(path.Length > 0 ? path : null);
         return SetOutcome.Ok;
     }

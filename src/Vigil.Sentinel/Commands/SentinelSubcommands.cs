@@ -14,7 +14,13 @@ namespace Vigil.Sentinel.Commands;
 /// </summary>
 internal sealed partial class SentinelSubcommands
 {
-    private readonly SentinelContext _context;
+    private readonly CoreSettings _settings;
+    private readonly CoreClock _clock;
+    private readonly EffectQueue _effects;
+    private readonly Epochs _epochs;
+    private readonly TiltState _tilt;
+    private readonly MonitorState _monitored;
+    private readonly AddressResolver _resolver;
     private readonly Topology _topology;
     private readonly LinkManager _links;
     private readonly EventEmitter _events;
@@ -22,10 +28,17 @@ internal sealed partial class SentinelSubcommands
     private readonly FailoverMachine _failover;
     private readonly ScriptQueue _scripts;
 
-    public SentinelSubcommands(SentinelContext context, Topology topology, LinkManager links, EventEmitter events, LeaderVote vote,
+    public SentinelSubcommands(CoreSettings settings, CoreClock clock, EffectQueue effects, Epochs epochs, TiltState tilt,
+        MonitorState monitored, AddressResolver resolver, Topology topology, LinkManager links, EventEmitter events, LeaderVote vote,
         FailoverMachine failover, ScriptQueue scripts)
     {
-        _context = context;
+        _settings = settings;
+        _clock = clock;
+        _effects = effects;
+        _epochs = epochs;
+        _tilt = tilt;
+        _monitored = monitored;
+        _resolver = resolver;
         _topology = topology;
         _links = links;
         _events = events;
@@ -81,5 +94,5 @@ internal sealed partial class SentinelSubcommands
         return command.Handler(args);
     }
 
-    private MasterRecord? FindMaster(string name) => _context.Masters.GetValueOrDefault(name);
+    private MasterRecord? FindMaster(string name) => _monitored.Masters.GetValueOrDefault(name);
 }
