@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Vigil.Sentinel;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Vigil.Sentinel;
 /// </summary>
 internal static class Invariants
 {
-    public static void Check(bool holds, string rule)
+    public static void Check([DoesNotReturnIf(false)] bool holds, string rule)
     {
         if (!holds) throw new InvariantViolation(rule);
     }

@@ -68,6 +68,15 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
     public bool IsListening => Running;
     public long Ticks { get; private set; }
 
+    /// <summary>
+    /// A fault at the save: when it returns true for the state the core asks to save, the process is killed before
+    /// the write, so the state on disk stays the previous one and nothing queued after the save (a reply) leaves.
+    /// </summary>
+    public Func<SentinelState, bool>? KillBeforeSave { get; set; }
+
+    /// <summary>Replies that never left because the process died while carrying out the input's effects.</summary>
+    public List<string> RepliesLost { get; } = [];
+
     /// <summary>Starts (or restarts) the process from the last state it persisted.</summary>
     public void Start()
     {
@@ -233,6 +242,9 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
                 case Log log:
                     _world.Trace.Add(_world.NowMs, Name, log);
                     break;
+                case PersistState persist when KillBeforeSave?.Invoke(persist.State) == true:
+                    Crash("killed before its state was saved");
+                    return;
                 case PersistState persist:
                     _world.Trace.Add(_world.NowMs, Name, persist);
                     Persisted = persist.State;
@@ -344,6 +356,11 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
                 finally
                 {
                     _world.Checker.EndServing();
+                }
+                if (!Running)
+                {
+                    RepliesLost.Add($"{string.Join(' ', args)} -> {Tracing.TraceFormat.Resp(reply)}");
+                    return reply;
                 }
                 break;
             default:
