@@ -31,7 +31,7 @@ internal sealed class FailoverRun(long epoch, bool forced, long startedAtMs)
     {
         Invariants.Check(next == State + 1 && next <= FailoverState.UpdateConfig,
             $"illegal failover transition {State.Wire()} -> {next.Wire()}");
-        Invariants.Check(next <= FailoverState.SendSlaveofNoone || PromotedReplica is not null,
+        Invariants.Check(next < FailoverState.SendSlaveofNoone || PromotedReplica is not null,
             $"failover state {next.Wire()} without a promoted replica");
         State = next;
         StateChangedAtMs = nowMs;
