@@ -271,6 +271,29 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void AnOldMasterBackAsMasterAfterANewerElectionIsNotFencedAtOnce()
+    {
+        var host = Start();
+        var oldMaster = host.MasterNode();
+        host.Kill(oldMaster);
+        host.RunFor(20_000);
+        Assert.Single(host.Events("+switch-master"));
+
+        // A peer asks for votes in the next epoch (we vote for it) and, as far as we can tell, promotes the old
+        // master once it is back: that epoch is newer than the one that took its role.
+        host.Sentinel("is-master-down-by-addr", ReplicaIp, "7002", "2", PeerA);
+        long electionAt = host.Now;
+        oldMaster.Up = true;
+        host.RunFor(3_000);
+
+        Assert.Empty(host.Events("+convert-to-slave"));
+        Assert.True(oldMaster.Model!.IsMaster);
+        host.RunFor(45_000);
+        long convertedAt = host.TimeOf("+convert-to-slave")!.Value;
+        Assert.True(convertedAt - electionAt > 40_000); // 2 × failover-timeout, as for any replica reporting master
+    }
+
+    [Fact]
     public void AnOldMasterThawingDuringReconfigurationFollowsThePromotedReplicaStraightAway()
     {
         var host = Start();

@@ -18,7 +18,8 @@ namespace Vigil.Sentinel.Failover;
 /// configuration may still be failing over: either may make that replica the master.</item>
 /// <item>A node a higher epoch took the master role from (<see cref="ReplicaRecord.AwaitingFence"/>) is sent back
 /// at once while our master is not down: the epoch already says it is not the master, and every second it
-/// spends as one lets clients write to it and lets replicas resync from it.</item>
+/// spends as one lets clients write to it and lets replicas resync from it. Only while our current epoch is the
+/// one the fence was set in: after a newer election the first rule applies.</item>
 /// <item>A replica following another master is re-pointed when the master looks sane and neither the replica
 /// was down nor its master changed within failover-timeout.</item>
 /// </list>
@@ -30,6 +31,9 @@ internal sealed class Convergence(SentinelContext context, LinkManager links, Ev
         var master = replica.Master;
         if (master.FailoverInProgress || replica.IsPromoted) return;
         long now = context.NowMs;
+        // A newer election may have promoted this node under an epoch above the one that took its role: the fence
+        // no longer holds, and the rules below (the wait for that failover to end) decide.
+        if (replica.AwaitingFence && context.CurrentEpoch > replica.FenceEpoch) replica.AwaitingFence = false;
         if (replica.AwaitingFence)
         {
             if (master.IsSubjectivelyDown || master.IsObjectivelyDown) return;

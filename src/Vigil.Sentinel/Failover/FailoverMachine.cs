@@ -411,7 +411,11 @@ internal sealed class FailoverMachine(
         if (master.PromotedReplica is { } promoted)
         {
             promoted.IsPromoted = false;
-            if (master.FailoverState == FailoverState.WaitPromotion) promoted.AwaitingFence = true;
+            if (master.FailoverState == FailoverState.WaitPromotion)
+            {
+                promoted.AwaitingFence = true;
+                promoted.FenceEpoch = context.CurrentEpoch;
+            }
             master.PromotedReplica = null;
         }
         master.FailoverInProgress = false;

@@ -59,7 +59,11 @@ internal sealed class MasterSwitch(SentinelContext context, Topology topology, E
         {
             if (topology.CreateReplica(master, address.Hostname, address.Port) is not { } replica) continue;
             events.About(LogLevel.Notice, "+slave", replica);
-            if (moved && address == oldAddress) replica.AwaitingFence = true;
+            if (moved && address == oldAddress)
+            {
+                replica.AwaitingFence = true;
+                replica.FenceEpoch = context.CurrentEpoch;
+            }
         }
         context.RequestPersist();
     }
