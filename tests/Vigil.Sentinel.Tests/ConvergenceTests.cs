@@ -110,6 +110,23 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void AnAddressOneOfOurReplicasReplicatesFromNeedsOnlyTheSendersConfirmation()
+    {
+        var host = Start();
+        host.AddRedis("10.0.0.77", 7077, 'n');
+        PeerNode(host, 0).MasterAddrReply = _ => Addr("10.0.0.77", 7077);
+        PeerNode(host, 1).MasterAddrReply = _ => Addr(MasterIp, MasterPort); // behind: it never learned 10.0.0.77
+        // The failover's leader repointed a replica we know; the node it promoted was never listed to us.
+        host.Nodes[(ReplicaIp, ReplicaPort)].Model!.Follow("10.0.0.77", 7077);
+        host.RunFor(10_500); // the next INFO sees it
+
+        host.PublishHello(Hello(0, "10.0.0.77", 7077, 4));
+        host.RunFor(10);
+
+        Assert.Equal($"mymaster {MasterIp} 7001 10.0.0.77 7077", Assert.Single(host.Texts("+switch-master")));
+    }
+
+    [Fact]
     public void AConfigurationOfOurOwnForcedFailoverYieldsToAPeersOfTheSameEpoch()
     {
         // The peers see the master up: nothing but the operator fails it over.
