@@ -311,6 +311,25 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void AMasterInAReplicationLoopWithItsReplicaIsMadeAMasterAgain()
+    {
+        // Peers see the master up: no failover ends the loop (as when no replica may be promoted).
+        var host = Start(answer: _ => RespValue.Array(RespValue.Integer(0), RespValue.Bulk("*"), RespValue.Integer(0)));
+        var master = host.MasterNode().Model!;
+        master.Follow(ReplicaIp, ReplicaPort); // a sentinel on a stale configuration demoted it under its own replica
+        long loopAt = host.Now;
+        host.RunFor(5_000);
+        Assert.Empty(host.Events("+replication-loop-broken"));
+
+        host.RunFor(30_000);
+        long brokenAt = host.TimeOf("+replication-loop-broken")!.Value;
+        Assert.True(brokenAt - loopAt > 8_000); // the wait a conversion has, for a newer configuration to arrive
+        Assert.Equal($"master mymaster {MasterIp} 7001", Assert.Single(host.Texts("+replication-loop-broken")));
+        Assert.True(master.IsMaster);
+        Assert.Empty(host.Events("+switch-master"));
+    }
+
+    [Fact]
     public void AnOldMasterThawingDuringReconfigurationFollowsThePromotedReplicaStraightAway()
     {
         var host = Start();

@@ -22,6 +22,7 @@ namespace Vigil.Sentinel.Failover;
 /// one the fence was set in: after a newer election the first rule applies.</item>
 /// <item>A replica following another master is re-pointed when the master looks sane and neither the replica
 /// was down nor its master changed within failover-timeout.</item>
+/// <item>A master caught in a replication loop with one of its replicas is made a master again.</item>
 /// </list>
 /// </remarks>
 internal sealed class Convergence(SentinelContext context, LinkManager links, EventEmitter events)
@@ -45,6 +46,32 @@ internal sealed class Convergence(SentinelContext context, LinkManager links, Ev
         if (MayHaveBeenPromotedUnderANewerEpoch(master)) return;
         if (!MasterLooksSane(master) || !NoDownFor(replica, waitMs) || now - replica.RoleReportedAtMs <= waitMs) return;
         Reconfigure(replica, master, "+convert-to-slave");
+    }
+
+    /// <summary>
+    /// The master we name replicates from one of its replicas, which replicates from it: a replication loop, left
+    /// by sentinels that acted on different configurations at once (one on a stale one demoting the new master, the
+    /// others demoting the old). No node takes writes, and when the loop's other node may not be promoted (priority
+    /// 0) no failover can end it: the reference stays so for ever (seed 313053). Our configuration still names this
+    /// node, so it is made a master again, after the same wait as a conversion and not while a newer configuration
+    /// may be on its way (then the failover or the convergence that configuration brings decides).
+    /// </summary>
+    public void OnMasterReportsSlave(MasterRecord master)
+    {
+        if (master.FailoverInProgress || master.SlavePriority == 0) return;
+        long now = context.NowMs;
+        long waitMs = Limits.ConvertToReplicaWaitPublishPeriods * context.Timings.PublishPeriodMs;
+        if (now - master.RoleReportedAtMs <= waitMs) return;
+        if (master.PendingAdoption?.IsOpen(now) == true || MayHaveBeenPromotedUnderANewerEpoch(master)) return;
+        var followed = master.Replicas.Values.FirstOrDefault(replica =>
+            replica.Address.Port == master.ReportedMasterPort
+            && context.Resolver.AddressEqualsHostname(replica.Address, master.ReportedMasterHost));
+        if (followed is null || followed.RoleReported != ReportedRole.Slave || !FollowsMaster(followed)) return;
+        if (now - followed.InfoRefreshedAtMs >= Limits.SaneMasterInfoPeriods * context.Timings.InfoPeriodMs) return;
+        if (SlaveofTransaction.Send(links, master, null, context.AnnounceHostnames))
+        {
+            events.About(LogLevel.Warning, "+replication-loop-broken", master);
+        }
     }
 
     public void OnReplicaFollowsAnotherMaster(ReplicaRecord replica)

@@ -442,6 +442,7 @@ internal sealed class FailoverMachine(
         {
             // The leader's view moved at promotion: an old master still claiming the role is fenced again.
             if (master.PromotionDone && role == ReportedRole.Master && master.Switchover is null) FenceOldMaster(master);
+            else if (role == ReportedRole.Slave) convergence.OnMasterReportsSlave(master);
             return;
         }
         var replica = (ReplicaRecord)record;
