@@ -6,7 +6,7 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Failover;
 
 /// <summary>
-/// Brings nodes back in line with this sentinel's view of the master (§8.3), using the reconfiguration transaction.
+/// Brings nodes back in line with this sentinel's view of the master (compatibility-rules §8.3), using the reconfiguration transaction.
 /// Never runs in TILT (the INFO handler stops before it) nor for a master whose failover we are running (the
 /// failover reconfigures its own nodes).
 /// </summary>
@@ -25,23 +25,23 @@ namespace Vigil.Sentinel.Failover;
 /// <item>A master caught in a replication loop with one of its replicas is made a master again.</item>
 /// </list>
 /// </remarks>
-internal sealed class Convergence(SentinelContext context, LinkManager links, EventEmitter events)
+internal sealed class Convergence(CoreSettings settings, CoreClock clock, Epochs epochs, AddressResolver resolver, LinkManager links, EventEmitter events)
 {
     public void OnReplicaReportsMaster(ReplicaRecord replica)
     {
         var master = replica.Master;
         if (master.FailoverInProgress || replica.IsPromoted) return;
-        long now = context.NowMs;
+        long now = clock.NowMs;
         // A newer election may have promoted this node under an epoch above the one that took its role: the fence
         // no longer holds, and the rules below (the wait for that failover to end) decide.
-        if (replica.AwaitingFence && context.CurrentEpoch > replica.FenceEpoch) replica.AwaitingFence = false;
+        if (replica.AwaitingFence && epochs.Current > replica.FenceEpoch) replica.AwaitingFence = false;
         if (replica.AwaitingFence)
         {
             if (master.IsSubjectivelyDown || master.IsObjectivelyDown) return;
             Reconfigure(replica, master, "+convert-to-slave");
             return;
         }
-        long waitMs = Limits.ConvertToReplicaWaitPublishPeriods * context.Timings.PublishPeriodMs;
+        long waitMs = Limits.ConvertToReplicaWaitPublishPeriods * settings.Timings.PublishPeriodMs;
         if (master.PendingAdoption?.IsOpen(now) == true) return;
         if (MayHaveBeenPromotedUnderANewerEpoch(master)) return;
         if (!MasterLooksSane(master) || !NoDownFor(replica, waitMs) || now - replica.RoleReportedAtMs <= waitMs) return;
@@ -59,16 +59,16 @@ internal sealed class Convergence(SentinelContext context, LinkManager links, Ev
     public void OnMasterReportsSlave(MasterRecord master)
     {
         if (master.FailoverInProgress || master.SlavePriority == 0) return;
-        long now = context.NowMs;
-        long waitMs = Limits.ConvertToReplicaWaitPublishPeriods * context.Timings.PublishPeriodMs;
+        long now = clock.NowMs;
+        long waitMs = Limits.ConvertToReplicaWaitPublishPeriods * settings.Timings.PublishPeriodMs;
         if (now - master.RoleReportedAtMs <= waitMs) return;
         if (master.PendingAdoption?.IsOpen(now) == true || MayHaveBeenPromotedUnderANewerEpoch(master)) return;
         var followed = master.Replicas.Values.FirstOrDefault(replica =>
             replica.Address.Port == master.ReportedMasterPort
-            && context.Resolver.AddressEqualsHostname(replica.Address, master.ReportedMasterHost));
+            && resolver.AddressEqualsHostname(replica.Address, master.ReportedMasterHost));
         if (followed is null || followed.RoleReported != ReportedRole.Slave || !FollowsMaster(followed)) return;
-        if (now - followed.InfoRefreshedAtMs >= Limits.SaneMasterInfoPeriods * context.Timings.InfoPeriodMs) return;
-        if (SlaveofTransaction.Send(links, master, null, context.AnnounceHostnames))
+        if (now - followed.InfoRefreshedAtMs >= Limits.SaneMasterInfoPeriods * settings.Timings.InfoPeriodMs) return;
+        if (SlaveofTransaction.Send(links, master, null, settings.AnnounceHostnames))
         {
             events.About(LogLevel.Warning, "+replication-loop-broken", master);
         }
@@ -79,7 +79,7 @@ internal sealed class Convergence(SentinelContext context, LinkManager links, Ev
         var master = replica.Master;
         if (master.FailoverInProgress) return;
         long waitMs = master.Settings.FailoverTimeoutMs;
-        if (!MasterLooksSane(master) || !NoDownFor(replica, waitMs) || context.NowMs - replica.ReportedMasterChangedAtMs <= waitMs) return;
+        if (!MasterLooksSane(master) || !NoDownFor(replica, waitMs) || clock.NowMs - replica.ReportedMasterChangedAtMs <= waitMs) return;
         Reconfigure(replica, master, "+fix-slave-config");
     }
 
@@ -91,17 +91,17 @@ internal sealed class Convergence(SentinelContext context, LinkManager links, Ev
     /// the election back-off): its configuration reaches us, or a new election settles it.
     /// </summary>
     private bool MayHaveBeenPromotedUnderANewerEpoch(MasterRecord master) =>
-        context.CurrentEpoch > master.ConfigEpoch
-        && context.NowMs - context.CurrentEpochRaisedAtMs <= 2 * master.Settings.FailoverTimeoutMs;
+        epochs.Current > master.ConfigEpoch
+        && clock.NowMs - epochs.RaisedAtMs <= 2 * master.Settings.FailoverTimeoutMs;
 
     /// <summary>Whether a replica's reported master is the record's master address.</summary>
     public bool FollowsMaster(ReplicaRecord replica) =>
         replica.ReportedMasterPort == replica.Master.Address.Port
-        && context.Resolver.AddressEqualsHostname(replica.Master.Address, replica.ReportedMasterHost);
+        && resolver.AddressEqualsHostname(replica.Master.Address, replica.ReportedMasterHost);
 
     private void Reconfigure(ReplicaRecord replica, MasterRecord master, string eventType)
     {
-        if (SlaveofTransaction.Send(links, replica, master.Address, context.AnnounceHostnames))
+        if (SlaveofTransaction.Send(links, replica, master.Address, settings.AnnounceHostnames))
         {
             events.About(LogLevel.Notice, eventType, replica);
         }
@@ -113,13 +113,13 @@ internal sealed class Convergence(SentinelContext context, LinkManager links, Ev
         && !master.IsSubjectivelyDown
         && !master.IsObjectivelyDown
         && master.InfoRefreshedAtMs != 0
-        && context.NowMs - master.InfoRefreshedAtMs < Limits.SaneMasterInfoPeriods * context.Timings.InfoPeriodMs;
+        && clock.NowMs - master.InfoRefreshedAtMs < Limits.SaneMasterInfoPeriods * settings.Timings.InfoPeriodMs;
 
     /// <summary>No SDOWN (or ODOWN) began within the last <paramref name="ms"/>; 0 means it never happened.</summary>
     private bool NoDownFor(InstanceRecord record, long ms)
     {
         long mostRecent = record.SubjectivelyDownSinceMs;
         if (record is MasterRecord master) mostRecent = Math.Max(mostRecent, master.ObjectivelyDownSinceMs);
-        return mostRecent == 0 || context.NowMs - mostRecent > ms;
+        return mostRecent == 0 || clock.NowMs - mostRecent > ms;
     }
 }

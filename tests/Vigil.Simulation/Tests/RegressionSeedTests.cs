@@ -3,9 +3,9 @@ using Vigil.Simulation.World;
 namespace Vigil.Simulation.Tests;
 
 /// <summary>
-/// Seeds that once found a core bug or a checker false positive, replayed in strict mode. A seed's schedule changes
+/// Seeds that once found a core bug or a checker false positive, replayed. A seed's schedule changes
 /// whenever the world or the core changes, so these are a net, not a proof: every core bug also has a directed test
-/// (in the core's unit tests or in <see cref="KnownCoreBugTests"/>).
+/// (in the core's unit tests or in <see cref="CoreBugRegressionTests"/>).
 /// </summary>
 public sealed class RegressionSeedTests
 {
@@ -53,7 +53,7 @@ public sealed class RegressionSeedTests
     [InlineData(437648)] // checker: a SENTINEL FAILOVER whose pause was dropped (latency closed the link) held to the planned bound
     public void SeedKeepsEveryInvariant(int seed)
     {
-        var result = new SimWorld(seed, new SimWorldOptions { Strict = true }).Run();
+        var result = new SimWorld(seed, new SimWorldOptions()).Run();
 
         Assert.True(result.Passed, $"seed {seed}: [{result.Invariant}] {result.Detail}");
     }
@@ -63,7 +63,7 @@ public sealed class RegressionSeedTests
     [InlineData(313053)] // a replication loop between the named master and a priority-0 replica: no failover could end it
     public void ForgedHelloSeedKeepsEveryInvariant(int seed)
     {
-        var result = new SimWorld(seed, new SimWorldOptions { Strict = true, ForgedHellos = true }).Run();
+        var result = new SimWorld(seed, new SimWorldOptions { ForgedHellos = true }).Run();
 
         Assert.True(result.Passed, $"seed {seed} (forged hellos): [{result.Invariant}] {result.Detail}");
     }
