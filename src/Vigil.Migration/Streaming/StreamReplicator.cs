@@ -33,7 +33,7 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
     private long _offset = -1;
 
     /// <summary>What the replicator is doing, for progress.</summary>
-    public volatile string State = "connecting";
+    public volatile string State = "connecting (a diskless source waits repl-diskless-sync-delay before it answers)";
     public long SnapshotKeys;
     public long SnapshotBytes;
     public int FullSyncs;
