@@ -40,8 +40,10 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
     public int PartialResyncs;
     public bool SnapshotLoaded;
 
-    /// <summary>Why the stream stopped for good, or null while it runs.</summary>
-    public string? Failure { get; private set; }
+    private string? _failure;
+
+    /// <summary>Why the stream cannot go on (the source, or the target refusing a write), or null while it runs.</summary>
+    public string? Failure => _failure ?? writer.Failure;
 
     /// <summary>The replication offset of the last command read from the source.</summary>
     public long ReadOffset => Interlocked.Read(ref _offset);
@@ -89,7 +91,7 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
                 State = $"reconnecting ({ex.Message})";
                 if (DateTime.UtcNow - unreachableSince > ReconnectGiveUp)
                 {
-                    Failure = $"source {source}: connection lost and not re-established within {ReconnectGiveUp.TotalSeconds:0} s ({ex.Message})";
+                    _failure = $"source {source}: connection lost and not re-established within {ReconnectGiveUp.TotalSeconds:0} s ({ex.Message})";
                     return;
                 }
                 Thread.Sleep(200);
@@ -97,7 +99,7 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
             }
             catch (Exception ex) when (ex is ReplicationException or RdbFormatException or TargetRefusedException or InvalidDataException)
             {
-                Failure = ex is RdbFormatException ? $"source {source} sent a snapshot that cannot be used: {ex.Message}" : ex.Message;
+                _failure = ex is RdbFormatException ? $"source {source} sent a snapshot that cannot be used: {ex.Message}" : ex.Message;
                 return;
             }
             finally
