@@ -150,7 +150,7 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
             }
             else
             {
-                writer.Send(args, TargetWriter.Describe(args), offset);
+                writer.Send(args, offset);
             }
             Interlocked.Exchange(ref _offset, offset);
         }
@@ -164,11 +164,11 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
         State = "waiting for the snapshot";
         var transfer = link.ReadSnapshotStart();
         // Whatever an earlier, interrupted sync left on the target goes: the snapshot is the whole truth.
-        writer.Send([Bytes("FLUSHALL")], "FLUSHALL", -1);
+        writer.Send([Bytes("FLUSHALL")], -1);
         State = transfer.Diskless ? "receiving the snapshot (diskless)" : "receiving the snapshot";
         var reader = new RdbReader(link.Input);
         var db = 0;
-        writer.Send([Bytes("SELECT"), Bytes("0")], "SELECT 0", -1);
+        writer.Send([Bytes("SELECT"), Bytes("0")], -1);
         Interlocked.Exchange(ref SnapshotKeys, 0);
         while (true)
         {
@@ -178,19 +178,19 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
             {
                 case RdbSelectDb select when select.Db != db:
                     db = select.Db;
-                    writer.Send([Bytes("SELECT"), Bytes(db.ToString(CultureInfo.InvariantCulture))], "SELECT " + db, -1);
+                    writer.Send([Bytes("SELECT"), Bytes(db.ToString(CultureInfo.InvariantCulture))], -1);
                     break;
                 case RdbFunction function:
-                    writer.Send([Bytes("FUNCTION"), Bytes("LOAD"), Bytes("REPLACE"), function.Code], "FUNCTION LOAD (a library of the snapshot)", -1);
+                    writer.Send([Bytes("FUNCTION"), Bytes("LOAD"), Bytes("REPLACE"), function.Code], -1, "FUNCTION LOAD (a library of the snapshot)");
                     break;
                 case RdbKey key:
-                    writer.Send(RestoreCommand(key), $"RESTORE '{RdbReader.Printable(key.Key)}' (db {key.Db})", -1);
+                    writer.Send(RestoreCommand(key), -1);
                     Interlocked.Increment(ref SnapshotKeys);
                     break;
                 case RdbEnd:
                     link.ReadSnapshotEnd(transfer, reader.BytesRead);
                     // Once the target answers this, everything before it is applied: the offset of the snapshot.
-                    writer.Send([Bytes("PING")], "PING", full.Offset);
+                    writer.Send([Bytes("PING")], full.Offset);
                     writer.Flush();
                     _replId = full.ReplId;
                     Interlocked.Exchange(ref _offset, full.Offset);

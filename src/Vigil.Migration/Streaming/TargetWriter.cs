@@ -70,19 +70,21 @@ public sealed class TargetWriter : IAsyncDisposable
             throw;
         }
         var writer = new TargetWriter(socket, endpoint);
-        if (credentials is not null) writer.Send([.. credentials.AuthCommand.Select(Encoding.UTF8.GetBytes)], "AUTH", -1);
+        if (credentials is not null) writer.Send([.. credentials.AuthCommand.Select(Encoding.UTF8.GetBytes)], -1, "AUTH");
         return writer;
     }
 
     /// <summary>
     /// Queues a command; <paramref name="offsetAfter"/> (or -1) is the replication offset the target has
     /// applied once it answers. Blocks while too much waits for replies; throws once the writer failed.
+    /// An error names <paramref name="what"/>, or the command's name and first argument (made only then:
+    /// a snapshot has millions of commands and almost never an error).
     /// </summary>
-    public void Send(IReadOnlyList<byte[]> command, string what, long offsetAfter)
+    public void Send(IReadOnlyList<byte[]> command, long offsetAfter, string? what = null)
     {
         var before = _pending.WrittenCount;
         RespWriter.WriteCommand(_pending, command);
-        var sent = new Sent(_pending.WrittenCount - before, what, offsetAfter, IsExec(command));
+        var sent = new Sent(_pending.WrittenCount - before, what ?? (object)command, offsetAfter, IsExec(command));
         lock (_lock)
         {
             ThrowIfFailed();
@@ -215,10 +217,10 @@ public sealed class TargetWriter : IAsyncDisposable
         catch (ObjectDisposedException) { }
     }
 
-    private sealed class Sent(int bytes, string what, long offsetAfter, bool isExec)
+    private sealed class Sent(int bytes, object what, long offsetAfter, bool isExec)
     {
         public int Bytes { get; } = bytes;
-        public string What { get; } = what;
+        public string What => what as string ?? Describe((IReadOnlyList<byte[]>)what);
         public long OffsetAfter { get; set; } = offsetAfter;
         public bool IsExec { get; } = isExec;
     }

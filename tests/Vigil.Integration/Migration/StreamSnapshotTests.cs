@@ -67,9 +67,9 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IAsyncLifeti
                 if (key.Db != db)
                 {
                     db = key.Db;
-                    writer.Send([Encoding.ASCII.GetBytes("SELECT"), Encoding.ASCII.GetBytes(db.ToString(CultureInfo.InvariantCulture))], "SELECT", -1);
+                    writer.Send([Encoding.ASCII.GetBytes("SELECT"), Encoding.ASCII.GetBytes(db.ToString(CultureInfo.InvariantCulture))], -1);
                 }
-                writer.Send(StreamReplicator.RestoreCommand(key), "RESTORE", -1);
+                writer.Send(StreamReplicator.RestoreCommand(key), -1);
             }
             Assert.Equal(file.Length, reader.BytesRead);
             await writer.DrainAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
