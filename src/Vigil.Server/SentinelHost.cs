@@ -107,7 +107,17 @@ public sealed class SentinelHost : IAsyncDisposable
 
         var host = new HostInfo(_configPath, Environment.ProcessPath ?? "vigil", _config.Server.Port, DateTime.UtcNow,
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)));
-        var server = new ServerContext(_config, log, clock, host, Compatibility) { RequestShutdown = Stop, Tls = tls };
+        ServerContext server;
+        try
+        {
+            server = new ServerContext(_config, log, clock, host, Compatibility) { RequestShutdown = Stop, Tls = tls };
+        }
+        catch (Security.AclStartupException ex)
+        {
+            log.Warning(ex.Message);
+            fatal(ex.Message);
+            return 1;
+        }
         // Before the first socket operation: the socket engine reads the switch when it starts (see SocketCompletions).
         using var inlineCompletions = SocketCompletions.PreferInline();
         var listener = new Listener(server);

@@ -59,6 +59,8 @@ public sealed record ServerOptions
     public IReadOnlyList<IReadOnlyList<string>> Users { get; init; } = [];
     public string? AclFile { get; init; }
     public int AclLogMaxLen { get; init; } = 128;
+    /// <summary><c>acl-pubsub-default allchannels</c>: new users may use every channel (7.0's default is <c>resetchannels</c>).</summary>
+    public bool AclPubsubAllChannels { get; init; }
     public int MaxClients { get; init; } = 10000;
     public int TimeoutSeconds { get; init; }
     public int TcpKeepaliveSeconds { get; init; } = 300;

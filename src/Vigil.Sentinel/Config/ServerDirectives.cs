@@ -186,7 +186,7 @@ internal static class ServerDirectives
         Add(Choice("maxmemory-policy", MaxMemoryPolicies));
         Add(Choice("appendfsync", AofFsync));
         Add(Choice("oom-score-adj", OomScoreAdj));
-        Add(Choice("acl-pubsub-default", AclPubsubDefault));
+        Add(Choice("acl-pubsub-default", AclPubsubDefault, static (d, v) => d.Server = d.Server with { AclPubsubAllChannels = v == "allchannels" }));
         Add(Choice("sanitize-dump-payload", SanitizeDumpPayload));
         Add(Choice("enable-protected-configs", ProtectedAction));
         Add(Choice("enable-debug-command", ProtectedAction));

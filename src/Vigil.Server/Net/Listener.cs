@@ -30,8 +30,8 @@ public sealed class Listener(ServerContext server)
     public void Bind()
     {
         var options = server.Config.Server;
-        // As in the reference, port 0 with a TLS port means TLS only; without one, port 0 picks a free port.
-        if (options.Port != 0 || options.Tls.TlsPort == 0) Bind(options.Port, tls: false);
+        // As in the reference, port 0 opens no plain TCP port: TLS only with a TLS port, else only the Unix socket.
+        if (options.Port != 0) Bind(options.Port, tls: false);
         if (options.Tls.TlsPort != 0) Bind(options.Tls.TlsPort, tls: true);
         if (options.UnixSocket is { } path) BindUnixSocket(path, options.UnixSocketPerm);
         if (_sockets.Count == 0) throw new InvalidOperationException("Configured to not listen anywhere, exiting.");
