@@ -197,7 +197,9 @@ public sealed class AclRules
         return false;
     }
 
-    public string CommandsText => _commandRules.Count == 0 ? "-@all" : string.Join(' ', _commandRules);
+    /// <summary>The command rules as the reference shows them: always from <c>+@all</c> or <c>-@all</c> (where every user starts).</summary>
+    public string CommandsText =>
+        _commandRules.Count > 0 && _commandRules[0] is "+@all" or "-@all" ? string.Join(' ', _commandRules) : string.Join(' ', ["-@all", .. _commandRules]);
 
     public string ChannelsText => AllChannels ? "&*" : string.Join(' ', _channels.Select(c => "&" + c));
 
