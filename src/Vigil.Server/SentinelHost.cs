@@ -57,6 +57,7 @@ public sealed class SentinelHost : IAsyncDisposable
         var syslog = options.SyslogEnabled ? new SyslogSink(options.SyslogIdent, options.SyslogFacility) : null;
         var log = _log = new SentinelLog(options.LogFile, options.LogLevel, syslog);
         var supervision = Supervision.Supervisor.Start(_config.Server.Supervised, log);
+        Supervision.CrashLog.Install(options.CrashLogEnabled, log);
         var clock = new Clock();
         IStateStore stateStore;
         SentinelState? persisted = null;
@@ -175,6 +176,7 @@ public sealed class SentinelHost : IAsyncDisposable
             }
         }
         WritePidFile();
+        Supervision.OomScore.Apply(options.OomScoreAdj, options.OomScoreAdjValue, log);
         log.Notice($"Vigil {VersionInfo.Version} (Redis Sentinel {Compatibility.Version} compatible) running in sentinel mode, port {Port}, pid {Environment.ProcessId}");
         if (tls is not null)
         {
