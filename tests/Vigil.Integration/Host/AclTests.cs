@@ -197,6 +197,10 @@ public sealed class AclTests : IDisposable
         Assert.Contains(expected.Replace("{file}", file, StringComparison.Ordinal), reference.Stdout, StringComparison.Ordinal);
         Assert.Equal(1, vigil.ExitCode);
         Assert.Contains(expected.Replace("{file}", file, StringComparison.Ordinal), vigil.Stdout + vigil.Stderr, StringComparison.Ordinal);
+        if (kind == "port0") return;
+        var check = await Cli.VigilAsync(["check-config", vigilConfig], TimeSpan.FromSeconds(30));
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains(expected.Replace("{file}", file, StringComparison.Ordinal), check.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
