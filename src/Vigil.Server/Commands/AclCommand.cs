@@ -66,15 +66,15 @@ public static class AclCommand
         {
             foreach (var client in context.Server.Clients.All.Where(c => c.User == user && c.SubscriptionCount > 0).ToList())
             {
-                if (LosesAChannel(client, user)) Drop(context, client);
+                if (LosesAChannel(context.Server.PubSub.SubscriptionsOf(client), user)) Drop(context, client);
             }
         }
         return Done(context, RespValue.Ok);
     }
 
-    private static bool LosesAChannel(ClientSession client, Security.AclUser user) =>
-        client.Channels.ToList().Any(c => !user.CanAccessChannel(c, isPattern: false))
-        || client.Patterns.ToList().Any(p => !user.CanAccessChannel(p, isPattern: true));
+    private static bool LosesAChannel((string[] Channels, string[] Patterns) subscriptions, Security.AclUser user) =>
+        subscriptions.Channels.Any(c => !user.CanAccessChannel(c, isPattern: false))
+        || subscriptions.Patterns.Any(p => !user.CanAccessChannel(p, isPattern: true));
 
     public static ValueTask DelUser(CommandContext context)
     {
