@@ -172,10 +172,13 @@ public static class VigilCommandLine
             Console.Error.WriteLine($"Failed to configure TLS: {ex.Message}");
             return 1;
         }
-        // The users too (user lines, or the ACL file with its lines), as at start.
+        // The users too (user lines, or the ACL file with its lines), as at start, where a relative path is taken from `dir`.
+        var users = config.Server.AclFile is { } aclFile && !Path.IsPathRooted(aclFile)
+            ? config.Server with { AclFile = Path.Combine(config.Server.Dir, aclFile) }
+            : config.Server;
         try
         {
-            _ = new Vigil.Server.Security.AclStore(config.Server);
+            _ = new Vigil.Server.Security.AclStore(users);
         }
         catch (Vigil.Server.Security.AclStartupException ex)
         {
