@@ -5,14 +5,14 @@ namespace Vigil.Sentinel.State;
 /// <summary>Builds the <see cref="SentinelState"/> to save from the core's records.</summary>
 internal static class StateSnapshot
 {
-    public static SentinelState Take(SentinelContext context) => new()
+    public static SentinelState Take(CoreSettings settings, Epochs epochs, MonitorState monitored) => new()
     {
-        MyId = context.MyId,
-        CurrentEpoch = context.CurrentEpoch,
-        Sentinel = context.Wide,
-        SentinelBaseline = StateMerger.WideFromConfig(context.Config),
-        Masters = context.Masters.Values.Select(Master).ToList(),
-        RemovedMasters = context.RemovedMasters.ToList(),
+        MyId = monitored.MyId,
+        CurrentEpoch = epochs.Current,
+        Sentinel = settings.Wide,
+        SentinelBaseline = StateMerger.WideFromConfig(settings.Config),
+        Masters = monitored.Masters.Values.Select(Master).ToList(),
+        RemovedMasters = monitored.RemovedMasters.ToList(),
     };
 
     /// <summary>
