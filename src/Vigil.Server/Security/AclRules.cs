@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Vigil.Server.PubSub;
+using Vigil.Sentinel.Text;
 
 namespace Vigil.Server.Security;
 
@@ -162,7 +162,7 @@ public sealed class AclRules
         if (AllChannels) return true;
         foreach (var allowed in _channels)
         {
-            if (isPattern ? allowed == channel : GlobPattern.IsMatch(allowed, channel)) return true;
+            if (isPattern ? allowed == channel : GlobPattern.IsMatch(allowed, channel, ignoreCase: false)) return true;
         }
         return false;
     }
