@@ -249,6 +249,7 @@ public sealed class SentinelCore
             master.ConfigEpochForced = saved.ConfigEpochForced;
             master.LeaderEpoch = saved.LeaderEpoch;
             master.Leader = saved.Leader;
+            Failover.DampingHistory.Restore(master, saved.RecentFailovers, _context.Options, _context.NowMs);
             // Epochs only grow: a config epoch can never be ahead of the current epoch.
             _context.CurrentEpoch = Math.Max(_context.CurrentEpoch, saved.ConfigEpoch);
             foreach (var replica in saved.KnownReplicas) _topology.CreateReplica(master, replica.Host, replica.Port);
