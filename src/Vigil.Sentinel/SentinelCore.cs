@@ -34,7 +34,7 @@ namespace Vigil.Sentinel;
 /// <item>IPv4-mapped local addresses (<c>::ffff:a.b.c.d</c>) are announced as plain IPv4.</item>
 /// <item>A vote request with a negative epoch is not honoured (the reference wraps it to a huge epoch).</item>
 /// <item>Entering TILT logs its cause. A backward step of the host's clock still enters TILT, but the core's own
-/// clock does not go back (see <c>SentinelContext.AdvanceClock</c>): times stored before the step never lie in
+/// clock does not go back (see <c>CoreClock.AdvanceClock</c>): times stored before the step never lie in
 /// the future.</item>
 /// <item>A PING, INFO or PUBLISH answered <c>+QUEUED</c> (a transaction left open on the link) reconnects the
 /// link.</item>
@@ -50,7 +50,14 @@ namespace Vigil.Sentinel;
 /// </remarks>
 public sealed class SentinelCore
 {
-    private readonly SentinelContext _context;
+    private readonly CoreSettings _settings;
+    private readonly CoreClock _clock;
+    private readonly EffectQueue _effects;
+    private readonly Epochs _epochs;
+    private readonly TiltState _tilt;
+    private readonly MonitorState _monitored;
+    private readonly Random _random;
+    private readonly AddressResolver _resolver;
     private readonly EventEmitter _events;
     private readonly LinkManager _links;
     private readonly Topology _topology;
@@ -58,9 +65,9 @@ public sealed class SentinelCore
     private readonly HelloProcessor _hello;
     private readonly PeriodicCommands _periodic;
     private readonly FailureDetector _detector;
-    private readonly TiltMonitor _tilt;
+    private readonly TiltMonitor _tiltMonitor;
     private readonly PeerQueries _peerQueries;
-    private readonly SentinelCommands _commands;
+    private readonly SentinelSubcommands _commands;
     private readonly ScriptQueue _scripts;
     private readonly FailoverMachine _failover;
     private readonly ConfigAdoption _adoption;
@@ -68,7 +75,9 @@ public sealed class SentinelCore
     private readonly PlannedSwitchover _switchover;
     private readonly Fencing.WriteFence _fence;
     private readonly Layout.LayoutMonitor _layout;
-    private long? _lastTickMs;
+    private readonly PingReplies _pingReplies;
+    private readonly HelloListener _helloListener;
+    private readonly WakeSchedule _wake;
     private long _nextWakeMs;
     private bool _nextWakeStale;
 
@@ -79,35 +88,46 @@ public sealed class SentinelCore
     /// </summary>
     public SentinelCore(SentinelConfig config, SentinelState? persisted, CoreOptions options)
     {
-        _context = new SentinelContext(config, options);
-        _scripts = new ScriptQueue(_context);
-        _events = new EventEmitter(_context) { Scripts = _scripts };
+        _settings = new CoreSettings(config, options);
+        _clock = new CoreClock(options.StartNowMs);
+        _epochs = new Epochs(_clock);
+        _tilt = new TiltState(options.StartNowMs);
+        _random = new Random(options.RandomSeed);
+        _monitored = new MonitorState(_random);
+        _effects = new EffectQueue(_settings, () => StateSnapshot.Take(_settings, _epochs, _monitored));
+        _resolver = new AddressResolver(options.ResolveHostname, message => _effects.Log(LogLevel.Warning, message));
+        _scripts = new ScriptQueue(_settings, _clock, _effects);
+        _events = new EventEmitter(_settings, _effects) { Scripts = _scripts };
         _scripts.Events = _events;
-        _links = new LinkManager(_context, _events);
-        _topology = new Topology(_context, _links, _events);
-        var vote = new LeaderVote(_context, _events);
-        var masterSwitch = new MasterSwitch(_context, _topology, _events, _scripts);
-        _switchover = new PlannedSwitchover(_context, _links, _events);
-        _failover = new FailoverMachine(_context, _links, _events, new LeaderElection(_context, vote), masterSwitch,
-            new Convergence(_context, _links, _events), _switchover);
-        _info = new InfoHandler(_context, _topology, _events, _failover);
-        _adoption = new ConfigAdoption(_context, _links, _events, masterSwitch);
-        _admission = new PeerAdmission(_context, _links, _topology, _events);
-        _hello = new HelloProcessor(_context, _links, _topology, _events, _adoption, _admission);
-        _periodic = new PeriodicCommands(_context, _links, _hello);
-        _detector = new FailureDetector(_context, _links, _events);
-        _tilt = new TiltMonitor(_context, _events);
-        _peerQueries = new PeerQueries(_context, _links);
-        _fence = new Fencing.WriteFence(_context, _links, _events);
-        _layout = new Layout.LayoutMonitor(_context, _events);
-        _commands = new SentinelCommands(_context, _topology, _links, _events, vote, _failover, _scripts);
+        _links = new LinkManager(_settings, _clock, _effects, _monitored, _resolver, _events);
+        _topology = new Topology(_settings, _clock, _effects, _monitored, _resolver, _links, _events);
+        var vote = new LeaderVote(_clock, _effects, _epochs, _monitored, _random, _events);
+        var masterSwitch = new MasterSwitch(_settings, _clock, _effects, _topology, _events, _scripts);
+        _switchover = new PlannedSwitchover(_clock, _effects, _links, _events);
+        _failover = new FailoverMachine(_settings, _clock, _effects, _epochs, _monitored, _random, _resolver, _links, _events, new LeaderElection(_settings, _clock, _monitored, vote), masterSwitch,
+            new Convergence(_settings, _clock, _epochs, _resolver, _links, _events), _switchover);
+        _info = new InfoHandler(_clock, _effects, _tilt, _resolver, _topology, _events, _failover);
+        _adoption = new ConfigAdoption(_clock, _effects, _epochs, _resolver, _links, _events, masterSwitch);
+        _admission = new PeerAdmission(_settings, _clock, _effects, _monitored, _resolver, _links, _topology, _events);
+        _hello = new HelloProcessor(_settings, _clock, _effects, _epochs, _monitored, _links, _topology, _events, _adoption, _admission);
+        _periodic = new PeriodicCommands(_settings, _clock, _links, _hello);
+        _detector = new FailureDetector(_settings, _clock, _links, _events);
+        _tiltMonitor = new TiltMonitor(_settings, _clock, _effects, _tilt, _events);
+        _peerQueries = new PeerQueries(_settings, _clock, _effects, _epochs, _monitored, _links);
+        _fence = new Fencing.WriteFence(_clock, _effects, _resolver, _links, _events);
+        _layout = new Layout.LayoutMonitor(_settings, _clock, _events);
+        _commands = new SentinelSubcommands(_settings, _clock, _effects, _epochs, _tilt, _monitored, _resolver, _topology, _links, _events, vote, _failover, _scripts);
+        _pingReplies = new PingReplies(_clock, _links);
+        _helloListener = new HelloListener(_clock, _monitored, _hello);
+        _wake = new WakeSchedule(_settings, _clock, _tilt, _monitored, _tiltMonitor, _scripts, _links, _periodic, _detector, _admission,
+            _peerQueries, _failover, _fence);
 
         Start(StateMerger.Merge(config, persisted), persisted);
         Finish();
     }
 
     /// <summary>This sentinel's 40-character run id.</summary>
-    public string MyId => _context.MyId;
+    public string MyId => _monitored.MyId;
 
     /// <summary>When the host must call <see cref="Handle"/> with a <see cref="Tick"/> next (monotonic ms).</summary>
     /// <remarks>
@@ -121,7 +141,7 @@ public sealed class SentinelCore
         {
             if (_nextWakeStale)
             {
-                _nextWakeMs = _context.ToHostMs(ComputeNextWake());
+                _nextWakeMs = _clock.ToHostMs(_wake.NextDue());
                 _nextWakeStale = false;
             }
             return _nextWakeMs;
@@ -129,13 +149,13 @@ public sealed class SentinelCore
     }
 
     /// <summary>The state as it would be saved now.</summary>
-    public SentinelState State => StateSnapshot.Take(_context);
+    public SentinelState State => StateSnapshot.Take(_settings, _epochs, _monitored);
 
     public void Handle(Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (_context.Crashed) return;
-        _context.AdvanceClock(input.NowMs);
+        if (_effects.Crashed) return;
+        _clock.AdvanceClock(input.NowMs);
         switch (input)
         {
             case Tick:
@@ -163,7 +183,7 @@ public sealed class SentinelCore
         Finish();
     }
 
-    public bool TryDequeueEffect([NotNullWhen(true)] out Effect? effect) => _context.Effects.TryDequeue(out effect);
+    public bool TryDequeueEffect([NotNullWhen(true)] out Effect? effect) => _effects.Effects.TryDequeue(out effect);
 
     /// <summary>
     /// Runs <c>SENTINEL &lt;args&gt;</c> (<paramref name="args"/> = the words after SENTINEL). Effects it causes are
@@ -173,8 +193,8 @@ public sealed class SentinelCore
     public RespValue ExecuteSentinel(IReadOnlyList<byte[]> args, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (_context.Crashed) return new RespError("ERR the sentinel crashed (SENTINEL SIMULATE-FAILURE)");
-        _context.AdvanceClock(nowMs);
+        if (_effects.Crashed) return new RespError("ERR the sentinel crashed (SENTINEL SIMULATE-FAILURE)");
+        _clock.AdvanceClock(nowMs);
         var words = new string[args.Count];
         for (int i = 0; i < words.Length; i++) words[i] = Encoding.UTF8.GetString(args[i]);
         var reply = _commands.Execute(words);
@@ -186,42 +206,24 @@ public sealed class SentinelCore
     /// <summary>What this sentinel knows now, as immutable data a host can hand to other threads.</summary>
     public Observation.SentinelObservation Observe(long nowMs)
     {
-        _context.AdvanceClock(nowMs);
-        return Observation.ObservationBuilder.Build(_context, _scripts.RunningCount, _scripts.QueueLength);
+        _clock.AdvanceClock(nowMs);
+        return Observation.ObservationBuilder.Build(_settings, _clock, _epochs, _tilt, _monitored, _scripts.RunningCount, _scripts.QueueLength);
     }
 
     /// <summary><c>ROLE</c>: <c>["sentinel", [master names...]]</c>.</summary>
     public RespValue ExecuteRole() =>
-        RespValue.Array(RespValue.Bulk("sentinel"), new RespArray(_context.Masters.Keys.Select(n => (RespValue)RespValue.Bulk(n)).ToList()));
+        RespValue.Array(RespValue.Bulk("sentinel"), new RespArray(_monitored.Masters.Keys.Select(n => (RespValue)RespValue.Bulk(n)).ToList()));
 
     /// <summary>The <c># Sentinel</c> section of INFO, CRLF-terminated lines.</summary>
-    public string InfoSentinelSection(long nowMs)
-    {
-        var sb = new StringBuilder();
-        void Line(string text) => sb.Append(text).Append("\r\n");
-        Line("# Sentinel");
-        Line(Invariant($"sentinel_masters:{_context.Masters.Count}"));
-        Line(Invariant($"sentinel_tilt:{(_context.Tilt ? 1 : 0)}"));
-        Line(Invariant($"sentinel_tilt_since_seconds:{(_context.Tilt ? (nowMs - _context.ToHostMs(_context.TiltStartedAtMs)) / 1000 : -1)}"));
-        Line(Invariant($"sentinel_running_scripts:{_scripts.RunningCount}"));
-        Line(Invariant($"sentinel_scripts_queue_length:{_scripts.QueueLength}"));
-        Line(Invariant($"sentinel_simulate_failure_flags:{_context.SimulateFailureFlags}"));
-        int index = 0;
-        foreach (var master in _context.Masters.Values)
-        {
-            string status = master.IsObjectivelyDown ? "odown" : master.IsSubjectivelyDown ? "sdown" : "ok";
-            var address = master.Address;
-            Line(Invariant($"master{index++}:name={master.Name},status={status},address={address.Announced(_context.AnnounceHostnames)}:{address.Port},slaves={master.Replicas.Count},sentinels={master.Peers.Count + 1}"));
-        }
-        return sb.ToString();
-    }
+    public string InfoSentinelSection(long nowMs) =>
+        Observation.InfoSentinelSection.Render(_settings, _clock, _effects, _tilt, _monitored, _scripts, nowMs);
 
     /// <summary><c>PUBLISH __sentinel__:hello &lt;payload&gt;</c> sent to this sentinel: processed as a hello, always <c>:1</c>.</summary>
     public RespValue AcceptHelloPublish(string payload, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        if (_context.Crashed) return RespValue.Integer(1);
-        _context.AdvanceClock(nowMs);
+        if (_effects.Crashed) return RespValue.Integer(1);
+        _clock.AdvanceClock(nowMs);
         _hello.Process(payload);
         RequestFailoverSteps();
         Finish();
@@ -230,18 +232,18 @@ public sealed class SentinelCore
 
     private void Start(SentinelState merged, SentinelState? persisted)
     {
-        _context.Wide = merged.Sentinel;
-        if (merged.Sentinel.LogLevel != _context.Config.Server.LogLevel) _context.Emit(new SetLogLevel(merged.Sentinel.LogLevel));
-        _context.Resolver.ResolveHostnames = merged.Sentinel.ResolveHostnames;
-        _context.CurrentEpoch = merged.CurrentEpoch;
-        _context.MyId = merged.MyId.Length == Limits.RunIdLength ? merged.MyId : _context.NewRunId();
+        _settings.Wide = merged.Sentinel;
+        if (merged.Sentinel.LogLevel != _settings.Config.Server.LogLevel) _effects.Emit(new SetLogLevel(merged.Sentinel.LogLevel));
+        _resolver.ResolveHostnames = merged.Sentinel.ResolveHostnames;
+        _epochs.Current = merged.CurrentEpoch;
+        _monitored.MyId = merged.MyId.Length == Limits.RunIdLength ? merged.MyId : _monitored.NewRunId();
 
         foreach (var saved in merged.Masters)
         {
             var master = _topology.CreateMaster(saved.Name, saved.Address.Host, saved.Address.Port, saved.Settings, out var error);
             if (master is null)
             {
-                _context.Log(LogLevel.Warning, $"Not monitoring '{saved.Name}' at {saved.Address.Host}:{saved.Address.Port}: {error}");
+                _effects.Log(LogLevel.Warning, $"Not monitoring '{saved.Name}' at {saved.Address.Host}:{saved.Address.Port}: {error}");
                 continue;
             }
             master.ConfigBaseline = saved.ConfigBaseline;
@@ -249,41 +251,41 @@ public sealed class SentinelCore
             master.ConfigEpochForced = saved.ConfigEpochForced;
             master.LeaderEpoch = saved.LeaderEpoch;
             master.Leader = saved.Leader;
-            Failover.DampingHistory.Restore(master, saved.RecentFailovers, _context.Options, _context.NowMs);
+            Failover.DampingHistory.Restore(master, saved.RecentFailovers, _settings.Options, _clock.NowMs);
             // Epochs only grow: a config epoch can never be ahead of the current epoch.
-            _context.CurrentEpoch = Math.Max(_context.CurrentEpoch, saved.ConfigEpoch);
+            _epochs.Current = Math.Max(_epochs.Current, saved.ConfigEpoch);
             foreach (var replica in saved.KnownReplicas) _topology.CreateReplica(master, replica.Host, replica.Port);
             foreach (var peer in saved.KnownSentinels)
             {
                 if (peer.RunId.Length > 0) _topology.CreatePeer(master, peer.RunId, peer.Host, peer.Port);
             }
         }
-        _context.RemovedMasters.AddRange(merged.RemovedMasters);
-        _context.CurrentEpochRaisedAtMs = SentinelContext.LongAgoMs; // loaded, not raised by a recent election
+        _monitored.RemovedMasters.AddRange(merged.RemovedMasters);
+        _epochs.RaisedAtMs = CoreClock.LongAgoMs; // loaded, not raised by a recent election
 
-        _context.Log(LogLevel.Warning, $"Sentinel ID is {_context.MyId}");
-        foreach (var master in _context.Masters.Values)
+        _effects.Log(LogLevel.Warning, $"Sentinel ID is {_monitored.MyId}");
+        foreach (var master in _monitored.Masters.Values)
         {
-            _events.About(LogLevel.Warning, "+monitor", master, Invariant($" quorum {master.Settings.Quorum}"));
+            _events.About(LogLevel.Warning, "+monitor", master, InvariantText($" quorum {master.Settings.Quorum}"));
         }
-        foreach (var warning in Layout.LayoutAdvice.FromConfig(_context.Config))
+        foreach (var warning in Layout.LayoutAdvice.FromConfig(_settings.Config))
         {
-            _context.Log(LogLevel.Warning, $"WARNING master '{warning.MasterName}': {warning.Text}");
+            _effects.Log(LogLevel.Warning, $"WARNING master '{warning.MasterName}': {warning.Text}");
         }
-        if (persisted is null || persisted.ToJson() != StateSnapshot.Take(_context).ToJson()) _context.RequestPersist();
+        if (persisted is null || persisted.ToJson() != StateSnapshot.Take(_settings, _epochs, _monitored).ToJson()) _effects.RequestPersist();
     }
 
     /// <summary>
-    /// One pass over every master, then its replicas, then its peers (§1.7): the monitoring half always, the
+    /// One pass over every master, then its replicas, then its peers (compatibility-rules §1.7): the monitoring half always, the
     /// acting half unless in TILT.
     /// </summary>
     private void OnTick(long hostNowMs)
     {
-        long now = _context.NowMs;
-        _lastTickMs = now;
-        _tilt.OnTick(hostNowMs);
-        bool acting = _tilt.ActingAllowed(now);
-        foreach (var master in _context.Masters.Values.ToList())
+        long now = _clock.NowMs;
+        _wake.LastTickMs = now;
+        _tiltMonitor.OnTick(hostNowMs);
+        bool acting = _tiltMonitor.ActingAllowed(now);
+        foreach (var master in _monitored.Masters.Values.ToList())
         {
             if (master.IsRemoved) continue;
             HandleInstance(master, acting);
@@ -304,7 +306,7 @@ public sealed class SentinelCore
     /// </summary>
     private void RequestFailoverSteps()
     {
-        foreach (var master in _context.Masters.Values)
+        foreach (var master in _monitored.Masters.Values)
         {
             if (master.FailoverInProgress) master.FailoverStepRequested = true;
         }
@@ -333,7 +335,7 @@ public sealed class SentinelCore
         var link = connection.Owner;
         if (connection.Role == LinkRole.PubSub)
         {
-            if (_links.KeepsPubSubAfter(connection, input.Reply)) OnPubSubMessage(link, input.Reply);
+            if (_links.KeepsPubSubAfter(connection, input.Reply)) _helloListener.OnMessage(link, input.Reply);
             return;
         }
         if (!link.Awaited.TryDequeue(out var awaited) || awaited.Owner.IsRemoved) return;
@@ -345,12 +347,13 @@ public sealed class SentinelCore
         switch (awaited.Kind)
         {
             case ReplyKind.Ping:
-                OnPingReply(awaited.Owner, input.Reply);
+                _pingReplies.Apply(awaited.Owner, input.Reply);
                 break;
             case ReplyKind.Info when awaited.Owner is DataNodeRecord node:
+                Invariants.Check(node.InfoInFlight, $"an INFO reply for {node.Name} with no INFO in flight");
                 node.InfoInFlight = false;
                 if (input.Reply is RespBulkString info) _info.Apply(node, info.Text);
-                else node.InfoRetryNotBeforeMs = _context.NowMs + Limits.RetryAfterErrorReplyMs;
+                else node.InfoRetryNotBeforeMs = _clock.NowMs + Limits.RetryAfterErrorReplyMs;
                 break;
             case ReplyKind.Publish:
                 _hello.OnPublishReply(awaited.Owner, input.Reply is RespError);
@@ -382,131 +385,21 @@ public sealed class SentinelCore
         }
     }
 
-    /// <summary>
-    /// PONG, LOADING and MASTERDOWN prove the instance alive; any reply proves the link alive. A BUSY reply from
-    /// an SDOWN instance earns one SCRIPT KILL.
-    /// </summary>
-    private void OnPingReply(InstanceRecord record, RespValue reply)
-    {
-        var link = record.Link;
-        string? text = reply switch
-        {
-            RespSimpleString status => status.Text,
-            RespError error => error.Text,
-            _ => null,
-        };
-        if (text is not null)
-        {
-            if (text.StartsWith("PONG", StringComparison.Ordinal)
-                || text.StartsWith("LOADING", StringComparison.Ordinal)
-                || text.StartsWith("MASTERDOWN", StringComparison.Ordinal))
-            {
-                if (link.ActivePingSentAtMs != 0 && link.LastPingSentAtMs != 0) link.LastRoundTripMs = _context.NowMs - link.ActivePingSentAtMs;
-                link.LastAvailableAtMs = _context.NowMs;
-                link.ActivePingSentAtMs = 0;
-                if (record is MasterRecord { RebootDetected: true } master && text.StartsWith("PONG", StringComparison.Ordinal))
-                {
-                    master.RebootDetected = false;
-                }
-            }
-            else if (text.StartsWith("BUSY", StringComparison.Ordinal)
-                     && record is DataNodeRecord { IsSubjectivelyDown: true, ScriptKillSent: false } node)
-            {
-                _links.Send(node, ReplyKind.Discard, "SCRIPT", "KILL");
-                node.ScriptKillSent = true;
-            }
-        }
-        link.LastPongAtMs = _context.NowMs;
-    }
-
-    /// <summary>Any message proves the pub/sub link alive; <c>["message", channel, payload]</c> not from us is a hello.</summary>
-    private void OnPubSubMessage(InstanceLink link, RespValue message)
-    {
-        link.PubSubLastActivityMs = _context.NowMs;
-        IReadOnlyList<RespValue>? items = message switch
-        {
-            RespArray array => array.Items,
-            RespPush push => push.Items,
-            _ => null,
-        };
-        if (items is not [RespBulkString kind, RespBulkString, RespBulkString payload] || kind.Text != "message") return;
-        string text = payload.Text;
-        if (text.Contains(_context.MyId, StringComparison.Ordinal)) return;
-        _hello.Process(text);
-    }
-
     /// <summary>After every input: one persist for whatever asked for it, and the next wake time.</summary>
     private void Finish()
     {
-        if (_context.Crashed)
+        if (_effects.Crashed)
         {
             _nextWakeMs = long.MaxValue;
             _nextWakeStale = false;
             return;
         }
-        if (_context.PersistRequested)
-        {
-            _context.PersistRequested = false;
-            _context.Emit(new PersistState(StateSnapshot.Take(_context)));
-        }
+        _effects.FlushPersist();
         _nextWakeStale = true;
     }
 
-    /// <summary>
-    /// The earliest time any rule becomes due, at most <see cref="Limits.MaxTickIntervalMs"/> after the last tick
-    /// (so TILT still notices a stalled host), never the same millisecond as the last tick, never in the past.
-    /// </summary>
-    private long ComputeNextWake()
-    {
-        long due = long.MaxValue;
-        foreach (var (_, _, dueMs) in WakeCandidates(withNames: false)) due = Math.Min(due, dueMs);
-        if (_lastTickMs is { } last) due = Math.Max(due, last + Limits.MinTickIntervalMs);
-        return Math.Max(due, _context.NowMs);
-    }
-
     /// <summary>Every rule's next due time, named: what <see cref="NextWakeMs"/> is made of (for diagnostics).</summary>
-    internal IEnumerable<(string Rule, string Record, long DueMs)> WakeCandidates(bool withNames = true)
-    {
-        long now = _context.NowMs;
-        long anchor = _lastTickMs ?? _context.Options.StartNowMs;
-        long cap = Math.Min(Limits.MaxTickIntervalMs, _context.Timings.TiltTriggerMs / 2);
-        yield return ("max-interval", "", anchor + Math.Max(cap, Limits.MinTickIntervalMs));
-        yield return ("tilt-exit", "", _tilt.ExitDueAt());
-        yield return ("scripts", "", _scripts.DueAt());
-        bool acting = !_context.Tilt;
-        foreach (var master in _context.Masters.Values)
-        {
-            foreach (var candidate in InstanceCandidates(master, now, acting, withNames)) yield return candidate;
-            foreach (var replica in master.Replicas.Values)
-            {
-                foreach (var candidate in InstanceCandidates(replica, now, acting, withNames)) yield return candidate;
-            }
-            foreach (var peer in master.Peers.Values)
-            {
-                foreach (var candidate in InstanceCandidates(peer, now, acting, withNames)) yield return candidate;
-            }
-            foreach (var claim in master.PeerClaims.Values)
-            {
-                yield return ("peer-claim", withNames ? $"{master.Name}/{claim.Name}" : "", _admission.DueAt(claim));
-            }
-            if (acting)
-            {
-                if (_detector.ObjectiveStateIsStale(master)) yield return ("odown", master.Name, now);
-                yield return ("peer-queries", master.Name, _peerQueries.DueAt(master));
-                yield return ("failover", master.Name, _failover.DueAt(master));
-                yield return ("fence", master.Name, _fence.DueAt(master));
-            }
-            if (master.FailoverState == FailoverState.UpdateConfig) yield return ("switch", master.Name, now);
-        }
-    }
+    internal IEnumerable<(string Rule, string Record, long DueMs)> WakeCandidates() => _wake.Candidates();
 
-    private IEnumerable<(string Rule, string Record, long DueMs)> InstanceCandidates(InstanceRecord record, long now, bool acting, bool withNames)
-    {
-        string name = withNames ? $"{record.OwningMaster.Name}/{record.Name}" : "";
-        yield return ("reconnect", name, _links.ReconnectDueAt(record));
-        yield return ("periodic", name, _periodic.DueAt(record));
-        if (acting) yield return ("sdown", name, _detector.SubjectiveDueAt(record, now));
-    }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    private static string InvariantText(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -141,7 +141,7 @@ public sealed class SentinelHost : IAsyncDisposable
             SaveStateNow = savedState.Save,
             ConfigLogLevel = Compatibility.HasConfigLogLevel,
         });
-        var links = new LinkManager(clock, _stopping.Token, _config.Server.Tls.TlsReplication ? tls : null, log);
+        var links = new OutboundLinks(clock, _stopping.Token, _config.Server.Tls.TlsReplication ? tls : null, log);
         var effects = new EffectRunner(links, server.PubSub, log, savedState, (code, reason) =>
         {
             log.Warning(reason);

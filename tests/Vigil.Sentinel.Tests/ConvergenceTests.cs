@@ -5,7 +5,7 @@ using static Vigil.Sentinel.Tests.Support.FailoverFixture;
 
 namespace Vigil.Sentinel.Tests;
 
-/// <summary>Adopting peers' configurations (§8.2) and forcing nodes to ours (§8.3).</summary>
+/// <summary>Adopting peers' configurations (compatibility-rules §8.2) and forcing nodes to ours (§8.3).</summary>
 public sealed class ConvergenceTests
 {
     private static FakeNode PeerNode(SimulatedHost host, int index) => host.Nodes[(Peers[index].Ip, Peers[index].Port)];

@@ -7,7 +7,7 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Commands;
 
 /// <summary>
-/// Instance objects (§10.4): field names and order of the reference, every value a bulk string. Returned as a
+/// Instance objects (compatibility-rules §10.4): field names and order of the reference, every value a bulk string. Returned as a
 /// RESP3 map; the host's writer flattens it for RESP2 clients.
 /// </summary>
 internal static class InstanceObjects

@@ -1,3 +1,5 @@
+using Vigil.Sentinel.Text;
+
 namespace Vigil.Sentinel.Config;
 
 /// <summary>

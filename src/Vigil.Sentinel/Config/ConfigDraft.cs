@@ -8,7 +8,7 @@ internal sealed class ConfigDraft
     private const int MaxHz = 500;
 
     /// <summary>
-    /// The commands a 7.0 sentinel serves (contract §10.1); <c>rename-command</c> may only name these.
+    /// The commands a 7.0 sentinel serves (compatibility-rules §10.1); <c>rename-command</c> may only name these.
     /// </summary>
     private static readonly string[] SentinelModeCommands =
     [

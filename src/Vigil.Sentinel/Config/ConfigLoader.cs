@@ -59,7 +59,7 @@ internal sealed class ConfigLoader(
     /// <summary>Queues the words after <c>sentinel</c> on the current line.</summary>
     public void QueueSentinelLine(IReadOnlyList<string> args)
     {
-        System.Diagnostics.Debug.Assert(_current is not null && args.Count > 0);
+        Invariants.Check(_current is not null && args.Count > 0, "a sentinel line queued with no current line or no words");
         _sentinelLines.Add((_current!, [.. args]));
     }
 

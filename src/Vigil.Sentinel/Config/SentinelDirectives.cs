@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Vigil.Sentinel.Text;
 
 namespace Vigil.Sentinel.Config;
 

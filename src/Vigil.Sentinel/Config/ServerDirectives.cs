@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Sentinel.Text;
 
 namespace Vigil.Sentinel.Config;
 

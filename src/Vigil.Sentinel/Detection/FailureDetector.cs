@@ -6,20 +6,20 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Detection;
 
 /// <summary>
-/// SDOWN for every record and ODOWN for masters (§5.1, §5.2), plus the link-health rules that drop connections
-/// which look alive but are not (§1.4). Each rule also says when it will next change its mind, so the core can
+/// SDOWN for every record and ODOWN for masters (compatibility-rules §5.1, §5.2), plus the link-health rules that drop connections
+/// which look alive but are not (compatibility-rules §1.4). Each rule also says when it will next change its mind, so the core can
 /// sleep exactly until then.
 /// </summary>
-internal sealed class FailureDetector(SentinelContext context, LinkManager links, EventEmitter events)
+internal sealed class FailureDetector(CoreSettings settings, CoreClock clock, LinkManager links, EventEmitter events)
 {
     public void CheckSubjectivelyDown(InstanceRecord record)
     {
         CheckLinkHealth(record);
-        bool down = IsSubjectivelyDownNow(record, context.NowMs);
+        bool down = IsSubjectivelyDownNow(record, clock.NowMs);
         if (down && !record.IsSubjectivelyDown)
         {
             events.About(LogLevel.Warning, "+sdown", record);
-            record.SubjectivelyDownSinceMs = context.NowMs;
+            record.SubjectivelyDownSinceMs = clock.NowMs;
             record.IsSubjectivelyDown = true;
         }
         else if (!down && record.IsSubjectivelyDown)
@@ -51,7 +51,7 @@ internal sealed class FailureDetector(SentinelContext context, LinkManager links
     }
 
     private long MasterReportsReplicaLimitMs(MasterRecord master) =>
-        master.DownAfterMs + Limits.MasterReportsReplicaInfoPeriods * context.Timings.InfoPeriodMs;
+        master.DownAfterMs + Limits.MasterReportsReplicaInfoPeriods * settings.Timings.InfoPeriodMs;
 
     /// <summary>When <see cref="CheckSubjectivelyDown"/> will next change something for this record.</summary>
     public long SubjectiveDueAt(InstanceRecord record, long now)
@@ -79,7 +79,7 @@ internal sealed class FailureDetector(SentinelContext context, LinkManager links
     /// </summary>
     private void CheckLinkHealth(InstanceRecord record)
     {
-        long now = context.NowMs;
+        long now = clock.NowMs;
         var link = record.Link;
         if (link.Command is { } command && now >= CommandCloseDueAt(record, command)) links.CloseCommandConnection(link);
         if (link.PubSub is { } pubsub && now >= PubSubCloseDueAt(pubsub)) links.ClosePubSubConnection(link);
@@ -96,7 +96,7 @@ internal sealed class FailureDetector(SentinelContext context, LinkManager links
 
     private long CommandCloseDueAt(InstanceRecord record, Connection command)
     {
-        long minAge = command.OpenedAtMs + context.Timings.MinLinkReconnectPeriodMs + 1;
+        long minAge = command.OpenedAtMs + settings.Timings.MinLinkReconnectPeriodMs + 1;
         if (!command.IsUp) return minAge;
         var link = record.Link;
         if (link.ActivePingSentAtMs == 0) return long.MaxValue;
@@ -106,9 +106,9 @@ internal sealed class FailureDetector(SentinelContext context, LinkManager links
 
     private long PubSubCloseDueAt(Connection pubsub)
     {
-        long minAge = pubsub.OpenedAtMs + context.Timings.MinLinkReconnectPeriodMs + 1;
+        long minAge = pubsub.OpenedAtMs + settings.Timings.MinLinkReconnectPeriodMs + 1;
         if (!pubsub.IsUp) return minAge;
-        return Math.Max(minAge, pubsub.Owner.PubSubLastActivityMs + 3 * context.Timings.PublishPeriodMs + 1);
+        return Math.Max(minAge, pubsub.Owner.PubSubLastActivityMs + 3 * settings.Timings.PublishPeriodMs + 1);
     }
 
     /// <summary>ODOWN: SDOWN here and at least quorum sentinels (this one included) say it is down.</summary>
@@ -120,7 +120,7 @@ internal sealed class FailureDetector(SentinelContext context, LinkManager links
         {
             events.About(LogLevel.Warning, "+odown", master, $" #quorum {votes}/{master.Settings.Quorum}");
             master.IsObjectivelyDown = true;
-            master.ObjectivelyDownSinceMs = context.NowMs;
+            master.ObjectivelyDownSinceMs = clock.NowMs;
         }
         else if (!odown && master.IsObjectivelyDown)
         {
@@ -137,7 +137,7 @@ internal sealed class FailureDetector(SentinelContext context, LinkManager links
         int votes = 1;
         foreach (var peer in master.Peers.Values)
         {
-            if (peer.SaysMasterDown && peer.AnswerIsFresh(context.NowMs, context.Timings.AskPeriodMs)) votes++;
+            if (peer.SaysMasterDown && peer.AnswerIsFresh(clock.NowMs, settings.Timings.AskPeriodMs)) votes++;
         }
         return votes;
     }

@@ -8,12 +8,12 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Detection;
 
 /// <summary>
-/// Asks peers whether they see a master down (§5.3, client side) and, while this sentinel runs a failover for
+/// Asks peers whether they see a master down (compatibility-rules §5.3, client side) and, while this sentinel runs a failover for
 /// it, for their vote; expires their answers after five ask periods.
 /// </summary>
-internal sealed class PeerQueries(SentinelContext context, LinkManager links)
+internal sealed class PeerQueries(CoreSettings settings, CoreClock clock, EffectQueue effects, Epochs epochs, MonitorState monitored, LinkManager links)
 {
-    private long AnswerValidityMs => Limits.PeerAnswerValidityAskPeriods * context.Timings.AskPeriodMs;
+    private long AnswerValidityMs => Limits.PeerAnswerValidityAskPeriods * settings.Timings.AskPeriodMs;
 
     /// <summary>
     /// Runs in the acting half. Asks each connected peer at most once per ask period while the master is SDOWN
@@ -23,7 +23,7 @@ internal sealed class PeerQueries(SentinelContext context, LinkManager links)
     /// </summary>
     public void Ask(MasterRecord master, bool forced)
     {
-        long now = context.NowMs;
+        long now = clock.NowMs;
         foreach (var peer in master.Peers.Values)
         {
             if (now - peer.LastMasterDownReplyAtMs > AnswerValidityMs)
@@ -37,10 +37,10 @@ internal sealed class PeerQueries(SentinelContext context, LinkManager links)
             var address = master.Address;
             // A vote is asked for the epoch of our attempt, which the current epoch may have overtaken since.
             bool asksVote = master.FailoverState > FailoverState.None;
-            string candidate = asksVote ? context.MyId : "*";
-            long epoch = asksVote ? master.FailoverEpoch : context.CurrentEpoch;
+            string candidate = asksVote ? monitored.MyId : "*";
+            long epoch = asksVote ? master.FailoverEpoch : epochs.Current;
             if (links.SendAbout(peer, ReplyKind.IsMasterDown, address, "SENTINEL", "is-master-down-by-addr",
-                    address.Announced(context.AnnounceHostnames),
+                    address.Announced(settings.AnnounceHostnames),
                     address.Port.ToString(CultureInfo.InvariantCulture),
                     epoch.ToString(CultureInfo.InvariantCulture),
                     candidate))
@@ -52,7 +52,7 @@ internal sealed class PeerQueries(SentinelContext context, LinkManager links)
     }
 
     private long NextAskAt(PeerRecord peer) =>
-        Math.Max(peer.LastMasterDownReplyAtMs, peer.LastAskSentAtMs) + context.Timings.AskPeriodMs;
+        Math.Max(peer.LastMasterDownReplyAtMs, peer.LastAskSentAtMs) + settings.Timings.AskPeriodMs;
 
     public long DueAt(MasterRecord master)
     {
@@ -91,7 +91,7 @@ internal sealed class PeerQueries(SentinelContext context, LinkManager links)
         {
             if (peer.LeaderEpoch != leaderEpoch.Value)
             {
-                context.Log(LogLevel.Warning, $"{peer.Name} voted for {leaderText} {leaderEpoch.Value.ToString(CultureInfo.InvariantCulture)}");
+                effects.Log(LogLevel.Warning, $"{peer.Name} voted for {leaderText} {leaderEpoch.Value.ToString(CultureInfo.InvariantCulture)}");
             }
             peer.Leader = leaderText;
             peer.LeaderEpoch = leaderEpoch.Value;

@@ -9,13 +9,13 @@ using Vigil.Sentinel.Text;
 namespace Vigil.Sentinel.Discovery;
 
 /// <summary>
-/// Step 4 of hello processing (§4.3, §8.2): a known peer announces a master configuration with a higher
+/// Step 4 of hello processing (compatibility-rules §4.3, §8.2): a known peer announces a master configuration with a higher
 /// config-epoch than ours.
 /// </summary>
 /// <remarks>
 /// The reference acts on the hello alone: the same address only raises the config epoch, another address moves
 /// the master (<c>+config-update-from</c>, <c>+switch-master</c>, reset to the new address, client-reconfig-script
-/// as observer). Hellos are unauthenticated (§13.2: one forged PUBLISH moved a whole group), so here a move is a
+/// as observer). Hellos are unauthenticated (compatibility-rules §13.2: one forged PUBLISH moved a whole group), so here a move is a
 /// claim to check first:
 /// <list type="number">
 /// <item>the sender (or another peer announcing the same) must be a peer we reach over our own command link, and
@@ -29,7 +29,7 @@ namespace Vigil.Sentinel.Discovery;
 /// claim not confirmed within <see cref="Limits.AdoptionCheckMs"/> is dropped; the next hello starts a new check.
 /// </remarks>
 internal sealed class ConfigAdoption(
-    SentinelContext context, LinkManager links, EventEmitter events, MasterSwitch masterSwitch)
+    CoreClock clock, EffectQueue effects, Epochs epochs, AddressResolver resolver, LinkManager links, EventEmitter events, MasterSwitch masterSwitch)
 {
     /// <summary>
     /// A peer's configuration replaces ours when its epoch is higher, or when the epochs are equal and ours came from
@@ -53,16 +53,16 @@ internal sealed class ConfigAdoption(
         // Compared with the address we announce: during our failover, from promotion on, that is the promoted replica,
         // and a newer claim naming the record's (old) address is a move, not a mere epoch raise (seed 4084).
         var current = master.CurrentAddress;
-        if (masterPort == current.Port && context.Resolver.AddressEqualsHostname(current, masterHost))
+        if (masterPort == current.Port && resolver.AddressEqualsHostname(current, masterHost))
         {
             SetConfigEpoch(master, configEpoch);
-            context.RequestPersist();
+            effects.RequestPersist();
             return;
         }
-        var claimed = context.Resolver.Create(masterHost, masterPort, acceptUnresolved: true, out _);
+        var claimed = resolver.Create(masterHost, masterPort, acceptUnresolved: true, out _);
         if (claimed is null) return;
 
-        long now = context.NowMs;
+        long now = clock.NowMs;
         var pending = master.PendingAdoption;
         bool sameClaim = pending is not null && pending.IsOpen(now) && pending.ConfigEpoch == configEpoch
             && pending.Address.SameAs(claimed);
@@ -75,7 +75,7 @@ internal sealed class ConfigAdoption(
             if (pending is not null && pending.IsOpen(now) && pending.ConfigEpoch > configEpoch) return;
             pending = new PendingAdoption(claimed, configEpoch, sender.Name, now);
             master.PendingAdoption = pending;
-            context.Log(LogLevel.Notice,
+            effects.Log(LogLevel.Notice,
                 $"Sentinel {sender.Name} announces {master.Name} at {masterHost}:{masterPort} with config-epoch {configEpoch}; checking");
         }
 
@@ -97,15 +97,15 @@ internal sealed class ConfigAdoption(
     {
         var master = peer.Master;
         if (master.PendingAdoption is not { } pending || !pending.Asked.Remove(peer.Name)) return;
-        if (!pending.IsOpen(context.NowMs))
+        if (!pending.IsOpen(clock.NowMs))
         {
             master.PendingAdoption = null;
             return;
         }
         if (reply is RespArray { Items: [RespBulkString host, RespBulkString port] }
-            && CNumbers.TryParseStrict(port.Text, out long portNumber)
+            && RedisNumbers.TryParseStrict(port.Text, out long portNumber)
             && portNumber == pending.Address.Port
-            && context.Resolver.AddressEqualsHostname(pending.Address, host.Text))
+            && resolver.AddressEqualsHostname(pending.Address, host.Text))
         {
             pending.Confirmed.Add(peer.Name);
         }
@@ -129,7 +129,7 @@ internal sealed class ConfigAdoption(
         && master.RoleReported == ReportedRole.Slave
         && master.ReportedMasterHost is { } host
         && master.ReportedMasterPort == address.Port
-        && context.Resolver.AddressEqualsHostname(address, host);
+        && resolver.AddressEqualsHostname(address, host);
 
     private bool IsKnownReplica(MasterRecord master, InstanceAddress address)
     {
@@ -161,8 +161,8 @@ internal sealed class ConfigAdoption(
     {
         master.ConfigEpoch = configEpoch;
         master.ConfigEpochForced = false;
-        if (configEpoch <= context.CurrentEpoch) return;
-        context.CurrentEpoch = configEpoch;
+        if (configEpoch <= epochs.Current) return;
+        epochs.Current = configEpoch;
         events.Raw(LogLevel.Warning, "+new-epoch", master, configEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -4,7 +4,7 @@ using Vigil.Sentinel.Text;
 namespace Vigil.Sentinel.Discovery;
 
 /// <summary>
-/// The hello payload (§4.1): <c>ip,port,runid,current-epoch,master-name,master-ip,master-port,master-config-epoch</c>.
+/// The hello payload (compatibility-rules §4.1): <c>ip,port,runid,current-epoch,master-name,master-ip,master-port,master-config-epoch</c>.
 /// Numbers are read as leniently as the reference reads them (<c>atoi</c>, <c>strtoull</c>).
 /// </summary>
 internal sealed record HelloMessage(
@@ -34,12 +34,12 @@ internal sealed record HelloMessage(
         if (fields.Length != 8) return null;
         return new HelloMessage(
             fields[0],
-            CNumbers.Atoi(fields[1]),
+            RedisNumbers.AtoiSaturating(fields[1]),
             fields[2],
             Epoch(fields[3]),
             fields[4],
             fields[5],
-            CNumbers.Atoi(fields[6]),
+            RedisNumbers.AtoiSaturating(fields[6]),
             Epoch(fields[7]));
     }
 
@@ -49,7 +49,7 @@ internal sealed record HelloMessage(
     /// </summary>
     private static long Epoch(string text)
     {
-        ulong value = CNumbers.StrToULong(text);
+        ulong value = RedisNumbers.StrToULong(text);
         return value > long.MaxValue ? long.MaxValue : (long)value;
     }
 }

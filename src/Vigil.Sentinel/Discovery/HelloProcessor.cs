@@ -7,41 +7,41 @@ using Vigil.Sentinel.Monitoring;
 
 namespace Vigil.Sentinel.Discovery;
 
-/// <summary>Sends this sentinel's hello (§4.2) and learns peers and epochs from others' (§4.3).</summary>
+/// <summary>Sends this sentinel's hello (compatibility-rules §4.2) and learns peers and epochs from others' (§4.3).</summary>
 internal sealed class HelloProcessor(
-    SentinelContext context, LinkManager links, Topology topology, EventEmitter events, ConfigAdoption adoption, PeerAdmission admission)
+    CoreSettings settings, CoreClock clock, EffectQueue effects, Epochs epochs, MonitorState monitored, LinkManager links, Topology topology, EventEmitter events, ConfigAdoption adoption, PeerAdmission admission)
 {
     /// <summary>The hello for <paramref name="target"/>'s master, or null while our own address is unknown.</summary>
     public HelloMessage? Build(InstanceRecord target)
     {
-        string? ip = context.Wide.AnnounceIp ?? target.Link.CommandLocalIp;
+        string? ip = settings.Wide.AnnounceIp ?? target.Link.CommandLocalIp;
         if (ip is null) return null;
         var master = target.OwningMaster;
         var current = master.CurrentAddress;
-        return new HelloMessage(ip, AnnouncedPort(), context.MyId, context.CurrentEpoch, master.Name,
-            current.Announced(context.AnnounceHostnames), current.Port, master.ConfigEpoch);
+        return new HelloMessage(ip, AnnouncedPort(), monitored.MyId, epochs.Current, master.Name,
+            current.Announced(settings.AnnounceHostnames), current.Port, master.ConfigEpoch);
     }
 
     public int AnnouncedPort()
     {
-        if (context.Wide.AnnouncePort != 0) return context.Wide.AnnouncePort;
-        var tls = context.Config.Server.Tls;
+        if (settings.Wide.AnnouncePort != 0) return settings.Wide.AnnouncePort;
+        var tls = settings.Config.Server.Tls;
         if (tls.TlsReplication && tls.TlsPort != 0) return tls.TlsPort;
-        return context.Options.ListeningPort;
+        return settings.Options.ListeningPort;
     }
 
     /// <summary>PUBLISH our hello on the target's command link (peers take it through their PUBLISH command).</summary>
     public void Send(InstanceRecord target)
     {
         if (Build(target) is not { } hello) return;
-        if (links.Send(target, ReplyKind.Publish, "PUBLISH", Limits.HelloChannel, hello.Format())) target.HelloInFlight = true;
+        if (links.Send(target, ReplyKind.Publish, "PUBLISH", HelloChannel.Name, hello.Format())) target.HelloInFlight = true;
     }
 
     public void OnPublishReply(InstanceRecord target, bool isError)
     {
         target.HelloInFlight = false;
-        if (isError) target.HelloRetryNotBeforeMs = context.NowMs + Limits.RetryAfterErrorReplyMs;
-        else target.LastHelloPublishedAtMs = context.NowMs;
+        if (isError) target.HelloRetryNotBeforeMs = clock.NowMs + Limits.RetryAfterErrorReplyMs;
+        else target.LastHelloPublishedAtMs = clock.NowMs;
     }
 
     /// <summary>
@@ -51,10 +51,10 @@ internal sealed class HelloProcessor(
     public void Process(string payload)
     {
         if (HelloMessage.TryParse(payload) is not { } hello) return;
-        if (!context.Masters.TryGetValue(hello.MasterName, out var master)) return;
+        if (!monitored.Masters.TryGetValue(hello.MasterName, out var master)) return;
         // Our own id can only come from a forged PUBLISH (our own hellos are filtered on pub/sub): the reference would
         // record itself as a peer, a voter we can never reach.
-        if (hello.RunId == context.MyId) return;
+        if (hello.RunId == monitored.MyId) return;
 
         var peer = topology.FindPeer(master, hello.SentinelHost, hello.SentinelPort, hello.RunId);
         if (peer is null)
@@ -62,17 +62,17 @@ internal sealed class HelloProcessor(
             admission.Claim(master, hello.RunId, hello.SentinelHost, hello.SentinelPort);
             return;
         }
-        peer.LastHelloReceivedAtMs = context.NowMs;
+        peer.LastHelloReceivedAtMs = clock.NowMs;
 
-        if (hello.CurrentEpoch > context.CurrentEpoch && EpochRules.Accepts(context, hello.CurrentEpoch, $"the hello of sentinel {peer.Name}"))
+        if (hello.CurrentEpoch > epochs.Current && EpochRules.Accepts(effects, epochs, hello.CurrentEpoch, $"the hello of sentinel {peer.Name}"))
         {
-            context.CurrentEpoch = hello.CurrentEpoch;
-            context.RequestPersist();
-            events.Raw(LogLevel.Warning, "+new-epoch", master, context.CurrentEpoch.ToString(CultureInfo.InvariantCulture));
+            epochs.Current = hello.CurrentEpoch;
+            effects.RequestPersist();
+            events.Raw(LogLevel.Warning, "+new-epoch", master, epochs.Current.ToString(CultureInfo.InvariantCulture));
         }
 
         if (ConfigAdoption.Supersedes(master, hello.MasterConfigEpoch, hello.MasterHost, hello.MasterPort)
-            && EpochRules.Accepts(context, hello.MasterConfigEpoch, $"the config-epoch of '{master.Name}' in the hello of sentinel {peer.Name}"))
+            && EpochRules.Accepts(effects, epochs, hello.MasterConfigEpoch, $"the config-epoch of '{master.Name}' in the hello of sentinel {peer.Name}"))
         {
             adoption.OnNewerConfigEpoch(master, peer, hello.MasterHost, hello.MasterPort, hello.MasterConfigEpoch);
         }

@@ -22,7 +22,7 @@ namespace Vigil.Sentinel.Discovery;
 /// the peer's next hello (every 2 s) opens a new one. At most <see cref="Limits.MaxPeerClaimsPerMaster"/> claims are
 /// open per master. The cost: a real sentinel we cannot reach is not counted until we can.
 /// </remarks>
-internal sealed class PeerAdmission(SentinelContext context, LinkManager links, Topology topology, EventEmitter events)
+internal sealed class PeerAdmission(CoreSettings settings, CoreClock clock, EffectQueue effects, MonitorState monitored, AddressResolver resolver, LinkManager links, Topology topology, EventEmitter events)
 {
     public static string ClaimKey(string runId, InstanceAddress address) =>
         string.Create(CultureInfo.InvariantCulture, $"{runId} {address.Hostname}:{address.Port}");
@@ -30,34 +30,34 @@ internal sealed class PeerAdmission(SentinelContext context, LinkManager links, 
     /// <summary>A hello named <paramref name="runId"/> at this address and no admitted peer matches both.</summary>
     public void Claim(MasterRecord master, string runId, string host, int port)
     {
-        var address = context.Resolver.Create(host, port, acceptUnresolved: true, out _);
+        var address = resolver.Create(host, port, acceptUnresolved: true, out _);
         if (address is null || address.Port <= 0) return;
         string key = ClaimKey(runId, address);
         if (master.PeerClaims.ContainsKey(key)) return;
         if (master.PeerClaims.Count >= Limits.MaxPeerClaimsPerMaster)
         {
-            context.Log(LogLevel.Verbose,
+            effects.Log(LogLevel.Verbose,
                 $"Not checking sentinel {runId} at {host}:{port} for '{master.Name}': {Limits.MaxPeerClaimsPerMaster} claims are being checked");
             return;
         }
         // Its own link, never one shared with an admitted record: the address is what is being checked.
-        var claim = new PeerRecord(runId, address, new InstanceLink(wantsPubSub: false, context.NowMs), master, context.NowMs)
+        var claim = new PeerRecord(runId, address, new InstanceLink(wantsPubSub: false, clock.NowMs), master, clock.NowMs)
         {
             RunId = runId,
-            LastHelloPublishedAtMs = context.NowMs,
+            LastHelloPublishedAtMs = clock.NowMs,
         };
         LinkManager.Attach(claim);
         master.PeerClaims.Add(key, claim);
-        context.Log(LogLevel.Verbose, $"Sentinel {runId} at {host}:{port} announced for '{master.Name}': checking it");
+        effects.Log(LogLevel.Verbose, $"Sentinel {runId} at {host}:{port} announced for '{master.Name}': checking it");
         // Connect now rather than a ping period from now: a real peer is admitted within a round trip of its hello.
-        claim.Link.LastReconnectAtMs = context.NowMs - context.Timings.PingPeriodMs;
+        claim.Link.LastReconnectAtMs = clock.NowMs - settings.Timings.PingPeriodMs;
         links.Reconnect(claim);
     }
 
     /// <summary>Drops a claim past its time, otherwise (re)opens its connection.</summary>
     public void Tick(PeerRecord claim)
     {
-        if (context.NowMs - claim.ClaimedAtMs > Limits.PeerClaimCheckMs)
+        if (clock.NowMs - claim.ClaimedAtMs > Limits.PeerClaimCheckMs)
         {
             Drop(claim, LogLevel.Verbose, "no answer in time");
             return;
@@ -112,7 +112,7 @@ internal sealed class PeerAdmission(SentinelContext context, LinkManager links, 
         var master = claim.Master;
         master.PeerClaims.Remove(ClaimKey(claim.Name, claim.Address));
         links.Release(claim);
-        context.Log(level, $"Sentinel {claim.Name} at {claim.Address.Hostname}:{claim.Address.Port} not admitted for '{master.Name}': {reason}");
+        effects.Log(level, $"Sentinel {claim.Name} at {claim.Address.Hostname}:{claim.Address.Port} not admitted for '{master.Name}': {reason}");
     }
 
     private void AdmitIfChecked(PeerRecord claim)
@@ -126,18 +126,18 @@ internal sealed class PeerAdmission(SentinelContext context, LinkManager links, 
         {
             if (other.Name == claim.Name || !other.Address.SameAs(claim.Address)) continue;
             events.About(LogLevel.Notice, "+sentinel-invalid-addr", other);
-            foreach (var anyMaster in context.Masters.Values.ToList()) topology.RemovePeersWithRunId(anyMaster, other.Name);
+            foreach (var anyMaster in monitored.Masters.Values.ToList()) topology.RemovePeersWithRunId(anyMaster, other.Name);
         }
 
         int moved = topology.RemovePeersWithRunId(master, claim.Name);
         if (moved == 0 && master.Peers.Count >= Limits.MaxPeersPerMaster)
         {
             links.Release(claim);
-            context.Log(LogLevel.Warning, $"Not adding sentinel {claim.Name} of '{master.Name}': {Limits.MaxPeersPerMaster} sentinels known already");
+            effects.Log(LogLevel.Warning, $"Not adding sentinel {claim.Name} of '{master.Name}': {Limits.MaxPeersPerMaster} sentinels known already");
             return;
         }
         claim.IsAdmitted = true;
-        claim.LastHelloReceivedAtMs = context.NowMs;
+        claim.LastHelloReceivedAtMs = clock.NowMs;
         ShareLinkWithSamePeer(claim);
         master.Peers.Add(claim.Name, claim);
         if (moved == 0)
@@ -150,7 +150,7 @@ internal sealed class PeerAdmission(SentinelContext context, LinkManager links, 
                 $" ip {claim.Address.Hostname} port {claim.Address.Port.ToString(CultureInfo.InvariantCulture)} for {claim.Name}");
             MoveInOtherMasters(claim);
         }
-        context.RequestPersist();
+        effects.RequestPersist();
     }
 
     /// <summary>
@@ -159,7 +159,7 @@ internal sealed class PeerAdmission(SentinelContext context, LinkManager links, 
     /// </summary>
     private void ShareLinkWithSamePeer(PeerRecord admitted)
     {
-        foreach (var same in context.PeersWithRunId(admitted.Name))
+        foreach (var same in monitored.PeersWithRunId(admitted.Name))
         {
             if (same.IsRemoved || !same.Address.SameAs(admitted.Address)) continue;
             admitted.Link.Users.Remove(admitted);
@@ -177,7 +177,7 @@ internal sealed class PeerAdmission(SentinelContext context, LinkManager links, 
     private void MoveInOtherMasters(PeerRecord moved)
     {
         int updated = 0;
-        foreach (var match in context.PeersWithRunId(moved.Name).ToList())
+        foreach (var match in monitored.PeersWithRunId(moved.Name).ToList())
         {
             if (match == moved) continue;
             links.CloseAll(match.Link);

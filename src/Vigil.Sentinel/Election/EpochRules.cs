@@ -21,11 +21,11 @@ internal static class EpochRules
     /// <see cref="IsPlausible"/>, logging a refusal (at warning: only a forged or corrupt number gets here).
     /// <paramref name="source"/> says where the epoch came from, for the log line.
     /// </summary>
-    public static bool Accepts(SentinelContext context, long proposed, string source)
+    public static bool Accepts(EffectQueue effects, Epochs epochs, long proposed, string source)
     {
-        if (IsPlausible(context.CurrentEpoch, proposed)) return true;
-        context.Log(LogLevel.Warning, string.Create(CultureInfo.InvariantCulture,
-            $"Refusing epoch {proposed} from {source}: our current epoch is {context.CurrentEpoch}, and an epoch may rise by at most {Limits.MaxEpochJump} at once"));
+        if (IsPlausible(epochs.Current, proposed)) return true;
+        effects.Log(LogLevel.Warning, string.Create(CultureInfo.InvariantCulture,
+            $"Refusing epoch {proposed} from {source}: our current epoch is {epochs.Current}, and an epoch may rise by at most {Limits.MaxEpochJump} at once"));
         return false;
     }
 

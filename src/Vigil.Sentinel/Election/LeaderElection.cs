@@ -3,12 +3,12 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Election;
 
 /// <summary>
-/// The tally of an election this sentinel runs (§6): the peers' votes in the failover epoch, plus our own vote in
+/// The tally of an election this sentinel runs (compatibility-rules §6): the peers' votes in the failover epoch, plus our own vote in
 /// it, cast for the most voted candidate (or for ourselves when nobody has votes yet). The reference counts votes of
 /// the current epoch, which a hello or another candidate may have raised since our attempt started: such votes are
 /// for another election, and counting them could make two leaders for the failover epoch.
 /// </summary>
-internal sealed class LeaderElection(SentinelContext context, LeaderVote vote)
+internal sealed class LeaderElection(CoreSettings settings, CoreClock clock, MonitorState monitored, LeaderVote vote)
 {
     /// <summary>
     /// The winner for <paramref name="epoch"/>, or null: the winner needs an absolute majority of every sentinel
@@ -20,7 +20,7 @@ internal sealed class LeaderElection(SentinelContext context, LeaderVote vote)
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var peer in master.Peers.Values)
         {
-            if (peer.Leader is { } leader && peer.LeaderEpoch == epoch && peer.AnswerIsFresh(context.NowMs, context.Timings.AskPeriodMs))
+            if (peer.Leader is { } leader && peer.LeaderEpoch == epoch && peer.AnswerIsFresh(clock.NowMs, settings.Timings.AskPeriodMs))
             {
                 counts[leader] = counts.GetValueOrDefault(leader) + 1;
             }
@@ -35,7 +35,7 @@ internal sealed class LeaderElection(SentinelContext context, LeaderVote vote)
             winner = candidate;
         }
 
-        var (myVote, myVoteEpoch) = vote.Vote(master, epoch, winner ?? context.MyId);
+        var (myVote, myVoteEpoch) = vote.Vote(master, epoch, winner ?? monitored.MyId);
         if (myVote is not null && myVoteEpoch == epoch)
         {
             int votes = counts.GetValueOrDefault(myVote) + 1;

@@ -6,10 +6,10 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Election;
 
 /// <summary>
-/// This sentinel's vote (§6): one per epoch per master, first come first served. The same rule answers peers'
+/// This sentinel's vote (compatibility-rules §6): one per epoch per master, first come first served. The same rule answers peers'
 /// vote requests and casts our own vote when we run an election.
 /// </summary>
-internal sealed class LeaderVote(SentinelContext context, EventEmitter events)
+internal sealed class LeaderVote(CoreClock clock, EffectQueue effects, Epochs epochs, MonitorState monitored, Random random, EventEmitter events)
 {
     /// <summary>
     /// Considers a request to vote for <paramref name="runId"/> in <paramref name="epoch"/> and returns the vote
@@ -19,24 +19,26 @@ internal sealed class LeaderVote(SentinelContext context, EventEmitter events)
     /// </summary>
     public (string? Leader, long LeaderEpoch) Vote(MasterRecord master, long epoch, string runId)
     {
-        if (epoch > context.CurrentEpoch)
+        if (epoch > epochs.Current)
         {
-            context.CurrentEpoch = epoch;
-            context.RequestPersist();
-            events.Raw(LogLevel.Warning, "+new-epoch", master, context.CurrentEpoch.ToString(CultureInfo.InvariantCulture));
+            epochs.Current = epoch;
+            effects.RequestPersist();
+            events.Raw(LogLevel.Warning, "+new-epoch", master, epochs.Current.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (master.LeaderEpoch < epoch && context.CurrentEpoch <= epoch)
+        if (master.LeaderEpoch < epoch && epochs.Current <= epoch)
         {
+            Invariants.Check(epochs.Current == epoch && master.LeaderEpoch < epochs.Current,
+                $"a second vote for '{master.Name}' in epoch {epochs.Current}");
             master.Leader = runId;
-            master.LeaderEpoch = context.CurrentEpoch;
-            context.RequestPersist();
+            master.LeaderEpoch = epochs.Current;
+            effects.RequestPersist();
             events.Raw(LogLevel.Warning, "+vote-for-leader", master,
                 $"{runId} {master.LeaderEpoch.ToString(CultureInfo.InvariantCulture)}");
-            if (!string.Equals(runId, context.MyId, StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(runId, monitored.MyId, StringComparison.OrdinalIgnoreCase))
             {
                 // 0 means "never started" (the host's monotonic clock may start near 0), so the block needs a non-zero stamp.
-                master.FailoverStartedAtMs = Math.Max(1, context.NowMs + context.Random.Next(Limits.MaxFailoverDesyncMs));
+                master.FailoverStartedAtMs = Math.Max(1, clock.NowMs + random.Next(Limits.MaxFailoverDesyncMs));
             }
         }
         return (master.Leader, master.LeaderEpoch);

@@ -9,7 +9,7 @@ namespace Vigil.Sentinel.Events;
 /// Sentinel events: published on the channel named after their type (unless debug) and logged as
 /// <c>&lt;type&gt; &lt;text&gt;</c> when the loglevel allows.
 /// </summary>
-internal sealed class EventEmitter(SentinelContext context)
+internal sealed class EventEmitter(CoreSettings settings, EffectQueue effects)
 {
     /// <summary>An event whose text starts with the instance prefix <c>%@</c> of <paramref name="record"/>.</summary>
     public void About(LogLevel level, string type, InstanceRecord record, string suffix = "") =>
@@ -19,9 +19,9 @@ internal sealed class EventEmitter(SentinelContext context)
     public void Raw(LogLevel level, string type, InstanceRecord? record, string text)
     {
         text = Truncate(text);
-        context.Log(level, $"{type} {text}");
-        if (level != LogLevel.Debug) context.Emit(new PublishEvent(type, text));
-        // A WARNING event about a record queues its master's notification-script with (type, text) (§12).
+        effects.Log(level, $"{type} {text}");
+        if (level != LogLevel.Debug) effects.Emit(new PublishEvent(type, text));
+        // A WARNING event about a record queues its master's notification-script with (type, text) (compatibility-rules §12).
         if (level == LogLevel.Warning && record?.OwningMaster.Settings.NotificationScript is { } script) Scripts?.Schedule(script, type, text);
     }
 
@@ -31,7 +31,7 @@ internal sealed class EventEmitter(SentinelContext context)
     /// <summary><c>&lt;kind&gt; &lt;name&gt; &lt;ip&gt; &lt;port&gt;</c>, plus <c> @ &lt;master&gt; &lt;ip&gt; &lt;port&gt;</c> for non-masters.</summary>
     public string Prefix(InstanceRecord record)
     {
-        bool hostnames = context.AnnounceHostnames;
+        bool hostnames = settings.AnnounceHostnames;
         var sb = new StringBuilder();
         sb.Append(KindWord(record.Kind)).Append(' ').Append(record.Name).Append(' ')
           .Append(record.Address.Announced(hostnames)).Append(' ')

@@ -6,7 +6,7 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Failover;
 
 /// <summary>
-/// Brings nodes back in line with this sentinel's view of the master (§8.3), using the reconfiguration transaction.
+/// Brings nodes back in line with this sentinel's view of the master (compatibility-rules §8.3), using the reconfiguration transaction.
 /// Never runs in TILT (the INFO handler stops before it) nor for a master whose failover we are running (the
 /// failover reconfigures its own nodes).
 /// </summary>
@@ -23,20 +23,20 @@ namespace Vigil.Sentinel.Failover;
 /// was down nor its master changed within failover-timeout.</item>
 /// </list>
 /// </remarks>
-internal sealed class Convergence(SentinelContext context, LinkManager links, EventEmitter events)
+internal sealed class Convergence(CoreSettings settings, CoreClock clock, Epochs epochs, AddressResolver resolver, LinkManager links, EventEmitter events)
 {
     public void OnReplicaReportsMaster(ReplicaRecord replica)
     {
         var master = replica.Master;
         if (master.FailoverInProgress || replica.IsPromoted) return;
-        long now = context.NowMs;
+        long now = clock.NowMs;
         if (replica.AwaitingFence)
         {
             if (master.IsSubjectivelyDown || master.IsObjectivelyDown) return;
             Reconfigure(replica, master, "+convert-to-slave");
             return;
         }
-        long waitMs = Limits.ConvertToReplicaWaitPublishPeriods * context.Timings.PublishPeriodMs;
+        long waitMs = Limits.ConvertToReplicaWaitPublishPeriods * settings.Timings.PublishPeriodMs;
         if (master.PendingAdoption?.IsOpen(now) == true) return;
         if (MayHaveBeenPromotedUnderANewerEpoch(master)) return;
         if (!MasterLooksSane(master) || !NoDownFor(replica, waitMs) || now - replica.RoleReportedAtMs <= waitMs) return;
@@ -48,7 +48,7 @@ internal sealed class Convergence(SentinelContext context, LinkManager links, Ev
         var master = replica.Master;
         if (master.FailoverInProgress) return;
         long waitMs = master.Settings.FailoverTimeoutMs;
-        if (!MasterLooksSane(master) || !NoDownFor(replica, waitMs) || context.NowMs - replica.ReportedMasterChangedAtMs <= waitMs) return;
+        if (!MasterLooksSane(master) || !NoDownFor(replica, waitMs) || clock.NowMs - replica.ReportedMasterChangedAtMs <= waitMs) return;
         Reconfigure(replica, master, "+fix-slave-config");
     }
 
@@ -60,17 +60,17 @@ internal sealed class Convergence(SentinelContext context, LinkManager links, Ev
     /// the election back-off): its configuration reaches us, or a new election settles it.
     /// </summary>
     private bool MayHaveBeenPromotedUnderANewerEpoch(MasterRecord master) =>
-        context.CurrentEpoch > master.ConfigEpoch
-        && context.NowMs - context.CurrentEpochRaisedAtMs <= 2 * master.Settings.FailoverTimeoutMs;
+        epochs.Current > master.ConfigEpoch
+        && clock.NowMs - epochs.RaisedAtMs <= 2 * master.Settings.FailoverTimeoutMs;
 
     /// <summary>Whether a replica's reported master is the record's master address.</summary>
     public bool FollowsMaster(ReplicaRecord replica) =>
         replica.ReportedMasterPort == replica.Master.Address.Port
-        && context.Resolver.AddressEqualsHostname(replica.Master.Address, replica.ReportedMasterHost);
+        && resolver.AddressEqualsHostname(replica.Master.Address, replica.ReportedMasterHost);
 
     private void Reconfigure(ReplicaRecord replica, MasterRecord master, string eventType)
     {
-        if (SlaveofTransaction.Send(links, replica, master.Address, context.AnnounceHostnames))
+        if (SlaveofTransaction.Send(links, replica, master.Address, settings.AnnounceHostnames))
         {
             events.About(LogLevel.Notice, eventType, replica);
         }
@@ -82,13 +82,13 @@ internal sealed class Convergence(SentinelContext context, LinkManager links, Ev
         && !master.IsSubjectivelyDown
         && !master.IsObjectivelyDown
         && master.InfoRefreshedAtMs != 0
-        && context.NowMs - master.InfoRefreshedAtMs < Limits.SaneMasterInfoPeriods * context.Timings.InfoPeriodMs;
+        && clock.NowMs - master.InfoRefreshedAtMs < Limits.SaneMasterInfoPeriods * settings.Timings.InfoPeriodMs;
 
     /// <summary>No SDOWN (or ODOWN) began within the last <paramref name="ms"/>; 0 means it never happened.</summary>
     private bool NoDownFor(InstanceRecord record, long ms)
     {
         long mostRecent = record.SubjectivelyDownSinceMs;
         if (record is MasterRecord master) mostRecent = Math.Max(mostRecent, master.ObjectivelyDownSinceMs);
-        return mostRecent == 0 || context.NowMs - mostRecent > ms;
+        return mostRecent == 0 || clock.NowMs - mostRecent > ms;
     }
 }

@@ -9,16 +9,9 @@ namespace Vigil.Sentinel.Failover;
 /// </summary>
 internal static class DampingHistory
 {
-    /// <summary>The failovers still within the damping window, as Unix milliseconds.</summary>
-    public static IReadOnlyList<long> Save(MasterRecord master, CoreOptions options, long nowMs)
-    {
-        if (options.StartWallMs == 0) return [];
-        long window = master.Settings.FailoverDampingMs;
-        return master.SwitchedAtMs
-            .Where(at => nowMs - at <= window)
-            .Select(at => options.StartWallMs + (at - options.StartNowMs))
-            .ToList();
-    }
+    /// <summary>The failovers kept (those past the window are dropped when damping next looks, and on restore), as Unix milliseconds.</summary>
+    public static IReadOnlyList<long> Save(MasterRecord master, CoreOptions options) =>
+        options.StartWallMs == 0 ? [] : master.SwitchedAtMs.Select(at => options.StartWallMs + (at - options.StartNowMs)).ToList();
 
     /// <summary>
     /// Puts saved failovers back on the monotonic clock. One dated after the start (the wall clock was stepped back

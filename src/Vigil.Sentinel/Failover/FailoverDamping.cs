@@ -13,13 +13,13 @@ namespace Vigil.Sentinel.Failover;
 /// an attempt is held back: votes are given as usual, and SENTINEL FAILOVER is never damped. The history is saved
 /// with the state (<see cref="DampingHistory"/>), so a restarted sentinel stays damped.
 /// </summary>
-internal sealed class FailoverDamping(SentinelContext context, EventEmitter events)
+internal sealed class FailoverDamping(CoreClock clock, EventEmitter events)
 {
     /// <summary>How many failovers of this master happened within the damping window (old ones are dropped).</summary>
     public int RecentFailovers(MasterRecord master)
     {
         long window = master.Settings.FailoverDampingMs;
-        long now = context.NowMs;
+        long now = clock.NowMs;
         master.SwitchedAtMs.RemoveAll(at => now - at > window);
         return window <= 0 ? 0 : Math.Min(master.SwitchedAtMs.Count, Limits.DampingMaxDoublings);
     }
@@ -39,7 +39,7 @@ internal sealed class FailoverDamping(SentinelContext context, EventEmitter even
     public bool Holds(MasterRecord master)
     {
         long until = HeldUntil(master);
-        if (context.NowMs >= until) return false;
+        if (clock.NowMs >= until) return false;
         if (master.DampingAnnouncedForMs != master.SubjectivelyDownSinceMs)
         {
             master.DampingAnnouncedForMs = master.SubjectivelyDownSinceMs;

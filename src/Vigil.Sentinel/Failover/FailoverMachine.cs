@@ -8,7 +8,7 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Failover;
 
 /// <summary>
-/// Starts failovers, runs the election and steps the failover state machine (§6, §7): one step per master per
+/// Starts failovers, runs the election and steps the failover state machine (compatibility-rules §6, §7): one step per master per
 /// tick, in the acting half only (never in TILT). Replies that drive it (INFO, votes) arrive through
 /// <see cref="OnInfo"/> and the election tally.
 /// </summary>
@@ -27,7 +27,7 @@ namespace Vigil.Sentinel.Failover;
 /// during reconf_slaves.</item>
 /// <item>reconf_slaves checks the per-replica reconfiguration timeout before the parallel-syncs budget (with
 /// parallel-syncs 1 the reference never reaches it), and its failover-timeout deadline holds even while the
-/// promoted replica is down (the reference then waits for ever, §13.4d): the failover ends and the switch makes
+/// promoted replica is down (the reference then waits for ever, compatibility-rules §13.4d): the failover ends and the switch makes
 /// a later failover possible.</item>
 /// <item>No automatic failover within four publish periods of starting to monitor a master (start, restart,
 /// RESET), while peers are still being discovered; SENTINEL FAILOVER is not held back.</item>
@@ -37,7 +37,7 @@ namespace Vigil.Sentinel.Failover;
 /// </list>
 /// </remarks>
 internal sealed class FailoverMachine(
-    SentinelContext context,
+    CoreSettings settings, CoreClock clock, EffectQueue effects, Epochs epochs, MonitorState monitored, Random random, AddressResolver resolver,
     LinkManager links,
     EventEmitter events,
     LeaderElection election,
@@ -45,7 +45,7 @@ internal sealed class FailoverMachine(
     Convergence convergence,
     PlannedSwitchover switchover)
 {
-    private readonly FailoverDamping _damping = new(context, events);
+    private readonly FailoverDamping _damping = new(clock, events);
 
     /// <summary>
     /// Starts a failover when the master is ODOWN, none runs, peers have had time to be discovered, the last attempt
@@ -58,14 +58,14 @@ internal sealed class FailoverMachine(
         if (master.ForcedFailoverDeferred)
         {
             master.ForcedFailoverDeferred = false;
-            if (!master.FailoverInProgress) StartForced(master, master.CoordinatedFailover);
+            if (!master.FailoverInProgress) StartForced(master, master.DeferredFailoverCoordinated);
         }
         if (!master.IsObjectivelyDown || master.FailoverInProgress)
         {
             master.FailoverStartDueAtMs = 0;
             return false;
         }
-        long now = context.NowMs;
+        long now = clock.NowMs;
         if (now < DiscoveryEndsAt(master)) return false;
         long backOffEndMs = BackOffEndsAt(master);
         if (now < backOffEndMs)
@@ -74,7 +74,7 @@ internal sealed class FailoverMachine(
             if (master.FailoverDelayLoggedForMs != master.FailoverStartedAtMs)
             {
                 master.FailoverDelayLoggedForMs = master.FailoverStartedAtMs;
-                context.Log(LogLevel.Warning, Invariant(
+                effects.Log(LogLevel.Warning, Invariant(
                     $"Next failover delay: I will not start a failover before {(backOffEndMs - now + 999) / 1000} seconds from now"));
             }
             return false;
@@ -102,13 +102,13 @@ internal sealed class FailoverMachine(
         foreach (var peer in master.Peers.Values)
         {
             if (peer.IsSubjectivelyDown || peer.Link.IsDisconnected) continue;
-            if (string.Compare(peer.Name, context.MyId, StringComparison.OrdinalIgnoreCase) < 0) rank++;
+            if (string.Compare(peer.Name, monitored.MyId, StringComparison.OrdinalIgnoreCase) < 0) rank++;
         }
-        return rank * Limits.ElectionSlotMs + context.Random.Next((int)(Limits.ElectionSlotMs / 2));
+        return rank * Limits.ElectionSlotMs + random.Next((int)(Limits.ElectionSlotMs / 2));
     }
 
     private long DiscoveryEndsAt(MasterRecord master) =>
-        master.MonitoringStartedAtMs + Limits.DiscoveryPublishPeriods * context.Timings.PublishPeriodMs;
+        master.MonitoringStartedAtMs + Limits.DiscoveryPublishPeriods * settings.Timings.PublishPeriodMs;
 
     private static long BackOffEndsAt(MasterRecord master) =>
         master.FailoverStartedAtMs == 0 ? long.MinValue : master.FailoverStartedAtMs + 2 * master.Settings.FailoverTimeoutMs;
@@ -116,35 +116,30 @@ internal sealed class FailoverMachine(
     /// <summary>SENTINEL FAILOVER: no ODOWN, no election, no peer asks.</summary>
     public void StartForced(MasterRecord master, bool coordinated = false)
     {
-        context.Log(LogLevel.Warning, $"Executing user requested FAILOVER of '{master.Name}'{(coordinated ? " (coordinated)" : "")}");
-        Start(master, forced: true);
-        master.CoordinatedFailover = coordinated;
+        effects.Log(LogLevel.Warning, $"Executing user requested FAILOVER of '{master.Name}'{(coordinated ? " (coordinated)" : "")}");
+        if (Start(master, forced: true)) master.Failover!.Coordinated = coordinated;
     }
 
     private bool Start(MasterRecord master, bool forced)
     {
-        long now = context.NowMs;
-        if (!EpochRules.TryNext(context.CurrentEpoch, out long epoch))
+        long now = clock.NowMs;
+        if (!EpochRules.TryNext(epochs.Current, out long epoch))
         {
-            context.Log(LogLevel.Warning, $"Not failing over '{master.Name}': the current epoch cannot grow any more");
+            effects.Log(LogLevel.Warning, $"Not failing over '{master.Name}': the current epoch cannot grow any more");
             return false;
         }
-        master.FailoverState = FailoverState.WaitStart;
-        master.FailoverInProgress = true;
-        master.ForceFailover = forced;
-        master.CoordinatedFailover = false;
-        context.CurrentEpoch = epoch;
-        master.FailoverEpoch = epoch;
-        context.RequestPersist();
-        events.Raw(LogLevel.Warning, "+new-epoch", master, context.CurrentEpoch.ToString(CultureInfo.InvariantCulture));
+        Invariants.Check(master.Failover is null, $"a second failover of '{master.Name}' started while one runs");
+        master.Failover = new FailoverRun(epoch, forced, now);
+        epochs.Current = epoch;
+        effects.RequestPersist();
+        events.Raw(LogLevel.Warning, "+new-epoch", master, epochs.Current.ToString(CultureInfo.InvariantCulture));
         events.About(LogLevel.Warning, "+try-failover", master);
-        master.FailoverStartedAtMs = Math.Max(1, now + context.Random.Next(Limits.MaxFailoverDesyncMs));
-        master.FailoverStateChangedAtMs = now;
+        master.FailoverStartedAtMs = Math.Max(1, now + random.Next(Limits.MaxFailoverDesyncMs));
         master.FailoverStepRequested = true;
         return true;
     }
 
-    /// <summary>One step of the state machine (§7.1).</summary>
+    /// <summary>One step of the state machine (compatibility-rules §7.1).</summary>
     public void Step(MasterRecord master)
     {
         master.FailoverStepRequested = false;
@@ -162,11 +157,11 @@ internal sealed class FailoverMachine(
     private void WaitStart(MasterRecord master)
     {
         string? leader = election.Winner(master, master.FailoverEpoch);
-        bool isLeader = leader is not null && string.Equals(leader, context.MyId, StringComparison.OrdinalIgnoreCase);
+        bool isLeader = leader is not null && string.Equals(leader, monitored.MyId, StringComparison.OrdinalIgnoreCase);
         if (!isLeader && !master.ForceFailover)
         {
-            long electionTimeoutMs = Math.Min(context.Timings.ElectionTimeoutMs, master.Settings.FailoverTimeoutMs);
-            if (context.NowMs - master.FailoverStartedAtMs > electionTimeoutMs)
+            long electionTimeoutMs = Math.Min(settings.Timings.ElectionTimeoutMs, master.Settings.FailoverTimeoutMs);
+            if (clock.NowMs - master.FailoverStartedAtMs > electionTimeoutMs)
             {
                 events.About(LogLevel.Warning, "-failover-abort-not-elected", master);
                 Abort(master);
@@ -174,9 +169,9 @@ internal sealed class FailoverMachine(
             return;
         }
         events.About(LogLevel.Warning, "+elected-leader", master);
-        if ((context.SimulateFailureFlags & SimulatedFailure.CrashAfterElection) != 0)
+        if ((effects.SimulateFailureFlags & SimulatedFailure.CrashAfterElection) != 0)
         {
-            context.Crash();
+            effects.Crash();
             return;
         }
         EnterState(master, FailoverState.SelectSlave);
@@ -191,7 +186,7 @@ internal sealed class FailoverMachine(
             Abort(master);
             return;
         }
-        var replica = ReplicaSelector.Select(master, context.NowMs, context.Timings);
+        var replica = ReplicaSelector.Select(master, clock.NowMs, settings.Timings);
         if (replica is null)
         {
             events.About(LogLevel.Warning, "-failover-abort-no-good-slave", master);
@@ -200,7 +195,7 @@ internal sealed class FailoverMachine(
         }
         events.About(LogLevel.Warning, "+selected-slave", replica);
         replica.IsPromoted = true;
-        master.PromotedReplica = replica;
+        master.Failover!.PromotedReplica = replica;
         EnterState(master, FailoverState.SendSlaveofNoone);
         events.About(LogLevel.Notice, "+failover-state-send-slaveof-noone", replica);
         if (master.ForceFailover && PlannedSwitchover.CanPlan(master)) master.Switchover = new Switchover();
@@ -212,7 +207,7 @@ internal sealed class FailoverMachine(
         // The reference retries until the link is back, aborting after failover-timeout.
         if (promoted.Link.IsDisconnected)
         {
-            if (context.NowMs - master.FailoverStateChangedAtMs > master.Settings.FailoverTimeoutMs)
+            if (clock.NowMs - master.FailoverStateChangedAtMs > master.Settings.FailoverTimeoutMs)
             {
                 events.About(LogLevel.Warning, "-failover-abort-slave-timeout", master);
                 Abort(master);
@@ -230,7 +225,7 @@ internal sealed class FailoverMachine(
                     return;
             }
         }
-        if (!SlaveofTransaction.Send(links, promoted, null, context.AnnounceHostnames)) return;
+        if (!SlaveofTransaction.Send(links, promoted, null, settings.AnnounceHostnames)) return;
         // Ask at once whether it took: the reference waits for the next INFO period (1 s at best).
         PollAfterTransaction(promoted);
         events.About(LogLevel.Notice, "+failover-state-wait-promotion", promoted);
@@ -239,7 +234,7 @@ internal sealed class FailoverMachine(
 
     private void WaitPromotion(MasterRecord master)
     {
-        if (context.NowMs - master.FailoverStateChangedAtMs > master.Settings.FailoverTimeoutMs)
+        if (clock.NowMs - master.FailoverStateChangedAtMs > master.Settings.FailoverTimeoutMs)
         {
             events.About(LogLevel.Warning, "-failover-abort-slave-timeout", master);
             Abort(master);
@@ -247,7 +242,7 @@ internal sealed class FailoverMachine(
     }
 
     /// <summary>
-    /// The promoted replica reports role:master (§7.5): the configuration of the failover epoch is in force. From
+    /// The promoted replica reports role:master (compatibility-rules §7.5): the configuration of the failover epoch is in force. From
     /// here on the failover cannot be aborted.
     /// </summary>
     private void Promoted(MasterRecord master, ReplicaRecord promoted)
@@ -255,11 +250,11 @@ internal sealed class FailoverMachine(
         master.ConfigEpoch = master.FailoverEpoch;
         master.ConfigEpochForced = master.ForceFailover;
         EnterState(master, FailoverState.ReconfSlaves);
-        context.RequestPersist();
+        effects.RequestPersist();
         events.About(LogLevel.Warning, "+promoted-slave", promoted);
-        if ((context.SimulateFailureFlags & SimulatedFailure.CrashAfterPromotion) != 0)
+        if ((effects.SimulateFailureFlags & SimulatedFailure.CrashAfterPromotion) != 0)
         {
-            context.Crash();
+            effects.Crash();
             return;
         }
         events.About(LogLevel.Warning, "+failover-state-reconf-slaves", master);
@@ -277,7 +272,7 @@ internal sealed class FailoverMachine(
     /// </summary>
     private void FenceOldMaster(MasterRecord master)
     {
-        if (SlaveofTransaction.Send(links, master, master.PromotedReplica!.Address, context.AnnounceHostnames))
+        if (SlaveofTransaction.Send(links, master, master.PromotedReplica!.Address, settings.AnnounceHostnames))
         {
             events.About(LogLevel.Notice, "+convert-to-slave", master);
         }
@@ -286,7 +281,7 @@ internal sealed class FailoverMachine(
     /// <summary>Hellos carrying the new configuration go out at the next tick to every related instance.</summary>
     private void ForceHello(MasterRecord master)
     {
-        long backdateMs = context.Timings.PublishPeriodMs + 1;
+        long backdateMs = settings.Timings.PublishPeriodMs + 1;
         static void Backdate(InstanceRecord record, long by)
         {
             if (record.LastHelloPublishedAtMs >= by) record.LastHelloPublishedAtMs -= by;
@@ -297,22 +292,21 @@ internal sealed class FailoverMachine(
     }
 
     /// <summary>
-    /// §7.6: move replicas to the promoted one, at most parallel-syncs at a time. Stuck replicas time out first,
+    /// compatibility-rules §7.6: move replicas to the promoted one, at most parallel-syncs at a time. Stuck replicas time out first,
     /// so that they cannot hold the budget for ever.
     /// </summary>
     private void ReconfSlaves(MasterRecord master)
     {
-        long now = context.NowMs;
+        long now = clock.NowMs;
         var promoted = master.PromotedReplica!;
         int inProgress = 0;
         foreach (var replica in master.Replicas.Values)
         {
             if (replica.IsPromoted || replica.ReconfDone) continue;
-            if (replica.ReconfSent && now - replica.ReconfSentAtMs > context.Timings.SlaveReconfTimeoutMs)
+            if (replica.ReconfSent && now - replica.ReconfSentAtMs > settings.Timings.SlaveReconfTimeoutMs)
             {
                 events.About(LogLevel.Notice, "-slave-reconf-sent-timeout", replica);
-                replica.ReconfSent = false;
-                replica.ReconfDone = true;
+                replica.Reconf = ReplicaReconf.Done;
                 continue;
             }
             if (replica.ReconfSent || replica.ReconfInProgress) inProgress++;
@@ -323,8 +317,8 @@ internal sealed class FailoverMachine(
             if (inProgress >= master.Settings.ParallelSyncs) break;
             if (replica.IsPromoted || replica.ReconfDone || replica.ReconfSent || replica.ReconfInProgress) continue;
             if (replica.Link.IsDisconnected) continue;
-            if (!SlaveofTransaction.Send(links, replica, promoted.Address, context.AnnounceHostnames)) continue;
-            replica.ReconfSent = true;
+            if (!SlaveofTransaction.Send(links, replica, promoted.Address, settings.AnnounceHostnames)) continue;
+            replica.Reconf = ReplicaReconf.Sent;
             replica.ReconfSentAtMs = now;
             events.About(LogLevel.Notice, "+slave-reconf-sent", replica);
             // Its INFO shows +slave-reconf-inprog at once, then it is polled every ReconfPollMs until its link is up.
@@ -348,7 +342,7 @@ internal sealed class FailoverMachine(
 
     private void DetectEnd(MasterRecord master, ReplicaRecord promoted)
     {
-        bool timedOut = context.NowMs - master.FailoverStateChangedAtMs > master.Settings.FailoverTimeoutMs;
+        bool timedOut = clock.NowMs - master.FailoverStateChangedAtMs > master.Settings.FailoverTimeoutMs;
         // The reference returns here while the promoted replica is down, deadline included, and can hang for ever.
         if (promoted.IsSubjectivelyDown && !timedOut) return;
 
@@ -374,16 +368,16 @@ internal sealed class FailoverMachine(
         foreach (var replica in master.Replicas.Values)
         {
             if (replica.IsPromoted || replica.ReconfDone || replica.ReconfSent || replica.Link.IsDisconnected) continue;
-            if (!SlaveofTransaction.Send(links, replica, promoted.Address, context.AnnounceHostnames)) continue;
+            if (!SlaveofTransaction.Send(links, replica, promoted.Address, settings.AnnounceHostnames)) continue;
             events.About(LogLevel.Notice, "+slave-reconf-sent-be", replica);
-            replica.ReconfSent = true;
+            replica.Reconf = ReplicaReconf.Sent;
         }
     }
 
-    /// <summary>After the walk over all masters: the first one that reached update_config switches (§7.7).</summary>
+    /// <summary>After the walk over all masters: the first one that reached update_config switches (compatibility-rules §7.7).</summary>
     public void SwitchIfDue()
     {
-        foreach (var master in context.Masters.Values)
+        foreach (var master in monitored.Masters.Values)
         {
             if (master.IsRemoved || master.FailoverState != FailoverState.UpdateConfig) continue;
             masterSwitch.SwitchToPromoted(master);
@@ -402,7 +396,7 @@ internal sealed class FailoverMachine(
     }
 
     /// <summary>
-    /// §7.8: possible up to wait_promotion only. The start time stays, so the back-off applies. A replica already
+    /// compatibility-rules §7.8: possible up to wait_promotion only. The start time stays, so the back-off applies. A replica already
     /// told SLAVEOF NO ONE is marked to be fenced should it become a master anyway.
     /// </summary>
     public void Abort(MasterRecord master)
@@ -412,24 +406,18 @@ internal sealed class FailoverMachine(
         {
             promoted.IsPromoted = false;
             if (master.FailoverState == FailoverState.WaitPromotion) promoted.AwaitingFence = true;
-            master.PromotedReplica = null;
         }
-        master.FailoverInProgress = false;
-        master.ForceFailover = false;
-        master.CoordinatedFailover = false;
-        master.FailoverState = FailoverState.None;
-        master.FailoverStateChangedAtMs = context.NowMs;
+        master.Failover = null;
     }
 
     private void EnterState(MasterRecord master, FailoverState state)
     {
-        master.FailoverState = state;
-        master.FailoverStateChangedAtMs = context.NowMs;
+        master.Failover!.MoveTo(state, clock.NowMs);
         master.FailoverStepRequested = true;
     }
 
     /// <summary>
-    /// The acting part of an INFO reply (§3.2 steps 3-6), outside TILT: promotion success, fencing, convergence,
+    /// The acting part of an INFO reply (compatibility-rules §3.2 steps 3-6), outside TILT: promotion success, fencing, convergence,
     /// reconfiguration progress, switchover catch-up.
     /// </summary>
     public void OnInfo(DataNodeRecord record, ReportedRole role)
@@ -468,17 +456,15 @@ internal sealed class FailoverMachine(
         if (replica.Master.PromotedReplica is not { } promoted) return;
         if (replica.ReconfSent
             && replica.ReportedMasterHost is not null
-            && context.Resolver.AddressEqualsHostname(promoted.Address, replica.ReportedMasterHost)
+            && resolver.AddressEqualsHostname(promoted.Address, replica.ReportedMasterHost)
             && replica.ReportedMasterPort == promoted.Address.Port)
         {
-            replica.ReconfSent = false;
-            replica.ReconfInProgress = true;
+            replica.Reconf = ReplicaReconf.InProgress;
             events.About(LogLevel.Notice, "+slave-reconf-inprog", replica);
         }
         if (replica.ReconfInProgress && replica.MasterLinkUp)
         {
-            replica.ReconfInProgress = false;
-            replica.ReconfDone = true;
+            replica.Reconf = ReplicaReconf.Done;
             events.About(LogLevel.Notice, "+slave-reconf-done", replica);
         }
     }
@@ -486,7 +472,7 @@ internal sealed class FailoverMachine(
     /// <summary>When <see cref="StartIfDue"/> or <see cref="Step"/> next has something to do for this master.</summary>
     public long DueAt(MasterRecord master)
     {
-        long now = context.NowMs;
+        long now = clock.NowMs;
         if (master.ForcedFailoverDeferred) return now;
         if (!master.FailoverInProgress)
         {
@@ -503,7 +489,7 @@ internal sealed class FailoverMachine(
         switch (master.FailoverState)
         {
             case FailoverState.WaitStart:
-                return master.FailoverStartedAtMs + Math.Min(context.Timings.ElectionTimeoutMs, master.Settings.FailoverTimeoutMs) + 1;
+                return master.FailoverStartedAtMs + Math.Min(settings.Timings.ElectionTimeoutMs, master.Settings.FailoverTimeoutMs) + 1;
             case FailoverState.SendSlaveofNoone:
                 if (master.Switchover is { } planned && master.PromotedReplica is { } chosen && !chosen.Link.IsDisconnected)
                 {
@@ -516,7 +502,7 @@ internal sealed class FailoverMachine(
                 long due = stateTimeoutMs;
                 foreach (var replica in master.Replicas.Values)
                 {
-                    if (replica.ReconfSent) due = Math.Min(due, replica.ReconfSentAtMs + context.Timings.SlaveReconfTimeoutMs + 1);
+                    if (replica.ReconfSent) due = Math.Min(due, replica.ReconfSentAtMs + settings.Timings.SlaveReconfTimeoutMs + 1);
                 }
                 return due;
             default:

@@ -7,10 +7,10 @@ using Vigil.Sentinel.Scripts;
 namespace Vigil.Sentinel.Failover;
 
 /// <summary>
-/// Moves a master record to a new address (§7.7): the end of our own failover (<c>update_config</c>) and the
+/// Moves a master record to a new address (compatibility-rules §7.7): the end of our own failover (<c>update_config</c>) and the
 /// adoption of a newer configuration announced by a peer both come here.
 /// </summary>
-internal sealed class MasterSwitch(SentinelContext context, Topology topology, EventEmitter events, ScriptQueue scripts)
+internal sealed class MasterSwitch(CoreSettings settings, CoreClock clock, EffectQueue effects, Topology topology, EventEmitter events, ScriptQueue scripts)
 {
     /// <summary>Our failover reached update_config: the record follows the promoted replica.</summary>
     public void SwitchToPromoted(MasterRecord master)
@@ -23,7 +23,7 @@ internal sealed class MasterSwitch(SentinelContext context, Topology topology, E
     /// <summary><c>+switch-master &lt;name&gt; &lt;old-ip&gt; &lt;old-port&gt; &lt;new-ip&gt; &lt;new-port&gt;</c>.</summary>
     public void AnnounceSwitch(MasterRecord master, InstanceAddress from, InstanceAddress target)
     {
-        bool hostnames = context.AnnounceHostnames;
+        bool hostnames = settings.AnnounceHostnames;
         events.Raw(LogLevel.Warning, "+switch-master", master, string.Join(' ',
             master.Name,
             from.Announced(hostnames), from.Port.ToString(CultureInfo.InvariantCulture),
@@ -40,7 +40,7 @@ internal sealed class MasterSwitch(SentinelContext context, Topology topology, E
     {
         var oldAddress = master.Address;
         bool moved = !target.SameAs(oldAddress);
-        if (moved) master.SwitchedAtMs.Add(context.NowMs);
+        if (moved) master.SwitchedAtMs.Add(clock.NowMs);
         var replicaAddresses = master.Replicas.Values.Select(r => r.Address).Where(a => !a.SameAs(target)).ToList();
         if (moved) replicaAddresses.Add(oldAddress);
 
@@ -61,7 +61,7 @@ internal sealed class MasterSwitch(SentinelContext context, Topology topology, E
             events.About(LogLevel.Notice, "+slave", replica);
             if (moved && address == oldAddress) replica.AwaitingFence = true;
         }
-        context.RequestPersist();
+        effects.RequestPersist();
     }
 
     /// <summary>
@@ -71,7 +71,7 @@ internal sealed class MasterSwitch(SentinelContext context, Topology topology, E
     public void RunClientReconfigScript(MasterRecord master, bool leader, InstanceAddress from, InstanceAddress to)
     {
         if (master.Settings.ClientReconfigScript is not { } path) return;
-        bool hostnames = context.AnnounceHostnames;
+        bool hostnames = settings.AnnounceHostnames;
         scripts.Schedule(path, master.Name, leader ? "leader" : "observer", "start",
             from.Announced(hostnames), from.Port.ToString(CultureInfo.InvariantCulture),
             to.Announced(hostnames), to.Port.ToString(CultureInfo.InvariantCulture));

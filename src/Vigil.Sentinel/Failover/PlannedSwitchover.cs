@@ -22,7 +22,7 @@ namespace Vigil.Sentinel.Failover;
 /// (<c>-failover-abort-switchover-timeout</c>). If the master refuses the pause (Redis older than 6.2) or stops
 /// answering, the failover goes on as the reference's forced failover.
 /// </summary>
-internal sealed class PlannedSwitchover(SentinelContext context, LinkManager links, EventEmitter events)
+internal sealed class PlannedSwitchover(CoreClock clock, EffectQueue effects, LinkManager links, EventEmitter events)
 {
     /// <summary>Whether a forced failover can be planned: the master answers and says it is a master.</summary>
     public static bool CanPlan(MasterRecord master) =>
@@ -35,7 +35,7 @@ internal sealed class PlannedSwitchover(SentinelContext context, LinkManager lin
     public SwitchoverStep Step(MasterRecord master, ReplicaRecord replica)
     {
         var switchover = master.Switchover!;
-        long now = context.NowMs;
+        long now = clock.NowMs;
         switch (switchover.Phase)
         {
             case SwitchoverPhase.Pending:
@@ -96,12 +96,12 @@ internal sealed class PlannedSwitchover(SentinelContext context, LinkManager lin
         if (master.Switchover is not { } planned || reply is not RespError error) return;
         if (master.CoordinatedFailover)
         {
-            context.Log(LogLevel.Warning, $"Master {master.Name} refused CLIENT PAUSE ({error.Text}): the coordinated failover stops");
+            effects.Log(LogLevel.Warning, $"Master {master.Name} refused CLIENT PAUSE ({error.Text}): the coordinated failover stops");
             planned.Phase = SwitchoverPhase.Refused;
             master.FailoverStepRequested = true;
             return;
         }
-        context.Log(LogLevel.Warning, $"Master {master.Name} refused CLIENT PAUSE ({error.Text}): failing over without pausing writes");
+        effects.Log(LogLevel.Warning, $"Master {master.Name} refused CLIENT PAUSE ({error.Text}): failing over without pausing writes");
         master.Switchover = null;
         master.FailoverStepRequested = true;
     }
@@ -114,7 +114,7 @@ internal sealed class PlannedSwitchover(SentinelContext context, LinkManager lin
         if (offset is null)
         {
             // Without the offset nothing can be checked; the catch-up deadline aborts and unpauses.
-            context.Log(LogLevel.Warning, $"Master {master.Name} did not report master_repl_offset after CLIENT PAUSE");
+            effects.Log(LogLevel.Warning, $"Master {master.Name} did not report master_repl_offset after CLIENT PAUSE");
             return;
         }
         switchover.TargetOffset = offset.Value;
@@ -147,11 +147,11 @@ internal sealed class PlannedSwitchover(SentinelContext context, LinkManager lin
         if (master.CoordinatedFailover)
         {
             // Unpaused by the abort, in case the master answers again before the pause lapses.
-            context.Log(LogLevel.Warning, $"Coordinated failover of {master.Name} stopped ({why})");
+            effects.Log(LogLevel.Warning, $"Coordinated failover of {master.Name} stopped ({why})");
             events.About(LogLevel.Warning, "-failover-abort-master-unreachable", master);
             return SwitchoverStep.Abort;
         }
-        context.Log(LogLevel.Warning, $"Planned switchover of {master.Name} dropped ({why}): failing over without pausing writes");
+        effects.Log(LogLevel.Warning, $"Planned switchover of {master.Name} dropped ({why}): failing over without pausing writes");
         master.Switchover = null;
         return SwitchoverStep.Promote;
     }

@@ -3,7 +3,7 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Failover;
 
 /// <summary>
-/// Chooses the replica to promote (§7.3). Pure: it reads the records and the clock, changes nothing.
+/// Chooses the replica to promote (compatibility-rules §7.3). Pure: it reads the records and the clock, changes nothing.
 /// </summary>
 /// <remarks>
 /// Eligible: not SDOWN; both connections up; a valid PING reply within five ping periods; priority reported by

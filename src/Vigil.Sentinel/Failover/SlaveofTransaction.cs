@@ -5,7 +5,7 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Failover;
 
 /// <summary>
-/// The reconfiguration transaction (§7.4), for promotion (<c>SLAVEOF NO ONE</c>) and for every replica move:
+/// The reconfiguration transaction (compatibility-rules §7.4), for promotion (<c>SLAVEOF NO ONE</c>) and for every replica move:
 /// <c>MULTI, SLAVEOF, CONFIG REWRITE, CLIENT KILL TYPE normal, CLIENT KILL TYPE pubsub, EXEC</c>. The kills make
 /// clients reconnect and ask the sentinels again; clients depend on them. Replies are discarded: the effect is
 /// observed in the next INFO.

@@ -17,7 +17,7 @@ namespace Vigil.Sentinel.Fencing;
 /// <c>SENTINEL GET-MASTER-ADDR-BY-NAME</c>, still names this master. A sentinel cut off alone, while the master keeps
 /// its replicas, does not fence.
 /// </summary>
-internal sealed class WriteFence(SentinelContext context, LinkManager links, EventEmitter events)
+internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressResolver resolver, LinkManager links, EventEmitter events)
 {
     /// <summary>Contact with a peer counts as lost after a PING unanswered this long: a quarter of down-after.</summary>
     public static long ContactWindowMs(MasterRecord master) => Math.Max(Limits.FenceMinContactWindowMs, master.DownAfterMs / 4);
@@ -26,7 +26,7 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
     public void Check(MasterRecord master)
     {
         var fence = master.Fence;
-        long now = context.NowMs;
+        long now = clock.NowMs;
         long window = ContactWindowMs(master);
         if (fence.Engaged)
         {
@@ -105,9 +105,9 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
         var current = master.CurrentAddress;
         if (reply is RespArray { Items: [RespBulkString host, RespBulkString port] }
             && port.Text == current.Port.ToString(CultureInfo.InvariantCulture)
-            && context.Resolver.AddressEqualsHostname(current, host.Text))
+            && resolver.AddressEqualsHostname(current, host.Text))
         {
-            fence.ConfirmedAtMs[peer.Name] = context.NowMs;
+            fence.ConfirmedAtMs[peer.Name] = clock.NowMs;
         }
         else
         {
@@ -121,8 +121,8 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
         var fence = master.Fence;
         if (fence.Engaged)
         {
-            bool liftable = PeerContact.MajorityConfirms(master, context.NowMs, ContactWindowMs(master), fence.RecentlyConfirmed(context.NowMs));
-            return liftable ? context.NowMs : fence.LastPauseSentAtMs + Limits.FenceRenewMs;
+            bool liftable = PeerContact.MajorityConfirms(master, clock.NowMs, ContactWindowMs(master), fence.RecentlyConfirmed(clock.NowMs));
+            return liftable ? clock.NowMs : fence.LastPauseSentAtMs + Limits.FenceRenewMs;
         }
         if (!CanFence(master)) return long.MaxValue;
         long window = ContactWindowMs(master);
@@ -131,7 +131,7 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
         {
             var link = peer.Link;
             long since = link.IsDisconnected ? link.LastAvailableAtMs : link.ActivePingSentAtMs;
-            if (since != 0 && since + window + 1 > context.NowMs) due = Math.Min(due, since + window + 1);
+            if (since != 0 && since + window + 1 > clock.NowMs) due = Math.Min(due, since + window + 1);
         }
         return due;
     }
@@ -143,7 +143,7 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
     public void OnPauseReply(MasterRecord master, RespValue reply)
     {
         if (reply is not RespError error || master.Fence.Refused) return;
-        context.Log(LogLevel.Warning, $"Master {master.Name} refused CLIENT PAUSE WRITE ({error.Text}): its writes cannot be fenced");
+        effects.Log(LogLevel.Warning, $"Master {master.Name} refused CLIENT PAUSE WRITE ({error.Text}): its writes cannot be fenced");
         master.Fence.Refused = true;
         if (master.Fence.Engaged) Lift(master, "the master refused CLIENT PAUSE", unpause: false);
     }
@@ -178,7 +178,7 @@ internal sealed class WriteFence(SentinelContext context, LinkManager links, Eve
     private void SendPause(MasterRecord master, FenceState fence)
     {
         links.Send(master, ReplyKind.FencePause, "CLIENT", "PAUSE", Limits.FenceLeaseMs.ToString(CultureInfo.InvariantCulture), "WRITE");
-        fence.LastPauseSentAtMs = context.NowMs;
+        fence.LastPauseSentAtMs = clock.NowMs;
     }
 
     private void Lift(MasterRecord master, string why, bool unpause)

@@ -10,11 +10,11 @@ namespace Vigil.Sentinel.Layout;
 /// comes back. Published at notice level: the layout is the operator's choice, not an incident, so it does not run
 /// the notification script.
 /// </summary>
-internal sealed class LayoutMonitor(SentinelContext context, EventEmitter events)
+internal sealed class LayoutMonitor(CoreSettings settings, CoreClock clock, EventEmitter events)
 {
     public void Check(MasterRecord master)
     {
-        if (context.NowMs < master.MonitoringStartedAtMs + Limits.DiscoveryPublishPeriods * context.Timings.PublishPeriodMs) return;
+        if (clock.NowMs < master.MonitoringStartedAtMs + Limits.DiscoveryPublishPeriods * settings.Timings.PublishPeriodMs) return;
         var warnings = LayoutAdvice.ForMaster(master.Name, master.Settings.Quorum, master.Peers.Count + 1, TwoSentinelsBesideMasterAndReplica(master));
         var kinds = warnings.Select(w => w.Kind).ToHashSet(StringComparer.Ordinal);
         foreach (var warning in warnings)

@@ -1,5 +1,6 @@
 using Vigil.Resp;
 using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Discovery;
 using Vigil.Sentinel.Events;
 using Vigil.Sentinel.Monitoring;
 
@@ -9,19 +10,23 @@ namespace Vigil.Sentinel.Links;
 /// Opens, names, authenticates and closes the connections behind every <see cref="InstanceLink"/>, sends
 /// commands on them and matches replies with what asked for them.
 /// </summary>
-internal sealed class LinkManager(SentinelContext context, EventEmitter events)
+internal sealed class LinkManager(CoreSettings settings, CoreClock clock, EffectQueue effects, MonitorState monitored, AddressResolver resolver, EventEmitter events)
 {
+    /// <summary>Every open or opening connection, by the id the host knows it by.</summary>
+    private readonly Dictionary<LinkId, Connection> _connections = [];
+    private int _lastLinkId;
+
     /// <summary>A link for a new record: shared with the same peer under another master if there is one.</summary>
     public InstanceLink LinkFor(InstanceKind kind, string? peerRunId)
     {
         if (kind == InstanceKind.Sentinel && peerRunId is not null)
         {
-            foreach (var existing in context.PeersWithRunId(peerRunId))
+            foreach (var existing in monitored.PeersWithRunId(peerRunId))
             {
                 if (!existing.IsRemoved) return existing.Link;
             }
         }
-        return new InstanceLink(wantsPubSub: kind != InstanceKind.Sentinel, context.NowMs);
+        return new InstanceLink(wantsPubSub: kind != InstanceKind.Sentinel, clock.NowMs);
     }
 
     /// <summary>Registers <paramref name="record"/> as a user of its link.</summary>
@@ -53,22 +58,22 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
     {
         var link = record.Link;
         if (!NeedsReconnect(record)) return;
-        if (context.NowMs - link.LastReconnectAtMs < context.Timings.PingPeriodMs) return;
-        link.LastReconnectAtMs = context.NowMs;
+        if (clock.NowMs - link.LastReconnectAtMs < settings.Timings.PingPeriodMs) return;
+        link.LastReconnectAtMs = clock.NowMs;
 
         if (link.Command is null)
         {
-            if (context.Wide.ResolveHostnames)
+            if (settings.Wide.ResolveHostnames)
             {
-                var fresh = context.Resolver.Create(record.Address.Hostname, record.Address.Port, acceptUnresolved: false, out _);
+                var fresh = resolver.Create(record.Address.Hostname, record.Address.Port, acceptUnresolved: false, out _);
                 if (fresh is not null) record.Address = fresh;
             }
             link.Command = Open(link, LinkRole.Command, record);
             link.Awaited.Clear();
             // The reference queues a PING together with the connect: the silence clock starts now if no PING
             // was outstanding. The PING itself goes out once the host reports the connection up.
-            link.LastPingSentAtMs = context.NowMs;
-            if (link.ActivePingSentAtMs == 0) link.ActivePingSentAtMs = context.NowMs;
+            link.LastPingSentAtMs = clock.NowMs;
+            if (link.ActivePingSentAtMs == 0) link.ActivePingSentAtMs = clock.NowMs;
         }
         if (link.WantsPubSub && link.PubSub is null)
         {
@@ -83,13 +88,13 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
 
     /// <summary>When <see cref="Reconnect"/> will next act for this record, or <see cref="long.MaxValue"/>.</summary>
     public long ReconnectDueAt(InstanceRecord record) =>
-        NeedsReconnect(record) ? record.Link.LastReconnectAtMs + context.Timings.PingPeriodMs : long.MaxValue;
+        NeedsReconnect(record) ? record.Link.LastReconnectAtMs + settings.Timings.PingPeriodMs : long.MaxValue;
 
     private Connection Open(InstanceLink link, LinkRole role, InstanceRecord record)
     {
-        var connection = new Connection(context.AllocateLinkId(), role, link, context.NowMs);
-        context.Connections[connection.Id] = connection;
-        context.Emit(new OpenLink(connection.Id, record.Address.ConnectHost, record.Address.Port, role, context.Config.Server.BindSourceAddr));
+        var connection = new Connection(new LinkId(++_lastLinkId), role, link, clock.NowMs);
+        _connections[connection.Id] = connection;
+        effects.Emit(new OpenLink(connection.Id, record.Address.ConnectHost, record.Address.Port, role, settings.Config.Server.BindSourceAddr));
         return connection;
     }
 
@@ -99,7 +104,7 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
     /// </summary>
     public bool OnConnected(LinkConnected input)
     {
-        if (!context.Connections.TryGetValue(input.Link, out var connection) || connection.IsUp) return false;
+        if (!_connections.TryGetValue(input.Link, out var connection) || connection.IsUp) return false;
         connection.IsUp = true;
         connection.LocalIp = NormaliseLocalIp(input.LocalIp);
         var link = connection.Owner;
@@ -113,7 +118,7 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
             string auth = MapCommand(record, "AUTH");
             SendOn(connection, record, ReplyKind.Discard, user is null ? [auth, pass] : [auth, user, pass]);
         }
-        SendOn(connection, record, ReplyKind.Discard, [MapCommand(record, "CLIENT"), "SETNAME", $"sentinel-{context.MyId[..8]}-{suffix}"]);
+        SendOn(connection, record, ReplyKind.Discard, [MapCommand(record, "CLIENT"), "SETNAME", $"sentinel-{monitored.MyId[..8]}-{suffix}"]);
         if (connection.Role == LinkRole.Command)
         {
             SendPing(record);
@@ -121,7 +126,7 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
         else
         {
             connection.SetupRepliesOwed = pass is null ? 1 : 2;
-            SendOn(connection, record, ReplyKind.Discard, [MapCommand(record, "SUBSCRIBE"), Limits.HelloChannel]);
+            SendOn(connection, record, ReplyKind.Discard, [MapCommand(record, "SUBSCRIBE"), HelloChannel.Name]);
         }
         return true;
     }
@@ -148,7 +153,7 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
     /// <summary>The host lost a connection (or could not make it). Returns false for a link the core no longer knows.</summary>
     public bool OnClosed(LinkClosed input)
     {
-        if (!context.Connections.TryGetValue(input.Link, out var connection)) return false;
+        if (!_connections.TryGetValue(input.Link, out var connection)) return false;
         var link = connection.Owner;
         if (!connection.IsUp && link.Users.Count > 0)
         {
@@ -172,7 +177,7 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
     {
         if (link.Command is { } connection)
         {
-            context.Emit(new CloseLink(connection.Id));
+            effects.Emit(new CloseLink(connection.Id));
             Forget(connection);
         }
     }
@@ -181,14 +186,14 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
     {
         if (link.PubSub is { } connection)
         {
-            context.Emit(new CloseLink(connection.Id));
+            effects.Emit(new CloseLink(connection.Id));
             Forget(connection);
         }
     }
 
     private void Forget(Connection connection)
     {
-        context.Connections.Remove(connection.Id);
+        _connections.Remove(connection.Id);
         var link = connection.Owner;
         if (link.Command == connection)
         {
@@ -232,12 +237,12 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
     public void CloseStuckInTransaction(InstanceLink link, AwaitedReply awaited)
     {
         ClearInFlight(awaited);
-        if (link.Users.Count > 0) context.Log(LogLevel.Warning, $"Reconnecting to {link.Users[0].Name}: a transaction left open on the link queues our commands");
+        if (link.Users.Count > 0) effects.Log(LogLevel.Warning, $"Reconnecting to {link.Users[0].Name}: a transaction left open on the link queues our commands");
         CloseCommandConnection(link);
     }
 
     /// <summary>Finds the connection a reply arrived on; null for one the core closed or never opened.</summary>
-    public Connection? Find(LinkId id) => context.Connections.GetValueOrDefault(id);
+    public Connection? Find(LinkId id) => _connections.GetValueOrDefault(id);
 
     /// <summary>Sends a command on the record's command connection. False if it is not up.</summary>
     public bool Send(InstanceRecord record, ReplyKind kind, params string[] args) => SendAbout(record, kind, null, args);
@@ -255,15 +260,18 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
     {
         if (!Send(record, ReplyKind.Ping, "PING")) return;
         var link = record.Link;
-        link.LastPingSentAtMs = context.NowMs;
+        link.LastPingSentAtMs = clock.NowMs;
         // While a PING is unanswered the silence is measured from the first one, not the latest.
-        if (link.ActivePingSentAtMs == 0) link.ActivePingSentAtMs = context.NowMs;
+        if (link.ActivePingSentAtMs == 0) link.ActivePingSentAtMs = clock.NowMs;
     }
 
     private void SendOn(Connection connection, InstanceRecord record, ReplyKind kind, string[] args, InstanceAddress? about = null)
     {
-        if (connection.Role == LinkRole.Command) connection.Owner.Awaited.Enqueue(new AwaitedReply(kind, record, context.NowMs, about));
-        context.Emit(new SendCommand(connection.Id, args));
+        // At most one INFO in flight per record (compatibility-rules §13.10): its reply is matched by that flag.
+        Invariants.Check(kind != ReplyKind.Info || record is not DataNodeRecord { InfoInFlight: true },
+            $"a second INFO in flight for {record.Name}");
+        if (connection.Role == LinkRole.Command) connection.Owner.Awaited.Enqueue(new AwaitedReply(kind, record, clock.NowMs, about));
+        effects.Emit(new SendCommand(connection.Id, args));
     }
 
     /// <summary>
@@ -291,7 +299,7 @@ internal sealed class LinkManager(SentinelContext context, EventEmitter events)
             var settings = record.OwningMaster.Settings;
             return (settings.AuthUser, settings.AuthPass);
         }
-        if (context.Wide.SentinelPass is not null) return (context.Wide.SentinelUser, context.Wide.SentinelPass);
-        return (null, context.Config.Server.RequirePass);
+        if (settings.Wide.SentinelPass is not null) return (settings.Wide.SentinelUser, settings.Wide.SentinelPass);
+        return (null, settings.Config.Server.RequirePass);
     }
 }

@@ -3,12 +3,12 @@ using Vigil.Sentinel.Events;
 
 namespace Vigil.Sentinel.Monitoring;
 
-/// <summary>Applies an INFO reply to a master or replica record (§3): run id, replicas, role, replication fields.</summary>
-internal sealed class InfoHandler(SentinelContext context, Topology topology, EventEmitter events, Failover.FailoverMachine failover)
+/// <summary>Applies an INFO reply to a master or replica record (compatibility-rules §3): run id, replicas, role, replication fields.</summary>
+internal sealed class InfoHandler(CoreClock clock, EffectQueue effects, TiltState tilt, AddressResolver resolver, Topology topology, EventEmitter events, Failover.FailoverMachine failover)
 {
     public void Apply(DataNodeRecord record, string info)
     {
-        long now = context.NowMs;
+        long now = clock.NowMs;
         var report = InfoReport.Parse(info);
         record.InfoText = info;
 
@@ -52,9 +52,9 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
                 $" new reported role is {(report.Role == ReportedRole.Master ? "master" : "slave")}");
         }
 
-        if (context.Tilt) return;
+        if (tilt.Active) return;
 
-        // Acting on the reported role (§3.2 steps 3-6): promotion success, convergence, reconfiguration progress.
+        // Acting on the reported role (compatibility-rules §3.2 steps 3-6): promotion success, convergence, reconfiguration progress.
         failover.OnInfo(record, report.Role);
     }
 
@@ -85,12 +85,12 @@ internal sealed class InfoHandler(SentinelContext context, Topology topology, Ev
     /// <summary>Adds a replica record unless the address is the master's own or already known (+slave, saved).</summary>
     private void LearnReplica(MasterRecord owner, string host, int port)
     {
-        if (port == owner.Address.Port && context.Resolver.AddressEqualsHostname(owner.Address, host)) return;
+        if (port == owner.Address.Port && resolver.AddressEqualsHostname(owner.Address, host)) return;
         if (topology.FindReplica(owner, host, port) is not null) return;
         if (topology.CreateReplica(owner, host, port) is { } replica)
         {
             events.About(LogLevel.Notice, "+slave", replica);
-            context.RequestPersist();
+            effects.RequestPersist();
         }
     }
 

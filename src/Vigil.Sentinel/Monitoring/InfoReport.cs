@@ -3,7 +3,7 @@ using Vigil.Sentinel.Text;
 namespace Vigil.Sentinel.Monitoring;
 
 /// <summary>
-/// The few INFO fields a sentinel uses (§3.1), read line by line as the reference does: replication fields count
+/// The few INFO fields a sentinel uses (compatibility-rules §3.1), read line by line as the reference does: replication fields count
 /// only after a <c>role:slave</c> line. Pure; applying it is <see cref="InfoHandler"/>'s job.
 /// </summary>
 internal sealed class InfoReport
@@ -61,24 +61,24 @@ internal sealed class InfoReport
 
         if (line.Length >= 32 && line.StartsWith("master_link_down_since_seconds", StringComparison.Ordinal))
         {
-            MasterLinkDownTimeMs = CNumbers.StrToLong(line.AsSpan(31)) * 1000;
+            MasterLinkDownTimeMs = RedisNumbers.StrToLong(line.AsSpan(31)) * 1000;
         }
 
-        if (line.StartsWith("master_repl_offset:", StringComparison.Ordinal)) MasterReplOffset = CNumbers.StrToULong(line.AsSpan(19));
+        if (line.StartsWith("master_repl_offset:", StringComparison.Ordinal)) MasterReplOffset = RedisNumbers.StrToULong(line.AsSpan(19));
 
         if (line.StartsWith("role:master", StringComparison.Ordinal)) Role = ReportedRole.Master;
         else if (line.StartsWith("role:slave", StringComparison.Ordinal)) Role = ReportedRole.Slave;
 
         if (Role != ReportedRole.Slave) return;
         if (line.StartsWith("master_host:", StringComparison.Ordinal)) MasterHost = line[12..];
-        if (line.StartsWith("master_port:", StringComparison.Ordinal)) MasterPort = CNumbers.Atoi(line.AsSpan(12));
+        if (line.StartsWith("master_port:", StringComparison.Ordinal)) MasterPort = RedisNumbers.AtoiSaturating(line.AsSpan(12));
         if (line.StartsWith("master_link_status:", StringComparison.Ordinal))
         {
             MasterLinkUp = string.Equals(line[19..], "up", StringComparison.OrdinalIgnoreCase);
         }
-        if (line.StartsWith("slave_priority:", StringComparison.Ordinal)) SlavePriority = CNumbers.Atoi(line.AsSpan(15));
-        if (line.StartsWith("slave_repl_offset:", StringComparison.Ordinal)) SlaveReplOffset = CNumbers.StrToULong(line.AsSpan(18));
-        if (line.StartsWith("replica_announced:", StringComparison.Ordinal)) ReplicaAnnounced = CNumbers.Atoi(line.AsSpan(18));
+        if (line.StartsWith("slave_priority:", StringComparison.Ordinal)) SlavePriority = RedisNumbers.AtoiSaturating(line.AsSpan(15));
+        if (line.StartsWith("slave_repl_offset:", StringComparison.Ordinal)) SlaveReplOffset = RedisNumbers.StrToULong(line.AsSpan(18));
+        if (line.StartsWith("replica_announced:", StringComparison.Ordinal)) ReplicaAnnounced = RedisNumbers.AtoiSaturating(line.AsSpan(18));
     }
 
     private static bool TryReadReplicaLine(string line, out string host, out int port)
@@ -96,13 +96,13 @@ internal sealed class InfoReport
             int end = line.IndexOf(',', comma + 1);
             if (end < 0) return false;
             host = line[(colon + 1)..comma];
-            port = CNumbers.Atoi(line.AsSpan(comma + 1, end - comma - 1));
+            port = RedisNumbers.AtoiSaturating(line.AsSpan(comma + 1, end - comma - 1));
             return true;
         }
         int portAt = line.IndexOf("port=", StringComparison.Ordinal);
         if (portAt < 0) return false;
         host = UpToComma(line, ipAt + 3);
-        port = CNumbers.Atoi(UpToComma(line, portAt + 5));
+        port = RedisNumbers.AtoiSaturating(UpToComma(line, portAt + 5));
         return true;
     }
 

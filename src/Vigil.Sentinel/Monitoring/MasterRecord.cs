@@ -55,22 +55,23 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     public string? Leader { get; set; }
     public long LeaderEpoch { get; set; }
 
-    // Failover bookkeeping (the failover state machine drives these).
-    public bool FailoverInProgress { get; set; }
-    public bool ForceFailover { get; set; }
+    /// <summary>The failover under way for this master, if any (the failover state machine drives it).</summary>
+    public FailoverRun? Failover { get; set; }
 
-    /// <summary>SENTINEL FAILOVER ... COORDINATED: a planned switchover or nothing (never a promotion without the pause).</summary>
-    public bool CoordinatedFailover { get; set; }
-    public FailoverState FailoverState { get; set; }
-    public long FailoverEpoch { get; set; }
-    public long FailoverStateChangedAtMs { get; set; }
+    public bool FailoverInProgress => Failover is not null;
+    public bool ForceFailover => Failover?.Forced ?? false;
+    public bool CoordinatedFailover => Failover?.Coordinated ?? false;
+    public FailoverState FailoverState => Failover?.State ?? FailoverState.None;
+    public long FailoverEpoch => Failover?.Epoch ?? 0;
+    public long FailoverStateChangedAtMs => Failover?.StateChangedAtMs ?? 0;
+    public ReplicaRecord? PromotedReplica => Failover?.PromotedReplica;
 
-    /// <summary>SENTINEL FAILOVER arrived in TILT: it starts on the first tick after TILT.</summary>
+    /// <summary>SENTINEL FAILOVER arrived in TILT: it starts on the first tick after TILT (coordinated or not).</summary>
     public bool ForcedFailoverDeferred { get; set; }
+    public bool DeferredFailoverCoordinated { get; set; }
 
     /// <summary>Start of the last failover attempt, or of the block a vote for someone else imposes.</summary>
     public long FailoverStartedAtMs { get; set; }
-    public ReplicaRecord? PromotedReplica { get; set; }
 
     /// <summary>
     /// ODOWN and no back-off: the failover starts at this time (0 = not scheduled). The random delay keeps

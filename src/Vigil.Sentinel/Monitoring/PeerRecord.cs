@@ -34,7 +34,7 @@ internal sealed class PeerRecord(string runId, InstanceAddress address, Instance
     public long LastAskSentAtMs { get; set; }
 
     /// <summary>
-    /// Whether the last answer is young enough to count (§5.2: five ask periods). Checked where answers are counted,
+    /// Whether the last answer is young enough to count (compatibility-rules §5.2: five ask periods). Checked where answers are counted,
     /// not only where they are expired: the expiry runs with the questions, which TILT suspends.
     /// </summary>
     public bool AnswerIsFresh(long nowMs, long askPeriodMs) =>

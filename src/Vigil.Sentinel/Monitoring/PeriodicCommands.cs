@@ -4,16 +4,16 @@ using Vigil.Sentinel.Links;
 namespace Vigil.Sentinel.Monitoring;
 
 /// <summary>
-/// The monitoring half's traffic (§2.1, §4.2): PING about once a second (masters four times a second), INFO every 10 s (1 s when it matters),
+/// The monitoring half's traffic (compatibility-rules §2.1, §4.2): PING about once a second (masters four times a second), INFO every 10 s (1 s when it matters),
 /// hello every 2 s — only on connected links with fewer than 100 × refcount replies owed. INFO and hello have at
-/// most one request in flight per record (§13.10).
+/// most one request in flight per record (compatibility-rules §13.10).
 /// </summary>
-internal sealed class PeriodicCommands(SentinelContext context, LinkManager links, HelloProcessor hello)
+internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, LinkManager links, HelloProcessor hello)
 {
     public void Run(InstanceRecord record)
     {
         if (!CanSend(record)) return;
-        long now = context.NowMs;
+        long now = clock.NowMs;
         if (record is DataNodeRecord node && now >= InfoDueAt(node))
         {
             if (links.Send(node, ReplyKind.Info, "INFO")) node.InfoInFlight = true;
@@ -54,7 +54,7 @@ internal sealed class PeriodicCommands(SentinelContext context, LinkManager link
         {
             return SentinelTimings.FastInfoPeriodMs;
         }
-        return context.Timings.InfoPeriodMs;
+        return settings.Timings.InfoPeriodMs;
     }
 
     /// <summary>
@@ -67,7 +67,7 @@ internal sealed class PeriodicCommands(SentinelContext context, LinkManager link
         long period = Math.Min(record.DownAfterMs, PingPeriodMs(record));
         var link = record.Link;
         long resendGap = link.ActivePingSentAtMs != 0
-            ? Math.Min(record.DownAfterMs, context.Timings.PingPeriodMs) / 2
+            ? Math.Min(record.DownAfterMs, settings.Timings.PingPeriodMs) / 2
             : period / 2;
         return Math.Max(link.LastPongAtMs + period + 1, link.LastPingSentAtMs + resendGap + 1);
     }
@@ -91,8 +91,8 @@ internal sealed class PeriodicCommands(SentinelContext context, LinkManager link
     /// </summary>
     private long PingPeriodMs(InstanceRecord record) =>
         record is MasterRecord or PeerRecord
-            ? Math.Max(1, context.Timings.PingPeriodMs / Limits.MasterPingsPerPeriod)
-            : context.Timings.PingPeriodMs;
+            ? Math.Max(1, settings.Timings.PingPeriodMs / Limits.MasterPingsPerPeriod)
+            : settings.Timings.PingPeriodMs;
 
     private long HelloDueAt(InstanceRecord record)
     {
@@ -104,7 +104,7 @@ internal sealed class PeriodicCommands(SentinelContext context, LinkManager link
         // wait behind that pause, and the SLAVEOF that demotes it behind the hello, until the lease lapses (up to
         // 2 s). It gets hellos again once it reports role:slave.
         if (record is ReplicaRecord { AwaitingFence: true }) return long.MaxValue;
-        if (context.Wide.AnnounceIp is null && record.Link.CommandLocalIp is null) return long.MaxValue;
-        return Math.Max(record.LastHelloPublishedAtMs + context.Timings.PublishPeriodMs + 1, record.HelloRetryNotBeforeMs);
+        if (settings.Wide.AnnounceIp is null && record.Link.CommandLocalIp is null) return long.MaxValue;
+        return Math.Max(record.LastHelloPublishedAtMs + settings.Timings.PublishPeriodMs + 1, record.HelloRetryNotBeforeMs);
     }
 }

@@ -12,9 +12,10 @@ internal sealed class ReplicaRecord(string name, InstanceAddress address, Instan
 
     // Failover flags, driven by the failover state machine.
     public bool IsPromoted { get; set; }
-    public bool ReconfSent { get; set; }
-    public bool ReconfInProgress { get; set; }
-    public bool ReconfDone { get; set; }
+    public Failover.ReplicaReconf Reconf { get; set; }
+    public bool ReconfSent => Reconf == Failover.ReplicaReconf.Sent;
+    public bool ReconfInProgress => Reconf == Failover.ReplicaReconf.InProgress;
+    public bool ReconfDone => Reconf == Failover.ReplicaReconf.Done;
     public long ReconfSentAtMs { get; set; }
 
     /// <summary>

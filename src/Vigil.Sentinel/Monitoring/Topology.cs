@@ -7,43 +7,43 @@ using Vigil.Sentinel.State;
 namespace Vigil.Sentinel.Monitoring;
 
 /// <summary>Creates, finds, resets and removes records, keeping their links' reference counts right.</summary>
-internal sealed class Topology(SentinelContext context, LinkManager links, EventEmitter events)
+internal sealed class Topology(CoreSettings settings, CoreClock clock, EffectQueue effects, MonitorState monitored, AddressResolver resolver, LinkManager links, EventEmitter events)
 {
     public MasterRecord? CreateMaster(string name, string host, int port, MasterSettings settings, out AddressError error)
     {
-        var address = context.Resolver.Create(host, port, acceptUnresolved: true, out error);
+        var address = resolver.Create(host, port, acceptUnresolved: true, out error);
         if (address is null) return null;
-        if (context.Masters.ContainsKey(name))
+        if (monitored.Masters.ContainsKey(name))
         {
             error = AddressError.None;
             return null;
         }
-        var master = new MasterRecord(name, address, links.LinkFor(InstanceKind.Master, null), settings, context.NowMs)
+        var master = new MasterRecord(name, address, links.LinkFor(InstanceKind.Master, null), settings, clock.NowMs)
         {
             RoleReported = ReportedRole.Master,
-            LastHelloPublishedAtMs = context.NowMs,
+            LastHelloPublishedAtMs = clock.NowMs,
         };
         LinkManager.Attach(master);
-        context.Masters.Add(name, master);
+        monitored.Masters.Add(name, master);
         return master;
     }
 
     /// <summary>A new replica record named by its announced address; null if the address is unusable or known.</summary>
     public ReplicaRecord? CreateReplica(MasterRecord master, string host, int port)
     {
-        var address = context.Resolver.Create(host, port, acceptUnresolved: true, out _);
+        var address = resolver.Create(host, port, acceptUnresolved: true, out _);
         if (address is null) return null;
-        string name = address.AnnouncedWithPort(context.AnnounceHostnames);
+        string name = address.AnnouncedWithPort(settings.AnnounceHostnames);
         if (master.Replicas.ContainsKey(name)) return null;
         if (master.Replicas.Count >= Limits.MaxReplicasPerMaster)
         {
-            context.Log(LogLevel.Warning, $"Not adding replica {name} of '{master.Name}': {Limits.MaxReplicasPerMaster} replicas known already");
+            effects.Log(LogLevel.Warning, $"Not adding replica {name} of '{master.Name}': {Limits.MaxReplicasPerMaster} replicas known already");
             return null;
         }
-        var replica = new ReplicaRecord(name, address, links.LinkFor(InstanceKind.Slave, null), master, context.NowMs)
+        var replica = new ReplicaRecord(name, address, links.LinkFor(InstanceKind.Slave, null), master, clock.NowMs)
         {
             RoleReported = ReportedRole.Slave,
-            LastHelloPublishedAtMs = context.NowMs,
+            LastHelloPublishedAtMs = clock.NowMs,
         };
         LinkManager.Attach(replica);
         master.Replicas.Add(name, replica);
@@ -52,26 +52,26 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
 
     public ReplicaRecord? FindReplica(MasterRecord master, string host, int port)
     {
-        var address = context.Resolver.Create(host, port, acceptUnresolved: false, out _);
+        var address = resolver.Create(host, port, acceptUnresolved: false, out _);
         if (address is null) return null;
-        return master.Replicas.GetValueOrDefault(address.AnnouncedWithPort(context.AnnounceHostnames));
+        return master.Replicas.GetValueOrDefault(address.AnnouncedWithPort(settings.AnnounceHostnames));
     }
 
     /// <summary>An admitted peer record (from the saved state or the config) named by its run id, sharing the link of the same peer under other masters.</summary>
     public PeerRecord? CreatePeer(MasterRecord master, string runId, string host, int port)
     {
-        var address = context.Resolver.Create(host, port, acceptUnresolved: true, out _);
+        var address = resolver.Create(host, port, acceptUnresolved: true, out _);
         if (address is null) return null;
         if (master.Peers.ContainsKey(runId)) return null;
         if (master.Peers.Count >= Limits.MaxPeersPerMaster)
         {
-            context.Log(LogLevel.Warning, $"Not adding sentinel {runId} of '{master.Name}': {Limits.MaxPeersPerMaster} sentinels known already");
+            effects.Log(LogLevel.Warning, $"Not adding sentinel {runId} of '{master.Name}': {Limits.MaxPeersPerMaster} sentinels known already");
             return null;
         }
-        var peer = new PeerRecord(runId, address, links.LinkFor(InstanceKind.Sentinel, runId), master, context.NowMs)
+        var peer = new PeerRecord(runId, address, links.LinkFor(InstanceKind.Sentinel, runId), master, clock.NowMs)
         {
             RunId = runId,
-            LastHelloPublishedAtMs = context.NowMs,
+            LastHelloPublishedAtMs = clock.NowMs,
             IsAdmitted = true,
         };
         LinkManager.Attach(peer);
@@ -85,7 +85,7 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
         InstanceAddress? address = null;
         if (host is not null)
         {
-            address = context.Resolver.Create(host, port, acceptUnresolved: true, out _);
+            address = resolver.Create(host, port, acceptUnresolved: true, out _);
             if (address is null) return null;
         }
         foreach (var peer in master.Peers.Values)
@@ -100,9 +100,9 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
     /// <summary>The master whose record address matches, as <c>is-master-down-by-addr</c> looks it up.</summary>
     public MasterRecord? FindMasterByAddress(string host, int port)
     {
-        var address = context.Resolver.Create(host, port, acceptUnresolved: true, out _);
+        var address = resolver.Create(host, port, acceptUnresolved: true, out _);
         if (address is null) return null;
-        foreach (var master in context.Masters.Values)
+        foreach (var master in monitored.Masters.Values)
         {
             if (master.Address.SameAs(address)) return master;
         }
@@ -130,7 +130,7 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
 
     public void RemoveMaster(MasterRecord master)
     {
-        context.Masters.Remove(master.Name);
+        monitored.Masters.Remove(master.Name);
         foreach (var replica in master.Replicas.Values) links.Release(replica);
         foreach (var peer in master.Peers.Values) links.Release(peer);
         master.Replicas.Clear();
@@ -140,7 +140,7 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
     }
 
     /// <summary>
-    /// Forgets what was learned about a master (§8.4): replicas, optionally peers, flags, vote, failover state,
+    /// Forgets what was learned about a master (compatibility-rules §8.4): replicas, optionally peers, flags, vote, failover state,
     /// run id; closes its connections and restarts its timers. The SDOWN/ODOWN since-times survive.
     /// </summary>
     public void ResetMaster(MasterRecord master, bool keepPeers, bool generateEvent)
@@ -152,7 +152,7 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
             foreach (var peer in master.Peers.Values) links.Release(peer);
             master.Peers.Clear();
             DropClaims(master);
-            master.MonitoringStartedAtMs = context.NowMs;
+            master.MonitoringStartedAtMs = clock.NowMs;
         }
         else
         {
@@ -169,23 +169,19 @@ internal sealed class Topology(SentinelContext context, LinkManager links, Event
         master.IsObjectivelyDown = false;
         master.ScriptKillSent = false;
         master.RebootDetected = false;
-        master.FailoverInProgress = false;
-        master.ForceFailover = false;
-        master.CoordinatedFailover = false;
+        master.Failover = null;
         master.ForcedFailoverDeferred = false;
+        master.DeferredFailoverCoordinated = false;
         master.Leader = null;
-        master.FailoverState = FailoverState.None;
-        master.FailoverStateChangedAtMs = 0;
         master.FailoverStartedAtMs = 0; // may fail over again at once
-        master.PromotedReplica = null;
         master.FailoverStartDueAtMs = 0;
         master.FailoverStepRequested = false;
         master.Switchover = null;
         master.PendingAdoption = null;
         master.RunId = null;
         master.ReportedMasterHost = null;
-        master.Link.ResetTimers(context.NowMs);
-        master.RoleReportedAtMs = context.NowMs;
+        master.Link.ResetTimers(clock.NowMs);
+        master.RoleReportedAtMs = clock.NowMs;
         master.RoleReported = ReportedRole.Master;
         if (generateEvent) events.About(LogLevel.Warning, "+reset-master", master);
     }

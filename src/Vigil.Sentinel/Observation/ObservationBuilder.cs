@@ -7,12 +7,12 @@ namespace Vigil.Sentinel.Observation;
 /// <summary>Copies the records into a <see cref="SentinelObservation"/>; reads only.</summary>
 internal static class ObservationBuilder
 {
-    public static SentinelObservation Build(SentinelContext context, int runningScripts, int queuedScripts)
+    public static SentinelObservation Build(CoreSettings settings, CoreClock clock, Epochs epochs, TiltState tilt, MonitorState monitored, int runningScripts, int queuedScripts)
     {
-        long now = context.NowMs;
-        bool hostnames = context.AnnounceHostnames;
-        var masters = new List<MasterObservation>(context.Masters.Count);
-        foreach (var master in context.Masters.Values)
+        long now = clock.NowMs;
+        bool hostnames = settings.AnnounceHostnames;
+        var masters = new List<MasterObservation>(monitored.Masters.Count);
+        foreach (var master in monitored.Masters.Values)
         {
             var replicas = new List<ReplicaObservation>(master.Replicas.Count);
             foreach (var replica in master.Replicas.Values)
@@ -38,7 +38,7 @@ internal static class ObservationBuilder
                 master.FailoverInProgress ? master.FailoverState.Wire() : null, master.MasterReplOffset,
                 now - master.Link.LastAvailableAtMs, master.Link.LastRoundTripMs, replicas, peers));
         }
-        return new SentinelObservation(context.MyId, context.CurrentEpoch, context.Tilt, runningScripts, queuedScripts,
-            context.ToHostMs(now), masters);
+        return new SentinelObservation(monitored.MyId, epochs.Current, tilt.Active, runningScripts, queuedScripts,
+            clock.ToHostMs(now), masters);
     }
 }

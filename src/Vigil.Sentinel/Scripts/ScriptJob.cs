@@ -1,6 +1,6 @@
 namespace Vigil.Sentinel.Scripts;
 
-/// <summary>One queued script run: the path, its arguments, and where it stands (§12).</summary>
+/// <summary>One queued script run: the path, its arguments, and where it stands (compatibility-rules §12).</summary>
 internal sealed class ScriptJob(long id, string path, IReadOnlyList<string> args)
 {
     public long Id { get; } = id;

@@ -6,7 +6,7 @@ using Vigil.Sentinel.Events;
 namespace Vigil.Sentinel.Scripts;
 
 /// <summary>
-/// The script queue (§12): the core decides what runs when and what a result means; the host only starts and kills
+/// The script queue (compatibility-rules §12): the core decides what runs when and what a result means; the host only starts and kills
 /// processes (<see cref="RunScript"/>, <see cref="KillScript"/>) and reports their ends (<see cref="ScriptExited"/>).
 /// </summary>
 /// <remarks>
@@ -16,7 +16,7 @@ namespace Vigil.Sentinel.Scripts;
 /// other failure is reported with <c>-script-error</c> and dropped. A run longer than the maximum runtime is
 /// reported with <c>-script-timeout</c> and killed (then counts as a signal death).
 /// </remarks>
-internal sealed class ScriptQueue(SentinelContext context)
+internal sealed class ScriptQueue(CoreSettings settings, CoreClock clock, EffectQueue effects)
 {
     private readonly List<ScriptJob> _jobs = [];
     private long _lastJobId;
@@ -35,12 +35,13 @@ internal sealed class ScriptQueue(SentinelContext context)
         if (_jobs.Count <= Limits.MaxQueuedScripts) return;
         int oldestIdle = _jobs.FindIndex(j => !j.IsRunning);
         if (oldestIdle >= 0) _jobs.RemoveAt(oldestIdle);
+        Invariants.Check(_jobs.Count <= Limits.MaxQueuedScripts, $"the script queue grew to {_jobs.Count}");
     }
 
     /// <summary>Once per tick: start what is due, kill what overran.</summary>
     public void OnTick()
     {
-        long now = context.NowMs;
+        long now = clock.NowMs;
         int running = RunningCount;
         foreach (var job in _jobs)
         {
@@ -52,14 +53,14 @@ internal sealed class ScriptQueue(SentinelContext context)
             job.Pid = 0;
             job.KillRequested = false;
             running++;
-            context.Emit(new RunScript(job.Id, job.Path, job.Args));
+            effects.Emit(new RunScript(job.Id, job.Path, job.Args));
         }
         foreach (var job in _jobs)
         {
-            if (!job.IsRunning || job.KillRequested || now - job.StartAtMs <= context.Timings.ScriptMaxRuntimeMs) continue;
+            if (!job.IsRunning || job.KillRequested || now - job.StartAtMs <= settings.Timings.ScriptMaxRuntimeMs) continue;
             job.KillRequested = true;
             Events?.Raw(LogLevel.Warning, "-script-timeout", null, $"{job.Path} {job.Pid.ToString(CultureInfo.InvariantCulture)}");
-            context.Emit(new KillScript(job.Id));
+            effects.Emit(new KillScript(job.Id));
         }
     }
 
@@ -81,7 +82,7 @@ internal sealed class ScriptQueue(SentinelContext context)
         {
             job.IsRunning = false;
             job.Pid = 0;
-            job.StartAtMs = context.NowMs + RetryDelayMs(job.Attempts);
+            job.StartAtMs = clock.NowMs + RetryDelayMs(job.Attempts);
             return;
         }
         if (exited.Signal != 0 || exited.ExitCode != 0)
@@ -94,7 +95,7 @@ internal sealed class ScriptQueue(SentinelContext context)
     /// <summary>The retry delay doubles per attempt: 30 s, 60 s, 2 min, ... with the default.</summary>
     private long RetryDelayMs(int attempts)
     {
-        long delay = context.Timings.ScriptRetryDelayMs;
+        long delay = settings.Timings.ScriptRetryDelayMs;
         for (int i = 1; i < attempts && delay < long.MaxValue / 2; i++) delay *= 2;
         return delay;
     }
@@ -108,7 +109,7 @@ internal sealed class ScriptQueue(SentinelContext context)
         {
             if (job.IsRunning)
             {
-                if (!job.KillRequested) due = Math.Min(due, job.StartAtMs + context.Timings.ScriptMaxRuntimeMs + 1);
+                if (!job.KillRequested) due = Math.Min(due, job.StartAtMs + settings.Timings.ScriptMaxRuntimeMs + 1);
             }
             else if (canStart)
             {
@@ -121,7 +122,7 @@ internal sealed class ScriptQueue(SentinelContext context)
     /// <summary>SENTINEL PENDING-SCRIPTS: one five-pair entry per job, numbers as bulk strings.</summary>
     public RespValue Describe()
     {
-        long now = context.NowMs;
+        long now = clock.NowMs;
         var entries = new List<RespValue>(_jobs.Count);
         foreach (var job in _jobs)
         {

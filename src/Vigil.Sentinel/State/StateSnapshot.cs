@@ -5,21 +5,21 @@ namespace Vigil.Sentinel.State;
 /// <summary>Builds the <see cref="SentinelState"/> to save from the core's records.</summary>
 internal static class StateSnapshot
 {
-    public static SentinelState Take(SentinelContext context) => new()
+    public static SentinelState Take(CoreSettings settings, Epochs epochs, MonitorState monitored) => new()
     {
-        MyId = context.MyId,
-        CurrentEpoch = context.CurrentEpoch,
-        Sentinel = context.Wide,
-        SentinelBaseline = StateMerger.WideFromConfig(context.Config),
-        Masters = context.Masters.Values.Select(m => Master(m, context)).ToList(),
-        RemovedMasters = context.RemovedMasters.ToList(),
+        MyId = monitored.MyId,
+        CurrentEpoch = epochs.Current,
+        Sentinel = settings.Wide,
+        SentinelBaseline = StateMerger.WideFromConfig(settings.Config),
+        Masters = monitored.Masters.Values.Select(m => Master(m, settings.Options)).ToList(),
+        RemovedMasters = monitored.RemovedMasters.ToList(),
     };
 
     /// <summary>
     /// The current address is saved (the promoted replica's from reconf_slaves on); the promoted replica is then
     /// listed under the old master's address, which becomes a replica after the switch.
     /// </summary>
-    private static MasterState Master(MasterRecord master, SentinelContext context)
+    private static MasterState Master(MasterRecord master, CoreOptions options)
     {
         var current = master.CurrentAddress;
         bool moved = !ReferenceEquals(current, master.Address);
@@ -33,7 +33,7 @@ internal static class StateSnapshot
             ConfigEpochForced = master.ConfigEpochForced,
             LeaderEpoch = master.LeaderEpoch,
             Leader = master.Leader,
-            RecentFailovers = Failover.DampingHistory.Save(master, context.Options, context.NowMs),
+            RecentFailovers = Failover.DampingHistory.Save(master, options),
             KnownReplicas = master.Replicas.Values
                 .Select(r => moved && r == master.PromotedReplica ? master.Address : r.Address)
                 .Select(a => new KnownReplicaState(a.Hostname, a.Port))

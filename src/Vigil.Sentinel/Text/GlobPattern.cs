@@ -1,7 +1,7 @@
 namespace Vigil.Sentinel.Text;
 
 /// <summary>Redis' glob matching (<c>stringmatchlen</c>): <c>*</c>, <c>?</c>, <c>[a-z]</c>, <c>[^x]</c>, <c>\</c> escapes.</summary>
-internal static class GlobPattern
+public static class GlobPattern
 {
     public static bool IsMatch(string pattern, string text, bool ignoreCase) => Match(pattern, 0, text, 0, ignoreCase);
 

@@ -46,7 +46,7 @@ public static class CommandCommand
             specs = kind switch
             {
                 "aclcat" => specs.Where(s => s.Categories.Contains("@" + value.ToLowerInvariant())),
-                "pattern" => specs.Where(s => PubSub.GlobPattern.IsMatch(value, s.Name, ignoreCase: true)),
+                "pattern" => specs.Where(s => Vigil.Sentinel.Text.GlobPattern.IsMatch(value, s.Name, ignoreCase: true)),
                 "module" => [],
                 _ => specs,
             };

@@ -1,3 +1,5 @@
+using Vigil.Sentinel.Commands;
+
 namespace Vigil.Server.Commands;
 
 /// <summary>
@@ -59,13 +61,9 @@ public sealed class CommandTable
             Handler = SentinelCommand.Execute,
             Subcommands = Children("sentinel",
             [
-                Sentinel("ckquorum", 3), Sentinel("config", -3), Sentinel("debug", -2), Sentinel("failover", 3) with { OptionalArguments = 1 },
-                Sentinel("flushconfig", 2), Sentinel("get-master-addr-by-name", 3),
-                new("help", 2, LoadingStale, ["@slow"], NoTips), Sentinel("info-cache", -3),
-                Sentinel("is-master-down-by-addr", 6), Sentinel("master", 3), Sentinel("masters", 2),
-                Sentinel("monitor", 6), Sentinel("myid", 2), Sentinel("pending-scripts", 2), Sentinel("remove", 3),
-                Sentinel("replicas", 3), Sentinel("reset", 3), Sentinel("sentinels", 3), Sentinel("set", -5),
-                Sentinel("simulate-failure", -3), Sentinel("slaves", 3),
+                .. SubcommandTable.All.Select(sub => sub.Name == "help"
+                    ? new CommandSpec(sub.Name, sub.Arity, LoadingStale, ["@slow"], NoTips)
+                    : Sentinel(sub.Name, sub.Arity) with { OptionalArguments = sub.OptionalArguments }),
             ]),
         },
         new("ping", -1, ["fast"], ["@fast", "@connection"], ["request_policy:all_shards", "response_policy:all_succeeded"]) { Handler = PingCommand.Execute },

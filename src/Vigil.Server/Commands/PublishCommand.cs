@@ -1,15 +1,14 @@
 using Vigil.Resp;
+using Vigil.Sentinel.Discovery;
 
 namespace Vigil.Server.Commands;
 
 /// <summary>A sentinel accepts PUBLISH only for hello messages, which it processes instead of delivering.</summary>
 public static class PublishCommand
 {
-    public const string HelloChannel = "__sentinel__:hello";
-
     public static async ValueTask Execute(CommandContext context)
     {
-        if (context.Arg(1) != HelloChannel)
+        if (context.Arg(1) != HelloChannel.Name)
         {
             context.ReplyError("ERR Only HELLO messages are accepted by Sentinel instances.");
             return;

@@ -9,7 +9,7 @@ using Vigil.Server.State;
 namespace Vigil.Server.Loop;
 
 /// <summary>Turns the core's effects into I/O. Runs on the event loop, right after each core step.</summary>
-public sealed class EffectRunner(LinkManager links, PubSubHub pubSub, SentinelLog log, CoalescingStateStore state, Action<int, string> exit)
+public sealed class EffectRunner(OutboundLinks links, PubSubHub pubSub, SentinelLog log, CoalescingStateStore state, Action<int, string> exit)
 {
     private readonly ScriptRunner _scripts = new();
 

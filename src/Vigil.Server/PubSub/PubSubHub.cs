@@ -1,3 +1,4 @@
+using Vigil.Sentinel.Text;
 using Vigil.Resp;
 using Vigil.Server.Clients;
 
@@ -45,7 +46,7 @@ public sealed class PubSubHub(ServerContext server)
             }
             foreach (var (pattern, sessions) in _patterns)
             {
-                if (!GlobPattern.IsMatch(pattern, channel)) continue;
+                if (!GlobPattern.IsMatch(pattern, channel, ignoreCase: false)) continue;
                 foreach (var session in sessions) receivers.Add((session, pattern));
             }
         }

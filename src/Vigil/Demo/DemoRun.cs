@@ -43,7 +43,7 @@ internal sealed class DemoRun(DemoOptions options, DemoConsole console, ChildPro
             // would: the sentinels start together, so without this it would fall at the same phase each run.
             var phase = TimeSpan.FromMilliseconds(Random.Shared.Next((int)PingCycle.TotalMilliseconds));
             await Task.Delay(SteadyWrites + phase, cancel).ConfigureAwait(false);
-            await using var fault = new FaultInjector(_topology, options);
+            await using var fault = new DemoFault(_topology, options);
             _clock.FaultAtMs = _clock.NowMs;
             console.Timeline(0, "fault", fault.Describe() + $" (the client has {client.AckedCount} writes acknowledged)");
             if (await fault.InjectAsync(cancel).ConfigureAwait(false) is { } refused) return figures with { Problem = refused };

@@ -1,6 +1,7 @@
 using System.Text;
 using Vigil.Resp;
 using Vigil.Sentinel.Config;
+using Vigil.Sentinel.Discovery;
 
 namespace Vigil.Sentinel.Tests.Support;
 
@@ -53,7 +54,7 @@ internal sealed class SentinelNetwork
         {
             if (IsBlocked(core, node, null)) continue;
             Members[core].Core.Handle(new LinkReply(Now, link,
-                RespValue.Array(RespValue.Bulk("message"), RespValue.Bulk(Limits.HelloChannel), RespValue.Bulk(payload))));
+                RespValue.Array(RespValue.Bulk("message"), RespValue.Bulk(HelloChannel.Name), RespValue.Bulk(payload))));
             Drain(core);
         }
         Process();

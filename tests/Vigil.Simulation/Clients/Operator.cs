@@ -66,7 +66,7 @@ internal sealed class Operator(SimWorld world)
     /// <summary>The checker learns the quorum in force from the sentinel itself (whatever SET answered).</summary>
     private void ReadBackQuorum(SentinelNode sentinel, string name)
     {
-        if (sentinel.Execute("master", name) is RespMap master && int.TryParse(Convergence.Field(master, "quorum"), out int quorum))
+        if (sentinel.Execute("master", name) is RespMap master && int.TryParse(LivenessCheck.Field(master, "quorum"), out int quorum))
         {
             world.Checker.OnOperatorQuorum(sentinel, name, quorum);
         }

@@ -16,7 +16,6 @@ internal sealed class CheckerStats
     public long SwitchMasters { get; set; }
     public long Persists { get; set; }
     public long HellosChecked { get; set; }
-    public long ToleratedKnownBugs { get; set; }
     public long Fences { get; set; }
     public long FencesLifted { get; set; }
     public long FailoversDamped { get; set; }
@@ -36,7 +35,6 @@ internal sealed class CheckerStats
         SwitchMasters += other.SwitchMasters;
         Persists += other.Persists;
         HellosChecked += other.HellosChecked;
-        ToleratedKnownBugs += other.ToleratedKnownBugs;
         Fences += other.Fences;
         FencesLifted += other.FencesLifted;
         FailoversDamped += other.FailoversDamped;

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Vigil.Simulation.Invariants;
 
-/// <summary>Reads the instance prefix of event texts (§9.1): <c>&lt;kind&gt; &lt;name&gt; &lt;ip&gt; &lt;port&gt; [@ &lt;master&gt; &lt;ip&gt; &lt;port&gt;]</c>.</summary>
+/// <summary>Reads the instance prefix of event texts (compatibility-rules §9.1): <c>&lt;kind&gt; &lt;name&gt; &lt;ip&gt; &lt;port&gt; [@ &lt;master&gt; &lt;ip&gt; &lt;port&gt;]</c>.</summary>
 internal readonly record struct EventText(string Kind, string Name, string Ip, int Port, string? MasterName)
 {
     /// <summary>The master the event concerns: the record itself for a master, the name after '@' otherwise.</summary>

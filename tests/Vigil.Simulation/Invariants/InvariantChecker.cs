@@ -104,7 +104,7 @@ internal sealed class InvariantChecker
 
     public void OnClockJump(SentinelNode sentinel) => Track(sentinel).ClockJumpedAtMs = _world.NowMs;
 
-    /// <summary>§2.2: a tick more than the trigger after the previous one, or before it, enters TILT; no other tick does.</summary>
+    /// <summary>compatibility-rules §2.2: a tick more than the trigger after the previous one, or before it, enters TILT; no other tick does.</summary>
     public void OnTick(SentinelNode sentinel, long gapMs, bool tiltExpected, bool tiltSeen)
     {
         if (tiltExpected && !tiltSeen)
@@ -308,7 +308,7 @@ internal sealed class InvariantChecker
         }
     }
 
-    /// <summary>Events only the acting half may produce (§2.2: SDOWN/ODOWN freeze, no failover step, no reconfiguration).</summary>
+    /// <summary>Events only the acting half may produce (compatibility-rules §2.2: SDOWN/ODOWN freeze, no failover step, no reconfiguration).</summary>
     private static readonly HashSet<string> ActingEvents = new(StringComparer.Ordinal)
     {
         "+sdown", "-sdown", "+odown", "-odown", "+try-failover", "+elected-leader", "+failover-state-select-slave",
@@ -416,7 +416,7 @@ internal sealed class InvariantChecker
         attempt.Elected = true;
         if (attempt.Forced) return;
 
-        // The voters are the sentinels the leader knows (§6, as in the reference). A sentinel that started without
+        // The voters are the sentinels the leader knows (compatibility-rules §6, as in the reference). A sentinel that started without
         // every peer in its state, or that the operator made forget them (RESET, REMOVE then MONITOR), knows fewer
         // than the group until it has heard their hellos: cut off from them, it wins alone with quorum 1 (seeds 1031,
         // 9708). The core waits three hello periods after such a start or reset; nothing short of a configured group
@@ -490,7 +490,7 @@ internal sealed class InvariantChecker
         {
             throw Violation("promote-eligible-only", $"{sentinel.Name} selected {node.Name} for {replica.Master} while it flags it SDOWN");
         }
-        // §7.3: a valid PING answer within five PING periods (measured on the sentinel's clock, which may drift).
+        // compatibility-rules §7.3: a valid PING answer within five PING periods (measured on the sentinel's clock, which may drift).
         long window = 5 * _world.Scenario.PingPeriodMs * 105 / 100 + 50;
         long silentMs = sentinel.LastValidPongAtMs.TryGetValue(node, out long lastPong) ? _world.NowMs - lastPong : long.MaxValue;
         if (silentMs > window)

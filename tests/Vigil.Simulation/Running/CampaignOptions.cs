@@ -13,7 +13,6 @@ internal sealed record CampaignOptions
     public int? ReplaySeed { get; init; }
     public SimulationProfile Profile { get; init; } = SimulationProfile.Ci;
     public string? Broken { get; init; }
-    public bool Strict { get; init; }
     public bool ForgedHellos { get; init; }
     public int Threads { get; init; } = Environment.ProcessorCount;
     public int TailLines { get; init; } = 200;
@@ -32,7 +31,6 @@ internal sealed record CampaignOptions
           --seed N           replay one seed, printing its whole trace
           --profile ci|long  short runs with fast timings (default), or long chaos with reference timings
           --broken MODE      wrap sentinel 0 in a deliberately broken double (equivocate, hide-tilt, deaf)
-          --strict           also fail on the known core bugs the checker otherwise tolerates
           --forged-hellos    forged hellos and vote requests in every seed (default: about one seed in five)
           --threads K        worker threads (default: processor count)
           --max-failures K   stop after K failing seeds (default 10)
@@ -73,7 +71,6 @@ internal sealed record CampaignOptions
                     options = BrokenCores.Known(mode) ? options with { Broken = mode } : options with { Error = $"unknown broken mode '{mode}' (known: {string.Join(", ", BrokenCores.Modes)})" };
                     break;
                 case "--quiet": options = options with { Quiet = true }; break;
-                case "--strict": options = options with { Strict = true }; break;
                 case "--forged-hellos": options = options with { ForgedHellos = true }; break;
                 case "--help" or "-h": options = options with { Help = true }; break;
                 default: options = options with { Error = $"unknown argument '{arg}'" }; break;
@@ -89,7 +86,6 @@ internal sealed record CampaignOptions
         string command = $"dotnet run --project tests/Vigil.Simulation -c Release -- --seed {seed}";
         if (Profile != SimulationProfile.Ci) command += " --profile long";
         if (Broken is not null) command += $" --broken {Broken}";
-        if (Strict) command += " --strict";
         if (ForgedHellos) command += " --forged-hellos";
         return command;
     }
@@ -100,7 +96,6 @@ internal sealed record CampaignOptions
         LiveTrace = live,
         Wrap = BrokenCores.Wrapper(Broken),
         BrokenMode = Broken,
-        Strict = Strict,
         ForgedHellos = ForgedHellos,
         TraceCapacity = Math.Max(TailLines, 16),
     };

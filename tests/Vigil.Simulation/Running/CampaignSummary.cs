@@ -53,7 +53,7 @@ internal sealed class CampaignSummary
         sb.AppendLine(string.Create(c, $"elections:            +try-failover {Stats.FailoversTried}, +elected-leader {Stats.Elections}, -failover-abort-not-elected {Stats.NotElected}, +promoted-slave {Stats.Promotions}, +switch-master {Stats.SwitchMasters}"));
         sb.AppendLine(string.Create(c, $"split brain:          +fence {Stats.Fences} (lifted for a master the majority still names: {Stats.FencesLifted}), +failover-damped {Stats.FailoversDamped}"));
         sb.AppendLine(string.Create(c, $"votes:                +vote-for-leader {Stats.Votes}, vote answers checked {Stats.VoteReplies}"));
-        sb.AppendLine(string.Create(c, $"checked:              {Stats.Persists} saved states, {Stats.HellosChecked} hello payloads; known core bugs tolerated {Stats.ToleratedKnownBugs} times"));
+        sb.AppendLine(string.Create(c, $"checked:              {Stats.Persists} saved states, {Stats.HellosChecked} hello payloads"));
         sb.AppendLine(string.Create(c, $"writes:               {WritesAcked} acknowledged, {WritesLost} lost (excused or within bounds)"));
         if (_convergence.Count > 0)
         {

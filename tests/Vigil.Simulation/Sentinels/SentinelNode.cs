@@ -16,7 +16,7 @@ namespace Vigil.Simulation.Sentinels;
 /// </summary>
 internal sealed class SentinelNode : IConnectionServer, IConnectionClient
 {
-    /// <summary>The tick gap beyond which (or below zero) the core must enter TILT (§2.2).</summary>
+    /// <summary>The tick gap beyond which (or below zero) the core must enter TILT (compatibility-rules §2.2).</summary>
     public const long TiltTriggerMs = 2000;
 
     /// <summary>The real host never sleeps longer than this between looks at the core.</summary>
@@ -70,6 +70,15 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
     public long LocalNowMs => Clock.LocalAt(_world.NowMs);
     public bool IsListening => Running;
     public long Ticks { get; private set; }
+
+    /// <summary>
+    /// A fault at the save: when it returns true for the state the core asks to save, the process is killed before
+    /// the write, so the state on disk stays the previous one and nothing queued after the save (a reply) leaves.
+    /// </summary>
+    public Func<SentinelState, bool>? KillBeforeSave { get; set; }
+
+    /// <summary>Replies that never left because the process died while carrying out the input's effects.</summary>
+    public List<string> RepliesLost { get; } = [];
 
     /// <summary>Starts (or restarts) the process from the last state it persisted.</summary>
     public void Start()
@@ -238,6 +247,9 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
                 case Log log:
                     _world.Trace.Add(_world.NowMs, Name, log);
                     break;
+                case PersistState persist when KillBeforeSave?.Invoke(persist.State) == true:
+                    Crash("killed before its state was saved");
+                    return;
                 case PersistState persist:
                     _world.Trace.Add(_world.NowMs, Name, persist);
                     Persisted = persist.State;
@@ -268,7 +280,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
 
     /// <summary>
     /// When this sentinel last received a valid PING answer (PONG, LOADING, MASTERDOWN) from each Redis node: a
-    /// replica it selects for promotion must have given one within five PING periods (§7.3).
+    /// replica it selects for promotion must have given one within five PING periods (compatibility-rules §7.3).
     /// </summary>
     public Dictionary<Redis.RedisNode, long> LastValidPongAtMs { get; } = [];
 
@@ -332,7 +344,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
             case "CLIENT":
                 return RespValue.Ok;
             case "PUBLISH" when args.Length == 3:
-                if (args[1] != "__sentinel__:hello") return new RespError("ERR Only HELLO messages are accepted by Sentinel instances.");
+                if (args[1] != Vigil.Sentinel.Discovery.HelloChannel.Name) return new RespError("ERR Only HELLO messages are accepted by Sentinel instances.");
                 _world.Checker.OnHelloSeen(args[2], $"PUBLISH to {Name}");
                 _world.Trace.Add(_world.NowMs, Name, $"served PUBLISH hello {args[2]}");
                 reply = process.AcceptHelloPublish(args[2], local);
@@ -349,6 +361,11 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
                 finally
                 {
                     _world.Checker.EndServing();
+                }
+                if (!Running)
+                {
+                    RepliesLost.Add($"{string.Join(' ', args)} -> {Tracing.TraceFormat.Resp(reply)}");
+                    return reply;
                 }
                 break;
             default:

@@ -6,9 +6,8 @@ namespace Vigil.Simulation.Tests;
 /// <summary>Small fixed worlds for directed tests: one group, known timings, no random faults.</summary>
 internal static class DirectedWorlds
 {
-    public static SimWorld ThreeSentinelsOneReplica(bool strict = true, int seed = 1) => new(seed, new SimWorldOptions
+    public static SimWorld ThreeSentinelsOneReplica(int seed = 1) => new(seed, new SimWorldOptions
     {
-        Strict = strict,
         AdjustScenario = s => s with
         {
             SentinelCount = 3,

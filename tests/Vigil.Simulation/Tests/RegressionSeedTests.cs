@@ -3,9 +3,9 @@ using Vigil.Simulation.World;
 namespace Vigil.Simulation.Tests;
 
 /// <summary>
-/// Seeds that once found a core bug or a checker false positive, replayed in strict mode. A seed's schedule changes
+/// Seeds that once found a core bug or a checker false positive, replayed. A seed's schedule changes
 /// whenever the world or the core changes, so these are a net, not a proof: every core bug also has a directed test
-/// (in the core's unit tests or in <see cref="KnownCoreBugTests"/>).
+/// (in the core's unit tests or in <see cref="CoreBugRegressionTests"/>).
 /// </summary>
 public sealed class RegressionSeedTests
 {
@@ -51,7 +51,7 @@ public sealed class RegressionSeedTests
     [InlineData(2812)]  // checker: a stale master's demotion held up by the sentinel's failover attempt after the heal
     public void SeedKeepsEveryInvariant(int seed)
     {
-        var result = new SimWorld(seed, new SimWorldOptions { Strict = true }).Run();
+        var result = new SimWorld(seed, new SimWorldOptions()).Run();
 
         Assert.True(result.Passed, $"seed {seed}: [{result.Invariant}] {result.Detail}");
     }

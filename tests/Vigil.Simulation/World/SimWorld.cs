@@ -209,7 +209,7 @@ internal sealed class SimWorld
             for (long at = healAt + ConvergencePollMs; at <= deadline; at += ConvergencePollMs)
             {
                 Queue.RunUntil(at);
-                problem = Convergence.Check(this);
+                problem = LivenessCheck.Check(this);
                 Trace.Add(NowMs, "convergence", problem ?? "converged");
                 consecutive = problem is null ? consecutive + 1 : 0;
                 if (consecutive == 2)
@@ -251,7 +251,7 @@ internal sealed class SimWorld
             {
                 if (sentinel.Execute("get-master-addr-by-name", name) is not Vigil.Resp.RespArray { Items: [Vigil.Resp.RespBulkString ip, Vigil.Resp.RespBulkString port] }) continue;
                 if (sentinel.Execute("master", name) is not Vigil.Resp.RespMap master) continue;
-                if (long.TryParse(Convergence.Field(master, "config-epoch"), out long epoch)) Checker.OnClientView(sentinel, name, epoch, $"{ip.Text}:{port.Text}");
+                if (long.TryParse(LivenessCheck.Field(master, "config-epoch"), out long epoch)) Checker.OnClientView(sentinel, name, epoch, $"{ip.Text}:{port.Text}");
             }
         }
     }

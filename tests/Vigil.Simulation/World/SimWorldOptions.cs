@@ -21,12 +21,6 @@ internal sealed record SimWorldOptions
     /// <summary>Adjusts the generated scenario (tests that need a known topology).</summary>
     public Func<Scenario, Scenario>? AdjustScenario { get; init; }
 
-    /// <summary>
-    /// Fail on the core bugs listed in <see cref="Invariants.KnownCoreBugs"/> too. Off by default so the campaign
-    /// keeps finding new problems while known ones wait for their fix (each has a skipped regression test).
-    /// </summary>
-    public bool Strict { get; init; }
-
     /// <summary>Forged hellos in every seed (otherwise in about one seed in five, see <c>ScenarioGenerator</c>).</summary>
     public bool ForgedHellos { get; init; }
 }

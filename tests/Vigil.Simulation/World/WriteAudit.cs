@@ -17,7 +17,7 @@ internal static class WriteAudit
         foreach (var writer in world.Writers)
         {
             int group = writer.Group;
-            var master = Convergence.AgreedMaster(world, group);
+            var master = LivenessCheck.AgreedMaster(world, group);
             if (master is null) continue;
             var present = master.Log.ToHashSet();
             var lost = writer.Acked.Where(w => !present.Contains(w.Id)).ToList();

@@ -8,7 +8,7 @@ namespace Vigil.Simulation.World;
 /// group, that node is up and a master, every other node of the group replicates from it, every sentinel knows
 /// every other sentinel and every replica, and nobody flags anything SDOWN or ODOWN.
 /// </summary>
-internal static class Convergence
+internal static class LivenessCheck
 {
     /// <summary>Null when converged; else the first thing still wrong.</summary>
     public static string? Check(SimWorld world)

@@ -6,8 +6,8 @@ using Vigil.Sentinel.Text;
 
 namespace Vigil.Sentinel.Commands;
 
-// SENTINEL SET (per master) and SENTINEL CONFIG GET/SET (sentinel-wide), §10.3.
-internal sealed partial class SentinelCommands
+// SENTINEL SET (per master) and SENTINEL CONFIG GET/SET (sentinel-wide), compatibility-rules §10.3.
+internal sealed partial class SentinelSubcommands
 {
     /// <summary>What applying one SET option came to.</summary>
     private readonly record struct SetOutcome(RespError? Error = null, int? BadValueIndex = null, bool Redacted = false)
@@ -49,7 +49,7 @@ internal sealed partial class SentinelCommands
         new("rename-command", 2, RenameCommand),
         new("master-reboot-down-after-period", 1, (m, v) =>
         {
-            if (!CNumbers.TryParseStrict(v[0], out long n) || n < 0) return SetOutcome.BadValue(0);
+            if (!RedisNumbers.TryParseStrict(v[0], out long n) || n < 0) return SetOutcome.BadValue(0);
             m.Settings = m.Settings with { MasterRebootDownAfterPeriodMs = n };
             return SetOutcome.Ok;
         }),
@@ -61,7 +61,7 @@ internal sealed partial class SentinelCommands
         }),
         new("failover-damping", 1, (m, v) =>
         {
-            if (!CNumbers.TryParseStrict(v[0], out long n) || n < 0) return SetOutcome.BadValue(0);
+            if (!RedisNumbers.TryParseStrict(v[0], out long n) || n < 0) return SetOutcome.BadValue(0);
             m.Settings = m.Settings with { FailoverDampingMs = n };
             return SetOutcome.Ok;
         }),
@@ -104,14 +104,14 @@ internal sealed partial class SentinelCommands
             string shown = outcome.Redacted ? "******" : string.Join(' ', values);
             _events.About(LogLevel.Warning, "+set", master, $" {option} {shown}");
         }
-        bool saved = changes == 0 || _context.PersistNow();
+        bool saved = changes == 0 || _effects.PersistNow();
         if (failure is not null) return failure;
         return saved ? RespValue.Ok : Errors.SaveFailed;
     }
 
     private static SetOutcome PositiveNumber(string text, Action<long> apply)
     {
-        if (!CNumbers.TryParseStrict(text, out long n) || n <= 0) return SetOutcome.BadValue(0);
+        if (!RedisNumbers.TryParseStrict(text, out long n) || n <= 0) return SetOutcome.BadValue(0);
         apply(n);
         return SetOutcome.Ok;
     }
@@ -121,8 +121,8 @@ internal sealed partial class SentinelCommands
     /// <summary>Script paths change only when deny-scripts-reconfig is off; "" clears, anything else must be executable.</summary>
     private SetOutcome Script(string path, string notExecutable, Action<string?> apply)
     {
-        if (_context.Config.Sentinel.DenyScriptsReconfig) return new SetOutcome(Error: new RespError(ScriptsDenied));
-        if (path.Length > 0 && !_context.Options.IsExecutable(path)) return new SetOutcome(Error: new RespError(notExecutable));
+        if (_settings.Config.Sentinel.DenyScriptsReconfig) return new SetOutcome(Error: new RespError(ScriptsDenied));
+        if (path.Length > 0 && !_settings.Options.IsExecutable(path)) return new SetOutcome(Error: new RespError(notExecutable));
         apply(path.Length > 0 ? path : null);
         return SetOutcome.Ok;
     }

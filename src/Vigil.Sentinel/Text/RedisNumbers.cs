@@ -1,10 +1,19 @@
-namespace Vigil.Sentinel.Config;
+using Vigil.Sentinel.Config;
+
+namespace Vigil.Sentinel.Text;
 
 /// <summary>
-/// The reference reads numbers in config files with several C functions that accept different
-/// inputs (<c>atoi</c> takes "12abc", <c>string2ll</c> refuses "+1", <c>memtoull</c> takes "1gb").
-/// Accepting exactly the same files means reproducing each one; the name of each method says which.
+/// The reference reads numbers with several C functions that accept different inputs (<c>atoi</c> takes
+/// "12abc", <c>string2ll</c> refuses "+1", <c>memtoull</c> takes "1gb"): config files, command arguments, INFO
+/// fields and hello fields each go through a particular one. Reading exactly what the reference reads means
+/// reproducing each; the name of each method says which, and what it does on overflow.
 /// </summary>
+/// <remarks>
+/// Overflow rules: <see cref="TryParseStrict"/> refuses; <see cref="StrToLong(ReadOnlySpan{char}, int, out bool, out bool)"/>
+/// and <see cref="StrToULong"/> saturate (as C does); <see cref="Atoi"/> wraps the saturated long to an int (glibc);
+/// <see cref="AtoiSaturating"/> clamps to the int range (INFO and hello fields, where a wrapped port or priority
+/// would be a different valid-looking number).
+/// </remarks>
 internal static class RedisNumbers
 {
     /// <summary>Longest text the strict parser considers (the reference's LONG_STR_SIZE).</summary>
@@ -59,7 +68,7 @@ internal static class RedisNumbers
     /// up to the first other character; saturates on overflow. <paramref name="consumedAll"/> is what
     /// the reference tests as <c>*endptr == '\0'</c> (true for the empty string).
     /// </summary>
-    public static long StrToLong(string text, int radix, out bool consumedAll, out bool overflow)
+    public static long StrToLong(ReadOnlySpan<char> text, int radix, out bool consumedAll, out bool overflow)
     {
         ulong magnitude = ParseMagnitude(text, radix, out bool negative, out consumedAll, out bool tooBig);
         ulong limit = negative ? (ulong)long.MaxValue + 1 : long.MaxValue;
@@ -68,8 +77,11 @@ internal static class RedisNumbers
         return negative ? unchecked(-(long)magnitude) : (long)magnitude;
     }
 
+    /// <summary>C <c>strtoll</c> in base 10, where only the value matters (INFO fields).</summary>
+    public static long StrToLong(ReadOnlySpan<char> text) => StrToLong(text, 10, out _, out _);
+
     /// <summary>C <c>strtoull</c> in base 10: a leading '-' negates modulo 2^64; saturates on overflow.</summary>
-    public static ulong StrToULong(string text)
+    public static ulong StrToULong(ReadOnlySpan<char> text)
     {
         ulong magnitude = ParseMagnitude(text, 10, out bool negative, out _, out bool tooBig);
         if (tooBig) return ulong.MaxValue;
@@ -77,7 +89,10 @@ internal static class RedisNumbers
     }
 
     /// <summary>C <c>atoi</c> as glibc does it: <c>(int)strtol(text, NULL, 10)</c>.</summary>
-    public static int Atoi(string text) => unchecked((int)StrToLong(text, 10, out _, out _));
+    public static int Atoi(ReadOnlySpan<char> text) => unchecked((int)StrToLong(text, 10, out _, out _));
+
+    /// <summary><c>atoi</c> clamped to the int range instead of wrapped (INFO and hello fields).</summary>
+    public static int AtoiSaturating(ReadOnlySpan<char> text) => (int)Math.Clamp(StrToLong(text), int.MinValue, int.MaxValue);
 
     /// <summary>
     /// Memory size (<c>memtoull</c>): digits then an optional unit b, k, kb, m, mb, g, gb (any case;
@@ -126,7 +141,7 @@ internal static class RedisNumbers
     /// <summary>An unsigned 64-bit epoch as a long; values past long.MaxValue (e.g. from "-1") saturate.</summary>
     public static long SaturateToLong(ulong value) => value > long.MaxValue ? long.MaxValue : (long)value;
 
-    private static ulong ParseMagnitude(string text, int radix, out bool negative, out bool consumedAll, out bool tooBig)
+    private static ulong ParseMagnitude(ReadOnlySpan<char> text, int radix, out bool negative, out bool consumedAll, out bool tooBig)
     {
         negative = false;
         tooBig = false;

@@ -94,20 +94,20 @@ internal static class Limits
     /// <summary>The shortest gap between two ticks, so a rule that stays due can never spin the host.</summary>
     public const long MinTickIntervalMs = 1;
 
-    /// <summary>Scripts (§12): running at once, queued in all, attempts per job, argv slots (path included).</summary>
+    /// <summary>Scripts (compatibility-rules §12): running at once, queued in all, attempts per job, argv slots (path included).</summary>
     public const int MaxRunningScripts = 16;
     public const int MaxQueuedScripts = 256;
     public const int MaxScriptAttempts = 10;
     public const int MaxScriptArgs = 16;
 
-    /// <summary>A replica reporting role:master is converted only after this many publish periods (§8.3).</summary>
+    /// <summary>A replica reporting role:master is converted only after this many publish periods (compatibility-rules §8.3).</summary>
     public const int ConvertToReplicaWaitPublishPeriods = 4;
 
-    /// <summary>"Master looks sane" needs an INFO younger than this many INFO periods (§8.3).</summary>
+    /// <summary>"Master looks sane" needs an INFO younger than this many INFO periods (compatibility-rules §8.3).</summary>
     public const int SaneMasterInfoPeriods = 2;
 
     /// <summary>
-    /// Replica selection windows (§7.3): a valid PING reply within this many ping periods; INFO within this many
+    /// Replica selection windows (compatibility-rules §7.3): a valid PING reply within this many ping periods; INFO within this many
     /// ping periods while the master is SDOWN (replicas are then polled every second), else this many INFO
     /// periods; replication link down for at most this many down-after periods (plus the master's SDOWN time).
     /// </summary>
@@ -155,5 +155,4 @@ internal static class Limits
     /// </summary>
     public const long MaxEpochJump = 1_000_000;
 
-    public const string HelloChannel = "__sentinel__:hello";
 }

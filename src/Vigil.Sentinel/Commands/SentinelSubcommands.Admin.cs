@@ -9,8 +9,8 @@ using Vigil.Sentinel.Text;
 namespace Vigil.Sentinel.Commands;
 
 // Subcommands that change what is monitored or how: MONITOR, REMOVE, RESET, FLUSHCONFIG, FAILOVER,
-// SIMULATE-FAILURE, DEBUG. (SET and CONFIG live in SentinelCommands.Settings.cs.)
-internal sealed partial class SentinelCommands
+// SIMULATE-FAILURE, DEBUG. (SET and CONFIG live in SentinelSubcommands.Settings.cs.)
+internal sealed partial class SentinelSubcommands
 {
     /// <summary>
     /// Checks in the reference's order: quorum and port are integers, quorum ≥ 1, the host is an IP (or
@@ -19,16 +19,16 @@ internal sealed partial class SentinelCommands
     private RespValue HandleMonitor(IReadOnlyList<string> args)
     {
         string name = args[1], host = args[2];
-        if (!CNumbers.TryParseStrict(args[4], out long quorum)) return new RespError("ERR Invalid quorum");
-        if (!CNumbers.TryParseStrict(args[3], out long port)) return new RespError("ERR Invalid port");
+        if (!RedisNumbers.TryParseStrict(args[4], out long quorum)) return new RespError("ERR Invalid quorum");
+        if (!RedisNumbers.TryParseStrict(args[3], out long port)) return new RespError("ERR Invalid port");
         if (quorum <= 0) return new RespError("ERR Quorum must be 1 or greater.");
-        if (_context.Resolver.Resolve(host) is null) return new RespError("ERR Invalid IP address or hostname specified");
+        if (_resolver.Resolve(host) is null) return new RespError("ERR Invalid IP address or hostname specified");
 
         var settings = new MasterSettings
         {
             Quorum = (int)Math.Min(quorum, int.MaxValue),
-            DownAfterMs = _context.Timings.DefaultDownAfterMs,
-            FailoverTimeoutMs = _context.Timings.DefaultFailoverTimeoutMs,
+            DownAfterMs = _settings.Timings.DefaultDownAfterMs,
+            FailoverTimeoutMs = _settings.Timings.DefaultFailoverTimeoutMs,
             ParallelSyncs = 1,
         };
         int portNumber = port is < int.MinValue or > int.MaxValue ? -1 : (int)port;
@@ -45,9 +45,9 @@ internal sealed partial class SentinelCommands
 
         // A name the config file also has keeps that file's lines as baseline, so a restart does not mistake
         // this runtime change for an operator edit; it is no longer "removed" either.
-        master.ConfigBaseline = StateMerger.BaselineFromConfig(_context.Config, name);
-        _context.RemovedMasters.RemoveAll(r => r.Name == name);
-        bool saved = _context.PersistNow();
+        master.ConfigBaseline = StateMerger.BaselineFromConfig(_settings.Config, name);
+        _monitored.RemovedMasters.RemoveAll(r => r.Name == name);
+        bool saved = _effects.PersistNow();
         _events.About(LogLevel.Warning, "+monitor", master, $" quorum {master.Settings.Quorum.ToString(CultureInfo.InvariantCulture)}");
         return saved ? RespValue.Ok : Errors.SaveFailed;
     }
@@ -57,12 +57,12 @@ internal sealed partial class SentinelCommands
         if (FindMaster(args[1]) is not { } master) return Errors.NoSuchMaster;
         _events.About(LogLevel.Warning, "-monitor", master);
         _topology.RemoveMaster(master);
-        if (master.ConfigBaseline is { } baseline && StateMerger.BaselineFromConfig(_context.Config, master.Name) is not null)
+        if (master.ConfigBaseline is { } baseline && StateMerger.BaselineFromConfig(_settings.Config, master.Name) is not null)
         {
-            _context.RemovedMasters.RemoveAll(r => r.Name == master.Name);
-            _context.RemovedMasters.Add(new RemovedMaster { Name = master.Name, ConfigBaseline = baseline });
+            _monitored.RemovedMasters.RemoveAll(r => r.Name == master.Name);
+            _monitored.RemovedMasters.Add(new RemovedMaster { Name = master.Name, ConfigBaseline = baseline });
         }
-        return _context.PersistNow() ? RespValue.Ok : Errors.SaveFailed;
+        return _effects.PersistNow() ? RespValue.Ok : Errors.SaveFailed;
     }
 
     /// <summary>
@@ -72,21 +72,21 @@ internal sealed partial class SentinelCommands
     private RespValue HandleReset(IReadOnlyList<string> args)
     {
         int count = 0;
-        foreach (var master in _context.Masters.Values.ToList())
+        foreach (var master in _monitored.Masters.Values.ToList())
         {
             if (!GlobPattern.IsMatch(args[1], master.Name, ignoreCase: false)) continue;
             _failover.SwitchIfPromoted(master);
             _topology.ResetMaster(master, keepPeers: false, generateEvent: true);
             count++;
         }
-        if (count > 0) _context.RequestPersist();
+        if (count > 0) _effects.RequestPersist();
         return RespValue.Integer(count);
     }
 
-    private RespValue HandleFlushConfig(IReadOnlyList<string> args) => _context.PersistNow() ? RespValue.Ok : Errors.SaveFailed;
+    private RespValue HandleFlushConfig(IReadOnlyList<string> args) => _effects.PersistNow() ? RespValue.Ok : Errors.SaveFailed;
 
     /// <summary>
-    /// §7.2: a forced failover, no ODOWN and no election needed. With the master reachable it becomes a planned
+    /// compatibility-rules §7.2: a forced failover, no ODOWN and no election needed. With the master reachable it becomes a planned
     /// switchover that pauses writes until the chosen replica has them all (see docs/failover.md). In TILT it is
     /// accepted with the same replies and starts when TILT ends: the reference starts it at once (new epoch,
     /// +try-failover) and then leaves it waiting until TILT ends anyway, with nothing of it done in TILT.
@@ -104,15 +104,15 @@ internal sealed partial class SentinelCommands
         if (coordinated && !args[2].Equals("coordinated", StringComparison.OrdinalIgnoreCase)) return new RespError("ERR syntax error");
         if (FindMaster(args[1]) is not { } master) return Errors.NoSuchMaster;
         if (master.FailoverInProgress || master.ForcedFailoverDeferred) return new RespError("INPROG Failover already in progress");
-        if (ReplicaSelector.Select(master, _context.NowMs, _context.Timings) is null)
+        if (ReplicaSelector.Select(master, _clock.NowMs, _settings.Timings) is null)
         {
             return new RespError("NOGOODSLAVE No suitable replica to promote");
         }
-        if (_context.Tilt)
+        if (_tilt.Active)
         {
-            _context.Log(LogLevel.Warning, $"User requested FAILOVER of '{master.Name}' deferred until TILT mode ends");
+            _effects.Log(LogLevel.Warning, $"User requested FAILOVER of '{master.Name}' deferred until TILT mode ends");
             master.ForcedFailoverDeferred = true;
-            master.CoordinatedFailover = coordinated;
+            master.DeferredFailoverCoordinated = coordinated;
             return RespValue.Ok;
         }
         if (coordinated && !PlannedSwitchover.CanPlan(master))
@@ -126,18 +126,18 @@ internal sealed partial class SentinelCommands
     /// <summary>Flags are cleared, then set left to right: a bad later option leaves earlier ones set.</summary>
     private RespValue HandleSimulateFailure(IReadOnlyList<string> args)
     {
-        _context.SimulateFailureFlags = 0;
+        _effects.SimulateFailureFlags = 0;
         foreach (string option in args.Skip(1))
         {
             if (option.Equals("crash-after-election", StringComparison.OrdinalIgnoreCase))
             {
-                _context.SimulateFailureFlags |= SimulatedFailure.CrashAfterElection;
-                _context.Log(LogLevel.Warning, "Failure simulation: this Sentinel will crash after being successfully elected as failover leader");
+                _effects.SimulateFailureFlags |= SimulatedFailure.CrashAfterElection;
+                _effects.Log(LogLevel.Warning, "Failure simulation: this Sentinel will crash after being successfully elected as failover leader");
             }
             else if (option.Equals("crash-after-promotion", StringComparison.OrdinalIgnoreCase))
             {
-                _context.SimulateFailureFlags |= SimulatedFailure.CrashAfterPromotion;
-                _context.Log(LogLevel.Warning, "Failure simulation: this Sentinel will crash after promoting the selected replica to master");
+                _effects.SimulateFailureFlags |= SimulatedFailure.CrashAfterPromotion;
+                _effects.Log(LogLevel.Warning, "Failure simulation: this Sentinel will crash after promoting the selected replica to master");
             }
             else if (option.Equals("help", StringComparison.OrdinalIgnoreCase))
             {
@@ -157,7 +157,7 @@ internal sealed partial class SentinelCommands
         if (args.Count == 1)
         {
             return new RespMap(SentinelTimings.Parameters
-                .Select(p => new KeyValuePair<RespValue, RespValue>(RespValue.Bulk(p.DisplayName), RespValue.Bulk(p.Get(_context.Timings))))
+                .Select(p => new KeyValuePair<RespValue, RespValue>(RespValue.Bulk(p.DisplayName), RespValue.Bulk(p.Get(_settings.Timings))))
                 .ToList());
         }
         for (int j = 1; j < args.Count; j++)
@@ -170,11 +170,11 @@ internal sealed partial class SentinelCommands
                 return new RespError($"ERR Unknown option or number of arguments for SENTINEL DEBUG '{option}'");
             }
             string value = args[++j];
-            if (!CNumbers.TryParseStrict(value, out long number) || number <= 0)
+            if (!RedisNumbers.TryParseStrict(value, out long number) || number <= 0)
             {
                 return new RespError($"ERR Invalid argument '{value}' for SENTINEL DEBUG '{option}'");
             }
-            parameter.Set(_context.Timings, number);
+            parameter.Set(_settings.Timings, number);
         }
         return RespValue.Ok;
     }

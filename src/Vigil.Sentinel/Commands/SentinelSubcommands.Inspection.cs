@@ -7,13 +7,13 @@ namespace Vigil.Sentinel.Commands;
 
 // Read-only subcommands: MASTERS, MASTER, REPLICAS/SLAVES, SENTINELS, GET-MASTER-ADDR-BY-NAME, INFO-CACHE,
 // CKQUORUM, MYID, PENDING-SCRIPTS, HELP, IS-MASTER-DOWN-BY-ADDR.
-internal sealed partial class SentinelCommands
+internal sealed partial class SentinelSubcommands
 {
     private RespValue Describe(InstanceRecord record) =>
-        InstanceObjects.Describe(record, _context.NowMs, _context.AnnounceHostnames);
+        InstanceObjects.Describe(record, _clock.NowMs, _settings.AnnounceHostnames);
 
     private RespValue HandleMasters(IReadOnlyList<string> args) =>
-        new RespArray(_context.Masters.Values.Select(Describe).ToList());
+        new RespArray(_monitored.Masters.Values.Select(Describe).ToList());
 
     private RespValue HandleMaster(IReadOnlyList<string> args) =>
         FindMaster(args[1]) is { } master ? Describe(master) : Errors.NoSuchMaster;
@@ -36,7 +36,7 @@ internal sealed partial class SentinelCommands
     {
         if (FindMaster(args[1]) is not { } master) return new RespNull { IsNullArray = true };
         var address = master.CurrentAddress;
-        return RespValue.Array(RespValue.Bulk(address.Announced(_context.AnnounceHostnames)), RespValue.Bulk(address.Port));
+        return RespValue.Array(RespValue.Bulk(address.Announced(_settings.AnnounceHostnames)), RespValue.Bulk(address.Port));
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ internal sealed partial class SentinelCommands
     /// </summary>
     private RespValue HandleInfoCache(IReadOnlyList<string> args)
     {
-        long now = _context.NowMs;
+        long now = _clock.NowMs;
         var selected = new List<MasterRecord>();
         foreach (string name in args.Skip(1))
         {
@@ -91,7 +91,7 @@ internal sealed partial class SentinelCommands
         return new RespError($"NOQUORUM {usableText} usable Sentinels. {string.Join(". ", reasons)}");
     }
 
-    private RespValue HandleMyId(IReadOnlyList<string> args) => RespValue.Bulk(_context.MyId);
+    private RespValue HandleMyId(IReadOnlyList<string> args) => RespValue.Bulk(_monitored.MyId);
 
     private RespValue HandlePendingScripts(IReadOnlyList<string> args) => _scripts.Describe();
 
@@ -99,28 +99,28 @@ internal sealed partial class SentinelCommands
         new RespArray(HelpText.Lines.Select(line => (RespValue)new RespSimpleString(line)).ToList());
 
     /// <summary>
-    /// §5.3: <c>[down, leader, leader-epoch]</c>. The master is found by address. "down" is 1 only for a known
+    /// compatibility-rules §5.3: <c>[down, leader, leader-epoch]</c>. The master is found by address. "down" is 1 only for a known
     /// master that is SDOWN here, outside TILT. A run id other than "*" asks for our vote in that epoch; voting
     /// ignores our own view of the master. Unlike the reference, a vote is given only to an admitted peer of that
     /// master (see <c>PeerAdmission</c>), only for a plausible epoch (<see cref="Election.EpochRules"/>: a negative one
     /// would wrap to a huge unsigned one in the reference), and not in TILT (our timing is not to be trusted then,
-    /// §13.6). Otherwise the answer carries the vote already held, which cannot elect the asker in a new epoch.
+    /// compatibility-rules §13.6). Otherwise the answer carries the vote already held, which cannot elect the asker in a new epoch.
     /// </summary>
     private RespValue HandleIsMasterDownByAddr(IReadOnlyList<string> args)
     {
-        if (!CNumbers.TryParseStrict(args[2], out long port) || !CNumbers.TryParseStrict(args[3], out long epoch))
+        if (!RedisNumbers.TryParseStrict(args[2], out long port) || !RedisNumbers.TryParseStrict(args[3], out long epoch))
         {
             return Errors.NotAnInteger;
         }
         var master = port is >= 0 and <= 65535 ? _topology.FindMasterByAddress(args[1], (int)port) : null;
-        bool down = !_context.Tilt && master is { IsSubjectivelyDown: true };
+        bool down = !_tilt.Active && master is { IsSubjectivelyDown: true };
 
         string? leader = null;
         long leaderEpoch = 0;
         if (master is not null && args[4] != "*")
         {
             (leader, leaderEpoch) = (master.Leader, master.LeaderEpoch);
-            if (!_context.Tilt && MayVoteFor(master, args[4], epoch)) (leader, leaderEpoch) = _vote.Vote(master, epoch, args[4]);
+            if (!_tilt.Active && MayVoteFor(master, args[4], epoch)) (leader, leaderEpoch) = _vote.Vote(master, epoch, args[4]);
         }
         return RespValue.Array(RespValue.Integer(down ? 1 : 0), RespValue.Bulk(leader ?? "*"), RespValue.Integer(leaderEpoch));
     }
@@ -129,9 +129,9 @@ internal sealed partial class SentinelCommands
     {
         if (!master.Peers.ContainsKey(runId))
         {
-            _context.Log(Config.LogLevel.Verbose, $"No vote for {runId} in '{master.Name}': not an admitted sentinel of this master");
+            _effects.Log(Config.LogLevel.Verbose, $"No vote for {runId} in '{master.Name}': not an admitted sentinel of this master");
             return false;
         }
-        return Election.EpochRules.Accepts(_context, epoch, $"the vote request of sentinel {runId} for '{master.Name}'");
+        return Election.EpochRules.Accepts(_effects, _epochs, epoch, $"the vote request of sentinel {runId} for '{master.Name}'");
     }
 }

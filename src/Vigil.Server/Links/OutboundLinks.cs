@@ -10,7 +10,7 @@ namespace Vigil.Server.Links;
 /// Carries out the core's link effects: opens, feeds and closes <see cref="OutboundLink"/>s. With
 /// <paramref name="tls"/> (<c>tls-replication yes</c>) every link, to Redis and to peers alike, speaks TLS.
 /// </summary>
-public sealed class LinkManager(Clock clock, CancellationToken stopping, TlsContext? tls = null, SentinelLog? log = null)
+public sealed class OutboundLinks(Clock clock, CancellationToken stopping, TlsContext? tls = null, SentinelLog? log = null)
 {
     private readonly ConcurrentDictionary<LinkId, OutboundLink> _links = new();
     private readonly List<Task> _running = [];

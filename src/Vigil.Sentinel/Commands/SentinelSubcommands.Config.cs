@@ -7,7 +7,7 @@ using Vigil.Sentinel.Text;
 namespace Vigil.Sentinel.Commands;
 
 // SENTINEL CONFIG GET/SET: the sentinel-wide options, several per call as redis-sentinel 7.2+ takes them.
-internal sealed partial class SentinelCommands
+internal sealed partial class SentinelSubcommands
 {
     private static readonly RespError ConfigUsage =
         new("ERR Only SENTINEL CONFIG GET <param> [<param> <param> ...] / SET <param> <value> [<param> <value> ...] are supported.");
@@ -17,7 +17,7 @@ internal sealed partial class SentinelCommands
         ["resolve-hostnames", "announce-hostnames", "announce-ip", "announce-port", "sentinel-user", "sentinel-pass", "loglevel"];
 
     private ReadOnlySpan<string> ConfigParameters =>
-        _context.Options.ConfigLogLevel ? AllConfigParameters : AllConfigParameters.AsSpan(0, AllConfigParameters.Length - 1);
+        _settings.Options.ConfigLogLevel ? AllConfigParameters : AllConfigParameters.AsSpan(0, AllConfigParameters.Length - 1);
 
     private RespValue HandleConfig(IReadOnlyList<string> args)
     {
@@ -50,7 +50,7 @@ internal sealed partial class SentinelCommands
 
     private string ConfigValue(string parameter)
     {
-        var wide = _context.Wide;
+        var wide = _settings.Wide;
         return parameter switch
         {
             "resolve-hostnames" => wide.ResolveHostnames ? "yes" : "no",
@@ -83,7 +83,7 @@ internal sealed partial class SentinelCommands
                 return new RespError($"ERR Invalid value '{args[i + 1]}' to SENTINEL CONFIG SET '{option}'");
         }
 
-        var wide = _context.Wide;
+        var wide = _settings.Wide;
         bool dropPeerConnections = false;
         for (int i = 2; i < args.Count; i += 2)
         {
@@ -94,7 +94,7 @@ internal sealed partial class SentinelCommands
                 case "announce-hostnames": wide = wide with { AnnounceHostnames = YesNo(value)!.Value }; break;
                 case "announce-ip": wide = wide with { AnnounceIp = value.Length > 0 ? value : null }; break;
                 case "announce-port":
-                    CNumbers.TryParseStrict(value, out long port);
+                    RedisNumbers.TryParseStrict(value, out long port);
                     wide = wide with { AnnouncePort = (int)port };
                     break;
                 case "loglevel": wide = wide with { LogLevel = LogLevelNames.Parse(value)!.Value }; break;
@@ -109,10 +109,10 @@ internal sealed partial class SentinelCommands
             }
         }
         ApplyWide(wide);
-        bool saved = _context.PersistNow();
+        bool saved = _effects.PersistNow();
         if (dropPeerConnections)
         {
-            foreach (var master in _context.Masters.Values)
+            foreach (var master in _monitored.Masters.Values)
             {
                 foreach (var peer in master.Peers.Values) _links.CloseAll(peer.Link);
             }
@@ -132,17 +132,17 @@ internal sealed partial class SentinelCommands
     private static bool IsValidConfigValue(string option, string value) => option switch
     {
         "resolve-hostnames" or "announce-hostnames" => YesNo(value) is not null,
-        "announce-port" => CNumbers.TryParseStrict(value, out long port) && port is >= 0 and <= 65535,
+        "announce-port" => RedisNumbers.TryParseStrict(value, out long port) && port is >= 0 and <= 65535,
         "loglevel" => LogLevelNames.Parse(value) is not null,
         _ => true,
     };
 
     private void ApplyWide(SentinelWideSettings wide)
     {
-        bool levelChanged = wide.LogLevel != _context.Wide.LogLevel;
-        _context.Wide = wide;
-        _context.Resolver.ResolveHostnames = wide.ResolveHostnames;
-        if (levelChanged) _context.Emit(new SetLogLevel(wide.LogLevel));
+        bool levelChanged = wide.LogLevel != _settings.Wide.LogLevel;
+        _settings.Wide = wide;
+        _resolver.ResolveHostnames = wide.ResolveHostnames;
+        if (levelChanged) _effects.Emit(new SetLogLevel(wide.LogLevel));
     }
 
     private static bool? YesNo(string value) =>

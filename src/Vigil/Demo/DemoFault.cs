@@ -4,7 +4,7 @@ using Vigil.Resp;
 namespace Vigil.Demo;
 
 /// <summary>Injects the chosen fault into the group and says in one line what it did.</summary>
-internal sealed class FaultInjector(DemoTopology topology, DemoOptions options) : IAsyncDisposable
+internal sealed class DemoFault(DemoTopology topology, DemoOptions options) : IAsyncDisposable
 {
     // The connection that sent DEBUG SLEEP stays open until the end, so the command is surely read.
     private RespConnection? _sleeper;
