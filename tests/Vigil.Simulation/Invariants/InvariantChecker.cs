@@ -300,7 +300,11 @@ internal sealed class InvariantChecker
         Stats.FencesLifted++;
         if (EventText.Parse(text) is not { } about) return;
         long own = track.PersistedConfigEpoch.GetValueOrDefault(about.Master);
-        var newer = _tracks.Where(t => t.PersistedConfigEpoch.GetValueOrDefault(about.Master) > own).ToList();
+        // A newer configuration naming the same address (a failover back to it, or one this sentinel only heard of)
+        // still makes the fenced node the group's master: unpausing it is right (seed 10485).
+        string fenced = $"{about.Ip}:{about.Port}";
+        var newer = _tracks.Where(t => t.PersistedConfigEpoch.GetValueOrDefault(about.Master) > own
+                                       && t.PersistedAddress.GetValueOrDefault(about.Master) != fenced).ToList();
         if (2 * newer.Count > _tracks.Length)
         {
             throw Violation("fence-lifted-only-for-the-groups-master",
@@ -692,6 +696,7 @@ internal sealed class InvariantChecker
                 throw Violation("epoch-monotonic", $"{sentinel.Name} saved config-epoch {master.ConfigEpoch} for {master.Name} after {before}");
             }
             track.PersistedConfigEpoch[master.Name] = master.ConfigEpoch;
+            track.PersistedAddress[master.Name] = $"{master.Address.Host}:{master.Address.Port}";
             track.Timing[master.Name] = (master.Settings.DownAfterMs, master.Settings.FailoverDampingMs);
             track.KnownSentinels[master.Name] = master.KnownSentinels.Count;
             if (track.PersistedLeaderEpoch.TryGetValue(master.Name, out long voted) && master.LeaderEpoch < voted)

@@ -20,6 +20,9 @@ internal sealed class SentinelTrack
     /// <summary>Highest persisted config epoch and leader epoch per master, and current epoch.</summary>
     public Dictionary<string, long> PersistedConfigEpoch { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, long> PersistedLeaderEpoch { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The master's address (host:port) in the last saved state, per master.</summary>
+    public Dictionary<string, string> PersistedAddress { get; } = new(StringComparer.Ordinal);
     public long PersistedCurrentEpoch { get; set; }
 
     /// <summary>Config epoch per master as last answered to a client (SENTINEL MASTER).</summary>
