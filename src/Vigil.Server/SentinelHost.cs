@@ -73,13 +73,15 @@ public sealed class SentinelHost : IAsyncDisposable
         }
         else
         {
-            var stateDirectory = Path.GetDirectoryName(_configPath) ?? ".";
+            // A relative vigil-state-file is taken from `dir`, the working directory by now, like logfile and pidfile.
+            var statePath = _config.Server.StateFile is { } configured ? Path.GetFullPath(configured) : StateStore.PathFor(_configPath);
+            var stateDirectory = Path.GetDirectoryName(statePath) ?? ".";
             if (AtomicFile.ProbeWritable(stateDirectory) is { } reason)
             {
                 fatal($"Sentinel state location {stateDirectory} is not writable: {reason}. Exiting...");
                 return 1;
             }
-            var stateFile = new StateStore(StateStore.PathFor(_configPath), log);
+            var stateFile = new StateStore(statePath, log);
             try
             {
                 persisted = stateFile.Load();

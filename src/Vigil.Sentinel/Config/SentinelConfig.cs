@@ -77,6 +77,11 @@ public sealed record ServerOptions
     public HttpEndpointAddress? HttpEndpoint { get; init; }
     /// <summary>Vigil's own <c>vigil-http-token-file</c>: a file holding the bearer token the endpoint requires.</summary>
     public string? HttpTokenFile { get; init; }
+    /// <summary>
+    /// Vigil's own <c>vigil-state-file</c>: where the learned state is kept (relative paths from <c>dir</c>, like
+    /// <c>logfile</c>); null = beside the config file, <c>&lt;config&gt;.state.json</c>.
+    /// </summary>
+    public string? StateFile { get; init; }
 }
 
 public sealed record OutputBufferLimit(long HardLimitBytes, long SoftLimitBytes, int SoftSeconds);

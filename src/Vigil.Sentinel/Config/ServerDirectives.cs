@@ -141,6 +141,8 @@ internal static class ServerDirectives
             return null;
         }));
         Add(Text("vigil-http-token-file", emptyIsNull: true, static (d, v) => d.Server = d.Server with { HttpTokenFile = v }));
+        // Vigil's own: where the learned state is kept, so a packaged config can stay read-only in /etc.
+        Add(Text("vigil-state-file", emptyIsNull: true, static (d, v) => d.Server = d.Server with { StateFile = v }));
         Add(Text("replica-announce-ip", emptyIsNull: true), "slave-announce-ip");
         Add(Text("masteruser", emptyIsNull: true));
         Add(Text("cluster-announce-ip", emptyIsNull: true));

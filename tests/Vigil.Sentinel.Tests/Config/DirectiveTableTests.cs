@@ -78,7 +78,7 @@ public sealed class DirectiveTableTests
     }
 
     /// <summary>Vigil's own directives (the HTTP endpoint); redis-sentinel refuses them.</summary>
-    private static readonly string[] VigilDirectives = ["vigil-http", "vigil-http-token-file"];
+    private static readonly string[] VigilDirectives = ["vigil-http", "vigil-http-token-file", "vigil-state-file"];
 
     [Fact]
     public void TableHoldsNothingBeyondRedis70AndVigilsOwn()

@@ -50,10 +50,23 @@ public sealed class RegressionSeedTests
     [InlineData(200368)] // the same as 58543, but the node the old master followed reports no priority (it is a master)
     [InlineData(2812)]  // checker: a stale master's demotion held up by the sentinel's failover attempt after the heal
     [InlineData(10485)] // checker: a fence lifted for the address a newer configuration also names
+    [InlineData(425791)] // a sentinel behind by two elections fenced the replica a newer election had promoted: replication loop
+    [InlineData(446385)] // the failover's leader alone knew the promoted replica; the peers behind denied its claim for ever
+    [InlineData(437648)] // checker: a SENTINEL FAILOVER whose pause was dropped (latency closed the link) held to the planned bound
     public void SeedKeepsEveryInvariant(int seed)
     {
         var result = new SimWorld(seed, new SimWorldOptions()).Run();
 
         Assert.True(result.Passed, $"seed {seed}: [{result.Invariant}] {result.Detail}");
+    }
+
+    [Theory]
+    [InlineData(318732)] // checker: SENTINEL FAILOVER refused, a later unplanned failover held to the planned bound
+    [InlineData(313053)] // a replication loop between the named master and a priority-0 replica: no failover could end it
+    public void ForgedHelloSeedKeepsEveryInvariant(int seed)
+    {
+        var result = new SimWorld(seed, new SimWorldOptions { ForgedHellos = true }).Run();
+
+        Assert.True(result.Passed, $"seed {seed} (forged hellos): [{result.Invariant}] {result.Detail}");
     }
 }
