@@ -548,7 +548,7 @@ internal sealed class InvariantChecker
         if (from == to) return;
         if (!track.SwitchesAtMs.TryGetValue(words[0], out var switches)) track.SwitchesAtMs[words[0]] = switches = [];
         switches.Add(_world.NowMs);
-        track.LastSwitch[words[0]] = (from, to, _world.NowMs);
+        track.LastSwitch[words[0]] = (from, to, _world.NowMs, track.CurrentEpoch);
     }
 
     private void RecordFailover(string master, long epoch) => RecordEpoch(FailoverEpochsByGroup, master, epoch);
@@ -593,6 +593,8 @@ internal sealed class InvariantChecker
                 var track = Track(sentinel);
                 if (!sentinel.Running || sentinel.Paused || track.StartedAtMs >= healedAtMs || track.InTilt || track.LeftTiltAtMs >= healedAtMs) continue;
                 if (!track.LastSwitch.TryGetValue(master, out var latest) || latest.From != address || promotedAt > latest.AtMs) continue;
+                // A newer election since the switch may have promoted the node: the core then waits for it (Convergence).
+                if (track.CurrentEpoch > latest.Epoch) continue;
                 // Convergence waits while the sentinel sees its master down or runs a failover of it: counted from the heal,
                 // the bound holds only for sentinels neither of which held up after the heal.
                 if (track.SubjectivelyDown.Contains($"master {master} @{master}") || track.MasterDownEndedAtMs.GetValueOrDefault(master) > healedAtMs) continue;

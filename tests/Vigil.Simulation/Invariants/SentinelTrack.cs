@@ -62,7 +62,7 @@ internal sealed class SentinelTrack
     public Dictionary<string, List<long>> SwitchesAtMs { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Per master: the address the sentinel's latest +switch-master moved away from, and when, while the process that switched still runs.</summary>
-    public Dictionary<string, (string From, string To, long AtMs)> LastSwitch { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, (string From, string To, long AtMs, long Epoch)> LastSwitch { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Per master: when this sentinel's latest failover attempt was aborted (true time).</summary>
     public Dictionary<string, long> FailoverAbortedAtMs { get; } = new(StringComparer.Ordinal);
