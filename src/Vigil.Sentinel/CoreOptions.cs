@@ -13,6 +13,12 @@ public sealed record CoreOptions
     public long StartNowMs { get; init; }
 
     /// <summary>
+    /// Wall-clock time (Unix milliseconds) at <see cref="StartNowMs"/>: dates the failovers kept for flap damping in the
+    /// state file, so that a restart keeps them. 0 means unknown: they are then neither saved nor restored.
+    /// </summary>
+    public long StartWallMs { get; init; }
+
+    /// <summary>
     /// Whether SENTINEL CONFIG GET/SET know <c>loglevel</c> (redis-sentinel 7.2 and later; 7.0 refuses it and does
     /// not list it).
     /// </summary>

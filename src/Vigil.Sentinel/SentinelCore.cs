@@ -251,6 +251,7 @@ public sealed class SentinelCore
             master.ConfigEpochForced = saved.ConfigEpochForced;
             master.LeaderEpoch = saved.LeaderEpoch;
             master.Leader = saved.Leader;
+            Failover.DampingHistory.Restore(master, saved.RecentFailovers, _settings.Options, _clock.NowMs);
             // Epochs only grow: a config epoch can never be ahead of the current epoch.
             _epochs.Current = Math.Max(_epochs.Current, saved.ConfigEpoch);
             foreach (var replica in saved.KnownReplicas) _topology.CreateReplica(master, replica.Host, replica.Port);

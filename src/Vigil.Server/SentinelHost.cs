@@ -148,6 +148,7 @@ public sealed class SentinelHost : IAsyncDisposable
             RandomSeed = RandomNumberGenerator.GetInt32(int.MaxValue),
             ListeningPort = Port,
             StartNowMs = clock.NowMs,
+            StartWallMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             IsExecutable = ConfigFileParser.IsExecutableFile,
             ResolveHostname = ResolveHostname,
             SaveStateNow = savedState.Save,

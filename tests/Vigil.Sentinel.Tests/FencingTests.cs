@@ -173,6 +173,45 @@ public sealed class FencingTests
         Assert.Contains(Enumerable.Range(0, 3), i => network.Events(i, "+switch-master").Count() == 2);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void RestartedSentinelsKeepTheirDampingHistoryWhenTheHostGivesAWallClock(bool wallClock)
+    {
+        var network = Group();
+        if (!wallClock) network.WallOriginMs = 0;
+        OldMaster(network).Frozen = true;
+        network.RunFor(10_000);
+        var first = network.Events(0, "+switch-master").Single().Message.Split(' ');
+        var promoted = network.Nodes[(first[3], int.Parse(first[4], System.Globalization.CultureInfo.InvariantCulture))];
+        network.RunFor(2000);
+        for (int i = 0; i < 3; i++) network.RestartSentinel(i, seed: 200 + i);
+        network.RunFor(8000);
+
+        // Down for 3 s: more than down-after, less than twice it.
+        promoted.Frozen = true;
+        network.RunFor(3000);
+        promoted.Frozen = false;
+        network.RunFor(3000);
+        bool failedOver = Enumerable.Range(0, 3).Any(i => network.Events(i, "+switch-master").Any());
+        bool damped = Enumerable.Range(0, 3).Any(i => network.Events(i, "+failover-damped").Any());
+        Assert.Equal(!wallClock, failedOver);
+        Assert.Equal(wallClock, damped);
+    }
+
+    [Fact]
+    public void SavedFailoversAreDatedByTheWallClockAndRestoredOnTheNewMonotonicClock()
+    {
+        var network = Group();
+        OldMaster(network).Frozen = true;
+        network.RunFor(10_000);
+        long switchedAt = network.Now;
+        var saved = network.Members[1].Effects.OfType<PersistState>().Last().State.Masters.Single();
+        long wall = Assert.Single(saved.RecentFailovers);
+        // Dated on the wall clock: within the 10 s the failover took, after the group's start.
+        Assert.InRange(wall - network.WallOriginMs, 0, switchedAt - Fixtures.StartMs);
+    }
+
     [Fact]
     public void SentinelFailoverIsNeverDamped()
     {

@@ -10,8 +10,8 @@ namespace Vigil.Sentinel.Failover;
 /// the master (a switch to a new address, ours or adopted from a peer) within the last
 /// <c>failover-damping</c> ms doubles how long the master must have been down before this sentinel starts an
 /// automatic failover (down-after × 2^n, n at most <see cref="Limits.DampingMaxDoublings"/>). Only the start of
-/// an attempt is held back: votes are given as usual, and SENTINEL FAILOVER is never damped. The history is kept
-/// in memory only; a restarted sentinel starts undamped.
+/// an attempt is held back: votes are given as usual, and SENTINEL FAILOVER is never damped. The history is saved
+/// with the state (<see cref="DampingHistory"/>), so a restarted sentinel stays damped.
 /// </summary>
 internal sealed class FailoverDamping(CoreClock clock, EventEmitter events)
 {

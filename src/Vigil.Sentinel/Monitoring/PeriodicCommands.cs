@@ -100,6 +100,10 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
         // CLIENT PAUSE WRITE holds PUBLISH too: a hello would block the link, and the lease renewals, PINGs and INFO
         // queued behind it, until the pause lapses. Nobody on the cut-off side needs our hello anyway.
         if (record is MasterRecord { Fence.Engaged: true }) return long.MaxValue;
+        // An old master a newer configuration replaced may still be paused by the sentinel beside it: a hello would
+        // wait behind that pause, and the SLAVEOF that demotes it behind the hello, until the lease lapses (up to
+        // 2 s). It gets hellos again once it reports role:slave.
+        if (record is ReplicaRecord { AwaitingFence: true }) return long.MaxValue;
         if (settings.Wide.AnnounceIp is null && record.Link.CommandLocalIp is null) return long.MaxValue;
         return Math.Max(record.LastHelloPublishedAtMs + settings.Timings.PublishPeriodMs + 1, record.HelloRetryNotBeforeMs);
     }

@@ -24,6 +24,12 @@ public sealed record MasterState
     /// <summary>Run id this sentinel voted for in <see cref="LeaderEpoch"/> (the reference forgets it on restart).</summary>
     public string? Leader { get; init; }
 
+    /// <summary>
+    /// When the master's recent failovers happened (Unix milliseconds), for flap damping: those within its
+    /// <c>failover-damping</c> window at save time.
+    /// </summary>
+    public IReadOnlyList<long> RecentFailovers { get; init; } = [];
+
     public IReadOnlyList<KnownReplicaState> KnownReplicas { get; init; } = [];
     public IReadOnlyList<KnownSentinelState> KnownSentinels { get; init; } = [];
 }

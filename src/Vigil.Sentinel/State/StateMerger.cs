@@ -82,6 +82,7 @@ internal static class StateMerger
             Settings = MergeSettings(baseline.Settings, old?.Settings, saved.Settings),
             ConfigBaseline = baseline,
             KnownReplicas = addressEdited ? [] : saved.KnownReplicas,
+            RecentFailovers = addressEdited ? [] : saved.RecentFailovers,
         };
     }
 

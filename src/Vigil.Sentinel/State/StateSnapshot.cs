@@ -11,7 +11,7 @@ internal static class StateSnapshot
         CurrentEpoch = epochs.Current,
         Sentinel = settings.Wide,
         SentinelBaseline = StateMerger.WideFromConfig(settings.Config),
-        Masters = monitored.Masters.Values.Select(Master).ToList(),
+        Masters = monitored.Masters.Values.Select(m => Master(m, settings.Options)).ToList(),
         RemovedMasters = monitored.RemovedMasters.ToList(),
     };
 
@@ -19,7 +19,7 @@ internal static class StateSnapshot
     /// The current address is saved (the promoted replica's from reconf_slaves on); the promoted replica is then
     /// listed under the old master's address, which becomes a replica after the switch.
     /// </summary>
-    private static MasterState Master(MasterRecord master)
+    private static MasterState Master(MasterRecord master, CoreOptions options)
     {
         var current = master.CurrentAddress;
         bool moved = !ReferenceEquals(current, master.Address);
@@ -33,6 +33,7 @@ internal static class StateSnapshot
             ConfigEpochForced = master.ConfigEpochForced,
             LeaderEpoch = master.LeaderEpoch,
             Leader = master.Leader,
+            RecentFailovers = Failover.DampingHistory.Save(master, options),
             KnownReplicas = master.Replicas.Values
                 .Select(r => moved && r == master.PromotedReplica ? master.Address : r.Address)
                 .Select(a => new KnownReplicaState(a.Hostname, a.Port))

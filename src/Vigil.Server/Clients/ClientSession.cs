@@ -121,7 +121,8 @@ public sealed class ClientSession
             catch (TimeoutException) { }
             _server.Clients.Remove(this);
             _server.PubSub.RemoveAll(this);
-            try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { }
+            // Abort may have closed the socket already (output limit, CLIENT KILL): shutting it down then throws ObjectDisposedException.
+            try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
             connection.Dispose();
         }
     }

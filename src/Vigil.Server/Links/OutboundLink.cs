@@ -20,6 +20,9 @@ public sealed class OutboundLink
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>While a connection attempt gets no answer, a fresh one starts this often (see <see cref="ConnectRace"/>).</summary>
+    private static readonly TimeSpan ConnectRestartAfter = TimeSpan.FromMilliseconds(250);
+
     /// <summary>First size of the receive buffer (INFO replies are a few kilobytes); it grows for larger replies.</summary>
     private const int ReceiveBufferBytes = 8 * 1024;
     private readonly OpenLink _target;
@@ -108,17 +111,20 @@ public sealed class OutboundLink
             ? [literal]
             : await Dns.GetHostAddressesAsync(_target.Host, token).ConfigureAwait(false);
         if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
-        var address = addresses[0];
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var endpoint = new IPEndPoint(addresses[0], _target.Port);
+        IPAddress? source = !string.IsNullOrEmpty(_target.SourceAddress) && IPAddress.TryParse(_target.SourceAddress, out var parsed) ? parsed : null;
+        return await ConnectRace.RunAsync(
+            attemptToken => ConnectOnceAsync(endpoint, source, attemptToken), static socket => socket.Dispose(),
+            ConnectRestartAfter, ConnectTimeout, token).ConfigureAwait(false);
+    }
+
+    private static async Task<Socket> ConnectOnceAsync(IPEndPoint endpoint, IPAddress? source, CancellationToken token)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            if (!string.IsNullOrEmpty(_target.SourceAddress) && IPAddress.TryParse(_target.SourceAddress, out var source))
-            {
-                socket.Bind(new IPEndPoint(source, 0));
-            }
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-            timeout.CancelAfter(ConnectTimeout);
-            await socket.ConnectAsync(new IPEndPoint(address, _target.Port), timeout.Token).ConfigureAwait(false);
+            if (source is not null) socket.Bind(new IPEndPoint(source, 0));
+            await socket.ConnectAsync(endpoint, token).ConfigureAwait(false);
             return socket;
         }
         catch

@@ -51,6 +51,41 @@ public sealed class StatePersistenceTests : IDisposable
     }
 
     /// <summary>
+    /// Flap damping's history (docs/split-brain.md) is dated by the wall clock in the state file: a restart puts the
+    /// failovers still within the window back, and the next save writes them again; older ones are dropped.
+    /// </summary>
+    [Fact]
+    public async Task RecentFailoversSurviveARestartAndOldOnesAreDropped()
+    {
+        using var redis = await RedisNodes.StartRedisAsync(_dir);
+        var vigil = await RedisNodes.StartVigilAsync(_dir, [$"sentinel monitor m 127.0.0.1 {redis.Port} 2"]);
+        string statePath = vigil.ConfigPath + ".state.json";
+        await Wait.UntilAsync(() => File.Exists(statePath), TimeSpan.FromSeconds(10), "the state file written");
+        vigil.Process.Signal("TERM");
+        Assert.Equal(0, await vigil.Process.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        vigil.Dispose();
+
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long recent = now - 5000, old = now - 600_000; // the default window is 60 s
+        var state = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(statePath))!;
+        state["masters"]![0]!["recent-failovers"] = new System.Text.Json.Nodes.JsonArray(old, recent);
+        await File.WriteAllTextAsync(statePath, state.ToJsonString());
+
+        using var restarted = await RedisNodes.StartVigilAsync(_dir, [], port: vigil.Port, configPath: vigil.ConfigPath);
+        await using (var client = await restarted.ConnectAsync())
+        {
+            Assert.Equal(RespValue.Ok, await client.CallAsync("SENTINEL", "SET", "m", "quorum", "3")); // saves the state
+        }
+        var saved = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(statePath))!["masters"]![0]!;
+        Assert.Equal("3", saved["settings"]!["quorum"]!.ToJsonString());
+        var failovers = saved["recent-failovers"]!.AsArray().Select(n => n!.GetValue<long>()).ToList();
+        // Back on the new process's monotonic clock and dated again on save: the same instant, to within the
+        // millisecond rounding of the two clocks.
+        long kept = Assert.Single(failovers);
+        Assert.InRange(kept, recent - 5, recent + 5);
+    }
+
+    /// <summary>
     /// <c>vigil-state-file</c> (what the package uses to keep /etc/vigil read-only): a relative path is taken from
     /// <c>dir</c>, nothing is written beside the config, and a restart reads the state back from there.
     /// </summary>

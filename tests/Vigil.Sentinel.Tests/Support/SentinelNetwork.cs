@@ -95,15 +95,40 @@ internal sealed class SentinelNetwork
     /// <summary>Sentinels that were killed: not ticked, not reachable.</summary>
     public HashSet<int> Stopped { get; } = [];
 
+    /// <summary>The wall clock the sentinels are started with (Unix ms at <see cref="Now"/> = <see cref="Fixtures.StartMs"/>); 0 gives them none.</summary>
+    public long WallOriginMs { get; set; } = 1_767_225_600_000;
+
+    private readonly List<SentinelConfig> _configs = [];
+
     public Member AddSentinel(string ip, int port, SentinelConfig config, int seed)
     {
-        var options = Fixtures.Options(seed) with { ListeningPort = port };
-        var member = new Member(new SentinelCore(config, null, options), ip, port, []);
+        var member = new Member(new SentinelCore(config, null, OptionsFor(port, seed)), ip, port, []);
         Members.Add(member);
+        _configs.Add(config);
         Drain(Members.Count - 1);
         Process();
         return member;
     }
+
+    /// <summary>A sentinel process starts over (a new monotonic clock origin) from the last state it saved.</summary>
+    public void RestartSentinel(int index, int seed)
+    {
+        Stop(index);
+        var old = Members[index];
+        var saved = old.Effects.OfType<PersistState>().Last().State;
+        var state = Vigil.Sentinel.State.SentinelState.FromJson(saved.ToJson());
+        Members[index] = new Member(new SentinelCore(_configs[index], state, OptionsFor(old.Port, seed)), old.Ip, old.Port, []);
+        Stopped.Remove(index);
+        Drain(index);
+        Process();
+    }
+
+    private CoreOptions OptionsFor(int port, int seed) => Fixtures.Options(seed) with
+    {
+        ListeningPort = port,
+        StartNowMs = Now,
+        StartWallMs = WallOriginMs == 0 ? 0 : WallOriginMs + (Now - Fixtures.StartMs),
+    };
 
     public void RunFor(long ms)
     {

@@ -32,6 +32,7 @@ internal sealed class InvariantChecker
     private readonly HashSet<(string Master, long Epoch)> _minorityEpochs = [];
     private int? _servingGroup;
     private readonly HashSet<string> _forgedHellos = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _promotedAtMs = new(StringComparer.Ordinal);
 
     /// <summary>
     /// No run reaches this epoch by failover attempts; forged hellos announce epochs above it, so an epoch here or
@@ -80,9 +81,13 @@ internal sealed class InvariantChecker
             throw Violation("epoch-monotonic", $"{sentinel.Name} restarted with current-epoch {state.CurrentEpoch} below the {track.PersistedCurrentEpoch} it had saved");
         }
         track.CurrentEpoch = state.CurrentEpoch;
+        track.StartedAtMs = _world.NowMs;
+        track.LastSwitch.Clear();
+        track.MasterDownSinceMs.Clear();
         foreach (var master in state.Masters)
         {
             track.Quorum[master.Name] = master.Settings.Quorum;
+            track.Timing[master.Name] = (master.Settings.DownAfterMs, master.Settings.FailoverDampingMs);
             // A sentinel (re)starting without every peer in its state must hear their hellos first (see OnElected).
             track.KnownSentinels[master.Name] = master.KnownSentinels.Count;
             if (master.KnownSentinels.Count < _tracks.Length - 1) track.PeersForgotten.Add(master.Name);
@@ -99,9 +104,13 @@ internal sealed class InvariantChecker
             if (key.StartsWith("master ", StringComparison.Ordinal)) track.MasterDownEndedAtMs[key[7..key.IndexOf(' ', 7)]] = _world.NowMs;
         }
         track.SubjectivelyDown.Clear();
+        track.MasterDownSinceMs.Clear();
+        track.LastSwitch.Clear();
         track.Failovers.Clear();
         track.DeferredForcedFailovers.Clear();
     }
+
+    public void OnClockJump(SentinelNode sentinel) => Track(sentinel).ClockJumpedAtMs = _world.NowMs;
 
     /// <summary>compatibility-rules §2.2: a tick more than the trigger after the previous one, or before it, enters TILT; no other tick does.</summary>
     public void OnTick(SentinelNode sentinel, long gapMs, bool tiltExpected, bool tiltSeen)
@@ -132,6 +141,7 @@ internal sealed class InvariantChecker
     /// <summary>SENTINEL RESET: the sentinel forgets the master's peers and rediscovers them from hellos.</summary>
     public void OnOperatorReset(SentinelNode sentinel, string master)
     {
+        Track(sentinel).LastSwitch.Remove(master); // the recreated replicas carry no mark
         Track(sentinel).PeersForgotten.Add(master);
         Track(sentinel).ResetByOperator.Add(master);
     }
@@ -158,6 +168,8 @@ internal sealed class InvariantChecker
         }
         track.Failovers.Remove(master);
         track.DeferredForcedFailovers.Remove(master);
+        track.SwitchesAtMs.Remove(master); // the new record starts without damping history
+        track.LastSwitch.Remove(master);
         track.PeersForgotten.Add(master); // MONITOR starts with no peers or replicas, like RESET
         track.ResetByOperator.Add(master);
         ForgetDown(track, master);
@@ -168,6 +180,7 @@ internal sealed class InvariantChecker
     {
         if (track.SubjectivelyDown.Contains($"master {master} @{master}")) track.MasterDownEndedAtMs[master] = _world.NowMs;
         track.SubjectivelyDown.RemoveWhere(key => key.EndsWith("@" + master, StringComparison.Ordinal));
+        track.MasterDownSinceMs.Remove(master);
     }
 
     /// <summary>Set while a sentinel serves a command about a group, so its +vote-for-leader can be attributed.</summary>
@@ -228,10 +241,15 @@ internal sealed class InvariantChecker
             case "+sdown":
                 Stats.SubjectiveDowns++;
                 track.SubjectivelyDown.Add(SentinelTrack.DownKey(about));
+                if (about.Kind == "master") track.MasterDownSinceMs[about.Name] = _world.NowMs;
                 break;
             case "-sdown":
                 track.SubjectivelyDown.Remove(SentinelTrack.DownKey(about));
-                if (about.Kind == "master") track.MasterDownEndedAtMs[about.Name] = _world.NowMs;
+                if (about.Kind == "master")
+                {
+                    track.MasterDownEndedAtMs[about.Name] = _world.NowMs;
+                    track.MasterDownSinceMs.Remove(about.Name);
+                }
                 break;
             case "+odown":
                 Stats.ObjectiveDowns++;
@@ -275,7 +293,7 @@ internal sealed class InvariantChecker
             case "-failover-abort-slave-timeout":
             case "+reset-master":
                 if (channel == "-failover-abort-not-elected") Stats.NotElected++;
-                track.Failovers.Remove(about.Master);
+                if (track.Failovers.Remove(about.Master)) track.FailoverAbortedAtMs[about.Master] = _world.NowMs;
                 if (channel == "+reset-master")
                 {
                     ForgetDown(track, about.Master);
@@ -295,7 +313,11 @@ internal sealed class InvariantChecker
         Stats.FencesLifted++;
         if (EventText.Parse(text) is not { } about) return;
         long own = track.PersistedConfigEpoch.GetValueOrDefault(about.Master);
-        var newer = _tracks.Where(t => t.PersistedConfigEpoch.GetValueOrDefault(about.Master) > own).ToList();
+        // A newer configuration naming the same address (a failover back to it, or one this sentinel only heard of)
+        // still makes the fenced node the group's master: unpausing it is right (seed 10485).
+        string fenced = $"{about.Ip}:{about.Port}";
+        var newer = _tracks.Where(t => t.PersistedConfigEpoch.GetValueOrDefault(about.Master) > own
+                                       && t.PersistedAddress.GetValueOrDefault(about.Master) != fenced).ToList();
         if (2 * newer.Count > _tracks.Length)
         {
             throw Violation("fence-lifted-only-for-the-groups-master",
@@ -329,6 +351,30 @@ internal sealed class InvariantChecker
 
         // Invariant 3: a failover starts only when at least quorum sentinels see the master down.
         RequireQuorumSeesDown(sentinel, track, master, "failover-needs-quorum", $"started a failover (epoch {track.CurrentEpoch}) of");
+        RequireDampedStart(sentinel, track, master);
+    }
+
+    /// <summary>
+    /// Flap damping (docs/split-brain.md): with n failovers of the master within the damping window (n at most 3), an
+    /// automatic failover starts only once the master has been down for down-after × 2^n, that is SDOWN for
+    /// down-after × (2^n − 1). Measured in true time: the margin covers clock drift (up to 2%) and tick granularity;
+    /// a sentinel whose clock was stepped since the oldest failover counted is not checked.
+    /// </summary>
+    private void RequireDampedStart(SentinelNode sentinel, SentinelTrack track, string master)
+    {
+        if (!track.Timing.TryGetValue(master, out var timing) || timing.DampingMs <= 0) return;
+        if (!track.SwitchesAtMs.TryGetValue(master, out var switches) || !track.MasterDownSinceMs.TryGetValue(master, out long downSince)) return;
+        long now = _world.NowMs;
+        var counted = switches.Where(at => now - at < timing.DampingMs * 97 / 100 - 100).ToList();
+        if (counted.Count == 0 || track.ClockJumpedAtMs >= counted.Min()) return;
+        int n = Math.Min(counted.Count, 3);
+        long required = timing.DownAfterMs * ((1L << n) - 1);
+        long downFor = now - downSince;
+        if (downFor < required * 97 / 100 - 100)
+        {
+            throw Violation("failovers-damped",
+                $"{sentinel.Name} started a failover of {master} after it was SDOWN for {downFor} ms, with {n} failover(s) in the last {timing.DampingMs} ms: damping needs {required} ms (down-after {timing.DownAfterMs})");
+        }
     }
 
     /// <summary>
@@ -475,6 +521,7 @@ internal sealed class InvariantChecker
     public void OnPromotion(RedisNode node, SimConnection connection)
     {
         if (connection.Client is not SentinelNode sentinel) return;
+        _promotedAtMs[node.Name] = _world.NowMs;
         if (node.Priority == 0)
         {
             throw Violation("promote-eligible-only", $"{sentinel.Name} sent SLAVEOF NO ONE to {node.Name}, which has replica-priority 0");
@@ -493,9 +540,15 @@ internal sealed class InvariantChecker
         {
             throw Violation("promote-eligible-only", $"{sentinel.Name} switched {words[0]} to {words[3]}:{port}, which is not a node of that group");
         }
-        RecordFailover(words[0], Track(sentinel).CurrentEpoch);
+        var track = Track(sentinel);
+        RecordFailover(words[0], track.CurrentEpoch);
         // The switch recreates the master's records (as a reset does), none of them SDOWN.
-        ForgetDown(Track(sentinel), words[0]);
+        ForgetDown(track, words[0]);
+        string from = $"{words[1]}:{words[2]}", to = $"{words[3]}:{words[4]}";
+        if (from == to) return;
+        if (!track.SwitchesAtMs.TryGetValue(words[0], out var switches)) track.SwitchesAtMs[words[0]] = switches = [];
+        switches.Add(_world.NowMs);
+        track.LastSwitch[words[0]] = (from, to, _world.NowMs, track.CurrentEpoch);
     }
 
     private void RecordFailover(string master, long epoch) => RecordEpoch(FailoverEpochsByGroup, master, epoch);
@@ -508,6 +561,49 @@ internal sealed class InvariantChecker
         if (group < 0) return;
         if (!byGroup.TryGetValue(group, out var epochs)) byGroup[group] = epochs = [];
         epochs.Add(epoch);
+    }
+
+    // ---------------------------------------------------------------- demotion after a heal
+
+    /// <summary>
+    /// How soon after the heal an old master must be a replica: the sentinel's link comes back (a reconnection waits
+    /// up to a PING period, a racing connect 250 ms), its INFO is due (up to an INFO period), then one round trip
+    /// for the SLAVEOF, with room for slow links. The reference's way (the role reported for 4 publish periods first,
+    /// no SDOWN of the node within them) takes longer.
+    /// </summary>
+    public long DemotionBoundMs => _world.Scenario.InfoPeriodMs + 2 * _world.Scenario.PingPeriodMs + 2000;
+
+    /// <summary>
+    /// Fast demotion (docs/split-brain.md): a node still a master <see cref="DemotionBoundMs"/> after the heal, which
+    /// a running sentinel moved its master away from (and which nobody promoted since), is a stale master the group
+    /// replaced: that sentinel sends it SLAVEOF as soon as it reports role:master. Checked for sentinels that ran
+    /// throughout (a restart loses the mark), outside TILT since before the heal, neither seeing their master down nor
+    /// running a newer failover since the heal; and for nodes that ran and were done loading before the heal.
+    /// </summary>
+    public void CheckStaleMastersDemoted(long healedAtMs)
+    {
+        foreach (var node in _world.Redis)
+        {
+            if (!node.IsMaster || !node.IsHealthy || node.StartedAtMs >= healedAtMs || node.LoadingUntilMs > healedAtMs) continue;
+            string address = $"{node.Ip}:{node.Port}";
+            string master = _world.Scenario.MasterNames[node.Group];
+            long promotedAt = _promotedAtMs.GetValueOrDefault(node.Name, -1);
+            foreach (var sentinel in _world.Sentinels)
+            {
+                var track = Track(sentinel);
+                if (!sentinel.Running || sentinel.Paused || track.StartedAtMs >= healedAtMs || track.InTilt || track.LeftTiltAtMs >= healedAtMs) continue;
+                if (!track.LastSwitch.TryGetValue(master, out var latest) || latest.From != address || promotedAt > latest.AtMs) continue;
+                // A newer election since the switch may have promoted the node: the core then waits for it (Convergence).
+                if (track.CurrentEpoch > latest.Epoch) continue;
+                // Convergence waits while the sentinel sees its master down or runs a failover of it: counted from the heal,
+                // the bound holds only for sentinels neither of which held up after the heal.
+                if (track.SubjectivelyDown.Contains($"master {master} @{master}") || track.MasterDownEndedAtMs.GetValueOrDefault(master) > healedAtMs) continue;
+                if (track.Failovers.TryGetValue(master, out var attempt) && attempt.StartedAtMs > latest.AtMs) continue;
+                if (track.FailoverAbortedAtMs.GetValueOrDefault(master) > healedAtMs) continue;
+                throw Violation("stale-master-demoted-after-heal",
+                    $"{node.Name} ({address}) is still a master {_world.NowMs - healedAtMs} ms after the heal, though {sentinel.Name} moved {master} from it to {latest.To} at {latest.AtMs} ms");
+            }
+        }
     }
 
     // ---------------------------------------------------------------- votes
@@ -619,6 +715,8 @@ internal sealed class InvariantChecker
                 throw Violation("epoch-monotonic", $"{sentinel.Name} saved config-epoch {master.ConfigEpoch} for {master.Name} after {before}");
             }
             track.PersistedConfigEpoch[master.Name] = master.ConfigEpoch;
+            track.PersistedAddress[master.Name] = $"{master.Address.Host}:{master.Address.Port}";
+            track.Timing[master.Name] = (master.Settings.DownAfterMs, master.Settings.FailoverDampingMs);
             track.KnownSentinels[master.Name] = master.KnownSentinels.Count;
             if (track.PersistedLeaderEpoch.TryGetValue(master.Name, out long voted) && master.LeaderEpoch < voted)
             {

@@ -20,6 +20,9 @@ internal sealed class SentinelTrack
     /// <summary>Highest persisted config epoch and leader epoch per master, and current epoch.</summary>
     public Dictionary<string, long> PersistedConfigEpoch { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, long> PersistedLeaderEpoch { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The master's address (host:port) in the last saved state, per master.</summary>
+    public Dictionary<string, string> PersistedAddress { get; } = new(StringComparer.Ordinal);
     public long PersistedCurrentEpoch { get; set; }
 
     /// <summary>Config epoch per master as last answered to a client (SENTINEL MASTER).</summary>
@@ -45,6 +48,27 @@ internal sealed class SentinelTrack
 
     /// <summary>Masters the operator made this sentinel forget (RESET, REMOVE then MONITOR): replicas included.</summary>
     public HashSet<string> ResetByOperator { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When the sentinel's process last started (true time).</summary>
+    public long StartedAtMs { get; set; }
+
+    /// <summary>When its clock was last stepped (true time); -1 never.</summary>
+    public long ClockJumpedAtMs { get; set; } = -1;
+
+    /// <summary>Per master: when this sentinel's current SDOWN of the master began (true time of its +sdown).</summary>
+    public Dictionary<string, long> MasterDownSinceMs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per master: the true times of this sentinel's +switch-master events (kept across restarts, as the core keeps its damping history).</summary>
+    public Dictionary<string, List<long>> SwitchesAtMs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per master: the address the sentinel's latest +switch-master moved away from, and when, while the process that switched still runs.</summary>
+    public Dictionary<string, (string From, string To, long AtMs, long Epoch)> LastSwitch { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per master: when this sentinel's latest failover attempt was aborted (true time).</summary>
+    public Dictionary<string, long> FailoverAbortedAtMs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per master: down-after and failover-damping in force, from the last saved state.</summary>
+    public Dictionary<string, (long DownAfterMs, long DampingMs)> Timing { get; } = new(StringComparer.Ordinal);
 
     public static string DownKey(EventText e) => $"{e.Kind} {e.Name} @{e.Master}";
 }

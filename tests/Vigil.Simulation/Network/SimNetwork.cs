@@ -92,16 +92,20 @@ internal sealed class SimNetwork
 
     public void AddStalled(Pipe pipe) => _stalled.Add(pipe);
 
+    /// <summary>How often the Vigil host starts a fresh connection attempt while earlier ones get no answer (its connect race).</summary>
+    public const long RacingRetryMs = 250;
+
     /// <summary>
     /// Starts connecting. The handshake needs both directions: while either is cut, SYNs are retried (1 s, 2 s,
-    /// ...) until <see cref="ConnectTimeoutMs"/>; a host whose process is down refuses at once (after a round trip).
+    /// ...; with <paramref name="racing"/>, as the Vigil host's connect race does, every <see cref="RacingRetryMs"/>)
+    /// until <see cref="ConnectTimeoutMs"/>; a host whose process is down refuses at once (after a round trip).
     /// </summary>
-    public SimConnection Connect(int clientHost, IConnectionClient client, int serverHost, IConnectionServer? server)
+    public SimConnection Connect(int clientHost, IConnectionClient client, int serverHost, IConnectionServer? server, bool racing = false)
     {
         var connection = new SimConnection(this, ++_lastConnectionId, clientHost, client, serverHost, server);
         _connections.Add(connection);
         long deadline = NowMs + ConnectTimeoutMs;
-        Queue.At(NowMs, () => Attempt(connection, deadline, 1000));
+        Queue.At(NowMs, () => Attempt(connection, deadline, racing ? RacingRetryMs : 1000, racing));
         return connection;
     }
 
@@ -129,7 +133,7 @@ internal sealed class SimNetwork
         return _connections.Where(c => c.State == ConnectionState.Open && (c.ClientHost == host || c.ServerHost == host)).ToList();
     }
 
-    private void Attempt(SimConnection connection, long deadlineMs, long retryMs)
+    private void Attempt(SimConnection connection, long deadlineMs, long retryMs, bool racing)
     {
         if (connection.State != ConnectionState.Connecting) return;
         int client = connection.ClientHost, server = connection.ServerHost;
@@ -138,7 +142,7 @@ internal sealed class SimNetwork
             long next = NowMs + retryMs;
             if (next < deadlineMs)
             {
-                Queue.At(next, () => Attempt(connection, deadlineMs, retryMs * 2));
+                Queue.At(next, () => Attempt(connection, deadlineMs, racing ? retryMs : retryMs * 2, racing));
             }
             else
             {
@@ -147,7 +151,7 @@ internal sealed class SimNetwork
                     if (connection.State != ConnectionState.Connecting) return;
                     if (connection.Server is not null && CanTalk(client, server))
                     {
-                        Attempt(connection, deadlineMs, retryMs);
+                        Attempt(connection, deadlineMs, retryMs, racing);
                         return;
                     }
                     connection.State = ConnectionState.Closed;

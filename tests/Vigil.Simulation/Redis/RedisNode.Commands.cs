@@ -60,7 +60,7 @@ internal sealed partial class RedisNode
     }
 
     private bool IsPausedFor(string[] args) =>
-        PausedUntilMs > NowMs && (PauseAll || (CommandTraits.Table.TryGetValue(args[0], out var traits) && traits.Writes));
+        PausedUntilMs > NowMs && (PauseAll || (CommandTraits.Table.TryGetValue(args[0], out var traits) && (traits.Writes || traits.MayReplicate)));
 
     private void RunPostponed(SimConnection connection, int incarnation)
     {

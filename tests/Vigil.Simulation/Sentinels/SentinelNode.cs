@@ -59,6 +59,9 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
     /// <summary>SENTINEL DEBUG arguments applied at every start (timings are not part of the state).</summary>
     public IReadOnlyList<string> DebugArgs { get; }
 
+    /// <summary>The hosts' wall clocks read true time from here (kept in step, as NTP would): 2026-01-01 UTC.</summary>
+    private const long WallClockOriginMs = 1_767_225_600_000;
+
     public ISentinelProcess? Process { get; private set; }
     public SentinelState? Persisted { get; private set; }
     public string MyId { get; private set; } = "";
@@ -88,6 +91,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
             RandomSeed = _world.Random.Next(),
             ListeningPort = Port,
             StartNowMs = local,
+            StartWallMs = WallClockOriginMs + _world.NowMs,
         };
         var core = new SentinelCore(Config, state, options);
         Process = _wrap(core);
@@ -142,6 +146,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
     public void JumpClock(long deltaMs)
     {
         Clock.Jump(_world.NowMs, deltaMs);
+        _world.Checker.OnClockJump(this);
         _world.Trace.Add(_world.NowMs, Name, $"clock jumped {deltaMs:+#;-#;0} ms (local now {LocalNowMs})");
     }
 
@@ -222,7 +227,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
                 case OpenLink open:
                     _world.Trace.Add(_world.NowMs, Name, open);
                     var (server, serverHost) = _world.FindServer(open.Host, open.Port, HostId);
-                    var connection = _world.Network.Connect(HostId, this, serverHost, server);
+                    var connection = _world.Network.Connect(HostId, this, serverHost, server, racing: true);
                     connection.ClientTag = open.Link;
                     _links[open.Link] = connection;
                     break;

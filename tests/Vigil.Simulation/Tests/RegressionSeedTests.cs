@@ -48,6 +48,8 @@ public sealed class RegressionSeedTests
     [InlineData(115848)] // peer answers held back by a stalled link counted as fresh when they arrived: ODOWN without quorum
     [InlineData(400389)] // checker: the operator's resets left two islands of sentinels that share no node
     [InlineData(200368)] // the same as 58543, but the node the old master followed reports no priority (it is a master)
+    [InlineData(2812)]  // checker: a stale master's demotion held up by the sentinel's failover attempt after the heal
+    [InlineData(10485)] // checker: a fence lifted for the address a newer configuration also names
     [InlineData(425791)] // a sentinel behind by two elections fenced the replica a newer election had promoted: replication loop
     [InlineData(446385)] // the failover's leader alone knew the promoted replica; the peers behind denied its claim for ever
     [InlineData(437648)] // checker: a SENTINEL FAILOVER whose pause was dropped (latency closed the link) held to the planned bound

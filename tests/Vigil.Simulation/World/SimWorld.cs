@@ -201,6 +201,7 @@ internal sealed class SimWorld
             Queue.RunUntil(healAt);
             Faults.HealAll();
             Healed = true;
+            Queue.At(healAt + Checker.DemotionBoundMs, () => Checker.CheckStaleMastersDemoted(healAt));
 
             long deadline = healAt + SettleLimitMs;
             string? problem = "not checked yet";
