@@ -119,7 +119,7 @@ public sealed class SentinelCore
         _commands = new SentinelSubcommands(_settings, _clock, _effects, _epochs, _tilt, _monitored, _resolver, _topology, _links, _events, vote, _failover, _scripts);
         _pingReplies = new PingReplies(_clock, _links);
         _helloListener = new HelloListener(_clock, _monitored, _hello);
-        _wake = new WakeSchedule(_settings, _clock, _tilt, _monitored, _tiltMonitor, _scripts, _links, _periodic, _detector, _admission,
+        _wake = new WakeSchedule(_settings, _clock, _effects, _tilt, _monitored, _tiltMonitor, _scripts, _links, _periodic, _detector, _admission,
             _peerQueries, _failover, _fence);
 
         Start(StateMerger.Merge(config, persisted), persisted);
@@ -393,7 +393,7 @@ public sealed class SentinelCore
             _nextWakeStale = false;
             return;
         }
-        _effects.FlushPersist();
+        _effects.FlushPersist(_clock.NowMs);
         _nextWakeStale = true;
     }
 

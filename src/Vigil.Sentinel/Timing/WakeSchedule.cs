@@ -13,7 +13,7 @@ namespace Vigil.Sentinel;
 /// ticking at a fixed rate, so each rule reports its own next due time and this takes the minimum.
 /// </summary>
 internal sealed class WakeSchedule(
-    CoreSettings settings, CoreClock clock, TiltState tilt, MonitorState monitored, TiltMonitor tiltMonitor, ScriptQueue scripts,
+    CoreSettings settings, CoreClock clock, EffectQueue effects, TiltState tilt, MonitorState monitored, TiltMonitor tiltMonitor, ScriptQueue scripts,
     LinkManager links, PeriodicCommands periodic, FailureDetector detector, PeerAdmission admission, PeerQueries peerQueries,
     FailoverMachine failover, WriteFence fence)
 {
@@ -41,6 +41,7 @@ internal sealed class WakeSchedule(
         yield return ("max-interval", "", anchor + Math.Max(cap, Limits.MinTickIntervalMs));
         yield return ("tilt-exit", "", tiltMonitor.ExitDueAt());
         yield return ("scripts", "", scripts.DueAt());
+        yield return ("discovery-save", "", effects.DiscoverySaveDueAt());
         bool acting = !tilt.Active;
         foreach (var master in monitored.Masters.Values)
         {
