@@ -148,6 +148,14 @@ public sealed class SentinelCore
         }
     }
 
+    /// <summary>
+    /// Records visited so far (by a tick acting on them, or to compute their due times for <see cref="NextWakeMs"/>):
+    /// the core's work, counted rather than timed, so a simulation can show how the work per input grows with the fleet.
+    /// </summary>
+    public long RecordVisits => _recordVisits + _wake.RecordVisits;
+
+    private long _recordVisits;
+
     /// <summary>The state as it would be saved now.</summary>
     public SentinelState State => StateSnapshot.Take(_settings, _epochs, _monitored);
 
@@ -314,6 +322,7 @@ public sealed class SentinelCore
     private void HandleInstance(InstanceRecord record, bool acting)
     {
         if (record.IsRemoved) return;
+        _recordVisits++;
         _links.Reconnect(record);
         _periodic.Run(record);
         if (!acting) return;

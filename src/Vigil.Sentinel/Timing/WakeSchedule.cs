@@ -17,6 +17,9 @@ internal sealed class WakeSchedule(
     LinkManager links, PeriodicCommands periodic, FailureDetector detector, PeerAdmission admission, PeerQueries peerQueries,
     FailoverMachine failover, WriteFence fence)
 {
+    /// <summary>Records whose due times <see cref="NextDue"/> computed so far (see <c>SentinelCore.RecordVisits</c>).</summary>
+    public long RecordVisits { get; private set; }
+
     /// <summary>The core time of the last tick; null before the first.</summary>
     public long? LastTickMs { get; set; }
 
@@ -28,6 +31,7 @@ internal sealed class WakeSchedule(
     {
         long due = long.MaxValue;
         foreach (var (_, _, dueMs) in Candidates(withNames: false)) due = Math.Min(due, dueMs);
+        foreach (var master in monitored.Masters.Values) RecordVisits += 1 + master.Replicas.Count + master.Peers.Count;
         if (LastTickMs is { } last) due = Math.Max(due, last + Limits.MinTickIntervalMs);
         return Math.Max(due, clock.NowMs);
     }
