@@ -4,23 +4,30 @@
 # Compared with a plain REPLICAOF of the same data to a fresh server (same settings, same writer).
 # Prints the time to in-sync (plain REPLICAOF vs migrate's first target), the write pause at the cutover,
 # the acknowledged writes lost, and the time of a full verify.
-# Usage: bench/migrate.sh [keys] [value-bytes] [writes-per-second]   (defaults 1000000 1000 1000; KEEP_DIR=1 keeps logs)
+# With mode "stream" the target is "managed-like" (REPLICAOF, SLAVEOF, SYNC, PSYNC, CONFIG and DEBUG renamed
+# away) and migrate runs in stream mode into it alone; Vigil's peak RSS during the run is printed as well.
+# Usage: bench/migrate.sh [keys] [value-bytes] [writes-per-second] [replicaof|stream]
+#        (defaults 1000000 1000 1000 replicaof; KEEP_DIR=1 keeps logs)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$bench_root"
 keys=${1:-1000000}
 size=${2:-1000}
 rate=${3:-1000}
+mode=${4:-replicaof}
 vigil=$(vigil_binary)
 out=${BENCH_OUT:-artifacts/bench/migrate-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
 
-redis() { # port name: a server with the same replication settings for every run
-    mkdir -p "$bench_dir/$2"
-    start_bg "$bench_dir/$2/redis.log" redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no \
-        --dir "$bench_dir/$2" --daemonize no --repl-diskless-sync-delay 0 --enable-debug-command yes
-    wait_ping "$1"
+redis() { # port name [args...]: a server with the same replication settings for every run
+    local port=$1 name=$2; shift 2
+    mkdir -p "$bench_dir/$name"
+    start_bg "$bench_dir/$name/redis.log" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+        --dir "$bench_dir/$name" --daemonize no --repl-diskless-sync-delay 0 --enable-debug-command yes "$@"
+    wait_ping "$port"
 }
+managed=(--rename-command REPLICAOF '' --rename-command SLAVEOF '' --rename-command SYNC '' --rename-command PSYNC ''
+         --rename-command CONFIG '' --rename-command DEBUG '')
 info() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v k="$3" '$1==k {print $2}'; }
 now() { date +%s.%N; }
 
@@ -53,14 +60,30 @@ redis-cli -p "$plain" shutdown nosave > /dev/null 2>&1 || true
 redis-cli -p "$src" --scan --pattern 'plain:*' | awk '{print "UNLINK " $0}' | redis-cli -p "$src" > /dev/null
 echo "plain REPLICAOF: in sync after $plain_s s"
 
-redis "$t1" target1; redis "$t2" target2
+if [ "$mode" = stream ]; then
+    redis "$t1" target1 "${managed[@]}"
+    targets=(--target "127.0.0.1:$t1" --mode stream)
+else
+    redis "$t1" target1; redis "$t2" target2
+    targets=(--target "127.0.0.1:$t1" --target "127.0.0.1:$t2")
+fi
 start_bg "$out/writer.log" python3 bench/lib/acked_writer.py write "$src" mig: "$out/acked.txt" "$rate"; writer=$last_pid
 sleep 1
 start=$(now)
-"$vigil" migrate --source "127.0.0.1:$src" --target "127.0.0.1:$t1" --target "127.0.0.1:$t2" --yes \
-    --json "$out/report.json" --state-file "$out/state.json" | tee "$out/migrate.log"
+"$vigil" migrate --source "127.0.0.1:$src" "${targets[@]}" --yes \
+    --json "$out/report.json" --state-file "$out/state.json" > "$out/migrate.log" 2>&1 &
+migrate_pid=$!
+peak_kb=0
+while kill -0 "$migrate_pid" 2>/dev/null; do
+    # VmHWM is the process's peak RSS so far; read it until the process is gone.
+    hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$migrate_pid/status" 2>/dev/null || echo 0)
+    [ "${hwm:-0}" -gt "$peak_kb" ] && peak_kb=$hwm
+    sleep 0.2
+done
+wait "$migrate_pid"
+cat "$out/migrate.log"
 migrate_s=$(python3 -c "print(round($(now) - $start, 2))")
-sleep 1  # the writer sees READONLY from the old source for a moment before it stops
+sleep 1  # the writer sees READONLY (NOREPLICAS in stream mode) from the old source for a moment before it stops
 kill -TERM $writer; wait $writer || true
 cat "$out/writer.log"
 read -r lost acked < <(python3 bench/lib/acked_writer.py check "$t1" mig: "$out/acked.txt")
@@ -69,16 +92,21 @@ start=$(now)
 "$vigil" migrate verify --source "127.0.0.1:$t1" --target "127.0.0.1:$src" | tail -3 | tee "$out/verify.log"
 verify_s=$(python3 -c "print(round($(now) - $start, 2))")
 
-python3 - "$out/report.json" "$plain_s" "$migrate_s" "$lost" "$acked" "$verify_s" "$total" "$used" "$rate" <<'PY'
+python3 - "$out/report.json" "$plain_s" "$migrate_s" "$lost" "$acked" "$verify_s" "$total" "$used" "$rate" "$mode" "$peak_kb" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 plain, total_s, lost, acked, verify_s, keys, used = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), sys.argv[7], sys.argv[8]
-first = r["targets"][0]["inSyncSeconds"]; second = r["targets"][1]["inSyncSeconds"]
+mode, peak_mb = sys.argv[10], int(sys.argv[11]) / 1024
+first = r["targets"][0]["inSyncSeconds"]
 pause = r["writePauseMs"]
-print(f"\nmigrate, {keys} keys, used_memory {used}, 2 targets (chained), writer {sys.argv[9]} writes/s")
+layout = "1 managed-like target, stream mode" if mode == "stream" else "2 targets (chained)"
+print(f"\nmigrate, {keys} keys, used_memory {used}, {layout}, writer {sys.argv[9]} writes/s")
 print(f"  time to in-sync, plain REPLICAOF:            {plain:8.2f} s")
 print(f"  time to in-sync, migrate first target:       {first:8.2f} s   ratio {first / plain:.2f}")
-print(f"  time to in-sync, migrate second target:      {second:8.2f} s   (it syncs from the first once that one is loaded)")
+if mode != "stream":
+    second = r["targets"][1]["inSyncSeconds"]
+    print(f"  time to in-sync, migrate second target:      {second:8.2f} s   (it syncs from the first once that one is loaded)")
+print(f"  vigil peak RSS (VmHWM) during the run:       {peak_mb:8.1f} MB")
 print(f"  whole migrate run (preflight to done):       {total_s:8.2f} s")
 print(f"  write pause at the cutover:                  {pause:8.1f} ms  (target < 100 ms: {'met' if pause < 100 else 'MISSED'})")
 print(f"  acknowledged writes lost:                    {lost:8d}     of {acked} acknowledged (target 0: {'met' if lost == 0 else 'MISSED'})")

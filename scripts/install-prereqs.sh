@@ -6,17 +6,19 @@
 #   chromium                                   the dashboard's browser test (headless)
 #   dpkg-dev                                   the .deb package test
 #   nftables                                   the partition tests cut the network between loopback addresses (as root)
+#   iproute2                                   ss, to read a listening socket's backlog
 # The redis packages start system services on 6379/26379; Vigil's tests never use those ports, but the
 # services are stopped anyway so a test machine runs only what the tests start.
 set -euo pipefail
 
-packages=(redis-server redis-sentinel redis-tools openssl python3-prometheus-client chromium dpkg-dev nftables)
+packages=(redis-server redis-sentinel redis-tools openssl python3-prometheus-client chromium dpkg-dev nftables iproute2)
 
 have_all() {
     command -v redis-server >/dev/null && command -v redis-sentinel >/dev/null && command -v redis-cli >/dev/null \
         && command -v openssl >/dev/null && command -v chromium >/dev/null && command -v dpkg-deb >/dev/null \
         && /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null \
-        && { command -v nft >/dev/null || [ -x /usr/sbin/nft ]; }
+        && { command -v nft >/dev/null || [ -x /usr/sbin/nft ]; } \
+        && { command -v ss >/dev/null || [ -x /usr/sbin/ss ] || [ -x /usr/bin/ss ]; }
 }
 
 if ! have_all; then

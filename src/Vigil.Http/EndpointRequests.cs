@@ -23,32 +23,10 @@ internal sealed class EndpointRequests(
 
     public async Task HandleAsync(HttpContext context, CancellationToken stopping)
     {
+        if (!await RequestGate.AdmitAsync(context, token, path => Files.ContainsKey(path) || path is "/metrics" or "/api/state" or "/api/events").ConfigureAwait(false)) return;
         var request = context.Request;
         var response = context.Response;
-        response.Headers.CacheControl = "no-store";
-        response.Headers["X-Content-Type-Options"] = "nosniff";
-        if (token is not null && !Authorized(request))
-        {
-            response.StatusCode = StatusCodes.Status401Unauthorized;
-            response.Headers.WWWAuthenticate = "Bearer realm=\"vigil\"";
-            await response.WriteAsync("401 unauthorized: a bearer token is required\n", context.RequestAborted).ConfigureAwait(false);
-            return;
-        }
         string path = request.Path.Value ?? "/";
-        bool known = Files.ContainsKey(path) || path is "/metrics" or "/api/state" or "/api/events";
-        if (!known)
-        {
-            response.StatusCode = StatusCodes.Status404NotFound;
-            await response.WriteAsync("404 not found\n", context.RequestAborted).ConfigureAwait(false);
-            return;
-        }
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
-        {
-            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            response.Headers.Allow = "GET, HEAD";
-            await response.WriteAsync("405 method not allowed: this endpoint is read-only\n", context.RequestAborted).ConfigureAwait(false);
-            return;
-        }
         if (Files.TryGetValue(path, out var file))
         {
             response.ContentType = file.ContentType;
@@ -74,16 +52,6 @@ internal sealed class EndpointRequests(
                 await StreamEventsAsync(context, stopping).ConfigureAwait(false);
                 break;
         }
-    }
-
-    private bool Authorized(HttpRequest request)
-    {
-        string? header = request.Headers.Authorization;
-        if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return BearerToken.Matches(token!, header.AsSpan(7).Trim());
-        }
-        return request.Query.TryGetValue("access_token", out var values) && values.Count == 1 && BearerToken.Matches(token!, values[0]);
     }
 
     /// <summary>

@@ -1,9 +1,4 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Vigil.Sentinel.Config;
 using Vigil.Sentinel.Observation;
 using Vigil.Server.Logging;
@@ -60,61 +55,23 @@ public sealed class HttpEndpoint : ISentinelObserver, IAsyncDisposable
         var events = new EventStream(metrics.OnEventDropped);
         var requests = new EndpointRequests(token, observations, metrics, events, _failovers, _sentinelPort);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            // Not the sentinel's working directory: no appsettings.json or static files are read from anywhere.
-            ContentRootPath = AppContext.BaseDirectory,
-            ApplicationName = "vigil",
-        });
-        builder.Logging.ClearProviders();
-        // The sentinel owns SIGTERM/SIGINT and stops the endpoint itself.
-        builder.Services.AddSingleton<IHostLifetime, HostOwnedLifetime>();
-        builder.WebHost.ConfigureKestrel(options =>
-        {
-            options.AddServerHeader = false;
-            options.Limits.MaxConcurrentConnections = 128;
-            options.Limits.MaxRequestBodySize = 0;
-            options.Listen(new IPEndPoint(_address.Address, _address.Port));
-        });
-        var app = builder.Build();
-        app.Run(context => requests.HandleAsync(context, _stopping.Token));
-        await app.StartAsync(stopping).ConfigureAwait(false);
+        var app = await KestrelHost.StartAsync(_address, context => requests.HandleAsync(context, _stopping.Token), stopping).ConfigureAwait(false);
         _app = app;
         _metrics = metrics;
         _events = events;
-        Port = BoundPort(app) ?? _address.Port;
+        Port = KestrelHost.BoundPort(app) ?? _address.Port;
         log.Notice($"HTTP endpoint (metrics, dashboard) listening on http://{new HttpEndpointAddress(_address.Address, Port)}/{(token is null ? "" : " (bearer token required)")}");
-    }
-
-    private static int? BoundPort(WebApplication app)
-    {
-        foreach (var url in app.Urls)
-        {
-            if (Uri.TryCreate(url.Replace("[::]", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri)) return uri.Port;
-        }
-        return null;
     }
 
     public async Task StopAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_app is { } app)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try { await app.StopAsync(timeout.Token).ConfigureAwait(false); }
-            catch (OperationCanceledException) { }
-        }
+        if (_app is { } app) await KestrelHost.StopAsync(app).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_app is { } app) await app.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
-    }
-
-    private sealed class HostOwnedLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -6,8 +6,11 @@ namespace Vigil.Migration;
 /// <summary>What to do with the old nodes once the first target is the master.</summary>
 public enum OldNodes { Replica, Shutdown }
 
-/// <summary>How the data moves. Only replication exists today; a client-side stream for targets that refuse REPLICAOF is planned.</summary>
-public enum MigrationMode { ReplicaOf }
+/// <summary>
+/// How the data moves: the targets replicate the source (REPLICAOF), or migrate itself follows the source as a
+/// replica and replays what it receives into the target with ordinary commands (for targets that refuse REPLICAOF).
+/// </summary>
+public enum MigrationMode { ReplicaOf, Stream }
 
 /// <summary>The options of <c>vigil migrate</c>, parsed from its arguments.</summary>
 public sealed record MigrateOptions
@@ -15,7 +18,7 @@ public sealed record MigrateOptions
     public const string Usage = """
         Usage: vigil migrate --source HOST:PORT --target HOST:PORT [--target HOST:PORT ...]
                              [--sentinel HOST:PORT ... [--master-name NAME]] [--old-nodes replica|shutdown]
-                             [--user U] [--pass P | --pass-file F] [--flush-target] [--mode replicaof]
+                             [--user U] [--pass P | --pass-file F] [--flush-target] [--mode replicaof|stream]
                              [--plan] [--yes] [--json FILE] [--state-file F]
                vigil migrate verify --source HOST:PORT --target HOST:PORT [--sample N] [--ttl-tolerance MS]
                              [--user U] [--pass P | --pass-file F] [--json FILE]
@@ -38,7 +41,13 @@ public sealed record MigrateOptions
                --user U, --pass P     ACL user and password for every server (and for replication links)
                --pass-file F          read the password from the first line of F
                --flush-target         allow targets that hold keys (replication replaces them)
-               --mode replicaof       how data moves (the only mode so far)
+               --mode MODE            replicaof: the targets replicate the source (the default when every
+                                      target accepts REPLICAOF); stream: migrate replicates the source itself
+                                      and writes into one target with ordinary commands (RESTORE, then the
+                                      command stream), for targets that refuse REPLICAOF such as managed
+                                      services; chosen by itself when the target refuses REPLICAOF. In stream
+                                      mode --old-nodes replica keeps the source running but fenced (writes
+                                      refused with NOREPLICAS)
                --plan                 run the preflight checks, print the plan, change nothing
                --yes                  do not ask for confirmation
                --json FILE            write a report: phases with timestamps, bytes, lag, write pause
@@ -50,7 +59,8 @@ public sealed record MigrateOptions
     public IReadOnlyList<RedisEndpoint> Sentinels { get; init; } = [];
     public string? MasterName { get; init; }
     public OldNodes OldNodes { get; init; } = OldNodes.Replica;
-    public MigrationMode Mode { get; init; } = MigrationMode.ReplicaOf;
+    /// <summary>Null: replicaof when every target accepts REPLICAOF, else stream (preflight decides and says why).</summary>
+    public MigrationMode? Mode { get; init; }
     public RedisCredentials? Credentials { get; init; }
     public bool FlushTarget { get; init; }
     public bool PlanOnly { get; init; }
@@ -104,12 +114,9 @@ public sealed record MigrateOptions
                     options = options with { OldNodes = oldNodes.Value };
                     break;
                 case "--mode":
-                    if (value == "stream")
-                    {
-                        error = "--mode stream (copying through client commands, for targets that refuse REPLICAOF) is not available yet";
-                        return null;
-                    }
-                    if (value != "replicaof") { error = $"--mode is replicaof, not '{value}'"; return null; }
+                    MigrationMode? mode = value switch { "replicaof" => MigrationMode.ReplicaOf, "stream" => MigrationMode.Stream, _ => null };
+                    if (mode is null) { error = $"--mode is replicaof or stream, not '{value}'"; return null; }
+                    options = options with { Mode = mode };
                     break;
                 case "--json": options = options with { JsonPath = value }; break;
                 case "--state-file": options = options with { StateFile = value! }; break;

@@ -3,6 +3,7 @@ using Vigil.Migration.Links;
 using Vigil.Migration.Preflight;
 using Vigil.Migration.Replication;
 using Vigil.Migration.Reporting;
+using Vigil.Migration.Streaming;
 using Vigil.Resp;
 
 namespace Vigil.Migration;
@@ -88,6 +89,8 @@ public sealed class MigrationRun(MigrateOptions options, TextWriter output, Text
             return Fail("refused", $"another migration is running (pid {running.Pid}, {options.StateFile}): one at a time");
         }
 
+        if (plan.Mode == MigrationMode.Stream) return await RunStreamAsync(plan).ConfigureAwait(false);
+
         var journal = new MigrationJournal(options.Credentials);
         var sentinelCutover = plan.Group is null ? null : new SentinelCutover(plan, journal, _progress, _report);
         IReadOnlyList<TargetStatus> inSync;
@@ -154,6 +157,89 @@ public sealed class MigrationRun(MigrateOptions options, TextWriter output, Text
         output.WriteLine($"done: {plan.First.Endpoint} is the master" +
             (_report.NewMasterKeys is { } keys ? $" with {Units.N(keys)} keys" : "") +
             (_report.WritePauseMs is { } pause ? $"; write pause {Units.Ms(pause)}" : "") + (_abortRequested ? " (the abort came too late)" : ""));
+        return 0;
+    }
+
+    /// <summary>
+    /// The stream mode: migrate replicates the source into the target itself, then cuts over by fencing the
+    /// source. Before the cutover an abort (or a failure) stops the stream: the source was never changed; the
+    /// target keeps what it received so far (a partial copy, replaced by the next attempt's FLUSHALL).
+    /// </summary>
+    private async Task<int> RunStreamAsync(MigrationPlan plan)
+    {
+        _report.Cutover = "fence";
+        await using var stream = new StreamPhase(plan, _progress, _report);
+        TargetStatus inSync;
+        try
+        {
+            EnterPhase(MigrationPhase.Replicating, plan);
+            _report.Begin("replicate");
+            await stream.StartAsync(_abort.Token).ConfigureAwait(false);
+            _report.Begin("sync");
+            inSync = await stream.WaitInSyncAsync(_abort.Token).ConfigureAwait(false);
+            _abort.Token.ThrowIfCancellationRequested();
+            Phase = MigrationPhase.Cutover;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or MigrationRefusal or RedisLinkException)
+        {
+            _progress.EndLive();
+            await stream.StopAsync(drain: false).ConfigureAwait(false);
+            const string left = "the source is untouched and writable; the target holds a partial copy";
+            return ex is OperationCanceledException
+                ? Fail("aborted", $"aborted before the cutover: {left}")
+                : Fail("failed", $"{ex.Message}; {left}");
+        }
+
+        EnterPhase(MigrationPhase.Cutover, plan);
+        _report.Begin("cutover");
+        _report.LagBytesAtCutover = inSync.LagBytes;
+        _report.LagSecondsAtCutover = inSync.LagSeconds;
+        _progress.Line($"in sync: {plan.First.Endpoint} lag {Units.Bytes(inSync.LagBytes)}; cutting over");
+        try
+        {
+            await new StreamCutover(plan, stream, _progress, _report).RunAsync().ConfigureAwait(false);
+            await stream.StopAsync(drain: true).ConfigureAwait(false);
+        }
+        catch (CutoverFailed failed)
+        {
+            await stream.StopAsync(drain: false).ConfigureAwait(false);
+            return Fail("rolled-back", $"cutover rolled back: {failed.Message}; the source stays the writable master");
+        }
+        catch (Exception ex) when (ex is MigrationRefusal or RedisLinkException or TargetRefusedException)
+        {
+            return Fail("failed", $"during the cutover: {ex.Message}");
+        }
+
+        EnterPhase(MigrationPhase.Finishing, plan);
+        _report.Begin("finish");
+        _report.NewMaster = plan.First.Endpoint.ToString();
+        var replicator = stream.Replicator!;
+        _progress.Line($"stream: {Units.N(Interlocked.Read(ref replicator.SnapshotKeys))} keys from the snapshot, {replicator.FullSyncs} full sync(s), {replicator.PartialResyncs} partial resync(s)");
+        try
+        {
+            if (options.OldNodes == OldNodes.Shutdown)
+            {
+                foreach (var node in plan.Source.Replicas.Prepend(plan.Source.Endpoint))
+                {
+                    await ShutdownAsync(node, options.Credentials).ConfigureAwait(false);
+                    _progress.Line($"old node {node}: shut down");
+                }
+            }
+            await using var target = await RedisLink.ConnectAsync(plan.First.Endpoint, options.Credentials, CancellationToken.None).ConfigureAwait(false);
+            _report.NewMasterKeys = (await ReplicationPhase.InfoAsync(target, CancellationToken.None, "keyspace").ConfigureAwait(false)).KeysPerDb().Values.Sum();
+        }
+        catch (Exception ex) when (ex is MigrationRefusal or RedisLinkException)
+        {
+            return Fail("failed", $"after the cutover ({plan.First.Endpoint} has the data): {ex.Message}");
+        }
+        _report.End();
+        _report.Result = "done";
+        Phase = MigrationPhase.Done;
+        output.WriteLine($"done: {plan.First.Endpoint} holds the data" +
+            (_report.NewMasterKeys is { } keys ? $" ({Units.N(keys)} keys)" : "") +
+            (_report.WritePauseMs is { } pause ? $"; write pause {Units.Ms(pause)}" : "") +
+            (options.OldNodes == OldNodes.Shutdown ? "" : $"; {plan.Source.Endpoint} refuses writes (fenced)") +
+            (_abortRequested ? " (the abort came too late)" : ""));
         return 0;
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
 using Vigil.Resp;
 
@@ -7,7 +8,7 @@ namespace Vigil.Proxy;
 
 /// <summary>
 /// The proxy's own RESP connection to a sentinel or a data node (queries, subscriptions, role checks),
-/// authenticated with the proxy's credentials. A call that fails or times out leaves the connection
+/// authenticated with the proxy's credentials, over TLS with <c>--tls</c>. A call that fails or times out leaves the connection
 /// unusable; the caller disposes it and opens another.
 /// </summary>
 public sealed class ControlClient : IAsyncDisposable
@@ -16,20 +17,20 @@ public sealed class ControlClient : IAsyncDisposable
     private static readonly RespLimits ReplyLimits = RespLimits.Default;
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
 
-    private ControlClient(Socket socket)
+    private ControlClient(Socket socket, Stream stream)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _reader = PipeReader.Create(_stream);
     }
 
     public HostPort Address { get; private init; }
 
     /// <summary>Connects and authenticates; throws <see cref="IOException"/> (or a socket/cancel exception) on failure.</summary>
-    public static async Task<ControlClient> ConnectAsync(HostPort address, string? user, string? password, TimeSpan timeout, CancellationToken cancel)
+    public static async Task<ControlClient> ConnectAsync(HostPort address, ControlAccess access, TimeSpan timeout, CancellationToken cancel)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         ControlClient? client = null;
@@ -38,10 +39,25 @@ public sealed class ControlClient : IAsyncDisposable
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             deadline.CancelAfter(timeout);
             await socket.ConnectAsync(address.Host, address.Port, deadline.Token).ConfigureAwait(false);
-            client = new ControlClient(socket) { Address = address };
-            if (password is not null)
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (access.Tls is { } tls)
             {
-                var reply = user is null
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                try
+                {
+                    await ssl.AuthenticateAsClientAsync(tls.ClientOptions(address.Host), deadline.Token).ConfigureAwait(false);
+                }
+                catch (System.Security.Authentication.AuthenticationException ex)
+                {
+                    await ssl.DisposeAsync().ConfigureAwait(false);
+                    throw new IOException($"TLS handshake with {address} failed: {ex.Message}", ex);
+                }
+            }
+            client = new ControlClient(socket, stream) { Address = address };
+            if (access.Password is { } password)
+            {
+                var reply = access.User is not { } user
                     ? await client.CallAsync(timeout, cancel, "AUTH", password).ConfigureAwait(false)
                     : await client.CallAsync(timeout, cancel, "AUTH", user, password).ConfigureAwait(false);
                 if (reply is RespError error) throw new IOException($"AUTH refused by {address}: {error.Text}");

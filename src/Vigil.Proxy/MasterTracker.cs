@@ -9,7 +9,7 @@ namespace Vigil.Proxy;
 /// connections closed, none forwarded) the moment a switch is announced, when it reports another role,
 /// and when no sentinel is reachable and it stops confirming its role.
 /// </summary>
-public sealed class MasterTracker(ProxyOptions options, ProxyLog log, ProxyCounters counters, ConnectionRegistry connections)
+public sealed class MasterTracker(ProxyOptions options, ControlAccess access, ProxyLog log, ProxyCounters counters, ConnectionRegistry connections)
 {
     /// <summary>How long a proposed master may take to report role master before the proposal is dropped.</summary>
     private const int ConfirmTimeoutMs = 10_000;
@@ -111,7 +111,7 @@ public sealed class MasterTracker(ProxyOptions options, ProxyLog log, ProxyCount
             }
             try
             {
-                await using var client = await ControlClient.ConnectAsync(address, options.User, options.Password, QueryTimeout, CancellationToken.None).ConfigureAwait(false);
+                await using var client = await ControlClient.ConnectAsync(address, access, QueryTimeout, CancellationToken.None).ConfigureAwait(false);
                 var reply = await client.CallAsync(QueryTimeout, CancellationToken.None, "ROLE").ConfigureAwait(false);
                 var role = RespFields.Role(reply);
                 if (role == "master")
@@ -199,7 +199,7 @@ public sealed class MasterTracker(ProxyOptions options, ProxyLog log, ProxyCount
                         await client.DisposeAsync().ConfigureAwait(false);
                         client = null;
                     }
-                    client ??= await ControlClient.ConnectAsync(backend.Address, options.User, options.Password, QueryTimeout, stop).ConfigureAwait(false);
+                    client ??= await ControlClient.ConnectAsync(backend.Address, access, QueryTimeout, stop).ConfigureAwait(false);
                     var reply = await client.CallAsync(QueryTimeout, stop, "ROLE").ConfigureAwait(false);
                     var role = RespFields.Role(reply);
                     if (role == "master")

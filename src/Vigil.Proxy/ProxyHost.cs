@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Vigil.Http;
+using Vigil.Tls;
 
 namespace Vigil.Proxy;
 
@@ -14,9 +16,19 @@ public sealed class ProxyHost(ProxyOptions options, ProxyLog log)
 
     public ProxyCounters Counters => _counters;
 
-    /// <summary>Exit code: 0 after a signal, 1 when a port cannot be bound.</summary>
+    /// <summary>Exit code: 0 after a signal, 1 when a port cannot be bound or a TLS or token file cannot be used.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
     {
+        TlsContext? tls;
+        try
+        {
+            tls = options.Tls is { } tlsOptions ? TlsContext.Load(tlsOptions) : null;
+        }
+        catch (TlsConfigurationException ex)
+        {
+            log.Write($"error: --tls: {ex.Message}");
+            return 1;
+        }
         Socket masterSocket;
         Socket? replicaSocket = null;
         try
@@ -42,6 +54,26 @@ public sealed class ProxyHost(ProxyOptions options, ProxyLog log)
             }
         }
 
+        MetricsEndpoint? metrics = null;
+        if (options.Http is { } httpAddress)
+        {
+            try
+            {
+                metrics = await MetricsEndpoint.StartAsync(httpAddress, options.HttpTokenFile, new ProxyMetrics(_counters, options.MasterName).Registry,
+                    warning => log.Write($"warning: {warning}"), stop).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException)
+            {
+                masterSocket.Dispose();
+                replicaSocket?.Dispose();
+                log.Write($"error: cannot serve metrics on {httpAddress} (--http): {ex.Message}");
+                return 1;
+            }
+            log.Write($"metrics on http://{new Vigil.Sentinel.Config.HttpEndpointAddress(httpAddress.Address, metrics.Port)}/metrics" +
+                (options.HttpTokenFile is null ? "" : " (bearer token required)"));
+        }
+        await using var metricsEndpoint = metrics;
+
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stop);
         void OnSignal(PosixSignalContext context)
         {
@@ -51,9 +83,10 @@ public sealed class ProxyHost(ProxyOptions options, ProxyLog log)
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
-        var tracker = new MasterTracker(options, log, _counters, _connections);
+        var access = new ControlAccess(options.User, options.Password, tls);
+        var tracker = new MasterTracker(options, access, log, _counters, _connections);
         var replicas = replicaSocket is null ? null : new ReplicaPool(log, _connections);
-        var watcher = new SentinelWatcher(options, log, tracker, replicas);
+        var watcher = new SentinelWatcher(options, access, log, tracker, replicas);
         var failoverWait = TimeSpan.FromMilliseconds(options.FailoverWaitMs);
         log.Write($"vigil proxy for '{options.MasterName}' listening on {options.Listen} (master)" +
             (options.ReplicasListen is { } r ? $" and {r} (replicas)" : "") +

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Sentinel.Config;
 
 namespace Vigil.Proxy;
 
@@ -14,6 +15,15 @@ public sealed record ProxyOptions
     public string? User { get; init; }
     public string? Password { get; init; }
 
+    /// <summary>Where the metrics endpoint listens (<c>--http</c>); null: no endpoint.</summary>
+    public HttpEndpointAddress? Http { get; init; }
+
+    /// <summary>A file whose first line is the bearer token the metrics endpoint requires (<c>--http-token-file</c>).</summary>
+    public string? HttpTokenFile { get; init; }
+
+    /// <summary>With <c>--tls</c>: the proxy's own connections speak TLS, as a sentinel's links do with <c>tls-replication yes</c>.</summary>
+    public TlsOptions? Tls { get; init; }
+
     /// <summary>How long a new connection waits for a confirmed master before it is refused.</summary>
     public int FailoverWaitMs { get; init; } = 5000;
 
@@ -27,6 +37,8 @@ public sealed record ProxyOptions
         Usage: vigil proxy --listen ADDR:PORT --sentinel HOST:PORT [--sentinel HOST:PORT ...] --master-name NAME
                            [--replicas-listen ADDR:PORT] [--user USER] [--pass PASSWORD]
                            [--failover-wait-ms MS] [--role-check-ms MS] [--client-stall-ms MS]
+                           [--http ADDR:PORT [--http-token-file FILE]]
+                           [--tls --tls-cert-file FILE --tls-key-file FILE (--tls-ca-cert-file FILE | --tls-ca-cert-dir DIR)]
 
         Forwards Redis connections on one stable address to the master the sentinels name, and closes
         every connection to a master the moment it is replaced (fencing). See docs/proxy.md.
@@ -40,6 +52,11 @@ public sealed record ProxyOptions
           --failover-wait-ms MS        how long a new connection waits for a master (default 5000)
           --role-check-ms MS           how often the master's ROLE is checked (default 200)
           --client-stall-ms MS         drop a client that leaves replies unread this long (default 10000)
+          --http ADDR:PORT             serve the proxy's counters at /metrics (Prometheus); PORT alone: 127.0.0.1
+          --http-token-file FILE       require the bearer token in FILE's first line from /metrics clients
+          --tls                        the proxy's own connections (sentinels, ROLE checks) use TLS, with the
+                                       certificate, key and CA below; clients' bytes are forwarded unchanged,
+                                       so a client speaks TLS with Redis itself
         """;
 
     /// <summary>Parses the arguments after <c>proxy</c>; on error returns null and a message naming the argument.</summary>
@@ -49,10 +66,18 @@ public sealed record ProxyOptions
         var sentinels = new List<HostPort>();
         string? masterName = null, user = null, password = null;
         int failoverWaitMs = 5000, roleCheckMs = 200, clientStallMs = 10_000;
+        HttpEndpointAddress? http = null;
+        string? httpTokenFile = null, certFile = null, keyFile = null, caCertFile = null, caCertDir = null;
+        var tls = false;
         error = null;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
+            if (name == "--tls")
+            {
+                tls = true;
+                continue;
+            }
             if (i + 1 >= args.Count)
             {
                 error = name.StartsWith("--", StringComparison.Ordinal) ? $"{name} needs a value" : $"unexpected argument '{name}'";
@@ -89,9 +114,28 @@ public sealed record ProxyOptions
                 case "--client-stall-ms":
                     if (!Milliseconds(name, value, 100, ref clientStallMs, ref error)) return null;
                     break;
-                case "--tls" or "--tls-cert-file" or "--tls-key-file" or "--tls-ca-cert-file" or "--http":
-                    error = $"{name} is not supported by this version of vigil proxy (see docs/proxy.md)";
-                    return null;
+                case "--http":
+                    if (!HttpEndpointAddress.TryParse(value, out http, out var httpError))
+                    {
+                        error = $"--http '{value}': {httpError!.Replace("vigil-http takes", "takes", StringComparison.Ordinal)}";
+                        return null;
+                    }
+                    break;
+                case "--http-token-file":
+                    httpTokenFile = value;
+                    break;
+                case "--tls-cert-file":
+                    certFile = value;
+                    break;
+                case "--tls-key-file":
+                    keyFile = value;
+                    break;
+                case "--tls-ca-cert-file":
+                    caCertFile = value;
+                    break;
+                case "--tls-ca-cert-dir":
+                    caCertDir = value;
+                    break;
                 default:
                     error = $"unknown option '{name}'";
                     return null;
@@ -101,6 +145,10 @@ public sealed record ProxyOptions
         else if (sentinels.Count == 0) error = "at least one --sentinel is required";
         else if (string.IsNullOrEmpty(masterName)) error = "--master-name is required";
         else if (password is null && user is not null) error = "--user needs --pass";
+        else if (httpTokenFile is not null && http is null) error = "--http-token-file needs --http";
+        else if (!tls && (certFile ?? keyFile ?? caCertFile ?? caCertDir) is not null) error = "the --tls-* files need --tls";
+        else if (tls && (certFile is null || keyFile is null)) error = "--tls needs --tls-cert-file and --tls-key-file";
+        else if (tls && caCertFile is null && caCertDir is null) error = "--tls needs --tls-ca-cert-file or --tls-ca-cert-dir to check the servers' certificates";
         if (error is not null) return null;
         return new ProxyOptions
         {
@@ -113,6 +161,9 @@ public sealed record ProxyOptions
             FailoverWaitMs = failoverWaitMs,
             RoleCheckMs = roleCheckMs,
             ClientStallMs = clientStallMs,
+            Http = http,
+            HttpTokenFile = httpTokenFile,
+            Tls = tls ? new TlsOptions { TlsReplication = true, CertFile = certFile, KeyFile = keyFile, CaCertFile = caCertFile, CaCertDir = caCertDir } : null,
         };
     }
 

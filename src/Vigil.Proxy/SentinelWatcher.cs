@@ -9,7 +9,7 @@ namespace Vigil.Proxy;
 /// sentinel once a second and whenever the proxy lost its master. A sentinel that cannot be reached is
 /// retried every second; the proxy reports when it loses and regains each one.
 /// </summary>
-public sealed class SentinelWatcher(ProxyOptions options, ProxyLog log, MasterTracker tracker, ReplicaPool? replicas)
+public sealed class SentinelWatcher(ProxyOptions options, ControlAccess access, ProxyLog log, MasterTracker tracker, ReplicaPool? replicas)
 {
     private const int RetryMs = 1000;
     private const int PollMs = 1000;
@@ -35,7 +35,7 @@ public sealed class SentinelWatcher(ProxyOptions options, ProxyLog log, MasterTr
         {
             try
             {
-                await using var client = await ControlClient.ConnectAsync(sentinel, options.User, options.Password, QueryTimeout, stop).ConfigureAwait(false);
+                await using var client = await ControlClient.ConnectAsync(sentinel, access, QueryTimeout, stop).ConfigureAwait(false);
                 var reply = await client.CallAsync(QueryTimeout, stop, "SUBSCRIBE", "+switch-master").ConfigureAwait(false);
                 if (reply is RespError error) throw new IOException($"SUBSCRIBE refused: {error.Text}");
                 // Switches announced while this subscription was down are learned from the sentinels' answers.
@@ -92,7 +92,7 @@ public sealed class SentinelWatcher(ProxyOptions options, ProxyLog log, MasterTr
         {
             if (client is null)
             {
-                client = await ControlClient.ConnectAsync(sentinel, options.User, options.Password, QueryTimeout, stop).ConfigureAwait(false);
+                client = await ControlClient.ConnectAsync(sentinel, access, QueryTimeout, stop).ConfigureAwait(false);
                 lock (_queryClients) _queryClients[sentinel] = client;
             }
             var reply = await client.CallAsync(QueryTimeout, stop, "SENTINEL", "MASTER", options.MasterName).ConfigureAwait(false);

@@ -102,7 +102,7 @@ public sealed class SentinelCore
         _links = new LinkManager(_settings, _clock, _effects, _monitored, _resolver, _events);
         _topology = new Topology(_settings, _clock, _effects, _monitored, _resolver, _links, _events);
         var vote = new LeaderVote(_clock, _effects, _epochs, _monitored, _random, _events);
-        var masterSwitch = new MasterSwitch(_settings, _clock, _effects, _topology, _events, _scripts);
+        var masterSwitch = new MasterSwitch(_settings, _clock, _effects, _epochs, _topology, _events, _scripts);
         _switchover = new PlannedSwitchover(_clock, _effects, _links, _events);
         _failover = new FailoverMachine(_settings, _clock, _effects, _epochs, _monitored, _random, _resolver, _links, _events, new LeaderElection(_settings, _clock, _monitored, vote), masterSwitch,
             new Convergence(_settings, _clock, _epochs, _resolver, _links, _events), _switchover);

@@ -57,6 +57,7 @@ public sealed class SentinelHost : IAsyncDisposable
         var syslog = options.SyslogEnabled ? new SyslogSink(options.SyslogIdent, options.SyslogFacility) : null;
         var log = _log = new SentinelLog(options.LogFile, options.LogLevel, syslog);
         var supervision = Supervision.Supervisor.Start(_config.Server.Supervised, log);
+        Supervision.CrashLog.Install(options.CrashLogEnabled, log);
         var clock = new Clock();
         IStateStore stateStore;
         SentinelState? persisted = null;
@@ -73,13 +74,15 @@ public sealed class SentinelHost : IAsyncDisposable
         }
         else
         {
-            var stateDirectory = Path.GetDirectoryName(_configPath) ?? ".";
+            // A relative vigil-state-file is taken from `dir`, the working directory by now, like logfile and pidfile.
+            var statePath = _config.Server.StateFile is { } configured ? Path.GetFullPath(configured) : StateStore.PathFor(_configPath);
+            var stateDirectory = Path.GetDirectoryName(statePath) ?? ".";
             if (AtomicFile.ProbeWritable(stateDirectory) is { } reason)
             {
                 fatal($"Sentinel state location {stateDirectory} is not writable: {reason}. Exiting...");
                 return 1;
             }
-            var stateFile = new StateStore(StateStore.PathFor(_configPath), log);
+            var stateFile = new StateStore(statePath, log);
             try
             {
                 persisted = stateFile.Load();
@@ -107,7 +110,17 @@ public sealed class SentinelHost : IAsyncDisposable
 
         var host = new HostInfo(_configPath, Environment.ProcessPath ?? "vigil", _config.Server.Port, DateTime.UtcNow,
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)));
-        var server = new ServerContext(_config, log, clock, host, Compatibility) { RequestShutdown = Stop, Tls = tls };
+        ServerContext server;
+        try
+        {
+            server = new ServerContext(_config, log, clock, host, Compatibility) { RequestShutdown = Stop, Tls = tls };
+        }
+        catch (Security.AclStartupException ex)
+        {
+            log.Warning(ex.Message);
+            fatal(ex.Message);
+            return 1;
+        }
         // Before the first socket operation: the socket engine reads the switch when it starts (see SocketCompletions).
         using var inlineCompletions = SocketCompletions.PreferInline();
         var listener = new Listener(server);
@@ -165,6 +178,7 @@ public sealed class SentinelHost : IAsyncDisposable
             }
         }
         WritePidFile();
+        Supervision.OomScore.Apply(options.OomScoreAdj, options.OomScoreAdjValue, log);
         log.Notice($"Vigil {VersionInfo.Version} (Redis Sentinel {Compatibility.Version} compatible) running in sentinel mode, port {Port}, pid {Environment.ProcessId}");
         if (tls is not null)
         {

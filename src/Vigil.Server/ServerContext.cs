@@ -21,6 +21,7 @@ public sealed class ServerContext
         Host = host;
         Clients = new ClientRegistry(config.Server.MaxClients);
         Acl = new AclStore(config.Server);
+        AclLog = new AclLog(config.Server.AclLogMaxLen);
         OutputLimits = new OutputLimits(config.Server.PubSubOutputBufferLimit, clock, log.Warning);
         PubSub = new PubSubHub(this);
         Commands = CommandTable.Create(config.Server.RenameCommands, Compatibility);
@@ -34,6 +35,7 @@ public sealed class ServerContext
     public HostInfo Host { get; }
     public ClientRegistry Clients { get; }
     public AclStore Acl { get; }
+    public AclLog AclLog { get; }
     public OutputLimits OutputLimits { get; }
     public PubSubHub PubSub { get; }
     public CommandTable Commands { get; }

@@ -172,7 +172,21 @@ public static class VigilCommandLine
             Console.Error.WriteLine($"Failed to configure TLS: {ex.Message}");
             return 1;
         }
+        // The users too (user lines, or the ACL file with its lines), as at start, where a relative path is taken from `dir`.
+        var users = config.Server.AclFile is { } aclFile && !Path.IsPathRooted(aclFile)
+            ? config.Server with { AclFile = Path.Combine(config.Server.Dir, aclFile) }
+            : config.Server;
+        try
+        {
+            _ = new Vigil.Server.Security.AclStore(users);
+        }
+        catch (Vigil.Server.Security.AclStartupException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 1;
+        }
         foreach (string line in config.NoEffectLines) Console.WriteLine($"{line}: no effect in sentinel mode");
+        foreach (string line in config.RuntimeTuningLines) Console.WriteLine($"{line}: tunes redis-server's own runtime; Vigil's .NET runtime does this itself");
         var warnings = Vigil.Sentinel.Layout.LayoutAdvice.FromConfig(config);
         string counted = warnings.Count == 0 ? "" : $", {warnings.Count} warning{(warnings.Count == 1 ? "" : "s")}";
         Console.WriteLine($"{Path.GetFullPath(args[0])}: OK ({config.Masters.Count} master{(config.Masters.Count == 1 ? "" : "s")}, port {config.Server.Port}{counted})");

@@ -35,11 +35,13 @@ public sealed class MigrateOptionsTests
     }
 
     [Fact]
-    public void StreamModeIsNamedAsNotAvailableYet()
+    public void ModeIsChosenByPreflightUnlessGiven()
     {
-        Assert.Null(MigrateOptions.Parse(["--source", "a:1", "--target", "b:2", "--mode", "stream"], out var error));
-        Assert.Contains("not available yet", error, StringComparison.Ordinal);
-        Assert.NotNull(MigrateOptions.Parse(["--source", "a:1", "--target", "b:2", "--mode", "replicaof"], out _));
+        Assert.Null(MigrateOptions.Parse(["--source", "a:1", "--target", "b:2"], out _)!.Mode);
+        Assert.Equal(MigrationMode.Stream, MigrateOptions.Parse(["--source", "a:1", "--target", "b:2", "--mode", "stream"], out _)!.Mode);
+        Assert.Equal(MigrationMode.ReplicaOf, MigrateOptions.Parse(["--source", "a:1", "--target", "b:2", "--mode", "replicaof"], out _)!.Mode);
+        Assert.Null(MigrateOptions.Parse(["--source", "a:1", "--target", "b:2", "--mode", "copy"], out var error));
+        Assert.Equal("--mode is replicaof or stream, not 'copy'", error);
     }
 
     [Fact]

@@ -41,12 +41,35 @@ public sealed class ProxyOptionsTests
     [InlineData("unknown option '--frobnicate'", "--frobnicate", "1")]
     [InlineData("--role-check-ms '5' is not a number of milliseconds >= 10", "--role-check-ms", "5")]
     [InlineData("--user needs --pass", "--listen", "h:1", "--sentinel", "h:2", "--master-name", "m", "--user", "u")]
-    [InlineData("--tls is not supported by this version of vigil proxy (see docs/proxy.md)", "--tls", "yes")]
-    [InlineData("--http is not supported by this version of vigil proxy (see docs/proxy.md)", "--http", "127.0.0.1:8080")]
     public void BadArgumentsAreNamed(string expected, params string[] args)
     {
         Assert.Null(ProxyOptions.Parse(args, out var error));
         Assert.Equal(expected, error);
+    }
+
+    [Theory]
+    [InlineData("--tls needs --tls-cert-file and --tls-key-file", "--tls")]
+    [InlineData("--tls needs --tls-ca-cert-file or --tls-ca-cert-dir to check the servers' certificates", "--tls", "--tls-cert-file", "c.pem", "--tls-key-file", "k.pem")]
+    [InlineData("the --tls-* files need --tls", "--tls-cert-file", "c.pem")]
+    [InlineData("--http-token-file needs --http", "--http-token-file", "t")]
+    [InlineData("--http 'nowhere:80': takes ADDR:PORT (an IP address or localhost, and a port 0-65535) or a bare PORT for 127.0.0.1", "--http", "nowhere:80")]
+    public void TlsAndHttpMistakesAreNamed(string expected, params string[] args)
+    {
+        Assert.Null(ProxyOptions.Parse([.. Minimal, .. args], out var error));
+        Assert.Equal(expected, error);
+    }
+
+    [Fact]
+    public void TlsAndHttpOptionsAreRead()
+    {
+        var options = ProxyOptions.Parse(
+            [.. Minimal, "--http", "9121", "--http-token-file", "token", "--tls", "--tls-cert-file", "c.pem", "--tls-key-file", "k.pem", "--tls-ca-cert-file", "ca.pem"],
+            out var error);
+        Assert.Null(error);
+        Assert.Equal("127.0.0.1:9121", options!.Http!.ToString());
+        Assert.Equal("token", options.HttpTokenFile);
+        Assert.Equal(("c.pem", "k.pem", "ca.pem", true), (options.Tls!.CertFile, options.Tls.KeyFile, options.Tls.CaCertFile, options.Tls.TlsReplication));
+        Assert.Null(ProxyOptions.Parse(Minimal, out _)!.Tls);
     }
 
     [Theory]

@@ -110,6 +110,23 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void AnAddressOneOfOurReplicasReplicatesFromNeedsOnlyTheSendersConfirmation()
+    {
+        var host = Start();
+        host.AddRedis("10.0.0.77", 7077, 'n');
+        PeerNode(host, 0).MasterAddrReply = _ => Addr("10.0.0.77", 7077);
+        PeerNode(host, 1).MasterAddrReply = _ => Addr(MasterIp, MasterPort); // behind: it never learned 10.0.0.77
+        // The failover's leader repointed a replica we know; the node it promoted was never listed to us.
+        host.Nodes[(ReplicaIp, ReplicaPort)].Model!.Follow("10.0.0.77", 7077);
+        host.RunFor(10_500); // the next INFO sees it
+
+        host.PublishHello(Hello(0, "10.0.0.77", 7077, 4));
+        host.RunFor(10);
+
+        Assert.Equal($"mymaster {MasterIp} 7001 10.0.0.77 7077", Assert.Single(host.Texts("+switch-master")));
+    }
+
+    [Fact]
     public void AConfigurationOfOurOwnForcedFailoverYieldsToAPeersOfTheSameEpoch()
     {
         // The peers see the master up: nothing but the operator fails it over.
@@ -268,6 +285,48 @@ public sealed class ConvergenceTests
         Assert.InRange(fencedAt - upAt, 0, 1_100); // the reference waits at least 8 s
         Assert.Equal($"slave {MasterIp}:7001 {MasterIp} 7001 @ mymaster {ReplicaIp} 7002", Assert.Single(host.Texts("+convert-to-slave")));
         Assert.Equal((ReplicaIp, 7002), (oldMaster.Model!.MasterHost, oldMaster.Model.MasterPort));
+    }
+
+    [Fact]
+    public void AnOldMasterBackAsMasterAfterANewerElectionIsNotFencedAtOnce()
+    {
+        var host = Start();
+        var oldMaster = host.MasterNode();
+        host.Kill(oldMaster);
+        host.RunFor(20_000);
+        Assert.Single(host.Events("+switch-master"));
+
+        // A peer asks for votes in the next epoch (we vote for it) and, as far as we can tell, promotes the old
+        // master once it is back: that epoch is newer than the one that took its role.
+        host.Sentinel("is-master-down-by-addr", ReplicaIp, "7002", "2", PeerA);
+        long electionAt = host.Now;
+        oldMaster.Up = true;
+        host.RunFor(3_000);
+
+        Assert.Empty(host.Events("+convert-to-slave"));
+        Assert.True(oldMaster.Model!.IsMaster);
+        host.RunFor(45_000);
+        long convertedAt = host.TimeOf("+convert-to-slave")!.Value;
+        Assert.True(convertedAt - electionAt > 40_000); // 2 × failover-timeout, as for any replica reporting master
+    }
+
+    [Fact]
+    public void AMasterInAReplicationLoopWithItsReplicaIsMadeAMasterAgain()
+    {
+        // Peers see the master up: no failover ends the loop (as when no replica may be promoted).
+        var host = Start(answer: _ => RespValue.Array(RespValue.Integer(0), RespValue.Bulk("*"), RespValue.Integer(0)));
+        var master = host.MasterNode().Model!;
+        master.Follow(ReplicaIp, ReplicaPort); // a sentinel on a stale configuration demoted it under its own replica
+        long loopAt = host.Now;
+        host.RunFor(5_000);
+        Assert.Empty(host.Events("+replication-loop-broken"));
+
+        host.RunFor(30_000);
+        long brokenAt = host.TimeOf("+replication-loop-broken")!.Value;
+        Assert.True(brokenAt - loopAt > 8_000); // the wait a conversion has, for a newer configuration to arrive
+        Assert.Equal($"master mymaster {MasterIp} 7001", Assert.Single(host.Texts("+replication-loop-broken")));
+        Assert.True(master.IsMaster);
+        Assert.Empty(host.Events("+switch-master"));
     }
 
     [Fact]

@@ -9,6 +9,10 @@ public sealed record MigrationPlan
     public required NodeFacts Source { get; init; }
     public required IReadOnlyList<NodeFacts> Targets { get; init; }
     public SentinelGroupFacts? Group { get; init; }
+    public MigrationMode Mode { get; init; } = MigrationMode.ReplicaOf;
+
+    /// <summary>Why this mode: asked for, or what preflight found.</summary>
+    public string ModeReason { get; init; } = "";
     public double WriteBytesPerSecond { get; init; }
     public double EstimatedSyncSeconds { get; init; }
     public IReadOnlyList<string> Checks { get; init; } = [];
@@ -33,8 +37,14 @@ public sealed record MigrationPlan
             yield return $"sentinels group '{g.MasterName}' watches the source: {g.KnownSentinels} sentinels, quorum {g.Quorum}; asked: {string.Join(", ", g.Sentinels)}";
         }
         foreach (var check in Checks) yield return "ok        " + check;
+        yield return $"mode      {(Mode == MigrationMode.Stream ? "stream" : "replicaof")}: {ModeReason}";
         yield return "";
         yield return "Steps:";
+        if (Mode == MigrationMode.Stream)
+        {
+            foreach (var line in DescribeStream()) yield return line;
+            yield break;
+        }
         var step = 1;
         yield return $"  {step++}. {First.Endpoint} REPLICAOF {Source.Endpoint}" +
             string.Concat(Targets.Skip(1).Select(t => $"; {t.Endpoint} REPLICAOF {First.Endpoint}")) +
@@ -54,6 +64,19 @@ public sealed record MigrationPlan
         yield return Options.OldNodes == OldNodes.Replica
             ? $"  {step}. old nodes ({oldNodes}) stay replicas of {First.Endpoint}"
             : $"  {step}. old nodes ({oldNodes}) are shut down" + (Group is null ? "" : " and forgotten by every sentinel (SENTINEL RESET)");
+    }
+
+    private IEnumerable<string> DescribeStream()
+    {
+        yield return $"  1. migrate connects to {Source.Endpoint} as a replica (PSYNC) and receives its snapshot (~{Units.Seconds(EstimatedSyncSeconds)} estimated);";
+        yield return $"     FLUSHALL on {First.Endpoint}, then every key with RESTORE (absolute TTL kept), function libraries with FUNCTION LOAD";
+        yield return $"  2. the source's command stream is replayed into {First.Endpoint} in order; a dropped link resumes with PSYNC at the next offset";
+        yield return "  3. wait until the applied offset is less than 1 s behind the source";
+        yield return $"  4. CLIENT PAUSE WRITE on the source, wait until {First.Endpoint} has applied its offset, fence the source";
+        yield return "     (CONFIG SET min-replicas-to-write: writes are refused with NOREPLICAS), CLIENT UNPAUSE; repoint clients to the target";
+        yield return Options.OldNodes == OldNodes.Replica
+            ? $"  5. the source stays running, fenced (it cannot replicate a target that refuses replication)"
+            : $"  5. old nodes ({string.Join(", ", new[] { Source.Endpoint }.Concat(Source.Replicas))}) are shut down";
     }
 
     private static string KeysText(NodeFacts node) => node.KeysPerDb.Count == 0

@@ -24,6 +24,15 @@ public sealed record NodeFacts
     /// <summary>The name this server answers to for REPLICAOF (REPLICAOF, or SLAVEOF on old or restricted servers), or null when both are refused.</summary>
     public string? ReplicaOfCommand { get; init; }
 
+    /// <summary>RESTORE is there (the stream mode writes every key of the snapshot with it).</summary>
+    public bool AcceptsRestore { get; init; }
+
+    /// <summary>PSYNC is there (the stream mode replicates the source with it).</summary>
+    public bool AcceptsPsync { get; init; }
+
+    /// <summary>Null when CONFIG is refused: the stream mode then cannot fence the source after the cutover.</summary>
+    public int? MinReplicasToWrite { get; init; }
+
     /// <summary>Clients subscribed to the sentinels' hello channel: sentinels watch this server.</summary>
     public long SentinelSubscribers { get; init; }
 

@@ -13,9 +13,11 @@ public static class NodeFactsReader
         if (reply is RespError error) throw new RedisLinkException("INFO refused: " + error.Text);
         var info = InfoFields.Parse(Replies.Text(reply));
         var config = await ConfigAsync(link, cancel, "maxmemory", "repl-timeout", "databases", "replica-priority",
-            "client-output-buffer-limit").ConfigureAwait(false);
+            "client-output-buffer-limit", "min-replicas-to-write").ConfigureAwait(false);
         var replicaOf = await CommandNameAsync(link, cancel, "REPLICAOF").ConfigureAwait(false)
             ?? await CommandNameAsync(link, cancel, "SLAVEOF").ConfigureAwait(false);
+        var restore = await CommandNameAsync(link, cancel, "RESTORE").ConfigureAwait(false);
+        var psync = await CommandNameAsync(link, cancel, "PSYNC").ConfigureAwait(false);
         var numsub = Replies.Items(await link.CallAsync(cancel, "PUBSUB", "NUMSUB", "__sentinel__:hello").ConfigureAwait(false));
         return new NodeFacts
         {
@@ -35,6 +37,9 @@ public static class NodeFactsReader
             ReplicaPriority = (int?)ParseLong(config.GetValueOrDefault("replica-priority")),
             ReplicaOutputBufferLimit = ParseReplicaLimit(config.GetValueOrDefault("client-output-buffer-limit")),
             ReplicaOfCommand = replicaOf,
+            AcceptsRestore = restore is not null,
+            AcceptsPsync = psync is not null,
+            MinReplicasToWrite = (int?)ParseLong(config.GetValueOrDefault("min-replicas-to-write")),
             SentinelSubscribers = numsub.Count == 2 ? Replies.Integer(numsub[1]) ?? 0 : 0,
         };
     }

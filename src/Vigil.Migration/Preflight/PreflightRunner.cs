@@ -38,10 +38,6 @@ public static class PreflightRunner
             {
                 throw new MigrationRefusal($"source {sourceEndpoint} runs Redis {source.Version}: the cutover needs CLIENT PAUSE WRITE (Redis 6.2 or newer)");
             }
-            if (source.ReplicaOfCommand is null)
-            {
-                throw new MigrationRefusal($"source {sourceEndpoint} refuses REPLICAOF and SLAVEOF: the cutover could not make it a replica of the new master");
-            }
         }
         checks.Add($"source {sourceEndpoint} is a master, Redis {source.Version}");
 
@@ -51,12 +47,15 @@ public static class PreflightRunner
         {
             await using var link = await ConnectAsync("target", endpoint, options.Credentials, cancel).ConfigureAwait(false);
             var target = await FactsAsync("target", link, cancel).ConfigureAwait(false);
-            CheckTarget(options, source, target, runIds);
             targets.Add(target);
         }
-        checks.Add($"{targets.Count} target(s) reachable, masters with no replica, Redis {string.Join("/", targets.Select(t => t.Version).Distinct())}" +
+        var (mode, modeReason) = ChooseMode(options, source, targets);
+        foreach (var target in targets) CheckTarget(options, mode, source, target, runIds);
+        checks.Add($"{targets.Count} target(s) reachable, " + (mode == MigrationMode.ReplicaOf ? "masters with no replica, " : "") +
+            $"Redis {string.Join("/", targets.Select(t => t.Version).Distinct())}" +
             (targets.Any(t => t.Keys > 0) ? ", keys to be replaced (--flush-target)" : ", empty"));
-        checks.Add($"targets accept REPLICAOF; maxmemory fits the source's used_memory {Units.Bytes(source.UsedMemoryBytes)}");
+        checks.Add((mode == MigrationMode.ReplicaOf ? "targets accept REPLICAOF" : "the target accepts RESTORE, the source PSYNC") +
+            $"; maxmemory fits the source's used_memory {Units.Bytes(source.UsedMemoryBytes)}");
 
         var writeBytesPerSecond = await WriteRateAsync(sourceLink, source.MasterReplOffset, cancel).ConfigureAwait(false);
         var syncSeconds = PreflightRules.EstimatedSyncSeconds(source.UsedMemoryBytes);
@@ -84,29 +83,73 @@ public static class PreflightRunner
             Source = source,
             Targets = targets,
             Group = group,
+            Mode = mode,
+            ModeReason = modeReason,
             WriteBytesPerSecond = writeBytesPerSecond,
             EstimatedSyncSeconds = syncSeconds,
             Checks = checks,
         };
     }
 
-    private static void CheckTarget(MigrateOptions options, NodeFacts source, NodeFacts target, HashSet<string> runIds)
+    /// <summary>
+    /// replicaof when asked, or when not asked and every target accepts REPLICAOF; otherwise stream, which
+    /// needs one target, no sentinel group (not yet), RESTORE on the target, PSYNC on the source, and a way
+    /// to fence the source after the cutover.
+    /// </summary>
+    private static (MigrationMode Mode, string Reason) ChooseMode(MigrateOptions options, NodeFacts source, IReadOnlyList<NodeFacts> targets)
+    {
+        var refusing = targets.FirstOrDefault(t => t.ReplicaOfCommand is null);
+        if (options.Mode == MigrationMode.ReplicaOf || (options.Mode is null && refusing is null))
+        {
+            if (refusing is not null)
+            {
+                throw new MigrationRefusal($"target {refusing.Endpoint} refuses REPLICAOF and SLAVEOF (renamed or disabled): it cannot replicate the source; " +
+                    "such targets need the stream mode (--mode stream, one target at a time)");
+            }
+            if (options.Sentinels.Count == 0 && source.ReplicaOfCommand is null)
+            {
+                throw new MigrationRefusal($"source {source.Endpoint} refuses REPLICAOF and SLAVEOF: the cutover could not make it a replica of the new master");
+            }
+            return (MigrationMode.ReplicaOf, options.Mode is null ? "every target accepts REPLICAOF" : "--mode replicaof");
+        }
+        var why = options.Mode is null ? $"target {refusing!.Endpoint} refuses REPLICAOF, so migrate replicates the source itself and writes into it" : "--mode stream";
+        if (targets.Count != 1)
+        {
+            throw new MigrationRefusal($"the stream mode ({why}) moves data into one target; give one --target" +
+                (refusing is null ? "" : $" (target {refusing.Endpoint} refuses REPLICAOF and SLAVEOF: such targets need the stream mode, --mode stream)"));
+        }
+        if (options.Sentinels.Count > 0)
+        {
+            throw new MigrationRefusal($"the stream mode ({why}) does not cut over through a sentinel group yet: run it without --sentinel after removing the group, or use --mode replicaof");
+        }
+        if (!targets[0].AcceptsRestore)
+        {
+            throw new MigrationRefusal($"target {targets[0].Endpoint} refuses RESTORE: the stream mode writes the snapshot with it");
+        }
+        if (!source.AcceptsPsync)
+        {
+            throw new MigrationRefusal($"source {source.Endpoint} refuses PSYNC: the stream mode replicates it");
+        }
+        if (source.MinReplicasToWrite is null && options.OldNodes != OldNodes.Shutdown)
+        {
+            throw new MigrationRefusal($"source {source.Endpoint} refuses CONFIG: the stream mode fences it after the cutover with min-replicas-to-write (or give --old-nodes shutdown)");
+        }
+        return (MigrationMode.Stream, why);
+    }
+
+    private static void CheckTarget(MigrateOptions options, MigrationMode mode, NodeFacts source, NodeFacts target, HashSet<string> runIds)
     {
         var name = $"target {target.Endpoint}";
         if (!runIds.Add(target.RunId))
         {
             throw new MigrationRefusal($"{name} is the same server as the source or another target (run_id {target.RunId})");
         }
-        if (target.ReplicaOfCommand is null)
-        {
-            throw new MigrationRefusal($"{name} refuses REPLICAOF and SLAVEOF (renamed or disabled): it cannot replicate the source; " +
-                "such targets need the stream mode (--mode stream), which is not available yet");
-        }
         if (!target.IsMaster)
         {
-            throw new MigrationRefusal($"{name} is already a replica of {target.Upstream}: give a standalone server");
+            throw new MigrationRefusal($"{name} is already a replica of {target.Upstream}: give a standalone server" + (mode == MigrationMode.Stream ? " (or its master)" : ""));
         }
-        if (target.Replicas.Count > 0)
+        // A managed target may well have replicas of its own: the stream mode writes to it as a client would.
+        if (mode == MigrationMode.ReplicaOf && target.Replicas.Count > 0)
         {
             throw new MigrationRefusal($"{name} has replicas ({string.Join(", ", target.Replicas)}): give a standalone server");
         }

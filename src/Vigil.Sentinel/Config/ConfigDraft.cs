@@ -26,6 +26,7 @@ internal sealed class ConfigDraft
     public SentinelOptions Sentinel { get; set; } = new();
     public List<IReadOnlyList<string>> Users { get; } = [];
     public List<string> NoEffectLines { get; } = [];
+    public List<string> RuntimeTuningLines { get; } = [];
     /// <summary>Original command name → new name ("" = disabled).</summary>
     public Dictionary<string, string> RenameCommands { get; } = new(StringComparer.OrdinalIgnoreCase);
     public long Hz { get; set; } = 10;
@@ -73,6 +74,7 @@ internal sealed class ConfigDraft
             Sentinel = Sentinel,
             Masters = masters,
             NoEffectLines = [.. NoEffectLines],
+            RuntimeTuningLines = [.. RuntimeTuningLines],
         };
     }
 

@@ -121,6 +121,10 @@ internal sealed class ConfigLoader(
                 {
                     Draft.NoEffectLines.Add($"{line.SourcePath}:{line.Number}: {name}");
                 }
+                if (error is null && directive.RuntimeTuning && _current is { } tuningLine)
+                {
+                    Draft.RuntimeTuningLines.Add($"{tuningLine.SourcePath}:{tuningLine.Number}: {name}");
+                }
                 return error;
             }
             if (directive.Shape == DirectiveShape.SingleValue) return "wrong number of arguments";

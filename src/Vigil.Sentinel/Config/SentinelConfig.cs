@@ -21,6 +21,9 @@ public sealed record SentinelConfig
     /// </summary>
     public IReadOnlyList<string> NoEffectLines { get; init; } = [];
 
+    /// <summary>"file:line: directive" for each line tuning redis-server's own runtime (see <c>ServerDirective.RuntimeTuning</c>).</summary>
+    public IReadOnlyList<string> RuntimeTuningLines { get; init; } = [];
+
     /// <summary>Masters in file order. Names are case-sensitive and unique.</summary>
     public IReadOnlyList<MasterConfig> Masters { get; init; } = [];
 }
@@ -59,6 +62,16 @@ public sealed record ServerOptions
     public IReadOnlyList<IReadOnlyList<string>> Users { get; init; } = [];
     public string? AclFile { get; init; }
     public int AclLogMaxLen { get; init; } = 128;
+    /// <summary><c>acl-pubsub-default allchannels</c>: new users may use every channel (7.0's default is <c>resetchannels</c>).</summary>
+    public bool AclPubsubAllChannels { get; init; }
+    /// <summary><c>tcp-backlog</c>: the listen queue of every TCP listener (the kernel caps it at somaxconn).</summary>
+    public int TcpBacklog { get; init; } = 511;
+    /// <summary><c>oom-score-adj</c>: <c>no</c>, <c>relative</c> or <c>absolute</c> (<c>yes</c> is read as relative, as in Redis).</summary>
+    public string OomScoreAdj { get; init; } = "no";
+    /// <summary>The first of <c>oom-score-adj-values</c>: the one a sentinel (never a replica, never forking) uses.</summary>
+    public int OomScoreAdjValue { get; init; }
+    /// <summary><c>crash-log-enabled</c>: an unexpected exception that ends the process is written to the log first.</summary>
+    public bool CrashLogEnabled { get; init; } = true;
     public int MaxClients { get; init; } = 10000;
     public int TimeoutSeconds { get; init; }
     public int TcpKeepaliveSeconds { get; init; } = 300;
@@ -77,6 +90,11 @@ public sealed record ServerOptions
     public HttpEndpointAddress? HttpEndpoint { get; init; }
     /// <summary>Vigil's own <c>vigil-http-token-file</c>: a file holding the bearer token the endpoint requires.</summary>
     public string? HttpTokenFile { get; init; }
+    /// <summary>
+    /// Vigil's own <c>vigil-state-file</c>: where the learned state is kept (relative paths from <c>dir</c>, like
+    /// <c>logfile</c>); null = beside the config file, <c>&lt;config&gt;.state.json</c>.
+    /// </summary>
+    public string? StateFile { get; init; }
 }
 
 public sealed record OutputBufferLimit(long HardLimitBytes, long SoftLimitBytes, int SoftSeconds);

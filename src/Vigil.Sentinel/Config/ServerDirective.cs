@@ -35,6 +35,12 @@ internal sealed record ServerDirective(
     /// </summary>
     public bool NoEffect { get; init; }
 
+    /// <summary>
+    /// A redis-server knob for its own allocator, event loop or I/O threads, which the .NET runtime under Vigil
+    /// handles by itself (docs/process-directives.md): accepted with any valid value; <c>vigil check-config</c> lists it.
+    /// </summary>
+    public bool RuntimeTuning { get; init; }
+
     public bool AcceptsValueCount(int count) => Shape switch
     {
         DirectiveShape.SingleValue => count == 1,

@@ -75,15 +75,15 @@ internal static class ServerDirectives
         // Yes/no configs.
         Add(Flag("rdbchecksum"));
         Add(Flag("daemonize", static (d, v) => d.Server = d.Server with { Daemonize = v }));
-        Add(Flag("io-threads-do-reads"));
-        Add(Flag("always-show-logo"));
+        Add(Tuning(Flag("io-threads-do-reads")));
+        Add(OnlyDefault(Flag("always-show-logo"), "no", "Vigil prints no ASCII-art logo"));
         Add(Flag("protected-mode", static (d, v) => d.Server = d.Server with { ProtectedMode = v }));
         Add(Flag("rdbcompression"));
         Add(Flag("rdb-del-sync-files"));
-        Add(Flag("activerehashing"));
+        Add(Tuning(Flag("activerehashing")));
         Add(Flag("stop-writes-on-bgsave-error"));
-        Add(Flag("set-proc-title"));
-        Add(Flag("dynamic-hz"));
+        Add(OnlyDefault(Flag("set-proc-title"), "no", "a .NET process cannot rewrite the title ps shows; Vigil's title stays its command line"));
+        Add(Tuning(Flag("dynamic-hz")));
         Add(Flag("lazyfree-lazy-eviction"));
         Add(Flag("lazyfree-lazy-expire"));
         Add(Flag("lazyfree-lazy-server-del"));
@@ -103,16 +103,16 @@ internal static class ServerDirectives
         Add(Flag("replica-serve-stale-data"), "slave-serve-stale-data");
         Add(Flag("replica-read-only"), "slave-read-only");
         Add(Flag("replica-ignore-maxmemory"), "slave-ignore-maxmemory");
-        Add(Flag("jemalloc-bg-thread"));
-        Add(Flag("activedefrag"));
+        Add(Tuning(Flag("jemalloc-bg-thread")));
+        Add(Tuning(Flag("activedefrag")));
         Add(Flag("syslog-enabled", static (d, v) => d.Server = d.Server with { SyslogEnabled = v }));
         Add(Flag("cluster-enabled"));
         Add(Flag("appendonly"));
         Add(Flag("cluster-allow-reads-when-down"));
         Add(Flag("cluster-allow-pubsubshard-when-down"));
-        Add(Flag("crash-log-enabled"));
-        Add(Flag("crash-memcheck-enabled"));
-        Add(Flag("use-exit-on-panic"));
+        Add(Flag("crash-log-enabled", static (d, v) => d.Server = d.Server with { CrashLogEnabled = v }));
+        Add(OnlyDefault(Flag("crash-memcheck-enabled"), "no", "Vigil runs no memory test after a crash (the .NET runtime manages its memory)"));
+        Add(OnlyDefault(Flag("use-exit-on-panic"), "no", "Vigil does not change how the .NET runtime ends a failed process"));
         Add(Flag("disable-thp"));
         Add(Flag("cluster-allow-replica-migration"));
         Add(Flag("replica-announced"));
@@ -141,6 +141,8 @@ internal static class ServerDirectives
             return null;
         }));
         Add(Text("vigil-http-token-file", emptyIsNull: true, static (d, v) => d.Server = d.Server with { HttpTokenFile = v }));
+        // Vigil's own: where the learned state is kept, so a packaged config can stay read-only in /etc.
+        Add(Text("vigil-state-file", emptyIsNull: true, static (d, v) => d.Server = d.Server with { StateFile = v }));
         Add(Text("replica-announce-ip", emptyIsNull: true), "slave-announce-ip");
         Add(Text("masteruser", emptyIsNull: true));
         Add(Text("cluster-announce-ip", emptyIsNull: true));
@@ -154,13 +156,14 @@ internal static class ServerDirectives
         Add(Text("appenddirname", emptyIsNull: false, validate: static v =>
             v.Length == 0 ? "appenddirname can't be empty"
             : IsBaseName(v) ? null : "appenddirname can't be a path, just a dirname"));
-        Add(Text("server_cpulist", emptyIsNull: true));
-        Add(Text("bio_cpulist", emptyIsNull: true));
+        Add(OnlyDefault(Text("server_cpulist", emptyIsNull: true), "", "set the CPU affinity with taskset(1) or systemd's CPUAffinity= instead"));
+        Add(OnlyDefault(Text("bio_cpulist", emptyIsNull: true), "", "set the CPU affinity with taskset(1) or systemd's CPUAffinity= instead"));
         Add(Text("aof_rewrite_cpulist", emptyIsNull: true));
         Add(Text("bgsave_cpulist", emptyIsNull: true));
         Add(Text("ignore-warnings", emptyIsNull: false));
-        Add(Text("proc-title-template", emptyIsNull: false, validate: static v =>
-            ProcTitleTemplateIsValid(v) ? null : "template format is invalid or contains unknown variables"));
+        Add(OnlyDefault(Text("proc-title-template", emptyIsNull: false, validate: static v =>
+            ProcTitleTemplateIsValid(v) ? null : "template format is invalid or contains unknown variables"),
+            null, "a .NET process cannot rewrite the title ps shows; Vigil's title stays its command line"));
         Add(Text("bind-source-addr", emptyIsNull: true, static (d, v) => d.Server = d.Server with { BindSourceAddr = v }));
         Add(Text("logfile", emptyIsNull: false, static (d, v) => d.Server = d.Server with { LogFile = v! }));
         Add(Text("masterauth", emptyIsNull: true));
@@ -186,8 +189,8 @@ internal static class ServerDirectives
         Add(Choice("loglevel", [.. LogLevelNames.All], static (d, v) => d.Server = d.Server with { LogLevel = LogLevelNames.Parse(v) ?? LogLevel.Notice }));
         Add(Choice("maxmemory-policy", MaxMemoryPolicies));
         Add(Choice("appendfsync", AofFsync));
-        Add(Choice("oom-score-adj", OomScoreAdj));
-        Add(Choice("acl-pubsub-default", AclPubsubDefault));
+        Add(Choice("oom-score-adj", OomScoreAdj, static (d, v) => d.Server = d.Server with { OomScoreAdj = v == "yes" ? "relative" : v }));
+        Add(Choice("acl-pubsub-default", AclPubsubDefault, static (d, v) => d.Server = d.Server with { AclPubsubAllChannels = v == "allchannels" }));
         Add(Choice("sanitize-dump-payload", SanitizeDumpPayload));
         Add(Choice("enable-protected-configs", ProtectedAction));
         Add(Choice("enable-debug-command", ProtectedAction));
@@ -204,16 +207,16 @@ internal static class ServerDirectives
         const long LongMax = long.MaxValue;
         Add(Signed("databases", 1, IntMax));
         Add(Signed("port", 0, 65535, static (d, v) => d.Server = d.Server with { Port = (int)v }));
-        Add(Signed("io-threads", 1, 128));
+        Add(Tuning(Signed("io-threads", 1, 128)));
         Add(Signed("auto-aof-rewrite-percentage", 0, IntMax));
         Add(Signed("cluster-replica-validity-factor", 0, IntMax), "cluster-slave-validity-factor");
         Add(Signed("list-max-listpack-size", IntMin, IntMax), "list-max-ziplist-size");
         Add(Signed("tcp-keepalive", 0, IntMax, static (d, v) => d.Server = d.Server with { TcpKeepaliveSeconds = (int)v }));
         Add(Signed("cluster-migration-barrier", 0, IntMax));
-        Add(Signed("active-defrag-cycle-min", 1, 99));
-        Add(Signed("active-defrag-cycle-max", 1, 99));
-        Add(Signed("active-defrag-threshold-lower", 0, 1000));
-        Add(Signed("active-defrag-threshold-upper", 0, 1000));
+        Add(Tuning(Signed("active-defrag-cycle-min", 1, 99)));
+        Add(Tuning(Signed("active-defrag-cycle-max", 1, 99)));
+        Add(Tuning(Signed("active-defrag-threshold-lower", 0, 1000)));
+        Add(Tuning(Signed("active-defrag-threshold-upper", 0, 1000)));
         Add(Signed("lfu-log-factor", 0, IntMax));
         Add(Signed("lfu-decay-time", 0, IntMax));
         Add(Signed("replica-priority", 0, IntMax), "slave-priority");
@@ -222,7 +225,7 @@ internal static class ServerDirectives
         Add(Signed("maxmemory-eviction-tenacity", 0, 100));
         Add(Signed("timeout", 0, IntMax, static (d, v) => d.Server = d.Server with { TimeoutSeconds = (int)v }));
         Add(Signed("replica-announce-port", 0, 65535), "slave-announce-port");
-        Add(Signed("tcp-backlog", 0, IntMax));
+        Add(Signed("tcp-backlog", 0, IntMax, static (d, v) => d.Server = d.Server with { TcpBacklog = (int)v }));
         Add(Signed("cluster-port", 0, 65535));
         Add(Signed("cluster-announce-bus-port", 0, 65535));
         Add(Signed("cluster-announce-port", 0, 65535));
@@ -236,13 +239,13 @@ internal static class ServerDirectives
         Add(Signed("hz", 0, IntMax, static (d, v) => d.Hz = v));
         Add(Signed("min-replicas-to-write", 0, IntMax), "min-slaves-to-write");
         Add(Signed("min-replicas-max-lag", 0, IntMax), "min-slaves-max-lag");
-        Add(Signed("watchdog-period", 0, IntMax));
+        Add(OnlyDefault(Signed("watchdog-period", 0, IntMax), "0", "Vigil has no software watchdog (DEBUG WATCHDOG is not a sentinel command either)"));
         Add(Signed("shutdown-timeout", 0, IntMax));
         Add(Signed("repl-diskless-sync-max-replicas", 0, IntMax));
         Add(Unsigned("maxclients", 1, uint.MaxValue, NumberForm.Integer, static (d, v) => d.Server = d.Server with { MaxClients = SaturateToInt(v) }));
         Add(Unsigned("unixsocketperm", 0, 511, NumberForm.Octal, static (d, v) => d.Server = d.Server with { UnixSocketPerm = (int)v }));
-        Add(Unsigned("socket-mark-id", 0, uint.MaxValue, NumberForm.Integer));
-        Add(Signed("active-defrag-max-scan-fields", 1, LongMax));
+        Add(OnlyDefault(Unsigned("socket-mark-id", 0, uint.MaxValue, NumberForm.Integer), "0", "Vigil does not mark its sockets (SO_MARK)"));
+        Add(Tuning(Signed("active-defrag-max-scan-fields", 1, LongMax)));
         Add(Signed("slowlog-max-len", 0, LongMax));
         Add(Signed("acllog-max-len", 0, LongMax, static (d, v) => d.Server = d.Server with { AclLogMaxLen = SaturateToInt(v) }));
         Add(Signed("busy-reply-threshold", 0, LongMax), "lua-time-limit");
@@ -257,14 +260,14 @@ internal static class ServerDirectives
         Add(Unsigned("hash-max-listpack-entries", 0, LongMax, NumberForm.Integer), "hash-max-ziplist-entries");
         Add(Unsigned("set-max-intset-entries", 0, LongMax, NumberForm.Integer));
         Add(Unsigned("zset-max-listpack-entries", 0, LongMax, NumberForm.Integer), "zset-max-ziplist-entries");
-        Add(Unsigned("active-defrag-ignore-bytes", 1, LongMax, NumberForm.Memory));
+        Add(Tuning(Unsigned("active-defrag-ignore-bytes", 1, LongMax, NumberForm.Memory)));
         Add(Unsigned("hash-max-listpack-value", 0, LongMax, NumberForm.Memory), "hash-max-ziplist-value");
         Add(Unsigned("stream-node-max-bytes", 0, LongMax, NumberForm.Memory));
         Add(Unsigned("zset-max-listpack-value", 0, LongMax, NumberForm.Memory), "zset-max-ziplist-value");
         Add(Unsigned("hll-sparse-max-bytes", 0, LongMax, NumberForm.Memory));
         Add(Unsigned("tracking-table-max-keys", 0, LongMax, NumberForm.Integer));
-        Add(Unsigned("client-query-buffer-limit", 1024 * 1024, LongMax, NumberForm.Memory));
-        Add(Signed("maxmemory-clients", -100, LongMax, form: NumberForm.Memory | NumberForm.Percent));
+        Add(OnlyDefault(Unsigned("client-query-buffer-limit", 1024 * 1024, LongMax, NumberForm.Memory), "1073741824", "Vigil bounds each request with proto-max-bulk-len, not the query buffer", MemoryValue));
+        Add(OnlyDefault(Signed("maxmemory-clients", -100, LongMax, form: NumberForm.Memory | NumberForm.Percent), "0", "Vigil does not evict clients by memory; client-output-buffer-limit still applies", MemoryValue));
         Add(Signed("repl-backlog-ttl", 0, LongMax));
         Add(Signed("auto-aof-rewrite-min-size", 0, LongMax, form: NumberForm.Memory));
         Add(Signed("loading-process-events-interval-bytes", 1024, IntMax));
@@ -286,7 +289,7 @@ internal static class ServerDirectives
                 : null));
         Add(NoEffectMulti("save", static (_, v) => CheckSave(v)));
         Add(Multi("client-output-buffer-limit", static (l, v) => ClientOutputBufferLimits.Apply(l.Draft, v)));
-        Add(NoEffectMulti("oom-score-adj-values", static (_, v) => CheckOomScoreAdjValues(v)));
+        Add(Multi("oom-score-adj-values", static (l, v) => CheckOomScoreAdjValues(v) ?? StoreOomScoreAdjValue(l.Draft, v)));
         Add(Multi("bind", static (l, v) => ApplyBind(l.Draft, v)));
         Add(NoEffectMulti("replicaof", static (_, v) => CheckReplicaOf(v)), "slaveof");
         Add(NoEffectMulti("latency-tracking-info-percentiles", static (_, v) => CheckPercentiles(v)));
@@ -314,6 +317,43 @@ internal static class ServerDirectives
 
     private static ServerDirective NoEffectMulti(string name, ServerDirectiveHandler handle) =>
         new(name, DirectiveShape.MultiValue, 0, int.MaxValue, handle) { NoEffect = true };
+
+    /// <summary>A knob of redis-server's own runtime (<see cref="ServerDirective.RuntimeTuning"/>).</summary>
+    private static ServerDirective Tuning(ServerDirective directive) => directive with { NoEffect = false, RuntimeTuning = true };
+
+    /// <summary>
+    /// A setting redis-sentinel acts on that Vigil cannot: its default value is what Vigil does, so only that value is
+    /// accepted (null = no value is); any other is refused with the reason, after the reference's own value checks.
+    /// </summary>
+    private static ServerDirective OnlyDefault(ServerDirective directive, string? defaultValue, string reason, Func<string, string>? normalize = null) =>
+        directive with
+        {
+            NoEffect = false,
+            Handle = (l, v) =>
+            {
+                if (directive.Handle(l, v) is { } error) return error;
+                var value = string.Join(' ', v);
+                var isDefault = defaultValue is not null && (normalize ?? NormalizeYesNo)(value) == defaultValue;
+                return isDefault ? null : $"{directive.Name} {value} is not supported: {reason}";
+            },
+        };
+
+    private static string NormalizeYesNo(string value) => RedisNumbers.YesNo(value) switch
+    {
+        0 => "no",
+        1 => "yes",
+        _ => value,
+    };
+
+    /// <summary>A memory value in bytes ("1gb" → "1073741824"), as the text it was when not one.</summary>
+    private static string MemoryValue(string value) =>
+        RedisNumbers.TryParseMemory(value, out ulong bytes) ? bytes.ToString(CultureInfo.InvariantCulture) : value;
+
+    private static string? StoreOomScoreAdjValue(ConfigDraft draft, IReadOnlyList<string> values)
+    {
+        draft.Server = draft.Server with { OomScoreAdjValue = RedisNumbers.Atoi(values[0]) };
+        return null;
+    }
 
     private static ServerDirective Multi(string name, ServerDirectiveHandler handle) =>
         new(name, DirectiveShape.MultiValue, 0, int.MaxValue, handle);

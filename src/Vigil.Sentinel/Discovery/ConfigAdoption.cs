@@ -118,17 +118,23 @@ internal sealed class ConfigAdoption(
     }
 
     /// <summary>
-    /// What we see ourselves makes the address plausible: it is a replica we know, or our master reports (INFO) that
-    /// it replicates from it (an old master already turned into a replica of the new one).
+    /// What we see ourselves makes the address plausible: it is a replica we know, or our master or one of its
+    /// replicas reports (INFO) that it replicates from it (an old master already turned into a replica of the new
+    /// one, or a replica the failover's leader repointed). The last matters when we never learned the promoted node
+    /// as a replica (it was promoted before our first INFO listed it, or the operator's RESET made us forget it):
+    /// then the peers that were behind deny the claim, no majority confirms it, and the group stays split for ever
+    /// (seeds 446385, 446497).
     /// </summary>
     private bool IsVouchedFor(MasterRecord master, InstanceAddress address) =>
-        IsKnownReplica(master, address) || MasterReplicatesFrom(master, address);
+        IsKnownReplica(master, address)
+        || Follows(master, address)
+        || master.Replicas.Values.Any(replica => Follows(replica, address));
 
-    private bool MasterReplicatesFrom(MasterRecord master, InstanceAddress address) =>
-        master.InfoRefreshedAtMs != 0
-        && master.RoleReported == ReportedRole.Slave
-        && master.ReportedMasterHost is { } host
-        && master.ReportedMasterPort == address.Port
+    private bool Follows(DataNodeRecord node, InstanceAddress address) =>
+        node.InfoRefreshedAtMs != 0
+        && node.RoleReported == ReportedRole.Slave
+        && node.ReportedMasterHost is { } host
+        && node.ReportedMasterPort == address.Port
         && resolver.AddressEqualsHostname(address, host);
 
     private bool IsKnownReplica(MasterRecord master, InstanceAddress address)

@@ -18,9 +18,11 @@ namespace Vigil.Sentinel.Failover;
 /// configuration may still be failing over: either may make that replica the master.</item>
 /// <item>A node a higher epoch took the master role from (<see cref="ReplicaRecord.AwaitingFence"/>) is sent back
 /// at once while our master is not down: the epoch already says it is not the master, and every second it
-/// spends as one lets clients write to it and lets replicas resync from it.</item>
+/// spends as one lets clients write to it and lets replicas resync from it. Only while our current epoch is the
+/// one the fence was set in: after a newer election the first rule applies.</item>
 /// <item>A replica following another master is re-pointed when the master looks sane and neither the replica
 /// was down nor its master changed within failover-timeout.</item>
+/// <item>A master caught in a replication loop with one of its replicas is made a master again.</item>
 /// </list>
 /// </remarks>
 internal sealed class Convergence(CoreSettings settings, CoreClock clock, Epochs epochs, AddressResolver resolver, LinkManager links, EventEmitter events)
@@ -30,6 +32,9 @@ internal sealed class Convergence(CoreSettings settings, CoreClock clock, Epochs
         var master = replica.Master;
         if (master.FailoverInProgress || replica.IsPromoted) return;
         long now = clock.NowMs;
+        // A newer election may have promoted this node under an epoch above the one that took its role: the fence
+        // no longer holds, and the rules below (the wait for that failover to end) decide.
+        if (replica.AwaitingFence && epochs.Current > replica.FenceEpoch) replica.AwaitingFence = false;
         if (replica.AwaitingFence)
         {
             if (master.IsSubjectivelyDown || master.IsObjectivelyDown) return;
@@ -41,6 +46,32 @@ internal sealed class Convergence(CoreSettings settings, CoreClock clock, Epochs
         if (MayHaveBeenPromotedUnderANewerEpoch(master)) return;
         if (!MasterLooksSane(master) || !NoDownFor(replica, waitMs) || now - replica.RoleReportedAtMs <= waitMs) return;
         Reconfigure(replica, master, "+convert-to-slave");
+    }
+
+    /// <summary>
+    /// The master we name replicates from one of its replicas, which replicates from it: a replication loop, left
+    /// by sentinels that acted on different configurations at once (one on a stale one demoting the new master, the
+    /// others demoting the old). No node takes writes, and when the loop's other node may not be promoted (priority
+    /// 0) no failover can end it: the reference stays so for ever (seed 313053). Our configuration still names this
+    /// node, so it is made a master again, after the same wait as a conversion and not while a newer configuration
+    /// may be on its way (then the failover or the convergence that configuration brings decides).
+    /// </summary>
+    public void OnMasterReportsSlave(MasterRecord master)
+    {
+        if (master.FailoverInProgress || master.SlavePriority == 0) return;
+        long now = clock.NowMs;
+        long waitMs = Limits.ConvertToReplicaWaitPublishPeriods * settings.Timings.PublishPeriodMs;
+        if (now - master.RoleReportedAtMs <= waitMs) return;
+        if (master.PendingAdoption?.IsOpen(now) == true || MayHaveBeenPromotedUnderANewerEpoch(master)) return;
+        var followed = master.Replicas.Values.FirstOrDefault(replica =>
+            replica.Address.Port == master.ReportedMasterPort
+            && resolver.AddressEqualsHostname(replica.Address, master.ReportedMasterHost));
+        if (followed is null || followed.RoleReported != ReportedRole.Slave || !FollowsMaster(followed)) return;
+        if (now - followed.InfoRefreshedAtMs >= Limits.SaneMasterInfoPeriods * settings.Timings.InfoPeriodMs) return;
+        if (SlaveofTransaction.Send(links, master, null, settings.AnnounceHostnames))
+        {
+            events.About(LogLevel.Warning, "+replication-loop-broken", master);
+        }
     }
 
     public void OnReplicaFollowsAnotherMaster(ReplicaRecord replica)

@@ -405,7 +405,11 @@ internal sealed class FailoverMachine(
         if (master.PromotedReplica is { } promoted)
         {
             promoted.IsPromoted = false;
-            if (master.FailoverState == FailoverState.WaitPromotion) promoted.AwaitingFence = true;
+            if (master.FailoverState == FailoverState.WaitPromotion)
+            {
+                promoted.AwaitingFence = true;
+                promoted.FenceEpoch = epochs.Current;
+            }
         }
         master.Failover = null;
     }
@@ -426,6 +430,7 @@ internal sealed class FailoverMachine(
         {
             // The leader's view moved at promotion: an old master still claiming the role is fenced again.
             if (master.PromotionDone && role == ReportedRole.Master && master.Switchover is null) FenceOldMaster(master);
+            else if (role == ReportedRole.Slave) convergence.OnMasterReportsSlave(master);
             return;
         }
         var replica = (ReplicaRecord)record;

@@ -10,7 +10,7 @@ namespace Vigil.Sentinel.Failover;
 /// Moves a master record to a new address (compatibility-rules §7.7): the end of our own failover (<c>update_config</c>) and the
 /// adoption of a newer configuration announced by a peer both come here.
 /// </summary>
-internal sealed class MasterSwitch(CoreSettings settings, CoreClock clock, EffectQueue effects, Topology topology, EventEmitter events, ScriptQueue scripts)
+internal sealed class MasterSwitch(CoreSettings settings, CoreClock clock, EffectQueue effects, Epochs epochs, Topology topology, EventEmitter events, ScriptQueue scripts)
 {
     /// <summary>Our failover reached update_config: the record follows the promoted replica.</summary>
     public void SwitchToPromoted(MasterRecord master)
@@ -59,7 +59,11 @@ internal sealed class MasterSwitch(CoreSettings settings, CoreClock clock, Effec
         {
             if (topology.CreateReplica(master, address.Hostname, address.Port) is not { } replica) continue;
             events.About(LogLevel.Notice, "+slave", replica);
-            if (moved && address == oldAddress) replica.AwaitingFence = true;
+            if (moved && address == oldAddress)
+            {
+                replica.AwaitingFence = true;
+                replica.FenceEpoch = epochs.Current;
+            }
         }
         effects.RequestPersist();
     }

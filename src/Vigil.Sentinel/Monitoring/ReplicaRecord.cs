@@ -21,7 +21,14 @@ internal sealed class ReplicaRecord(string name, InstanceAddress address, Instan
     /// <summary>
     /// This node lost the master role to a configuration with a higher epoch (it is the old master of a switch, or
     /// a replica our aborted failover told to become master): while it still reports role:master it is sent back
-    /// under the current master at once, without the reference's wait. Cleared once it reports role:slave.
+    /// under the current master at once, without the reference's wait. Cleared once it reports role:slave, and
+    /// dropped once our current epoch moves past <see cref="FenceEpoch"/>.
     /// </summary>
     public bool AwaitingFence { get; set; }
+
+    /// <summary>
+    /// Our current epoch when <see cref="AwaitingFence"/> was set. An election in a later epoch may have promoted this
+    /// very node, so the epoch that took the role from it no longer says it is not the master (seed 425791).
+    /// </summary>
+    public long FenceEpoch { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Vigil.Resp;
+using Vigil.Server.Clients;
 
 namespace Vigil.Server.Commands;
 
@@ -58,42 +59,64 @@ public static class AclCommand
     public static ValueTask SetUser(CommandContext context)
     {
         var rules = Enumerable.Range(3, context.Count - 3).Select(context.Arg);
-        var error = context.Server.Acl.SetUser(context.Arg(2), rules);
-        return Done(context, error is null ? RespValue.Ok : new RespError("ERR " + error));
+        var (error, user, previous) = context.Server.Acl.SetUser(context.Arg(2), rules);
+        if (error is not null) return Done(context, new RespError("ERR " + error));
+        // As the reference: a subscriber whose channels the new rules no longer allow is disconnected.
+        if (user is not null && previous is not null && !previous.ChannelsCoveredBy(user.Rules))
+        {
+            foreach (var client in context.Server.Clients.All.Where(c => c.User == user && c.SubscriptionCount > 0).ToList())
+            {
+                if (LosesAChannel(context.Server.PubSub.SubscriptionsOf(client), user)) Drop(context, client);
+            }
+        }
+        return Done(context, RespValue.Ok);
     }
+
+    private static bool LosesAChannel((string[] Channels, string[] Patterns) subscriptions, Security.AclUser user) =>
+        subscriptions.Channels.Any(c => !user.CanAccessChannel(c, isPattern: false))
+        || subscriptions.Patterns.Any(p => !user.CanAccessChannel(p, isPattern: true));
 
     public static ValueTask DelUser(CommandContext context)
     {
-        var deleted = 0;
         for (var i = 2; i < context.Count; i++)
         {
-            var name = context.Arg(i);
-            if (name == "default") return Done(context, new RespError("ERR The 'default' user cannot be removed"));
-            if (!context.Server.Acl.Delete(name)) continue;
-            deleted++;
-            foreach (var client in context.Server.Clients.All.Where(c => c.User?.Name == name).ToList())
-            {
-                if (client == context.Session) client.Close(); else client.Abort();
-            }
+            if (context.Arg(i) == "default") return Done(context, new RespError("ERR The 'default' user cannot be removed"));
         }
-        return Done(context, RespValue.Integer(deleted));
+        var retired = new List<Security.AclUser>();
+        for (var i = 2; i < context.Count; i++)
+        {
+            if (context.Server.Acl.Delete(context.Arg(i)) is { } user) retired.Add(user);
+        }
+        DropSessionsOf(context, retired);
+        return Done(context, RespValue.Integer(retired.Count));
+    }
+
+    /// <summary>Sessions of removed users are closed, as the reference frees them (the caller's after its reply).</summary>
+    private static void DropSessionsOf(CommandContext context, IReadOnlyCollection<Security.AclUser> users)
+    {
+        if (users.Count == 0) return;
+        foreach (var client in context.Server.Clients.All.Where(c => c.User is { } u && users.Contains(u)).ToList()) Drop(context, client);
+    }
+
+    private static void Drop(CommandContext context, ClientSession client)
+    {
+        if (client == context.Session) client.Close(); else client.Abort();
     }
 
     public static ValueTask GetUser(CommandContext context)
     {
         var user = context.Server.Acl.Find(context.Arg(2));
         if (user is null) return Done(context, RespValue.NullValue);
-        var flags = new List<RespValue> { RespValue.Bulk(user.Enabled ? "on" : "off") };
-        if (user.NoPass) flags.Add(RespValue.Bulk("nopass"));
-        var keys = string.Join(' ', user.Selectors.Where(s => s[0] is '~' or '%'));
-        var channels = string.Join(' ', user.Selectors.Where(s => s[0] == '&'));
+        var rules = user.Rules;
+        var flags = new List<RespValue> { RespValue.Bulk(rules.Enabled ? "on" : "off") };
+        if (rules.NoPass) flags.Add(RespValue.Bulk("nopass"));
         return Done(context, new RespMap(
         [
             new(RespValue.Bulk("flags"), new RespSet(flags)),
-            new(RespValue.Bulk("passwords"), new RespArray([.. user.PasswordHashes.Select(h => (RespValue)RespValue.Bulk(h))])),
-            new(RespValue.Bulk("commands"), RespValue.Bulk(user.CommandRules.Count == 0 ? "-@all" : string.Join(' ', user.CommandRules))),
-            new(RespValue.Bulk("keys"), RespValue.Bulk(keys)),
-            new(RespValue.Bulk("channels"), RespValue.Bulk(channels)),
+            new(RespValue.Bulk("passwords"), new RespArray([.. rules.PasswordHashes.Select(h => (RespValue)RespValue.Bulk(h))])),
+            new(RespValue.Bulk("commands"), RespValue.Bulk(rules.CommandsText)),
+            new(RespValue.Bulk("keys"), RespValue.Bulk(string.Join(' ', rules.KeyPatterns))),
+            new(RespValue.Bulk("channels"), RespValue.Bulk(rules.ChannelsText)),
             new(RespValue.Bulk("selectors"), RespValue.Array()),
         ]));
     }
@@ -131,18 +154,64 @@ public static class AclCommand
         var spec = context.Server.Commands.Find(context.Arg(3));
         if (spec is null) return Done(context, new RespError($"ERR Command '{context.Arg(3)}' not found"));
         if (spec.Subcommands.Count > 0 && context.Count > 4 && spec.FindSubcommand(context.Arg(4)) is { } sub) spec = sub;
-        return Done(context, user.CanRun(spec.FullName, spec.Categories)
-            ? RespValue.Ok
-            : RespValue.Bulk($"This user has no permissions to run the '{spec.FullName}' command"));
+        if (!user.CanRun(spec.FullName, spec.Categories))
+            return Done(context, RespValue.Bulk($"This user has no permissions to run the '{spec.FullName}' command"));
+        var channel = CommandDispatcher.DeniedChannel(user, spec, context.Args.Skip(3).ToList());
+        return Done(context, channel is null ? RespValue.Ok : RespValue.Bulk($"This user has no permissions to access the '{channel}' channel"));
     }
 
-    public static ValueTask Load(CommandContext context) =>
-        Done(context, new RespError("ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration."));
+    private const string NoAclFile = "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.";
 
-    public static ValueTask Save(CommandContext context) => Load(context);
+    public static ValueTask Load(CommandContext context)
+    {
+        if (context.Server.Acl.FilePath is null) return Done(context, new RespError(NoAclFile));
+        var (error, retired) = context.Server.Acl.Load();
+        if (error is not null) return Done(context, new RespError("ERR " + error));
+        DropSessionsOf(context, retired);
+        return Done(context, RespValue.Ok);
+    }
 
-    public static ValueTask Log(CommandContext context) =>
-        Done(context, context.Count == 3 && context.ArgLower(2) == "reset" ? RespValue.Ok : RespValue.Array());
+    public static ValueTask Save(CommandContext context)
+    {
+        if (context.Server.Acl.FilePath is null) return Done(context, new RespError(NoAclFile));
+        try
+        {
+            context.Server.Acl.Save();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            context.Server.Log.Warning($"Writing ACL file for ACL SAVE: {ex.Message}");
+            return Done(context, new RespError("ERR There was an error trying to save the ACLs. Please check the server logs for more information"));
+        }
+        return Done(context, RespValue.Ok);
+    }
+
+    public static ValueTask Log(CommandContext context)
+    {
+        long count = 10;
+        if (context.Count == 3)
+        {
+            if (context.ArgLower(2) == "reset")
+            {
+                context.Server.AclLog.Reset();
+                return Done(context, RespValue.Ok);
+            }
+            if (!long.TryParse(context.Arg(2), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out count))
+                return Done(context, new RespError("ERR value is not an integer or out of range"));
+        }
+        var nowMs = context.Server.Clock.NowMs;
+        var entries = context.Server.AclLog.Newest(count).Select(entry => (RespValue)new RespMap(
+        [
+            new(RespValue.Bulk("count"), RespValue.Integer(entry.Count)),
+            new(RespValue.Bulk("reason"), RespValue.Bulk(Security.AclLogEntry.ReasonText(entry.Reason))),
+            new(RespValue.Bulk("context"), RespValue.Bulk(Security.AclLogEntry.Context)),
+            new(RespValue.Bulk("object"), RespValue.Bulk(entry.Object)),
+            new(RespValue.Bulk("username"), RespValue.Bulk(entry.UserName)),
+            new(RespValue.Bulk("age-seconds"), new RespDouble((nowMs - entry.UpdatedAtMs) / 1000.0)),
+            new(RespValue.Bulk("client-info"), RespValue.Bulk(entry.ClientInfo)),
+        ]));
+        return Done(context, new RespArray([.. entries]));
+    }
 
     public static ValueTask Help(CommandContext context) =>
         Done(context, new RespArray([.. HelpLines.Select(line => (RespValue)new RespSimpleString(line))]));

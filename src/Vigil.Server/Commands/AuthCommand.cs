@@ -23,6 +23,7 @@ public static class AuthCommand
         var user = acl.Authenticate(userName, password);
         if (user is null)
         {
+            LogFailure(context, userName);
             context.ReplyError(WrongPass);
             return ValueTask.CompletedTask;
         }
@@ -30,4 +31,9 @@ public static class AuthCommand
         context.ReplyOk();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>An ACL LOG "auth" entry: the object is the command as the client typed it, the user the one it tried.</summary>
+    public static void LogFailure(CommandContext context, string userName) =>
+        context.Server.AclLog.Add(Security.AclDenial.Auth, context.Arg(0), userName, context.Server.Clock.NowMs,
+            ClientCommand.Describe(context.Session, context.Server));
 }

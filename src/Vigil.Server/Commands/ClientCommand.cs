@@ -231,7 +231,8 @@ public static class ClientCommand
         return flags.Length == 0 ? "N" : flags;
     }
 
-    private static string Describe(ClientSession client, ServerContext server)
+    /// <summary>The CLIENT INFO / CLIENT LIST line of one client (ACL LOG's client-info too).</summary>
+    public static string Describe(ClientSession client, ServerContext server)
     {
         var now = server.Clock.NowMs;
         return $"id={client.Id} addr={client.RemoteAddress} laddr={client.LocalAddress} fd=0 name={client.Name} " +

@@ -1,6 +1,7 @@
 using System.Text;
 using Vigil.Resp;
 using Vigil.Server.Clients;
+using Vigil.Server.Security;
 
 namespace Vigil.Server.Commands;
 
@@ -44,9 +45,24 @@ public sealed class CommandDispatcher(ServerContext server)
         {
             return Fail(session, "NOAUTH Authentication required.");
         }
-        if (session.User is { } user && !user.CanRun(spec.FullName, spec.Categories))
+        if (session.User is { } user)
         {
-            return Fail(session, $"NOPERM this user has no permissions to run the '{spec.FullName}' command");
+            if (!user.IsLive)
+            {
+                // ACL DELUSER / ACL LOAD removed the user after this request was read: the reference has freed the client.
+                session.Abort();
+                return ValueTask.CompletedTask;
+            }
+            if (!user.CanRun(spec.FullName, spec.Categories))
+            {
+                server.AclLog.Add(AclDenial.Command, spec.FullName, user.Name, server.Clock.NowMs, ClientCommand.Describe(session, server));
+                return Fail(session, $"NOPERM this user has no permissions to run the '{spec.FullName}' command");
+            }
+            if (DeniedChannel(user, spec, args) is { } channel)
+            {
+                server.AclLog.Add(AclDenial.Channel, channel, user.Name, server.Clock.NowMs, ClientCommand.Describe(session, server));
+                return Fail(session, "NOPERM this user has no permissions to access one of the channels used as arguments");
+            }
         }
         if (session.SubscriptionCount > 0 && session.Protocol == RespProtocol.Resp2 && !AllowedWhileSubscribed(spec))
         {
@@ -57,6 +73,28 @@ public sealed class CommandDispatcher(ServerContext server)
         // SENTINEL's subcommands have no handlers of their own: the core answers them all.
         var handler = spec.Handler ?? parentHandler ?? throw new InvalidOperationException($"no handler for {spec.FullName}");
         return handler(new CommandContext(session, args, spec, server));
+    }
+
+    /// <summary>
+    /// The first channel argument the user may not use: PUBLISH's channel, SUBSCRIBE's channels, PSUBSCRIBE's patterns
+    /// (matched literally). Unsubscribing is always allowed, as in the reference.
+    /// </summary>
+    internal static string? DeniedChannel(AclUser user, CommandSpec spec, IReadOnlyList<byte[]> args)
+    {
+        if (user.Rules.AllChannels) return null;
+        var (last, isPattern) = spec.Name switch
+        {
+            "publish" => (Math.Min(1, args.Count - 1), false),
+            "subscribe" => (args.Count - 1, false),
+            "psubscribe" => (args.Count - 1, true),
+            _ => (0, false),
+        };
+        for (var i = 1; i <= last; i++)
+        {
+            var channel = Encoding.UTF8.GetString(args[i]);
+            if (!user.CanAccessChannel(channel, isPattern)) return channel;
+        }
+        return null;
     }
 
     private static ReadOnlySpan<char> Decode(byte[] bytes, Span<char> chars) => chars[..Encoding.UTF8.GetChars(bytes, chars)];

@@ -54,6 +54,7 @@ public static class HelloCommand
             var user = context.Server.Acl.Authenticate(authUser, authPass!);
             if (user is null)
             {
+                AuthCommand.LogFailure(context, authUser);
                 context.ReplyError(AuthCommand.WrongPass);
                 return ValueTask.CompletedTask;
             }

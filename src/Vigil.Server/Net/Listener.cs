@@ -30,10 +30,11 @@ public sealed class Listener(ServerContext server)
     public void Bind()
     {
         var options = server.Config.Server;
-        // As in the reference, port 0 with a TLS port means TLS only; without one, port 0 picks a free port.
-        if (options.Port != 0 || options.Tls.TlsPort == 0) Bind(options.Port, tls: false);
+        // As in the reference, port 0 opens no plain TCP port: TLS only with a TLS port, else only the Unix socket.
+        if (options.Port != 0) Bind(options.Port, tls: false);
         if (options.Tls.TlsPort != 0) Bind(options.Tls.TlsPort, tls: true);
         if (options.UnixSocket is { } path) BindUnixSocket(path, options.UnixSocketPerm);
+        WarnIfBacklogCapped(options.TcpBacklog);
         if (_sockets.Count == 0) throw new InvalidOperationException("Configured to not listen anywhere, exiting.");
     }
 
@@ -57,7 +58,7 @@ public sealed class Listener(ServerContext server)
                 if (address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 socket.Bind(new IPEndPoint(address, port));
-                socket.Listen(511);
+                socket.Listen(options.TcpBacklog);
                 _sockets.Add((socket, tls));
             }
             catch (SocketException ex) when (optional || ex.SocketErrorCode == SocketError.AddressFamilyNotSupported)
@@ -72,6 +73,22 @@ public sealed class Listener(ServerContext server)
         }
     }
 
+    /// <summary>The kernel silently caps the listen queue at somaxconn; the reference says so at start, and so does Vigil.</summary>
+    private void WarnIfBacklogCapped(int backlog)
+    {
+        try
+        {
+            var somaxconn = int.Parse(File.ReadAllText("/proc/sys/net/core/somaxconn").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            if (somaxconn > 0 && somaxconn < backlog)
+            {
+                server.Log.Warning($"WARNING: The TCP backlog setting of {backlog} cannot be enforced because /proc/sys/net/core/somaxconn is set to the lower value of {somaxconn}.");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+        }
+    }
+
     /// <summary>As Redis: a file left at the path is removed first; <c>unixsocketperm</c> (if not 0) sets its mode.</summary>
     private void BindUnixSocket(string path, int permissions)
     {
@@ -81,7 +98,7 @@ public sealed class Listener(ServerContext server)
         {
             socket.Bind(new UnixDomainSocketEndPoint(path));
             if (permissions != 0 && !OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)permissions);
-            socket.Listen(511);
+            socket.Listen(server.Config.Server.TcpBacklog);
             _sockets.Add((socket, false));
             _unixSocketPath = path;
         }

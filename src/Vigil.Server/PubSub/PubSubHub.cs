@@ -18,6 +18,12 @@ public sealed class PubSubHub(ServerContext server)
     public int ChannelCount { get { lock (_gate) return _channels.Count; } }
     public int PatternCount { get { lock (_gate) return _patterns.Count; } }
 
+    /// <summary>A copy of the session's channels and patterns, taken while no other thread changes them.</summary>
+    public (string[] Channels, string[] Patterns) SubscriptionsOf(ClientSession session)
+    {
+        lock (_gate) return ([.. session.Channels], [.. session.Patterns]);
+    }
+
     public bool Subscribe(ClientSession session, string channel) => Add(_channels, session.Channels, session, channel);
     public bool PSubscribe(ClientSession session, string pattern) => Add(_patterns, session.Patterns, session, pattern);
     public bool Unsubscribe(ClientSession session, string channel) => Remove(_channels, session.Channels, session, channel);

@@ -50,6 +50,37 @@ public sealed class StatePersistenceTests : IDisposable
         Assert.True(File.Exists(vigil.ConfigPath + ".state.json"));
     }
 
+    /// <summary>
+    /// <c>vigil-state-file</c> (what the package uses to keep /etc/vigil read-only): a relative path is taken from
+    /// <c>dir</c>, nothing is written beside the config, and a restart reads the state back from there.
+    /// </summary>
+    [Fact]
+    public async Task VigilStateFileMovesTheStateIntoDirAndARestartReadsItThere()
+    {
+        using var redis = await RedisNodes.StartRedisAsync(_dir);
+        var stateDir = Directory.CreateDirectory(_dir.File("var-lib-vigil")).FullName;
+        var vigil = await RedisNodes.StartVigilAsync(_dir,
+            [$"dir {stateDir}", "vigil-state-file sentinel.state.json", $"sentinel monitor m 127.0.0.1 {redis.Port} 2"]);
+        var statePath = Path.Combine(stateDir, "sentinel.state.json");
+        string myId;
+        await using (var client = await vigil.ConnectAsync())
+        {
+            myId = ((RespBulkString)await client.CallAsync("SENTINEL", "MYID")).Text;
+            Assert.Equal(RespValue.Ok, await client.CallAsync("SENTINEL", "SET", "m", "quorum", "1"));
+        }
+        await Wait.UntilAsync(() => File.Exists(statePath) && File.ReadAllText(statePath).Contains(myId, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), $"the state saved in {statePath}");
+        Assert.False(File.Exists(vigil.ConfigPath + ".state.json"), "a state file beside the config");
+        vigil.Process.Signal("TERM");
+        Assert.Equal(0, await vigil.Process.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        vigil.Dispose();
+
+        using var restarted = await RedisNodes.StartVigilAsync(_dir, [], port: vigil.Port, configPath: vigil.ConfigPath);
+        await using var again = await restarted.ConnectAsync();
+        Assert.Equal(myId, ((RespBulkString)await again.CallAsync("SENTINEL", "MYID")).Text);
+        Assert.Equal("1", Replies.Field(Replies.Fields(await again.CallAsync("SENTINEL", "MASTER", "m")), "quorum"));
+    }
+
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     [Fact]

@@ -13,16 +13,21 @@ namespace Vigil.Integration.Proxy;
 /// where every acknowledged write is looked for).
 /// </summary>
 /// <remarks>
-/// The gap has two parts: the sentinels' failover (fault to <c>+switch-master</c>), and the proxy's part
-/// (<c>+switch-master</c> to the client's next acknowledged write). The proxy's part is bounded here at
-/// 1 s in every run; the whole gap meets down-after + 1 s whenever the sentinels switch within
-/// down-after + ~0.8 s, which they do on an idle machine (bench/README.md) but not always under heavy
-/// load, so the whole gap is reported rather than asserted.
+/// The gap has two parts: the sentinels' failover (fault to the first <c>+switch-master</c> any sentinel
+/// publishes) and the proxy's part (that event to the client's next acknowledged write). The whole gap is
+/// asserted at most down-after + 1 s, of which the sentinels' budget is down-after + 700 ms (their own
+/// target, bench/README.md) and the proxy's the remaining 300 ms. On a loaded machine the sentinels can be
+/// late on their own: the bound then grows by exactly their lateness, measured from the arrival times of
+/// their events, so the assertion still holds the proxy to its 300 ms without failing for the sentinels.
 /// </remarks>
 [Collection(ProxyCollection.Name)]
 public sealed class ProxyFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int DownAfterMs = 1500;
+
+    /// <summary>The sentinels' share of the gap bound (fault to +switch-master); the proxy has the rest of the second.</summary>
+    private const int SentinelBudgetMs = 700;
+    private const int GapBoundOverDownAfterMs = 1000;
 
     private readonly SentinelGroup _group = new();
     private ProxyProcess? _proxy;
@@ -81,7 +86,7 @@ public sealed class ProxyFailoverTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     /// <summary>A master, two replicas, three Vigil sentinels, the proxy, and a plain client writing through it.</summary>
-    private async Task<(SentinelEvents Events, PlainWriter Writer, CancellationTokenSource Stop, Task Writing)> StartGroupProxyAndWriterAsync(bool checkReplicas)
+    private async Task<(SentinelEvents[] Events, PlainWriter Writer, CancellationTokenSource Stop, Task Writing)> StartGroupProxyAndWriterAsync(bool checkReplicas)
     {
         string[] redisArgs = ["--repl-diskless-sync-delay", "0"];
         await _group.StartMasterAsync(redisArgs);
@@ -90,7 +95,8 @@ public sealed class ProxyFailoverTests(ITestOutputHelper output) : IAsyncLifetim
         var config = _group.SentinelConfig(quorum: 2, downAfterMs: DownAfterMs, failoverTimeoutMs: 10000);
         for (var i = 0; i < 3; i++) await _group.StartVigilAsync(config);
         await Topology.WaitForDiscoveryAsync(_group.Sentinels, peers: 2, replicas: 2, TimeSpan.FromSeconds(30));
-        var events = await _group.SubscribeAsync(_group.Sentinels[0], "vigil-1");
+        var events = new SentinelEvents[_group.Sentinels.Count];
+        for (var i = 0; i < events.Length; i++) events[i] = await _group.SubscribeAsync(_group.Sentinels[i], $"vigil-{i + 1}");
 
         _proxy = ProxyProcess.Start(_group.Dir, _group.Sentinels.Select(s => s.Port), replicas: checkReplicas);
         await _proxy.WaitForwardingAsync(TimeSpan.FromSeconds(20));
@@ -104,22 +110,27 @@ public sealed class ProxyFailoverTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     /// <summary>The gap bound, and every acknowledged write on the new master (none lost, none taken by the replaced one).</summary>
-    private async Task AssertFailoverAsync(SentinelEvents events, PlainWriter writer, CancellationTokenSource stop, Task writing, long faultAtMs, long switchSeenAtMs, RunningNode newMaster, string fault)
+    private async Task AssertFailoverAsync(SentinelEvents[] events, PlainWriter writer, CancellationTokenSource stop, Task writing, long faultAtMs, long switchSeenAtMs, RunningNode newMaster, string fault)
     {
         await stop.CancelAsync();
         await writing;
         var gapMs = writer.LongestGapMs(faultAtMs, writer.NowMs);
         var proxyShareMs = writer.FirstAckAtOrAfter(switchSeenAtMs) - switchSeenAtMs;
+        var sentinelsMs = switchSeenAtMs - faultAtMs;
+        var sentinelsLateMs = Math.Max(0, sentinelsMs - (DownAfterMs + SentinelBudgetMs));
+        var boundMs = DownAfterMs + GapBoundOverDownAfterMs + sentinelsLateMs;
         var acked = writer.Acked.Select(a => a.Id).ToList();
         var missing = await MissingOnAsync(newMaster, acked);
-        output.WriteLine($"{fault}: longest write gap {gapMs} ms (down-after {DownAfterMs} ms), fault to +switch-master seen {switchSeenAtMs - faultAtMs} ms, " +
-            $"+switch-master to the next acknowledged write {proxyShareMs} ms; {acked.Count} acknowledged writes, {missing.Count} not on the new master; {writer.Failures} failed writes");
-        output.WriteLine("sentinel events (ms): " + string.Join(", ", events.Timeline.Select(e => $"{e.AtMs} {e.Channel} {e.Message}")));
+        output.WriteLine($"{fault}: longest write gap {gapMs} ms (bound {boundMs} ms: down-after {DownAfterMs} + {GapBoundOverDownAfterMs}, sentinels late by {sentinelsLateMs}), " +
+            $"fault to the first +switch-master {sentinelsMs} ms, +switch-master to the next acknowledged write {proxyShareMs} ms; " +
+            $"{acked.Count} acknowledged writes, {missing.Count} not on the new master; {writer.Failures} failed writes");
+        output.WriteLine("sentinel events (ms): " + string.Join(", ", events.SelectMany(e => e.Timeline).OrderBy(e => e.AtMs).Select(e => $"{e.AtMs} {e.Channel} {e.Message}")));
         output.WriteLine(_proxy!.Log);
         Assert.True(missing.Count == 0,
             $"{missing.Count} of {acked.Count} acknowledged writes are not on the new master {newMaster.Port}, first {string.Join(", ", missing.Take(10))}; proxy log: {_proxy.Log}");
-        Assert.True(proxyShareMs <= 1000,
-            $"after the {fault} failover the client's next write was acknowledged {proxyShareMs} ms after +switch-master (whole gap {gapMs} ms); proxy log: {_proxy.Log}");
+        Assert.True(gapMs <= boundMs,
+            $"after the {fault} failover the longest write gap was {gapMs} ms, over the bound of {boundMs} ms (fault to +switch-master {sentinelsMs} ms, " +
+            $"+switch-master to the next acknowledged write {proxyShareMs} ms); proxy log: {_proxy.Log}");
     }
 
     /// <summary>Two connections on the replicas port land on the two replicas, each reporting role slave.</summary>
@@ -145,18 +156,20 @@ public sealed class ProxyFailoverTests(ITestOutputHelper output) : IAsyncLifetim
         reply is RespArray { Items: [RespBulkString role, ..] } ? role.Text : null;
 
     /// <summary>The node a +switch-master away from <paramref name="from"/> names, and when (on the writer's clock) the test saw it.</summary>
-    private async Task<(RunningNode Node, long SeenAtMs)> SwitchedToAsync(SentinelEvents events, RunningNode from, PlainWriter writer)
+    private async Task<(RunningNode Node, long SeenAtMs)> SwitchedToAsync(SentinelEvents[] events, RunningNode from, PlainWriter writer)
     {
         var prefix = $"{Topology.MasterName} 127.0.0.1 {from.Port} ";
-        long seenAtMs = 0;
-        await _group.WaitAsync(() =>
-        {
-            seenAtMs = writer.NowMs;
-            return events.Has("+switch-master", prefix);
-        }, TimeSpan.FromSeconds(30), $"+switch-master away from {from.Port}");
-        var text = events.All.First(e => e.Channel == "+switch-master" && e.Message.StartsWith(prefix, StringComparison.Ordinal)).Message;
-        var port = int.Parse(text.Split(' ')[^1], CultureInfo.InvariantCulture);
-        return (_group.DataNodes.Single(n => n.Port == port && !n.Process.HasExited), seenAtMs);
+        await _group.WaitAsync(() => events.Any(e => e.Has("+switch-master", prefix)), TimeSpan.FromSeconds(30), $"+switch-master away from {from.Port}");
+        // The first sentinel to publish it, at the time its event arrived (not when this test's poll noticed it),
+        // moved to the writer's clock: the proxy acts on the first one from any sentinel.
+        var writerMinusEventsMs = writer.NowMs - SentinelEvents.NowMs;
+        var (message, atMs) = events
+            .SelectMany(e => e.Timeline)
+            .Where(e => e.Channel == "+switch-master" && e.Message.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(e => (e.Message, e.AtMs))
+            .MinBy(e => e.AtMs);
+        var port = int.Parse(message.Split(' ')[^1], CultureInfo.InvariantCulture);
+        return (_group.DataNodes.Single(n => n.Port == port && !n.Process.HasExited), atMs + writerMinusEventsMs);
     }
 
     /// <summary>Waits until 50 more writes are acknowledged and the last one is on <paramref name="master"/>.</summary>

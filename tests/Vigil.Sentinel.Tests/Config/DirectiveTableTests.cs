@@ -78,7 +78,7 @@ public sealed class DirectiveTableTests
     }
 
     /// <summary>Vigil's own directives (the HTTP endpoint); redis-sentinel refuses them.</summary>
-    private static readonly string[] VigilDirectives = ["vigil-http", "vigil-http-token-file"];
+    private static readonly string[] VigilDirectives = ["vigil-http", "vigil-http-token-file", "vigil-state-file"];
 
     [Fact]
     public void TableHoldsNothingBeyondRedis70AndVigilsOwn()
@@ -119,7 +119,7 @@ public sealed class DirectiveTableTests
     [InlineData("appendonly no")]
     [InlineData("maxmemory 1gb")]
     [InlineData("maxmemory-policy allkeys-lru")]
-    [InlineData("maxmemory-clients 10%")]
+    [InlineData("maxmemory-clients 0")]
     [InlineData("slave-read-only yes")]
     [InlineData("list-max-ziplist-size -2")]
     [InlineData("hash-max-ziplist-entries 512")]
@@ -133,7 +133,6 @@ public sealed class DirectiveTableTests
     [InlineData("latency-tracking-info-percentiles 50 99 99.9")]
     [InlineData("latency-tracking-info-percentiles \"\"")]
     [InlineData("shutdown-on-sigterm nosave now")]
-    [InlineData("proc-title-template \"{title} {listen-addr} {server-mode}\"")]
     [InlineData("unixsocketperm 0700")]
     [InlineData("hz 0")]
     [InlineData("lua-replicate-commands yes")]

@@ -20,6 +20,9 @@ internal sealed class CheckerStats
     public long FencesLifted { get; set; }
     public long FailoversDamped { get; set; }
 
+    /// <summary>Planned switchovers whose replica caught up with the paused master (held to losing no write).</summary>
+    public long SwitchoversCaughtUp { get; set; }
+
     public void Add(CheckerStats other)
     {
         Events += other.Events;
@@ -38,5 +41,6 @@ internal sealed class CheckerStats
         Fences += other.Fences;
         FencesLifted += other.FencesLifted;
         FailoversDamped += other.FailoversDamped;
+        SwitchoversCaughtUp += other.SwitchoversCaughtUp;
     }
 }

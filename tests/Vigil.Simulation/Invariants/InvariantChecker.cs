@@ -52,6 +52,14 @@ internal sealed class InvariantChecker
     /// <summary>Failovers per group (distinct epochs of promotions or switches), for the write-loss bound.</summary>
     public Dictionary<int, HashSet<long>> FailoverEpochsByGroup { get; } = [];
 
+    /// <summary>
+    /// Failover epochs per group whose leader promoted only after the replica caught up with the paused master: the
+    /// planned switchover the product promises loses no acknowledged write. A SENTINEL FAILOVER refused, or whose
+    /// pause was dropped because the master stopped answering (docs/failover.md), and any failover the operator did
+    /// not ask for, fail over as the reference does and are held to the unplanned bounds (seeds 318732, 437648).
+    /// </summary>
+    public Dictionary<int, HashSet<long>> CaughtUpSwitchoverEpochsByGroup { get; } = [];
+
     public SentinelTrack Track(SentinelNode sentinel) => _tracks[sentinel.Index];
 
     private static InvariantViolationException Violation(string invariant, string detail) => new(invariant, detail);
@@ -256,6 +264,11 @@ internal sealed class InvariantChecker
                 RequireLeader(sentinel, track, about.Master, channel);
                 Stats.Promotions++;
                 if (track.Failovers.TryGetValue(about.Master, out var attempt)) RecordFailover(about.Master, attempt.Epoch);
+                break;
+            case "+switchover-replica-caught-up":
+                RequireLeader(sentinel, track, about.Master, channel);
+                Stats.SwitchoversCaughtUp++;
+                if (track.Failovers.TryGetValue(about.Master, out var planned)) RecordCaughtUpSwitchover(about.Master, planned.Epoch);
                 break;
             case "-failover-abort-not-elected":
             case "-failover-abort-no-good-slave":
@@ -485,11 +498,15 @@ internal sealed class InvariantChecker
         ForgetDown(Track(sentinel), words[0]);
     }
 
-    private void RecordFailover(string master, long epoch)
+    private void RecordFailover(string master, long epoch) => RecordEpoch(FailoverEpochsByGroup, master, epoch);
+
+    private void RecordCaughtUpSwitchover(string master, long epoch) => RecordEpoch(CaughtUpSwitchoverEpochsByGroup, master, epoch);
+
+    private void RecordEpoch(Dictionary<int, HashSet<long>> byGroup, string master, long epoch)
     {
         int group = _world.GroupOfMaster(master);
         if (group < 0) return;
-        if (!FailoverEpochsByGroup.TryGetValue(group, out var epochs)) FailoverEpochsByGroup[group] = epochs = [];
+        if (!byGroup.TryGetValue(group, out var epochs)) byGroup[group] = epochs = [];
         epochs.Add(epoch);
     }
 

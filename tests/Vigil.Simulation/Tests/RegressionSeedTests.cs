@@ -48,10 +48,23 @@ public sealed class RegressionSeedTests
     [InlineData(115848)] // peer answers held back by a stalled link counted as fresh when they arrived: ODOWN without quorum
     [InlineData(400389)] // checker: the operator's resets left two islands of sentinels that share no node
     [InlineData(200368)] // the same as 58543, but the node the old master followed reports no priority (it is a master)
+    [InlineData(425791)] // a sentinel behind by two elections fenced the replica a newer election had promoted: replication loop
+    [InlineData(446385)] // the failover's leader alone knew the promoted replica; the peers behind denied its claim for ever
+    [InlineData(437648)] // checker: a SENTINEL FAILOVER whose pause was dropped (latency closed the link) held to the planned bound
     public void SeedKeepsEveryInvariant(int seed)
     {
         var result = new SimWorld(seed, new SimWorldOptions()).Run();
 
         Assert.True(result.Passed, $"seed {seed}: [{result.Invariant}] {result.Detail}");
+    }
+
+    [Theory]
+    [InlineData(318732)] // checker: SENTINEL FAILOVER refused, a later unplanned failover held to the planned bound
+    [InlineData(313053)] // a replication loop between the named master and a priority-0 replica: no failover could end it
+    public void ForgedHelloSeedKeepsEveryInvariant(int seed)
+    {
+        var result = new SimWorld(seed, new SimWorldOptions { ForgedHellos = true }).Run();
+
+        Assert.True(result.Passed, $"seed {seed} (forged hellos): [{result.Invariant}] {result.Detail}");
     }
 }

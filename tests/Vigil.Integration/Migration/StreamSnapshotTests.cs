@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text;
+using Vigil.Integration.Infrastructure;
+using Vigil.Migration.Links;
+using Vigil.Migration.Streaming;
+using Vigil.Replication.Rdb;
+using Vigil.Resp;
+using Xunit.Abstractions;
+using static Vigil.Integration.Migration.MigrateCli;
+
+namespace Vigil.Integration.Migration;
+
+/// <summary>
+/// The stream mode's parts against real servers: snapshots that redis-server 7.0 writes (to disk with SAVE,
+/// and sent to a replica from disk or diskless) are read, written into a target that refuses replication,
+/// and compared with <c>vigil migrate verify</c>; the command stream that follows is replayed; a dropped
+/// replication link resumes with a partial resync.
+/// </summary>
+public sealed class StreamSnapshotTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    /// <summary>What a managed service refuses its clients.</summary>
+    public static readonly string[] ManagedTargetArgs =
+    [
+        "--rename-command", "REPLICAOF", "", "--rename-command", "SLAVEOF", "", "--rename-command", "SYNC", "",
+        "--rename-command", "PSYNC", "", "--rename-command", "CONFIG", "", "--rename-command", "DEBUG", "",
+    ];
+
+    private readonly TempDir _dir = new();
+    private readonly List<RunningNode> _nodes = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        foreach (var node in _nodes) node.Dispose();
+        _dir.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task<RunningNode> StartAsync(params string[] args)
+    {
+        var node = await RedisNodes.StartRedisAsync(_dir, args);
+        _nodes.Add(node);
+        return node;
+    }
+
+    [Fact]
+    public async Task SavedSnapshotOfEveryEncodingIsReadRestoredAndVerified()
+    {
+        var source = await StartAsync(EncodingDataset.ServerArgs);
+        var target = await StartAsync(ManagedTargetArgs);
+        await EncodingDataset.FillAsync(source);
+        Assert.IsType<RespSimpleString>(await Topology.CallAsync(source, "SAVE"));
+        var file = await File.ReadAllBytesAsync(Path.Combine(source.Directory, "dump.rdb"));
+
+        var keys = new List<RdbKey>();
+        var functions = new List<RdbFunction>();
+        await using (var writer = await TargetWriter.ConnectAsync(new RedisEndpoint("127.0.0.1", target.Port), null, CancellationToken.None))
+        {
+            var reader = new RdbReader(new ByteInput(new MemoryStream(file), bufferSize: 4096));
+            var db = -1;
+            for (var entry = reader.Next(); entry is not RdbEnd; entry = reader.Next())
+            {
+                if (entry is RdbFunction function) functions.Add(function);
+                if (entry is not RdbKey key) continue;
+                keys.Add(key);
+                if (key.Db != db)
+                {
+                    db = key.Db;
+                    writer.Send([Encoding.ASCII.GetBytes("SELECT"), Encoding.ASCII.GetBytes(db.ToString(CultureInfo.InvariantCulture))], -1);
+                }
+                writer.Send(StreamReplicator.RestoreCommand(key), -1);
+            }
+            Assert.Equal(file.Length, reader.BytesRead);
+            await writer.DrainAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        }
+
+        Assert.Equal(await EncodingDataset.KeysAsync(source), keys.Count);
+        var types = keys.Select(k => k.Type).ToHashSet();
+        Assert.All(EncodingDataset.ExpectedRdbTypes, type => Assert.Contains(type, types));
+        Assert.Contains(keys, k => k.Db == 5 && Encoding.UTF8.GetString(k.Key) == "db5:key");
+        Assert.Contains(keys, k => Encoding.UTF8.GetString(k.Key) == "987654");
+        Assert.Contains(keys, k => Encoding.UTF8.GetString(k.Key) == "ttl:1" && k.ExpireAtMs > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Assert.Contains(EncodingDataset.Library, Encoding.UTF8.GetString(Assert.Single(functions).Code), StringComparison.Ordinal);
+        await AssertSameAsync(source, target);
+
+        // The same file with one byte of a value changed: the checksum at its end refuses it.
+        var needle = file.AsSpan().IndexOf(Encoding.ASCII.GetBytes(EncodingDataset.Needle));
+        Assert.True(needle > 0);
+        file[needle + 3] ^= 0x01;
+        var corrupt = new RdbReader(new ByteInput(new MemoryStream(file)));
+        var error = Assert.Throws<RdbFormatException>(() => { while (corrupt.Next() is not RdbEnd) { } });
+        Assert.Contains("checksum mismatch", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("yes")]
+    [InlineData("no")]
+    public async Task ReplicaSnapshotThenCommandStreamThenPartialResync(string diskless)
+    {
+        var source = await StartAsync([.. EncodingDataset.ServerArgs, "--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "0"]);
+        var target = await StartAsync(ManagedTargetArgs);
+        await EncodingDataset.FillAsync(source);
+        await using var writer = await TargetWriter.ConnectAsync(new RedisEndpoint("127.0.0.1", target.Port), null, CancellationToken.None);
+        var replicator = new StreamReplicator(new RedisEndpoint("127.0.0.1", source.Port), null, writer);
+        var running = replicator.StartAsync();
+        try
+        {
+            await CaughtUpAsync(source, writer, replicator);
+            Assert.Equal(await EncodingDataset.KeysAsync(source), Interlocked.Read(ref replicator.SnapshotKeys));
+            await AssertSameAsync(source, target);
+            var functions = RespText.Render(await Topology.CallAsync(target, "FUNCTION", "LIST"));
+            Assert.Contains(EncodingDataset.Library, functions, StringComparison.Ordinal);
+
+            // The command stream: plain writes, another database, a transaction, expiry, deletes.
+            await using (var client = await source.ConnectAsync())
+            {
+                await WritesAsync(client, "a");
+            }
+            await CaughtUpAsync(source, writer, replicator);
+            await AssertSameAsync(source, target);
+            Assert.Equal("2", RespText.Render(await Topology.CallAsync(target, "HGET", "tx:a", "n")).Trim('"'));
+
+            // The link drops (as the source sees a replica go); the stream resumes where it was.
+            var killed = await Topology.CallAsync(source, "CLIENT", "KILL", "TYPE", "replica");
+            Assert.Equal(1, Assert.IsType<RespInteger>(killed).Value);
+            await using (var client = await source.ConnectAsync())
+            {
+                await WritesAsync(client, "b");
+            }
+            await Wait.UntilAsync(() => replicator.PartialResyncs == 1, TimeSpan.FromSeconds(20), "the stream resumed with a partial resync");
+            await CaughtUpAsync(source, writer, replicator);
+            var stats = await Topology.InfoAsync(source, "stats");
+            Assert.Equal("1", stats["sync_partial_ok"]);
+            Assert.Equal("1", stats["sync_full"]);
+            Assert.Equal(1, replicator.FullSyncs);
+            await AssertSameAsync(source, target);
+        }
+        finally
+        {
+            replicator.Stop();
+            await running;
+        }
+        Assert.Null(replicator.Failure);
+    }
+
+    [Fact]
+    public async Task TargetThatRefusesAWriteStopsTheStreamNamingTheKey()
+    {
+        var source = await StartAsync();
+        var target = await StartAsync(ManagedTargetArgs);
+        await Topology.CallAsync(source, "SET", "plain", "v");
+        await using var writer = await TargetWriter.ConnectAsync(new RedisEndpoint("127.0.0.1", target.Port), null, CancellationToken.None);
+        var replicator = new StreamReplicator(new RedisEndpoint("127.0.0.1", source.Port), null, writer);
+        var running = replicator.StartAsync();
+        try
+        {
+            await CaughtUpAsync(source, writer, replicator);
+            // Something on the target the source does not know about: the replayed command meets the wrong type.
+            await Topology.CallAsync(target, "SET", "clash", "a string");
+            await Topology.CallAsync(source, "RPUSH", "clash", "x");
+            await Wait.UntilAsync(() => replicator.Failure is not null, TimeSpan.FromSeconds(10), "the stream stopped");
+        }
+        finally
+        {
+            replicator.Stop();
+            await running;
+        }
+        output.WriteLine(replicator.Failure);
+        Assert.Contains("refused RPUSH 'clash': WRONGTYPE", replicator.Failure, StringComparison.Ordinal);
+        Assert.Equal("master", await RoleAsync(source));
+        Assert.IsType<RespSimpleString>(await Topology.CallAsync(source, "SET", "still", "writable"));
+    }
+
+    private static async Task WritesAsync(RespTestClient client, string tag)
+    {
+        string[][] commands =
+        [
+            ["SET", "s:" + tag, "1"], ["INCRBY", "s:" + tag, "41"], ["RPUSH", "list:large", "appended-" + tag], ["DEL", "str:raw"],
+            ["SELECT", "5"], ["SET", "db5:" + tag, "x"], ["EXPIRE", "db5:" + tag, "3600"], ["SELECT", "0"],
+            ["MULTI"], ["HSET", "tx:" + tag, "n", "1"], ["HINCRBY", "tx:" + tag, "n", "1"], ["XADD", "stream:1", "*", "tx", tag], ["EXEC"],
+            ["ZINCRBY", "zset:large", "10", "m1"], ["SREM", "set:large", "3"], ["XACK", "stream:1", "g1", "1-1"],
+        ];
+        foreach (var command in commands)
+        {
+            var reply = await client.CallAsync(command);
+            if (reply is RespError error) throw new InvalidOperationException($"{string.Join(' ', command)}: {error.Text}");
+        }
+    }
+
+    /// <summary>Waits until the target has applied everything the source has written so far.</summary>
+    private static async Task CaughtUpAsync(RunningNode source, TargetWriter writer, StreamReplicator replicator)
+    {
+        var offset = long.Parse((await Topology.InfoAsync(source, "replication"))["master_repl_offset"], CultureInfo.InvariantCulture);
+        await Wait.UntilAsync(() =>
+        {
+            if (replicator.Failure is { } failure) throw new InvalidOperationException(failure);
+            return replicator.SnapshotLoaded && writer.AppliedOffset >= offset;
+        }, TimeSpan.FromSeconds(20), $"the target applied offset {offset}");
+    }
+
+    private async Task AssertSameAsync(RunningNode source, RunningNode target)
+    {
+        var verify = await RunAsync("verify", "--source", Address(source), "--target", Address(target));
+        output.WriteLine(verify.Stdout + verify.Stderr);
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+        Assert.Contains("no difference", verify.Stdout, StringComparison.Ordinal);
+    }
+}
