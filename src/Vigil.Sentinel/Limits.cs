@@ -91,6 +91,17 @@ internal static class Limits
     /// <summary>The longest the host may sleep between ticks; keeps TILT detection meaningful.</summary>
     public const long MaxTickIntervalMs = 1000;
 
+    /// <summary>
+    /// Saves for discovered replicas and peers: at most <see cref="DiscoverySavesPerWindow"/> at once per window of
+    /// <see cref="DiscoverySaveWindowMs"/>, later ones together at the end of the window. Discovering a fleet at
+    /// start-up finds thousands one after another; saving the whole state after each took most of the loop's time
+    /// (bench/README.md, scenario 5).
+    /// </summary>
+    public const long DiscoverySaveWindowMs = 1000;
+
+    /// <inheritdoc cref="DiscoverySaveWindowMs"/>
+    public const int DiscoverySavesPerWindow = 10;
+
     /// <summary>The shortest gap between two ticks, so a rule that stays due can never spin the host.</summary>
     public const long MinTickIntervalMs = 1;
 

@@ -119,7 +119,7 @@ public sealed class SentinelCore
         _commands = new SentinelSubcommands(_settings, _clock, _effects, _epochs, _tilt, _monitored, _resolver, _topology, _links, _events, vote, _failover, _scripts);
         _pingReplies = new PingReplies(_clock, _links);
         _helloListener = new HelloListener(_clock, _monitored, _hello);
-        _wake = new WakeSchedule(_settings, _clock, _tilt, _monitored, _tiltMonitor, _scripts, _links, _periodic, _detector, _admission,
+        _wake = new WakeSchedule(_settings, _clock, _effects, _tilt, _monitored, _tiltMonitor, _scripts, _links, _periodic, _detector, _admission,
             _peerQueries, _failover, _fence);
 
         Start(StateMerger.Merge(config, persisted), persisted);
@@ -147,6 +147,14 @@ public sealed class SentinelCore
             return _nextWakeMs;
         }
     }
+
+    /// <summary>
+    /// Records visited so far (by a tick acting on them, or to compute their due times for <see cref="NextWakeMs"/>):
+    /// the core's work, counted rather than timed, so a simulation can show how the work per input grows with the fleet.
+    /// </summary>
+    public long RecordVisits => _recordVisits + _wake.RecordVisits;
+
+    private long _recordVisits;
 
     /// <summary>The state as it would be saved now.</summary>
     public SentinelState State => StateSnapshot.Take(_settings, _epochs, _monitored);
@@ -315,6 +323,7 @@ public sealed class SentinelCore
     private void HandleInstance(InstanceRecord record, bool acting)
     {
         if (record.IsRemoved) return;
+        _recordVisits++;
         _links.Reconnect(record);
         _periodic.Run(record);
         if (!acting) return;
@@ -394,7 +403,7 @@ public sealed class SentinelCore
             _nextWakeStale = false;
             return;
         }
-        _effects.FlushPersist();
+        _effects.FlushPersist(_clock.NowMs);
         _nextWakeStale = true;
     }
 

@@ -53,11 +53,21 @@ internal static class Program
         {
             Console.WriteLine($"seed {seed} passed: {result.SimulatedMs} ms simulated, {result.EventsRun} events, converged {result.ConvergedAfterHealMs} ms after heal, "
                 + $"{result.WritesAcked} writes acknowledged, {result.WritesLost} lost");
+            PrintWork(world, result);
             return 0;
         }
         Console.WriteLine();
         Console.WriteLine(Campaign.Describe(result, options));
+        PrintWork(world, result);
         return 1;
+    }
+
+    /// <summary>The counted work per input and what the checker saw: the figures a fleet run is for.</summary>
+    private static void PrintWork(SimWorld world, SeedResult result)
+    {
+        var work = world.Work;
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"work: {world.Scenario.GroupCount} masters, {work.Inputs} inputs, {work.RecordVisits} records visited, {work.VisitsPerInput:0.00} per input; TILT entered {result.Stats.Tilts} times, {result.Stats.SwitchMasters} +switch-master, {result.Stats.FailoversTried} failovers tried"));
     }
 
     private static int RunCampaign(CampaignOptions options)

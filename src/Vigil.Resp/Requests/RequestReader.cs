@@ -59,6 +59,7 @@ public sealed class RequestReader
     private byte[]? bulkBuffer; // a big argument being copied out as it arrives
     private int bulkFilled;
     private string? failure;
+    private byte[][]?[]? reusedArrays; // by argument count, when ReusesArgumentArrays
 
     public RequestReader()
         : this(RequestLimits.Default)
@@ -66,6 +67,17 @@ public sealed class RequestReader
     }
 
     public RequestReader(RequestLimits limits) => Limits = limits;
+
+    /// <summary>
+    /// When set, the argument array of a request is handed out again for the next request with as many arguments
+    /// (up to <see cref="MaxReusedArgumentCount"/>): for a caller that is done with a request before it reads the
+    /// next, such as a client session running its commands in order. The argument values themselves are never
+    /// reused in place (see <see cref="ArgumentInterner"/>).
+    /// </summary>
+    public bool ReusesArgumentArrays { get; init; }
+
+    /// <summary>Requests with more arguments than this always get a fresh array.</summary>
+    public const int MaxReusedArgumentCount = 8;
 
     /// <summary>Checked at every header; replace it after AUTH or a change of proto-max-bulk-len.</summary>
     public RequestLimits Limits { get; set; }
@@ -387,19 +399,26 @@ public sealed class RequestReader
         }
 
         // Second pass: copy the arguments out.
-        var parsed = new byte[count][];
+        var parsed = ArgumentArray((int)count);
         position = start;
         for (var i = 0; i < parsed.Length; i++)
         {
             var rest = span[position..];
             carriageReturn = rest.IndexOf((byte)'\r');
             RespNumber.TryParseInt64(rest[1..carriageReturn], out var length);
-            parsed[i] = rest.Slice(carriageReturn + 2, (int)length).ToArray();
+            parsed[i] = ArgumentInterner.Get(rest.Slice(carriageReturn + 2, (int)length));
             position += carriageReturn + 2 + (int)length + 2;
         }
         reader.Advance(position);
         command = new RespCommand(parsed, isInline: false);
         return FrameInSpan.Read;
+    }
+
+    private byte[][] ArgumentArray(int count)
+    {
+        if (!ReusesArgumentArrays || count > MaxReusedArgumentCount) return new byte[count][];
+        reusedArrays ??= new byte[MaxReusedArgumentCount + 1][][];
+        return reusedArrays[count] ??= new byte[count][];
     }
 
     /// <summary>The digits after a header's type byte, or an empty span when there are too many to be valid.</summary>

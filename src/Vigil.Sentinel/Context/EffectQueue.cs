@@ -34,6 +34,23 @@ internal sealed class EffectQueue(CoreSettings settings, Func<SentinelState> sna
     public void RequestPersist() => PersistRequested = true;
 
     /// <summary>
+    /// A discovered replica or peer is worth saving but promises nothing to anyone (it is found again after a restart):
+    /// saved at a bounded rate (<see cref="Limits.DiscoverySaveWindowMs"/>). Votes, epochs and configuration use
+    /// <see cref="RequestPersist"/> and are saved with the input that changed them.
+    /// </summary>
+    public bool DiscoveryPersistRequested { get; private set; }
+
+    /// <inheritdoc cref="DiscoveryPersistRequested"/>
+    public void RequestDiscoveryPersist() => DiscoveryPersistRequested = true;
+
+    private long _discoveryWindowStartMs = long.MinValue / 2;
+    private int _discoverySavesInWindow;
+
+    /// <summary>When a deferred discovery save is due (the end of the current window); MaxValue when none waits.</summary>
+    public long DiscoverySaveDueAt() =>
+        DiscoveryPersistRequested ? _discoveryWindowStartMs + Limits.DiscoverySaveWindowMs : long.MaxValue;
+
+    /// <summary>
     /// Saves now, for a command whose reply says whether the save worked; false when it did not. Without a
     /// synchronous saver the save is queued as usual and counts as done.
     /// </summary>
@@ -45,15 +62,33 @@ internal sealed class EffectQueue(CoreSettings settings, Func<SentinelState> sna
             return true;
         }
         PersistRequested = false;
+        DiscoveryPersistRequested = false;
         return save(snapshot());
     }
 
-    /// <summary>Queues the one save for whatever asked for it during the input just handled.</summary>
-    public void FlushPersist()
+    /// <summary>
+    /// Queues the one save for whatever asked for it during the input just handled; a discovery save only while the
+    /// window at <paramref name="nowMs"/> has room, otherwise it waits for <see cref="DiscoverySaveDueAt"/>.
+    /// </summary>
+    public void FlushPersist(long nowMs)
     {
-        if (!PersistRequested) return;
+        if (!PersistRequested && !(DiscoveryPersistRequested && DiscoverySaveAllowed(nowMs))) return;
         PersistRequested = false;
+        DiscoveryPersistRequested = false;
         Emit(new PersistState(snapshot()));
+    }
+
+    /// <summary>A save for discovery may be taken now (and is counted); otherwise it waits for the next window.</summary>
+    private bool DiscoverySaveAllowed(long nowMs)
+    {
+        if (nowMs >= _discoveryWindowStartMs + Limits.DiscoverySaveWindowMs)
+        {
+            _discoveryWindowStartMs = nowMs;
+            _discoverySavesInWindow = 0;
+        }
+        if (_discoverySavesInWindow >= Limits.DiscoverySavesPerWindow) return false;
+        _discoverySavesInWindow++;
+        return true;
     }
 
     /// <summary>
@@ -65,6 +100,7 @@ internal sealed class EffectQueue(CoreSettings settings, Func<SentinelState> sna
         const string reason = "Sentinel CRASH because of SENTINEL simulate-failure";
         Log(LogLevel.Warning, reason);
         PersistRequested = false;
+        DiscoveryPersistRequested = false;
         Emit(new PersistState(snapshot()));
         Emit(new Exit(99, reason));
         Crashed = true;

@@ -150,7 +150,9 @@ internal sealed class PeerAdmission(CoreSettings settings, CoreClock clock, Effe
                 $" ip {claim.Address.Hostname} port {claim.Address.Port.ToString(CultureInfo.InvariantCulture)} for {claim.Name}");
             MoveInOtherMasters(claim);
         }
-        effects.RequestPersist();
+        // A new peer is discovery; an address switch moves records under other masters too: saved at once.
+        if (moved == 0) effects.RequestDiscoveryPersist();
+        else effects.RequestPersist();
     }
 
     /// <summary>

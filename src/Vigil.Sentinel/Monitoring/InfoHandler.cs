@@ -90,7 +90,7 @@ internal sealed class InfoHandler(CoreClock clock, EffectQueue effects, TiltStat
         if (topology.CreateReplica(owner, host, port) is { } replica)
         {
             events.About(LogLevel.Notice, "+slave", replica);
-            effects.RequestPersist();
+            effects.RequestDiscoveryPersist();
         }
     }
 

@@ -13,10 +13,13 @@ namespace Vigil.Sentinel;
 /// ticking at a fixed rate, so each rule reports its own next due time and this takes the minimum.
 /// </summary>
 internal sealed class WakeSchedule(
-    CoreSettings settings, CoreClock clock, TiltState tilt, MonitorState monitored, TiltMonitor tiltMonitor, ScriptQueue scripts,
+    CoreSettings settings, CoreClock clock, EffectQueue effects, TiltState tilt, MonitorState monitored, TiltMonitor tiltMonitor, ScriptQueue scripts,
     LinkManager links, PeriodicCommands periodic, FailureDetector detector, PeerAdmission admission, PeerQueries peerQueries,
     FailoverMachine failover, WriteFence fence)
 {
+    /// <summary>Records whose due times <see cref="NextDue"/> computed so far (see <c>SentinelCore.RecordVisits</c>).</summary>
+    public long RecordVisits { get; private set; }
+
     /// <summary>The core time of the last tick; null before the first.</summary>
     public long? LastTickMs { get; set; }
 
@@ -28,6 +31,7 @@ internal sealed class WakeSchedule(
     {
         long due = long.MaxValue;
         foreach (var (_, _, dueMs) in Candidates(withNames: false)) due = Math.Min(due, dueMs);
+        foreach (var master in monitored.Masters.Values) RecordVisits += 1 + master.Replicas.Count + master.Peers.Count;
         if (LastTickMs is { } last) due = Math.Max(due, last + Limits.MinTickIntervalMs);
         return Math.Max(due, clock.NowMs);
     }
@@ -41,6 +45,7 @@ internal sealed class WakeSchedule(
         yield return ("max-interval", "", anchor + Math.Max(cap, Limits.MinTickIntervalMs));
         yield return ("tilt-exit", "", tiltMonitor.ExitDueAt());
         yield return ("scripts", "", scripts.DueAt());
+        yield return ("discovery-save", "", effects.DiscoverySaveDueAt());
         bool acting = !tilt.Active;
         foreach (var master in monitored.Masters.Values)
         {

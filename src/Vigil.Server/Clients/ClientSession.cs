@@ -29,7 +29,8 @@ public sealed class ClientSession
     private readonly TlsContext? _tls;
     private readonly ServerContext _server;
     private readonly CancellationTokenSource _closing = new();
-    private readonly RequestReader _requests = new();
+    // Each command runs to completion before the next is read, so one argument array per length serves them all.
+    private readonly RequestReader _requests = new() { ReusesArgumentArrays = true };
 
     /// <param name="tls">Set for a connection accepted on the TLS port: the session starts with the handshake.</param>
     public ClientSession(long id, Socket socket, ServerContext server, long nowMs, TlsContext? tls = null)

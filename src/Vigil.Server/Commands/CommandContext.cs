@@ -4,8 +4,11 @@ using Vigil.Server.Clients;
 
 namespace Vigil.Server.Commands;
 
-/// <summary>What a command handler gets: the calling session, its arguments and the server.</summary>
-public sealed class CommandContext(ClientSession session, IReadOnlyList<byte[]> args, CommandSpec spec, ServerContext server)
+/// <summary>
+/// What a command handler gets: the calling session, its arguments and the server. A struct: one per command, and
+/// the commands clients send most (PING, GET-MASTER-ADDR-BY-NAME) are answered without allocating.
+/// </summary>
+public readonly struct CommandContext(ClientSession session, IReadOnlyList<byte[]> args, CommandSpec spec, ServerContext server)
 {
     public ClientSession Session { get; } = session;
     public IReadOnlyList<byte[]> Args { get; } = args;

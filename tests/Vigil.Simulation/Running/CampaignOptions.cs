@@ -17,6 +17,12 @@ internal sealed record CampaignOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
     public int TailLines { get; init; } = 200;
 
+    /// <summary>A fleet of this many masters (see <see cref="ScaleScenario"/>) instead of the generated groups.</summary>
+    public int? Masters { get; init; }
+
+    /// <summary>Simulated minutes of faults in a fleet run.</summary>
+    public int Minutes { get; init; } = 60;
+
     /// <summary>Stop the campaign after this many failing seeds.</summary>
     public int MaxFailures { get; init; } = 10;
     public bool Quiet { get; init; }
@@ -36,6 +42,8 @@ internal sealed record CampaignOptions
           --max-failures K   stop after K failing seeds (default 10)
           --tail N           trace lines printed for a failing seed (default 200)
           --quiet            replay: print only the tail, not the live trace
+          --masters N        a fleet: 3 sentinels watching N masters with a replica each (prints the work per input)
+          --minutes M        simulated minutes of faults in a fleet run (default 60)
         """;
 
     public static CampaignOptions Parse(IReadOnlyList<string> args)
@@ -70,6 +78,8 @@ internal sealed record CampaignOptions
                     string? mode = Value();
                     options = BrokenCores.Known(mode) ? options with { Broken = mode } : options with { Error = $"unknown broken mode '{mode}' (known: {string.Join(", ", BrokenCores.Modes)})" };
                     break;
+                case "--masters": options = Number() is { } masters and > 0 ? options with { Masters = masters } : options with { Error = "--masters needs a positive number" }; break;
+                case "--minutes": options = Number() is { } minutes and > 0 ? options with { Minutes = minutes } : options with { Error = "--minutes needs a positive number" }; break;
                 case "--quiet": options = options with { Quiet = true }; break;
                 case "--forged-hellos": options = options with { ForgedHellos = true }; break;
                 case "--help" or "-h": options = options with { Help = true }; break;
@@ -87,6 +97,7 @@ internal sealed record CampaignOptions
         if (Profile != SimulationProfile.Ci) command += " --profile long";
         if (Broken is not null) command += $" --broken {Broken}";
         if (ForgedHellos) command += " --forged-hellos";
+        if (Masters is { } masters) command += $" --masters {masters} --minutes {Minutes}";
         return command;
     }
 
@@ -98,5 +109,6 @@ internal sealed record CampaignOptions
         BrokenMode = Broken,
         ForgedHellos = ForgedHellos,
         TraceCapacity = Math.Max(TailLines, 16),
+        AdjustScenario = Masters is { } masters ? scenario => ScaleScenario.Of(scenario, masters, Minutes) : null,
     };
 }

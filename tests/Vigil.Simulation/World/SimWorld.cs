@@ -50,9 +50,9 @@ internal sealed class SimWorld
                 {
                     Group = g,
                     Index = i,
-                    Ip = $"10.0.{g}.{i + 1}",
+                    Ip = NodeIp(g, i),
                     Port = 7000 + i,
-                    ReplicaOf = i == 0 ? null : new RedisAddress($"10.0.{g}.1", 7000),
+                    ReplicaOf = i == 0 ? null : new RedisAddress(NodeIp(g, 0), 7000),
                     Priority = Scenario.Priorities[g][i],
                     MinReplicasToWrite = Scenario.MinReplicasToWrite[g],
                     MinReplicasMaxLagSeconds = Scenario.MinReplicasMaxLagSeconds,
@@ -87,7 +87,7 @@ internal sealed class SimWorld
             Masters = Enumerable.Range(0, Scenario.GroupCount).Select(g => new MasterConfig
             {
                 Name = Scenario.MasterNames[g],
-                Host = $"10.0.{g}.1",
+                Host = NodeIp(g, 0),
                 Port = 7000,
                 Quorum = Scenario.Quorums[g],
                 DownAfterMs = Scenario.DownAfterMs[g],
@@ -105,7 +105,7 @@ internal sealed class SimWorld
             var sentinelConfig = config with { Server = config.Server with { Port = port } };
             Func<Vigil.Sentinel.SentinelCore, ISentinelProcess> wrap = options.Wrap is { } custom
                 ? core => custom(index, core)
-                : core => new RealSentinel(core);
+                : core => new RealSentinel(core, Work);
             var sentinel = new SentinelNode(this, i, ip, port, i, clock, sentinelConfig, Scenario.DebugArgs, wrap);
             sentinels.Add(sentinel);
             _servers[(ip, port)] = (sentinel, i);
@@ -136,6 +136,9 @@ internal sealed class SimWorld
     public IReadOnlyList<WriterClient> Writers { get; }
     public IReadOnlyList<ForeignCandidate> ForeignCandidates { get; }
     public HelloForger HelloForger { get; }
+
+    /// <summary>The real cores' counted work (see <see cref="CoreWork"/>).</summary>
+    public CoreWork Work { get; } = new();
     public bool Healed { get; private set; }
     public long NowMs => Queue.NowMs;
 
@@ -164,6 +167,10 @@ internal sealed class SimWorld
         }
         return -1;
     }
+
+    /// <summary>Node <paramref name="index"/> of a group: 10.0.g.x for the first 256 groups (as always), then 10.2.0.x on.</summary>
+    private static string NodeIp(int group, int index) =>
+        group < 256 ? $"10.0.{group}.{index + 1}" : $"10.{1 + group / 256}.{group % 256}.{index + 1}";
 
     public RedisNode InitialMaster(int group) => Redis.First(n => n.Group == group && n.Spec.ReplicaOf is null);
 
