@@ -42,6 +42,10 @@ internal static class PeerContact
     /// </summary>
     public static int ConfirmationsToLift(MasterRecord master) => Math.Max(master.Settings.Quorum, (master.Peers.Count + 1) / 2);
 
+    /// <summary>Every peer known is reachable and named this master (<paramref name="confirmed"/> as above).</summary>
+    public static bool AllKnownConfirm(MasterRecord master, long nowMs, long windowMs, IReadOnlySet<string> confirmed) =>
+        CountReachable(master, nowMs, windowMs, confirmed) == master.Peers.Count;
+
     private static bool IsMajority(MasterRecord master, int reachablePeers) => 2 * (reachablePeers + 1) > master.Peers.Count + 1;
 
     private static int CountReachable(MasterRecord master, long nowMs, long windowMs, IReadOnlySet<string>? confirmed)
