@@ -50,4 +50,14 @@ public sealed class FenceLiftMajorityTests
         Assert.False(PeerContact.MajorityConfirms(master, Now, Window, Confirmed(2)));
         Assert.True(PeerContact.MajorityConfirms(master, Now, Window, Confirmed(3)));
     }
+
+    [Fact]
+    public void EveryKnownPeerConfirmingCountsOnlyWhenAllOfThemDo()
+    {
+        // Quorum 3 of 3 sentinels: the quorum of peers can never confirm, so the fence's way out is every known peer.
+        var master = MasterWithPeers(quorum: 3, peers: 2);
+        Assert.False(PeerContact.MajorityConfirms(master, Now, Window, Confirmed(2)));
+        Assert.False(PeerContact.AllKnownConfirm(master, Now, Window, Confirmed(1)));
+        Assert.True(PeerContact.AllKnownConfirm(master, Now, Window, Confirmed(2)));
+    }
 }
