@@ -151,13 +151,8 @@ public sealed class MigrationRun(MigrateOptions options, TextWriter output, Text
         {
             return Fail("failed", $"after the cutover ({plan.First.Endpoint} is the master): {ex.Message}");
         }
-        _report.End();
-        _report.Result = "done";
-        Phase = MigrationPhase.Done;
-        output.WriteLine($"done: {plan.First.Endpoint} is the master" +
-            (_report.NewMasterKeys is { } keys ? $" with {Units.N(keys)} keys" : "") +
-            (_report.WritePauseMs is { } pause ? $"; write pause {Units.Ms(pause)}" : "") + (_abortRequested ? " (the abort came too late)" : ""));
-        return 0;
+        return Done($"{plan.First.Endpoint} is the master" +
+            (_report.NewMasterKeys is { } keys ? $" with {Units.N(keys)} keys" : ""));
     }
 
     /// <summary>
@@ -232,13 +227,19 @@ public sealed class MigrationRun(MigrateOptions options, TextWriter output, Text
         {
             return Fail("failed", $"after the cutover ({plan.First.Endpoint} has the data): {ex.Message}");
         }
+        return Done($"{plan.First.Endpoint} holds the data" +
+            (_report.NewMasterKeys is { } keys ? $" ({Units.N(keys)} keys)" : "") +
+            (options.OldNodes == OldNodes.Shutdown ? "" : $"; {plan.Source.Endpoint} refuses writes (fenced)"));
+    }
+
+    /// <summary>The run ended well: the report says so, and one line says where the data is now.</summary>
+    private int Done(string where)
+    {
         _report.End();
         _report.Result = "done";
         Phase = MigrationPhase.Done;
-        output.WriteLine($"done: {plan.First.Endpoint} holds the data" +
-            (_report.NewMasterKeys is { } keys ? $" ({Units.N(keys)} keys)" : "") +
+        output.WriteLine($"done: {where}" +
             (_report.WritePauseMs is { } pause ? $"; write pause {Units.Ms(pause)}" : "") +
-            (options.OldNodes == OldNodes.Shutdown ? "" : $"; {plan.Source.Endpoint} refuses writes (fenced)") +
             (_abortRequested ? " (the abort came too late)" : ""));
         return 0;
     }

@@ -12,36 +12,21 @@ namespace Vigil.Integration.Migration;
 /// writing, moves to two targets (chained); the first target ends as the master with every acknowledged
 /// write, and verify finds the old and new servers identical.
 /// </summary>
-public sealed class DirectMigrationTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DirectMigrationTests(ITestOutputHelper output) : IDisposable
 {
     /// <summary>CI size; bench/migrate.sh runs the same flow with a million keys.</summary>
     private const int Keys = 20_000;
 
-    private readonly TempDir _dir = new();
-    private readonly List<RunningNode> _nodes = [];
+    private readonly MigrationNodes _nodes = new("--repl-diskless-sync-delay", "0");
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        foreach (var node in _nodes) node.Dispose();
-        _dir.Dispose();
-        return Task.CompletedTask;
-    }
-
-    private async Task<RunningNode> StartAsync(params string[] args)
-    {
-        var node = await RedisNodes.StartRedisAsync(_dir, ["--repl-diskless-sync-delay", "0", .. args]);
-        _nodes.Add(node);
-        return node;
-    }
+    public void Dispose() => _nodes.Dispose();
 
     [Fact]
     public async Task LiveSourceMovesToTwoTargetsWithEveryAcknowledgedWriteAndNoDifference()
     {
-        var source = await StartAsync();
-        var first = await StartAsync();
-        var second = await StartAsync();
+        var source = await _nodes.StartAsync();
+        var first = await _nodes.StartAsync();
+        var second = await _nodes.StartAsync();
         await MigrationDataset.FillAsync(source.Port, Keys);
         await MigrationDataset.FillAsync(source.Port, 600, db: 3);
         var keysBefore = await KeysAsync(source);
@@ -54,9 +39,9 @@ public sealed class DirectMigrationTests(ITestOutputHelper output) : IAsyncLifet
         try
         {
             await Wait.UntilAsync(() => writes.Acked.Count >= 50, TimeSpan.FromSeconds(20), "50 writes acknowledged by the source");
-            var report = Path.Combine(_dir.Path, "report.json");
+            var report = Path.Combine(_nodes.Dir.Path, "report.json");
             result = await RunAsync("--source", Address(source), "--target", Address(first), "--target", Address(second),
-                "--yes", "--json", report, "--state-file", Path.Combine(_dir.Path, "state.json"));
+                "--yes", "--json", report, "--state-file", Path.Combine(_nodes.Dir.Path, "state.json"));
             output.WriteLine(result.Stdout + result.Stderr);
             Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
 
@@ -64,7 +49,7 @@ public sealed class DirectMigrationTests(ITestOutputHelper output) : IAsyncLifet
             Assert.Equal("done", json.RootElement.GetProperty("result").GetString());
             Assert.True(json.RootElement.GetProperty("writePauseMs").GetDouble() > 0);
             Assert.Contains(json.RootElement.GetProperty("phases").EnumerateArray(), p => p.GetProperty("name").GetString() == "cutover");
-            Assert.False(File.Exists(Path.Combine(_dir.Path, "state.json")), "the state file is removed at the end");
+            Assert.False(File.Exists(Path.Combine(_nodes.Dir.Path, "state.json")), "the state file is removed at the end");
         }
         finally
         {
@@ -97,8 +82,8 @@ public sealed class DirectMigrationTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task VerifyListsTheKeysThatDiffer()
     {
-        var a = await StartAsync();
-        var b = await StartAsync();
+        var a = await _nodes.StartAsync();
+        var b = await _nodes.StartAsync();
         await MigrationDataset.FillAsync(a.Port, 120);
         await MigrationDataset.FillAsync(b.Port, 120);
         await Topology.CallAsync(b, "HSET", "hash:4", "f1", "changed");

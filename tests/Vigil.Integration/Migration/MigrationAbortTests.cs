@@ -6,40 +6,25 @@ using static Vigil.Integration.Migration.MigrateCli;
 namespace Vigil.Integration.Migration;
 
 /// <summary><c>vigil migrate abort</c> during the sync: the source keeps its data and its writes, the targets are detached.</summary>
-public sealed class MigrationAbortTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class MigrationAbortTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDir _dir = new();
-    private readonly List<RunningNode> _nodes = [];
+    private readonly MigrationNodes _nodes = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        foreach (var node in _nodes) node.Dispose();
-        _dir.Dispose();
-        return Task.CompletedTask;
-    }
-
-    private async Task<RunningNode> StartAsync(params string[] args)
-    {
-        var node = await RedisNodes.StartRedisAsync(_dir, args);
-        _nodes.Add(node);
-        return node;
-    }
+    public void Dispose() => _nodes.Dispose();
 
     [Fact]
     public async Task AbortDuringTheSyncLeavesTheSourceWritableAndDetachesTheTargets()
     {
         // A diskless sync that waits 60 s before sending the RDB holds the migration in its sync phase.
-        var source = await StartAsync("--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "60");
-        var first = await StartAsync();
-        var second = await StartAsync();
+        var source = await _nodes.StartAsync("--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "60");
+        var first = await _nodes.StartAsync();
+        var second = await _nodes.StartAsync();
         await MigrationDataset.FillAsync(source.Port, 2000);
         var keys = await KeysAsync(source);
-        var stateFile = Path.Combine(_dir.Path, "state.json");
+        var stateFile = Path.Combine(_nodes.Dir.Path, "state.json");
         var (program, args) = RedisNodes.VigilCommand(
             ["migrate", "--source", Address(source), "--target", Address(first), "--target", Address(second), "--yes", "--state-file", stateFile]);
-        using var migrate = ManagedProcess.Start(program, args, _dir.Path);
+        using var migrate = ManagedProcess.Start(program, args, _nodes.Dir.Path);
         await Wait.UntilAsync(async () => (await Topology.InfoAsync(source, "replication")).GetValueOrDefault("slave0", "").Contains("state=wait_bgsave", StringComparison.Ordinal),
             TimeSpan.FromSeconds(30), "the first target waiting for the source's RDB");
         Assert.True(File.Exists(stateFile));

@@ -12,35 +12,26 @@ namespace Vigil.Integration.Migration;
 public sealed class MigrationRefusalTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Password = "s3cret-pass";
-    private readonly TempDir _dir = new();
-    private readonly List<RunningNode> _nodes = [];
+    private readonly MigrationNodes _nodes = new();
     private RunningNode _source = null!;
     private long _sourceKeys;
 
     public async Task InitializeAsync()
     {
-        _source = await StartAsync();
+        _source = await _nodes.StartAsync();
         await MigrationDataset.FillAsync(_source.Port, 3000);
         _sourceKeys = await KeysAsync(_source);
     }
 
     public Task DisposeAsync()
     {
-        foreach (var node in _nodes) node.Dispose();
-        _dir.Dispose();
+        _nodes.Dispose();
         return Task.CompletedTask;
-    }
-
-    private async Task<RunningNode> StartAsync(params string[] args)
-    {
-        var node = await RedisNodes.StartRedisAsync(_dir, args);
-        _nodes.Add(node);
-        return node;
     }
 
     private async Task<string> RefusedAsync(params string[] args)
     {
-        var result = await RunAsync([.. args, "--yes", "--state-file", Path.Combine(_dir.Path, "state.json")]);
+        var result = await RunAsync([.. args, "--yes", "--state-file", Path.Combine(_nodes.Dir.Path, "state.json")]);
         output.WriteLine(result.Stdout + result.Stderr);
         Assert.Equal(1, result.ExitCode);
         var lines = ErrorLines(result);
@@ -61,7 +52,7 @@ public sealed class MigrationRefusalTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task UnreachableSource()
     {
-        var target = await StartAsync();
+        var target = await _nodes.StartAsync();
         var line = await RefusedAsync("--source", Address(FreePort.Next()), "--target", Address(target));
         Assert.Contains("source 127.0.0.1:", line, StringComparison.Ordinal);
         Assert.Contains("unreachable", line, StringComparison.Ordinal);
@@ -72,8 +63,8 @@ public sealed class MigrationRefusalTests(ITestOutputHelper output) : IAsyncLife
     public async Task WrongPassword()
     {
         // Started open (the harness PINGs without a password), then closed.
-        var source = await StartAsync();
-        var target = await StartAsync();
+        var source = await _nodes.StartAsync();
+        var target = await _nodes.StartAsync();
         foreach (var node in new[] { source, target }) Assert.Equal(RespValue.Ok, await Topology.CallAsync(node, "CONFIG", "SET", "requirepass", Password));
         var line = await RefusedAsync("--source", Address(source), "--target", Address(target), "--pass", "wrong");
         Assert.Contains($"source {Address(source)}: authentication failed: WRONGPASS", line, StringComparison.Ordinal);
@@ -81,10 +72,10 @@ public sealed class MigrationRefusalTests(ITestOutputHelper output) : IAsyncLife
         Assert.Contains("authentication required", noPassword, StringComparison.Ordinal);
 
         // With the right password the replication links authenticate too (masterauth on the targets, then the source).
-        var passFile = Path.Combine(_dir.Path, "pass");
+        var passFile = Path.Combine(_nodes.Dir.Path, "pass");
         await File.WriteAllTextAsync(passFile, Password + "\n");
         var migrated = await RunAsync("--source", Address(source), "--target", Address(target), "--pass-file", passFile, "--yes",
-            "--state-file", Path.Combine(_dir.Path, "state.json"));
+            "--state-file", Path.Combine(_nodes.Dir.Path, "state.json"));
         output.WriteLine(migrated.Stdout + migrated.Stderr);
         Assert.True(migrated.ExitCode == 0, migrated.Stdout + migrated.Stderr);
         await using var link = await Vigil.Migration.Links.RedisLink.ConnectAsync(
@@ -96,7 +87,7 @@ public sealed class MigrationRefusalTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task NonEmptyTarget()
     {
-        var target = await StartAsync();
+        var target = await _nodes.StartAsync();
         await MigrationDataset.FillAsync(target.Port, 7);
         var line = await RefusedAsync("--source", Address(_source), "--target", Address(target));
         Assert.Contains($"target {Address(target)} is not empty: it holds 7 keys", line, StringComparison.Ordinal);
@@ -108,7 +99,7 @@ public sealed class MigrationRefusalTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task TargetTooSmall()
     {
-        var target = await StartAsync("--maxmemory", "100kb");
+        var target = await _nodes.StartAsync("--maxmemory", "100kb");
         var line = await RefusedAsync("--source", Address(_source), "--target", Address(target));
         Assert.Contains($"target {Address(target)}: maxmemory 100.0 KB is smaller than the source's used_memory", line, StringComparison.Ordinal);
         await AssertSourceUntouchedAsync();
@@ -117,8 +108,8 @@ public sealed class MigrationRefusalTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task TargetThatRefusesReplicaOfPointsAtTheStreamMode()
     {
-        var good = await StartAsync();
-        var target = await StartAsync("--rename-command", "REPLICAOF", "", "--rename-command", "SLAVEOF", "");
+        var good = await _nodes.StartAsync();
+        var target = await _nodes.StartAsync("--rename-command", "REPLICAOF", "", "--rename-command", "SLAVEOF", "");
         var line = await RefusedAsync("--source", Address(_source), "--target", Address(good), "--target", Address(target));
         Assert.Contains($"target {Address(target)} refuses REPLICAOF", line, StringComparison.Ordinal);
         Assert.Contains("--mode stream", line, StringComparison.Ordinal);
@@ -129,7 +120,7 @@ public sealed class MigrationRefusalTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task PlanChangesNothing()
     {
-        var target = await StartAsync();
+        var target = await _nodes.StartAsync();
         var result = await RunAsync("--source", Address(_source), "--target", Address(target), "--plan");
         output.WriteLine(result.Stdout + result.Stderr);
         Assert.Equal(0, result.ExitCode);

@@ -12,35 +12,20 @@ namespace Vigil.Integration.Migration;
 /// renamed away): the plan picks the stream mode by itself, a source holding keys of every type under a
 /// client that keeps writing is copied, the cutover fences the source, and no acknowledged write is lost.
 /// </summary>
-public sealed class StreamMigrationTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class StreamMigrationTests(ITestOutputHelper output) : IDisposable
 {
     /// <summary>CI size; bench/migrate.sh runs the same flow with many more keys.</summary>
     private const int Keys = 20_000;
 
-    private readonly TempDir _dir = new();
-    private readonly List<RunningNode> _nodes = [];
+    private readonly MigrationNodes _nodes = new("--repl-diskless-sync-delay", "0");
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        foreach (var node in _nodes) node.Dispose();
-        _dir.Dispose();
-        return Task.CompletedTask;
-    }
-
-    private async Task<RunningNode> StartAsync(params string[] args)
-    {
-        var node = await RedisNodes.StartRedisAsync(_dir, ["--repl-diskless-sync-delay", "0", .. args]);
-        _nodes.Add(node);
-        return node;
-    }
+    public void Dispose() => _nodes.Dispose();
 
     [Fact]
     public async Task LiveSourceStreamsIntoAManagedTargetWithEveryAcknowledgedWrite()
     {
-        var source = await StartAsync(EncodingDataset.ServerArgs);
-        var target = await StartAsync(StreamSnapshotTests.ManagedTargetArgs);
+        var source = await _nodes.StartAsync(EncodingDataset.ServerArgs);
+        var target = await _nodes.StartAsync(StreamSnapshotTests.ManagedTargetArgs);
         await MigrationDataset.FillAsync(source.Port, Keys);
         await MigrationDataset.FillAsync(source.Port, 600, db: 3);
         await EncodingDataset.FillAsync(source);
@@ -57,9 +42,9 @@ public sealed class StreamMigrationTests(ITestOutputHelper output) : IAsyncLifet
         try
         {
             await Wait.UntilAsync(() => writes.Acked.Count >= 50, TimeSpan.FromSeconds(20), "50 writes acknowledged by the source");
-            var report = Path.Combine(_dir.Path, "report.json");
+            var report = Path.Combine(_nodes.Dir.Path, "report.json");
             var result = await RunAsync("--source", Address(source), "--target", Address(target),
-                "--yes", "--json", report, "--state-file", Path.Combine(_dir.Path, "state.json"));
+                "--yes", "--json", report, "--state-file", Path.Combine(_nodes.Dir.Path, "state.json"));
             output.WriteLine(result.Stdout + result.Stderr);
             Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
             Assert.Contains("refuses writes (fenced)", result.Stdout, StringComparison.Ordinal);

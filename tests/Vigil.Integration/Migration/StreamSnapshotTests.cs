@@ -16,7 +16,7 @@ namespace Vigil.Integration.Migration;
 /// and compared with <c>vigil migrate verify</c>; the command stream that follows is replayed; a dropped
 /// replication link resumes with a partial resync.
 /// </summary>
-public sealed class StreamSnapshotTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
 {
     /// <summary>What a managed service refuses its clients.</summary>
     public static readonly string[] ManagedTargetArgs =
@@ -25,30 +25,15 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IAsyncLifeti
         "--rename-command", "PSYNC", "", "--rename-command", "CONFIG", "", "--rename-command", "DEBUG", "",
     ];
 
-    private readonly TempDir _dir = new();
-    private readonly List<RunningNode> _nodes = [];
+    private readonly MigrationNodes _nodes = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        foreach (var node in _nodes) node.Dispose();
-        _dir.Dispose();
-        return Task.CompletedTask;
-    }
-
-    private async Task<RunningNode> StartAsync(params string[] args)
-    {
-        var node = await RedisNodes.StartRedisAsync(_dir, args);
-        _nodes.Add(node);
-        return node;
-    }
+    public void Dispose() => _nodes.Dispose();
 
     [Fact]
     public async Task SavedSnapshotOfEveryEncodingIsReadRestoredAndVerified()
     {
-        var source = await StartAsync(EncodingDataset.ServerArgs);
-        var target = await StartAsync(ManagedTargetArgs);
+        var source = await _nodes.StartAsync(EncodingDataset.ServerArgs);
+        var target = await _nodes.StartAsync(ManagedTargetArgs);
         await EncodingDataset.FillAsync(source);
         Assert.IsType<RespSimpleString>(await Topology.CallAsync(source, "SAVE"));
         var file = await File.ReadAllBytesAsync(Path.Combine(source.Directory, "dump.rdb"));
@@ -98,8 +83,8 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IAsyncLifeti
     [InlineData("no")]
     public async Task ReplicaSnapshotThenCommandStreamThenPartialResync(string diskless)
     {
-        var source = await StartAsync([.. EncodingDataset.ServerArgs, "--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "0"]);
-        var target = await StartAsync(ManagedTargetArgs);
+        var source = await _nodes.StartAsync([.. EncodingDataset.ServerArgs, "--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "0"]);
+        var target = await _nodes.StartAsync(ManagedTargetArgs);
         await EncodingDataset.FillAsync(source);
         await using var writer = await TargetWriter.ConnectAsync(new RedisEndpoint("127.0.0.1", target.Port), null, CancellationToken.None);
         var replicator = new StreamReplicator(new RedisEndpoint("127.0.0.1", source.Port), null, writer);
@@ -147,8 +132,8 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task TargetThatRefusesAWriteStopsTheStreamNamingTheKey()
     {
-        var source = await StartAsync();
-        var target = await StartAsync(ManagedTargetArgs);
+        var source = await _nodes.StartAsync();
+        var target = await _nodes.StartAsync(ManagedTargetArgs);
         await Topology.CallAsync(source, "SET", "plain", "v");
         await using var writer = await TargetWriter.ConnectAsync(new RedisEndpoint("127.0.0.1", target.Port), null, CancellationToken.None);
         var replicator = new StreamReplicator(new RedisEndpoint("127.0.0.1", source.Port), null, writer);
