@@ -17,6 +17,9 @@ internal sealed class FenceState
     /// <summary>Peers whose last answer named this master's address, and when it came.</summary>
     public Dictionary<string, long> ConfirmedAtMs { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Since when every known peer has confirmed without a break, while fewer than the quorum are known (0 = not so).</summary>
+    public long AllKnownConfirmSinceMs { get; set; }
+
     /// <summary>The peers whose confirmation is recent enough to count now (see <c>Limits.FenceConfirmValidityMs</c>).</summary>
     public IReadOnlySet<string> RecentlyConfirmed(long nowMs) =>
         ConfirmedAtMs.Where(c => nowMs - c.Value <= Limits.FenceConfirmValidityMs).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);

@@ -30,7 +30,21 @@ internal static class PeerContact
     /// Redis can arrive long after its sender moved on to a new master.
     /// </summary>
     public static bool MajorityConfirms(MasterRecord master, long nowMs, long windowMs, IReadOnlySet<string> confirmed) =>
-        IsMajority(master, CountReachable(master, nowMs, windowMs, confirmed));
+        CountReachable(master, nowMs, windowMs, confirmed) >= ConfirmationsToLift(master);
+
+    /// <summary>
+    /// How many peers, this sentinel not counted, must confirm before the fence lifts: what, with this sentinel, makes a
+    /// majority of the sentinels known, and never fewer than the quorum. A sentinel that discovered only part of its group would otherwise take a
+    /// majority of what it knows for a majority of the group; the quorum is what the configuration says about the
+    /// group's size, and a failover on the other side needs at least that many voters there, so the confirmers and
+    /// those voters share a sentinel whenever the quorum is at least half the group (the reference sizes its failover
+    /// majority the same way, as the larger of the quorum and a majority of the voters). Unsure, it stays fenced.
+    /// </summary>
+    public static int ConfirmationsToLift(MasterRecord master) => Math.Max(master.Settings.Quorum, (master.Peers.Count + 1) / 2);
+
+    /// <summary>Every peer known is reachable and named this master (<paramref name="confirmed"/> as above).</summary>
+    public static bool AllKnownConfirm(MasterRecord master, long nowMs, long windowMs, IReadOnlySet<string> confirmed) =>
+        CountReachable(master, nowMs, windowMs, confirmed) == master.Peers.Count;
 
     private static bool IsMajority(MasterRecord master, int reachablePeers) => 2 * (reachablePeers + 1) > master.Peers.Count + 1;
 

@@ -61,6 +61,10 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
         {
             Lift(master, "the majority is reachable and still names this master", unpause: true);
         }
+        else if (AllKnownConfirmedForAFailoverTimeout(master, fence, now, window))
+        {
+            Lift(master, "every known sentinel has named this master for a failover timeout", unpause: true);
+        }
         else if (!CommandLinkUp(master) || master.RoleReported != ReportedRole.Master)
         {
             // Nothing can be sent to it, or it is no master to fence: the lease lapses by itself. A master that is
@@ -79,6 +83,23 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
             if (now >= fence.LastPauseSentAtMs + Limits.FenceRenewMs) SendPause(master, fence);
             AskReachablePeers(master, fence, now, window);
         }
+    }
+
+    /// <summary>
+    /// Fewer peers are known than the quorum asks for (the group may be larger than discovered, or the quorum is the
+    /// whole group): every known peer naming this master for a whole failover timeout lifts the fence, since a failover
+    /// started on the other side ends within that time and its new configuration reaches peers in contact with it.
+    /// Without this, a group whose quorum is all of its sentinels would keep its master paused for ever.
+    /// </summary>
+    private static bool AllKnownConfirmedForAFailoverTimeout(MasterRecord master, FenceState fence, long now, long window)
+    {
+        if (!PeerContact.AllKnownConfirm(master, now, window, fence.RecentlyConfirmed(now)))
+        {
+            fence.AllKnownConfirmSinceMs = 0;
+            return false;
+        }
+        if (fence.AllKnownConfirmSinceMs == 0) fence.AllKnownConfirmSinceMs = now;
+        return now - fence.AllKnownConfirmSinceMs >= master.Settings.FailoverTimeoutMs;
     }
 
     /// <summary>

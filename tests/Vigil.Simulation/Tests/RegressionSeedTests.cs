@@ -53,6 +53,9 @@ public sealed class RegressionSeedTests
     [InlineData(425791)] // a sentinel behind by two elections fenced the replica a newer election had promoted: replication loop
     [InlineData(446385)] // the failover's leader alone knew the promoted replica; the peers behind denied its claim for ever
     [InlineData(437648)] // checker: a SENTINEL FAILOVER whose pause was dropped (latency closed the link) held to the planned bound
+    [InlineData(461034)] // a sentinel that had discovered one peer of four lifted its fence on "a majority of 2" confirmations
+    [InlineData(9726)]  // a fence lifted on confirmations given by peers that held the master down and voted a new epoch moments later
+    [InlineData(10602)] // the same with 3 sentinels: one confirming peer was "a majority", and it was mid-failover
     public void SeedKeepsEveryInvariant(int seed)
     {
         var result = new SimWorld(seed, new SimWorldOptions()).Run();
