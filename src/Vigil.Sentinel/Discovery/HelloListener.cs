@@ -17,7 +17,7 @@ internal sealed class HelloListener(CoreClock clock, MonitorState monitored, Hel
     }
 
     /// <summary>The payload of a <c>message</c> push (RESP2 array or RESP3 push), or null for anything else.</summary>
-    private static string? HelloPayload(RespValue message)
+    public static string? HelloPayload(RespValue message)
     {
         IReadOnlyList<RespValue>? items = message switch
         {

@@ -10,30 +10,113 @@ namespace Vigil.Sentinel;
 
 /// <summary>
 /// When the core must be woken next: the earliest time any rule becomes due. The host sleeps until then instead of
-/// ticking at a fixed rate, so each rule reports its own next due time and this takes the minimum.
+/// ticking at a fixed rate, so each rule reports its own next due time and this takes the minimum. Per-master due
+/// times are kept in a <see cref="MasterDueHeap"/> and recomputed only for the masters an input touched, so the
+/// cost of a wake does not grow with the fleet.
 /// </summary>
 internal sealed class WakeSchedule(
     CoreSettings settings, CoreClock clock, EffectQueue effects, TiltState tilt, MonitorState monitored, TiltMonitor tiltMonitor, ScriptQueue scripts,
     LinkManager links, PeriodicCommands periodic, FailureDetector detector, PeerAdmission admission, PeerQueries peerQueries,
     FailoverMachine failover, WriteFence fence)
 {
+    private readonly MasterDueHeap _heap = new();
+    private readonly SharedLinkWatch _sharedLinks = new();
+
     /// <summary>Records whose due times <see cref="NextDue"/> computed so far (see <c>SentinelCore.RecordVisits</c>).</summary>
     public long RecordVisits { get; private set; }
 
     /// <summary>The core time of the last tick; null before the first.</summary>
     public long? LastTickMs { get; set; }
 
+    /// <summary>Masters touched since the last <see cref="NextDue"/>.</summary>
+    public IReadOnlyList<MasterRecord> Touched => _heap.Touched;
+
+    /// <summary>The master's due times may have changed: they are recomputed at the next <see cref="NextDue"/>.</summary>
+    public void Touch(MasterRecord master) => _heap.Touch(master);
+
+    public void TouchAll()
+    {
+        foreach (var master in monitored.Masters.Values) _heap.Touch(master);
+    }
+
+    /// <summary>Touches every master using <paramref name="link"/> (a peer's link serves one record per master).</summary>
+    public void TouchUsers(InstanceLink link) => SharedLinkWatch.TouchUsers(link, _heap);
+
+    /// <summary>
+    /// A shared link the touched masters changed (its connections, its PING times) moves the due times of its other
+    /// users too: touches them.
+    /// </summary>
+    public void TouchSharedLinkUsers()
+    {
+        var touched = _heap.Touched;
+        // Indexed: touching a shared link's users appends to the list being walked.
+        for (int i = 0; i < touched.Count; i++) _sharedLinks.Check(touched[i], _heap);
+    }
+
     /// <summary>
     /// The earliest time any rule becomes due, at most <see cref="Limits.MaxTickIntervalMs"/> after the last tick
     /// (so TILT still notices a stalled host), never the same millisecond as the last tick, never in the past.
+    /// Only the masters touched since the last call are recomputed; the others keep their stored due times.
     /// </summary>
     public long NextDue()
     {
-        long due = long.MaxValue;
-        foreach (var (_, _, dueMs) in Candidates(withNames: false)) due = Math.Min(due, dueMs);
-        foreach (var master in monitored.Masters.Values) RecordVisits += 1 + master.Replicas.Count + master.Peers.Count;
+        _heap.Refresh(master => MasterDue(master, count: true));
+        return Clamp(Math.Min(GlobalDue(), _heap.EarliestDueMs()));
+    }
+
+    /// <summary>The next due time computed by visiting every master: what <see cref="NextDue"/> must never be later than (for tests).</summary>
+    public long ScanNextDue()
+    {
+        long due = GlobalDue();
+        foreach (var master in monitored.Masters.Values)
+        {
+            if (!master.IsRemoved) due = Math.Min(due, MasterDue(master, count: false));
+        }
+        return Clamp(due);
+    }
+
+    private long Clamp(long due)
+    {
         if (LastTickMs is { } last) due = Math.Max(due, last + Limits.MinTickIntervalMs);
         return Math.Max(due, clock.NowMs);
+    }
+
+    /// <summary>The rules that belong to no master: the longest gap between ticks, the end of TILT, scripts, discovery saves.</summary>
+    private long GlobalDue()
+    {
+        long anchor = LastTickMs ?? settings.Options.StartNowMs;
+        long cap = Math.Min(Limits.MaxTickIntervalMs, settings.Timings.TiltTriggerMs / 2);
+        long due = anchor + Math.Max(cap, Limits.MinTickIntervalMs);
+        due = Math.Min(due, tiltMonitor.ExitDueAt());
+        due = Math.Min(due, scripts.DueAt());
+        return Math.Min(due, effects.DiscoverySaveDueAt());
+    }
+
+    /// <summary>When a tick next has something to do for this master, its replicas, its peers or its peer claims.</summary>
+    private long MasterDue(MasterRecord master, bool count)
+    {
+        long now = clock.NowMs;
+        bool acting = !tilt.Active;
+        long due = RecordDue(master, now, acting);
+        foreach (var replica in master.Replicas.Values) due = Math.Min(due, RecordDue(replica, now, acting));
+        foreach (var peer in master.Peers.Values) due = Math.Min(due, RecordDue(peer, now, acting));
+        if (count) RecordVisits += 1 + master.Replicas.Count + master.Peers.Count;
+        foreach (var claim in master.PeerClaims.Values) due = Math.Min(due, admission.DueAt(claim));
+        if (acting)
+        {
+            if (detector.ObjectiveStateIsStale(master)) due = now;
+            due = Math.Min(due, peerQueries.DueAt(master));
+            due = Math.Min(due, failover.DueAt(master));
+            due = Math.Min(due, fence.DueAt(master));
+        }
+        if (master.FailoverState == FailoverState.UpdateConfig) due = now;
+        return due;
+    }
+
+    private long RecordDue(InstanceRecord record, long now, bool acting)
+    {
+        long due = Math.Min(links.ReconnectDueAt(record), periodic.DueAt(record));
+        return acting ? Math.Min(due, detector.SubjectiveDueAt(record, now)) : due;
     }
 
     /// <summary>Every rule's next due time, named (for diagnostics).</summary>

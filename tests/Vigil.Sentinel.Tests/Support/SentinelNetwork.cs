@@ -135,6 +135,11 @@ internal sealed class SentinelNetwork
         long until = Now + ms;
         while (true)
         {
+            foreach (var member in Members.Where((_, i) => !Stopped.Contains(i)))
+            {
+                // The wake schedule recomputes only touched masters: it must never be later than a visit of them all.
+                Assert.True(member.Core.NextWakeMs <= member.Core.ScanNextWakeMs(), "scheduled wake later than the scanned one");
+            }
             long next = Members.Where((_, i) => !Stopped.Contains(i)).Min(m => m.Core.NextWakeMs);
             if (next > until) break;
             Now = Math.Max(Now, next);

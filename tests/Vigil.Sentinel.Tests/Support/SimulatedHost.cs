@@ -87,6 +87,8 @@ internal sealed class SimulatedHost
         while (true)
         {
             long wake = Core.NextWakeMs;
+            // The wake schedule recomputes only touched masters: it must never be later than a visit of them all.
+            Assert.True(wake <= Core.ScanNextWakeMs(), $"scheduled wake {wake} is later than the scanned {Core.ScanNextWakeMs()}");
             if (wake > untilMs) break;
             Now = Math.Max(Now, wake);
             ThawBacklogs();
