@@ -39,28 +39,7 @@ one_round() { # fault round
     proxy=$(free_port)
     start_bg "$dir/proxy.log" "$vigil" proxy --listen "127.0.0.1:$proxy" --master-name mymaster "${args[@]}"
     haproxy_port=$(free_port)
-    cat > "$dir/haproxy.cfg" <<CFG
-defaults
-    mode tcp
-    timeout connect 3s
-    timeout client 1h
-    timeout server 1h
-frontend redis
-    bind 127.0.0.1:$haproxy_port
-    default_backend redis_master
-backend redis_master
-    option tcp-check
-    tcp-check connect
-    tcp-check send PING\r\n
-    tcp-check expect string +PONG
-    tcp-check send info\ replication\r\n
-    tcp-check expect string role:master
-    tcp-check send QUIT\r\n
-    tcp-check expect string +OK
-    server redis1 127.0.0.1:$master check inter 1s
-    server redis2 127.0.0.1:$replica1 check inter 1s
-    server redis3 127.0.0.1:$replica2 check inter 1s
-CFG
+    write_haproxy_cfg "$dir/haproxy.cfg" "$haproxy_port" "$master" "$replica1" "$replica2"
     start_bg "$dir/haproxy.log" haproxy -f "$dir/haproxy.cfg" -db
     wait_ping "$proxy" 20; wait_ping "$haproxy_port" 20
     sleep 3 # the sentinels discover each other and the replicas before the fault

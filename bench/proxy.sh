@@ -27,29 +27,7 @@ start_bg "$bench_dir/proxy.log" "$vigil" proxy --listen "127.0.0.1:$proxy" --sen
 proxy_pid=$last_pid
 
 haproxy_port=$(free_port)
-cat > "$bench_dir/haproxy.cfg" <<CFG
-global
-    maxconn 4096
-defaults
-    mode tcp
-    timeout connect 3s
-    timeout client 1h
-    timeout server 1h
-frontend redis
-    bind 127.0.0.1:$haproxy_port
-    default_backend redis_master
-backend redis_master
-    option tcp-check
-    tcp-check connect
-    tcp-check send PING\r\n
-    tcp-check expect string +PONG
-    tcp-check send info\ replication\r\n
-    tcp-check expect string role:master
-    tcp-check send QUIT\r\n
-    tcp-check expect string +OK
-    server redis1 127.0.0.1:$master check inter 1s
-    server redis2 127.0.0.1:$replica check inter 1s
-CFG
+write_haproxy_cfg "$bench_dir/haproxy.cfg" "$haproxy_port" "$master" "$replica"
 start_bg "$bench_dir/haproxy.log" haproxy -f "$bench_dir/haproxy.cfg" -db
 haproxy_pid=$last_pid
 wait_ping "$proxy" 20

@@ -75,3 +75,37 @@ PY
 machine_line() {
     echo "date $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cpus, $(lscpu | sed -n 's/^Model name: *//p' | head -1); load $(cut -d' ' -f1-3 /proc/loadavg); commit $(git -C "$bench_root" rev-parse --short HEAD 2>/dev/null || echo '?')"
 }
+
+# HAProxy as operators put it in front of Redis: a tcp-check that forwards only to the node answering
+# role:master. write_haproxy_cfg FILE LISTEN_PORT REDIS_PORT...
+write_haproxy_cfg() {
+    local file=$1 listen=$2 i=1 port
+    shift 2
+    {
+        cat <<CFG
+global
+    maxconn 4096
+defaults
+    mode tcp
+    timeout connect 3s
+    timeout client 1h
+    timeout server 1h
+frontend redis
+    bind 127.0.0.1:$listen
+    default_backend redis_master
+backend redis_master
+    option tcp-check
+    tcp-check connect
+    tcp-check send PING\r\n
+    tcp-check expect string +PONG
+    tcp-check send info\ replication\r\n
+    tcp-check expect string role:master
+    tcp-check send QUIT\r\n
+    tcp-check expect string +OK
+CFG
+        for port in "$@"; do
+            echo "    server redis$i 127.0.0.1:$port check inter 1s"
+            i=$((i + 1))
+        done
+    } > "$file"
+}
