@@ -31,23 +31,8 @@ public sealed class ClientThroughSentinelsTests(ITestOutputHelper output) : IAsy
         await Topology.WaitForDiscoveryAsync(_group.Sentinels, peers: 2, replicas: 2, TimeSpan.FromSeconds(30));
         var events = await _group.SubscribeAsync(_group.Sentinels[0], "vigil-1 (test's own)");
 
-        var options = new ConfigurationOptions
-        {
-            ServiceName = Topology.MasterName,
-            AbortOnConnectFail = false,
-            ConnectTimeout = 2000,
-            SyncTimeout = 2000,
-            AsyncTimeout = 2000,
-            ReconnectRetryPolicy = new LinearRetry(100),
-        };
-        foreach (var sentinel in _group.Sentinels) options.EndPoints.Add("127.0.0.1", sentinel.Port);
-        // StackExchange.Redis handles a +switch-master partly with blocking calls on thread-pool threads; with
-        // the default minimum (one thread per core) a 2-core machine starves and replies that have arrived
-        // time out (its timeout messages then show WORKER Busy above Min). Its documentation's remedy:
-        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(completionPorts, 32));
         using var clientLog = new StringWriter(CultureInfo.InvariantCulture);
-        await using var client = await ConnectionMultiplexer.ConnectAsync(options, clientLog);
+        await using var client = await SentinelAwareClient.ConnectAsync(_group.Sentinels.Select(s => s.Port), clientLog);
         var writes = new WriteRecorder(client.GetDatabase());
         using var stop = new CancellationTokenSource();
         var writing = Task.Run(() => writes.RunAsync(stop.Token));

@@ -42,20 +42,7 @@ public sealed class SentinelMigrationTests(ITestOutputHelper output) : IAsyncLif
         Assert.Contains($"source {Address(source)} is watched by 3 sentinel(s)", Assert.Single(ErrorLines(unaware)), StringComparison.Ordinal);
         Assert.Equal("master", await RoleAsync(first));
 
-        var options = new ConfigurationOptions
-        {
-            ServiceName = Topology.MasterName,
-            AbortOnConnectFail = false,
-            ConnectTimeout = 2000,
-            SyncTimeout = 2000,
-            AsyncTimeout = 2000,
-            ReconnectRetryPolicy = new LinearRetry(100),
-        };
-        foreach (var sentinel in _group.Sentinels) options.EndPoints.Add("127.0.0.1", sentinel.Port);
-        // As in ClientThroughSentinelsTests: the client's +switch-master handling needs thread-pool threads.
-        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(completionPorts, 32));
-        await using var client = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var client = await SentinelAwareClient.ConnectAsync(_group.Sentinels.Select(s => s.Port));
         var writes = new WriteRecorder(client.GetDatabase());
         using var stop = new CancellationTokenSource();
         var writing = Task.Run(() => writes.RunAsync(stop.Token));
