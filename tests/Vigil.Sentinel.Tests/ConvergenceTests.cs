@@ -127,6 +127,37 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void TheLeaderWeVotedForNeedsOnlyItsOwnConfirmationForItsEpoch()
+    {
+        var host = Start();
+        host.AddRedis("10.0.0.77", 7077, 'n');
+        PeerNode(host, 0).MasterAddrReply = _ => Addr("10.0.0.77", 7077);
+        PeerNode(host, 1).MasterAddrReply = _ => Addr(MasterIp, MasterPort); // behind: it never learned 10.0.0.77
+        // We gave peer A our vote in epoch 4; it promoted a node we never saw listed, and no node we watch follows it.
+        host.Sentinel("is-master-down-by-addr", MasterIp, "7001", "4", PeerA);
+
+        host.PublishHello(Hello(0, "10.0.0.77", 7077, 4));
+        host.RunFor(10);
+
+        Assert.Equal($"mymaster {MasterIp} 7001 10.0.0.77 7077", Assert.Single(host.Texts("+switch-master")));
+    }
+
+    [Fact]
+    public void OurVoteVouchesOnlyForTheEpochItWasGivenIn()
+    {
+        var host = Start();
+        host.AddRedis("10.0.0.77", 7077, 'n');
+        PeerNode(host, 0).MasterAddrReply = _ => Addr("10.0.0.77", 7077);
+        PeerNode(host, 1).MasterAddrReply = _ => Addr(MasterIp, MasterPort);
+        host.Sentinel("is-master-down-by-addr", MasterIp, "7001", "4", PeerA);
+
+        host.PublishHello(Hello(0, "10.0.0.77", 7077, 5));
+        host.RunFor(10);
+
+        Assert.Empty(host.Events("+switch-master"));
+    }
+
+    [Fact]
     public void AConfigurationOfOurOwnForcedFailoverYieldsToAPeersOfTheSameEpoch()
     {
         // The peers see the master up: nothing but the operator fails it over.
