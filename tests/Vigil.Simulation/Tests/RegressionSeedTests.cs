@@ -58,6 +58,7 @@ public sealed class RegressionSeedTests
     [InlineData(10602)] // the same with 3 sentinels: one confirming peer was "a majority", and it was mid-failover
     [InlineData(428300)] // a sentinel among peers all behind denied the configuration of the leader it had voted for
     [InlineData(446497)] // the same
+    [InlineData(502976)] // a re-monitored sentinel that knew one peer asked for two confirmations of the group's newer configuration
     public void SeedKeepsEveryInvariant(int seed)
     {
         var result = new SimWorld(seed, new SimWorldOptions()).Run();
