@@ -11,8 +11,8 @@ public sealed record SubcommandArity(string Name, int Arity, int OptionalArgumen
 }
 
 /// <summary>
-/// The SENTINEL subcommands in the reference's table order: the core dispatches on it and the host's COMMAND
-/// table lists it, so the two can never disagree on a name or an arity.
+/// The SENTINEL subcommands in the reference's table order (plus Vigil's own, in alphabetical place): the core
+/// dispatches on it and the host's COMMAND table lists it, so the two can never disagree on a name or an arity.
 /// </summary>
 public static class SubcommandTable
 {
@@ -31,6 +31,8 @@ public static class SubcommandTable
         new("master", 3),
         new("masters", 2),
         new("monitor", 6),
+        // Vigil only (redis-sentinel answers "unknown subcommand"): see SentinelSubcommands.MoveMaster.cs.
+        new("move-master", 5),
         new("myid", 2),
         new("pending-scripts", 2),
         new("remove", 3),
