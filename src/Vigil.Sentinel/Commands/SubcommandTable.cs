@@ -3,9 +3,10 @@ namespace Vigil.Sentinel.Commands;
 /// <summary>
 /// One SENTINEL subcommand's name and arity, counted as Redis counts them ("SENTINEL" and the subcommand
 /// included): positive = exactly that many words plus up to <see cref="OptionalArguments"/> more, negative = at
-/// least that many.
+/// least that many. <see cref="VigilOnly"/>: Vigil's own, answered but not listed by COMMAND, whose replies stay
+/// the reference's.
 /// </summary>
-public sealed record SubcommandArity(string Name, int Arity, int OptionalArguments = 0)
+public sealed record SubcommandArity(string Name, int Arity, int OptionalArguments = 0, bool VigilOnly = false)
 {
     public bool Fits(int argc) => Arity >= 0 ? argc >= Arity && argc <= Arity + OptionalArguments : argc >= -Arity;
 }
@@ -31,8 +32,8 @@ public static class SubcommandTable
         new("master", 3),
         new("masters", 2),
         new("monitor", 6),
-        // Vigil only (redis-sentinel answers "unknown subcommand"): see SentinelSubcommands.MoveMaster.cs.
-        new("move-master", 5),
+        // redis-sentinel answers "unknown subcommand": see SentinelSubcommands.MoveMaster.cs.
+        new("move-master", 5, VigilOnly: true),
         new("myid", 2),
         new("pending-scripts", 2),
         new("remove", 3),
