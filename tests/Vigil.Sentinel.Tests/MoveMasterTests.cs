@@ -30,8 +30,6 @@ public sealed class MoveMasterTests
     [InlineData("mymaster", TargetIp, "0", "ERR Invalid port")]
     [InlineData("mymaster", TargetIp, "70000", "ERR Invalid port")]
     [InlineData("mymaster", "redis.example", "7009", "ERR Invalid IP address or hostname specified")]
-    [InlineData("mymaster", MasterIp, "7001", "ERR The master is already at that address")]
-    [InlineData("mymaster", ReplicaIp, "7002", "ERR That address is a replica of this master: use SENTINEL FAILOVER")]
     public void RefusesWhatItCannotDo(string name, string ip, string port, string error)
     {
         var host = Running();
@@ -39,6 +37,34 @@ public sealed class MoveMasterTests
         Assert.Empty(host.Events("+switch-master"));
         Assert.Equal(MasterPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Replies.Items(host.Sentinel("get-master-addr-by-name", "mymaster"))[1] is RespBulkString { Text: var p } ? p : null);
+    }
+
+    [Fact]
+    public void ASecondMoveToTheSameAddressChangesNothingButForgetsCarriedReplicas()
+    {
+        var host = Running();
+        Assert.Equal(RespValue.Ok, host.Sentinel("move-master", "mymaster", TargetIp, "7009"));
+        var epoch = Replies.Fields(host.Sentinel("master", "mymaster"))["config-epoch"];
+        Assert.Equal(RespValue.Ok, host.Sentinel("move-master", "mymaster", TargetIp, "7009"));
+        Assert.Single(host.Texts("+switch-master"));
+        Assert.Equal(epoch, Replies.Fields(host.Sentinel("master", "mymaster"))["config-epoch"]);
+    }
+
+    [Fact]
+    public void MovesToANodeListedAsAReplica()
+    {
+        // The migration's replication link announces the target, so the old master's INFO lists it as a replica.
+        var host = new SimulatedHost(ConfigOf());
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m'), (ReplicaIp, ReplicaPort), (TargetIp, TargetPort)));
+        host.AddNode(ReplicaIp, ReplicaPort, ReplicaInfo(RunId('r'), MasterIp, MasterPort));
+        host.AddNode(TargetIp, TargetPort, MasterInfo(RunId('t')));
+        host.RunFor(1000);
+        Assert.Equal(2, Replies.Items(host.Sentinel("replicas", "mymaster")).Count);
+
+        Assert.Equal(RespValue.Ok, host.Sentinel("move-master", "mymaster", TargetIp, "7009"));
+        Assert.Equal($"mymaster {MasterIp} {MasterPort} {TargetIp} {TargetPort}", Assert.Single(host.Texts("+switch-master")));
+        host.RunFor(1000);
+        Assert.Empty(Replies.Items(host.Sentinel("replicas", "mymaster")));
     }
 
     [Fact]

@@ -42,26 +42,30 @@ public sealed class SentinelMove(MigrationPlan plan) : IAsyncDisposable
                 throw new CutoverFailed($"target {target} does not answer role:master; the sentinels were not told");
             }
         }
-        var moved = new List<RedisEndpoint>();
-        foreach (var sentinel in _group.Sentinels)
+        // All at once: a sentinel told later could first adopt a moved peer's configuration by hello, which carries
+        // the old nodes over and sends the old master under the target.
+        var replies = await Task.WhenAll(_group.Sentinels.Select(sentinel => TrySendAsync(sentinel, target))).ConfigureAwait(false);
+        var moved = _group.Sentinels.Where((_, i) => replies[i] is null).ToList();
+        var refused = _group.Sentinels.Select((sentinel, i) => (sentinel, replies[i])).Where(r => r.Item2 is not null).ToList();
+        if (refused.Count > 0)
         {
-            string? refusal;
-            try
-            {
-                refusal = await SendAsync(sentinel, target).ConfigureAwait(false);
-            }
-            catch (RedisLinkException ex)
-            {
-                refusal = ex.Message;
-            }
-            if (refusal is not null)
-            {
-                var back = await MoveBackAsync(moved).ConfigureAwait(false);
-                throw new CutoverFailed($"sentinel {sentinel} refused SENTINEL MOVE-MASTER {_group.MasterName}: {refusal}{back}");
-            }
-            moved.Add(sentinel);
+            var back = await MoveBackAsync(moved).ConfigureAwait(false);
+            var (sentinel, refusal) = refused[0];
+            throw new CutoverFailed($"sentinel {sentinel} refused SENTINEL MOVE-MASTER {_group.MasterName}: {refusal}{back}");
         }
         return await WaitAnnouncedAsync(target).ConfigureAwait(false);
+    }
+
+    private async Task<string?> TrySendAsync(RedisEndpoint sentinel, RedisEndpoint master)
+    {
+        try
+        {
+            return await SendAsync(sentinel, master).ConfigureAwait(false);
+        }
+        catch (RedisLinkException ex)
+        {
+            return ex.Message;
+        }
     }
 
     private async Task<string?> SendAsync(RedisEndpoint sentinel, RedisEndpoint master)
@@ -76,14 +80,7 @@ public sealed class SentinelMove(MigrationPlan plan) : IAsyncDisposable
         var problems = new List<string>();
         foreach (var sentinel in moved)
         {
-            try
-            {
-                if (await SendAsync(sentinel, plan.Source.Endpoint).ConfigureAwait(false) is { } error) problems.Add($"{sentinel}: {error}");
-            }
-            catch (RedisLinkException ex)
-            {
-                problems.Add($"{sentinel}: {ex.Message}");
-            }
+            if (await TrySendAsync(sentinel, plan.Source.Endpoint).ConfigureAwait(false) is { } error) problems.Add($"{sentinel}: {error}");
         }
         if (moved.Count == 0) return "";
         return problems.Count == 0

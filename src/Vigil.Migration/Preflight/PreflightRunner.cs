@@ -78,6 +78,13 @@ public static class PreflightRunner
             checks.Add($"sentinels are Vigil, agree that '{group.MasterName}' is {sourceEndpoint}, CKQUORUM OK");
             // The target is no replica of the group: only the sentinels told move to it. One left out would keep
             // naming the fenced source (or, adopting its peers' newer configuration, remember the old nodes).
+            // The replication link announces the target, so the sentinels list it as a replica of the source: one
+            // that accepts REPLICAOF could be sent under the source by them while migrate writes into it.
+            if (mode == MigrationMode.Stream && targets[0].ReplicaOfCommand is not null)
+            {
+                throw new MigrationRefusal($"target {targets[0].Endpoint} accepts REPLICAOF: with a sentinel group use --mode replicaof " +
+                    "(the stream mode through sentinels is for targets that refuse replication)");
+            }
             if (mode == MigrationMode.Stream && group.KnownSentinels > options.Sentinels.Distinct().Count())
             {
                 throw new MigrationRefusal($"the group '{group.MasterName}' has {group.KnownSentinels} sentinels and {options.Sentinels.Distinct().Count()} were given: " +

@@ -18,7 +18,8 @@ internal sealed partial class SentinelSubcommands
     /// <c>+switch-master</c> is published and the old nodes are forgotten, since they cannot replicate the new
     /// master and every attempt to reconfigure them would fail. Whoever sends it must have checked that the node
     /// holds the data and answers <c>role:master</c>; this sentinel asks the node for INFO at once and treats it as
-    /// any master from then on.
+    /// any master from then on. The node may be listed as a replica already: the migration's replication link to the
+    /// old master announces it. Moving to where the master already is only forgets the replicas (see below).
     /// </summary>
     private RespValue HandleMoveMaster(IReadOnlyList<string> args)
     {
@@ -32,10 +33,12 @@ internal sealed partial class SentinelSubcommands
         }
         // In TILT this sentinel's timers cannot be trusted and it does not act; the caller retries or rolls back.
         if (_tilt.Active) return new RespError("ERR This sentinel is in TILT mode: the master is not moved now");
-        if (target.SameAs(master.Address)) return new RespError("ERR The master is already at that address");
-        if (master.Replicas.Values.Any(replica => replica.Address.SameAs(target)))
+        // Told twice, or told after adopting a moved peer's configuration by hello: the move is done, but adoption
+        // carries the old nodes over as replicas, and they cannot follow this master.
+        if (target.SameAs(master.Address))
         {
-            return new RespError("ERR That address is a replica of this master: use SENTINEL FAILOVER");
+            if (master.Replicas.Count > 0) _masterSwitch.ResetAndChangeAddress(master, target, carryReplicas: false);
+            return _effects.PersistNow() ? RespValue.Ok : Errors.SaveFailed;
         }
         if (!EpochRules.TryNext(_epochs.Current, out long epoch)) return new RespError("ERR The current epoch cannot grow any more");
 
