@@ -102,4 +102,55 @@ public sealed class MoveMasterTests
         Assert.Equal("master", Replies.Fields(host.Sentinel("master", "mymaster"))["role-reported"]);
         Assert.DoesNotContain("s_down", Replies.Fields(host.Sentinel("master", "mymaster"))["flags"], StringComparison.Ordinal);
     }
+
+    private static SentinelNetwork Group()
+    {
+        var network = new SentinelNetwork();
+        network.AddRedis(MasterIp, MasterPort, 'm');
+        network.AddRedis(ReplicaIp, ReplicaPort, 'r', (MasterIp, MasterPort));
+        network.AddRedis(TargetIp, TargetPort, 't');
+        for (int i = 0; i < 3; i++) network.AddSentinel($"10.0.1.{i + 1}", 7201 + i, ConfigOf(Master() with { FailoverTimeoutMs = 20_000 }), seed: 300 + i);
+        network.RunFor(12_000);
+        return network;
+    }
+
+    private static string MasterPortOf(SentinelNetwork network, int sentinel) =>
+        Replies.Text(Replies.Items(network.Sentinel(sentinel, "get-master-addr-by-name", "mymaster"))[1])!;
+
+    [Fact]
+    public void AGroupToldAllAtOnceAgreesAndLeavesTheOldNodesAlone()
+    {
+        var network = Group();
+        for (int i = 0; i < 3; i++) Assert.Equal(RespValue.Ok, network.Sentinel(i, "move-master", "mymaster", TargetIp, "7009"));
+        network.RunFor(60_000);
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal("7009", MasterPortOf(network, i));
+            Assert.Single(network.Events(i, "+switch-master"));
+            Assert.Empty(network.Events(i, "+convert-to-slave"));
+            Assert.Empty(network.Events(i, "+fix-slave-config"));
+            Assert.Empty(network.Events(i, "+try-failover"));
+            Assert.Empty(Replies.Items(network.Sentinel(i, "replicas", "mymaster")));
+            Assert.Equal("2", Replies.Fields(network.Sentinel(i, "master", "mymaster"))["num-other-sentinels"]);
+        }
+    }
+
+    [Fact]
+    public void ASentinelNotToldAdoptsOnlyThroughItsChecksAndForgetsTheCarriedNodesWhenTold()
+    {
+        var network = Group();
+        Assert.Equal(RespValue.Ok, network.Sentinel(0, "move-master", "mymaster", TargetIp, "7009"));
+        Assert.Equal(RespValue.Ok, network.Sentinel(1, "move-master", "mymaster", TargetIp, "7009"));
+        network.RunFor(10_000);
+
+        // The target is neither a replica it knows nor followed by its nodes: two peers had to confirm it.
+        Assert.Equal("7009", MasterPortOf(network, 2));
+        Assert.Single(network.Events(2, "+config-update-from"));
+        Assert.NotEmpty(Replies.Items(network.Sentinel(2, "replicas", "mymaster")));
+
+        Assert.Equal(RespValue.Ok, network.Sentinel(2, "move-master", "mymaster", TargetIp, "7009"));
+        Assert.Empty(Replies.Items(network.Sentinel(2, "replicas", "mymaster")));
+        Assert.Single(network.Events(2, "+switch-master"));
+    }
 }

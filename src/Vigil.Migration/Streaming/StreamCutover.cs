@@ -28,7 +28,17 @@ public sealed class StreamCutover(MigrationPlan plan, StreamPhase stream, Progre
         var cancel = CancellationToken.None;
         await using var source = await RedisLink.ConnectAsync(plan.Source.Endpoint, plan.Options.Credentials, cancel).ConfigureAwait(false);
         await using var move = plan.Group is null ? null : new SentinelMove(plan);
-        if (move is not null) await move.OpenAsync().ConfigureAwait(false);
+        if (move is not null)
+        {
+            try
+            {
+                await move.OpenAsync().ConfigureAwait(false);
+            }
+            catch (RedisLinkException ex)
+            {
+                throw new CutoverFailed($"could not follow the sentinels' events ({ex.Message}); nothing was paused");
+            }
+        }
         IReadOnlyList<RedisEndpoint> silent = [];
         var clock = Stopwatch.StartNew();
         var paused = await source.CallAsync(cancel, "CLIENT", "PAUSE", DirectCutover.PauseSafetyMs.ToString(CultureInfo.InvariantCulture), "WRITE").ConfigureAwait(false);
