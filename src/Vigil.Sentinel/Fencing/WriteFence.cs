@@ -40,22 +40,25 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
             return;
         }
         if (fence.DoubtSinceMs == 0) fence.DoubtSinceMs = now;
-        Probe(master, fence, now);
         if (PeerContact.HasMajority(master, now, window))
         {
             fence.ContactLostSinceMs = 0;
-            return;
         }
-        if (fence.ContactLostSinceMs == 0) fence.ContactLostSinceMs = now;
-        if (NoReplicaAcknowledges(master, fence) is { } why)
+        else
         {
-            fence.Engaged = true;
-            fence.EngagedAtMs = now;
-            SendPause(master, fence);
-            int peers = master.Peers.Count;
-            events.About(LogLevel.Warning, "+fence", master, Invariant(
-                $" lost contact with the majority of {peers + 1} sentinels and no replica acknowledged within {why}: writes paused"));
+            if (fence.ContactLostSinceMs == 0) fence.ContactLostSinceMs = now;
+            if (NoReplicaAcknowledges(master, fence, now) is { } why)
+            {
+                fence.Engaged = true;
+                fence.EngagedAtMs = now;
+                SendPause(master, fence);
+                int peers = master.Peers.Count;
+                events.About(LogLevel.Warning, "+fence", master, Invariant(
+                    $" lost contact with the majority of {peers + 1} sentinels and no replica acknowledged within {why}: writes paused"));
+                return;
+            }
         }
+        Probe(master, fence, now);
     }
 
     private static long DoubtWindowMs(long contactWindowMs) => Math.Min(contactWindowMs, Limits.FenceDoubtMs);
@@ -65,10 +68,12 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
     /// since the doubt began decides: it is asked every quarter second and answers within a fraction of one. The
     /// master's INFO, which knows only in whole seconds (replicas acknowledge once a second and Redis reports the lag
     /// in seconds), decides when the master cannot be probed or no probe has been answered yet; it must have been
-    /// asked after contact was lost.
+    /// asked after contact was lost. While a probe is out, its answer (at most a probe timeout away) is awaited:
+    /// a CLIENT PAUSE sent meanwhile would wait behind its WAIT on the connection, while the writes go on.
     /// </summary>
-    private static string? NoReplicaAcknowledges(MasterRecord master, FenceState fence)
+    private static string? NoReplicaAcknowledges(MasterRecord master, FenceState fence, long now)
     {
+        if (ProbeOut(fence, now)) return null;
         if (fence.LastProbe is { } probe && probe.SentAtMs >= fence.DoubtSinceMs)
         {
             return probe.ReplicaAcknowledged ? null : Invariant($"{Limits.FenceProbeTimeoutMs} ms");
@@ -86,13 +91,15 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
     /// </summary>
     private void Probe(MasterRecord master, FenceState fence, long now)
     {
-        if (fence.ProbeRefused) return;
-        if (fence.ProbeInFlight && now - fence.ProbeSentAtMs < Limits.FenceProbeGiveUpMs) return;
+        if (fence.ProbeRefused || ProbeOut(fence, now)) return;
         if (fence.ProbeSentAtMs >= fence.DoubtSinceMs && now - fence.ProbeSentAtMs < Limits.FenceProbeIntervalMs) return;
         fence.ProbeSentAtMs = now; // also when it cannot be sent: the next try waits an interval
         fence.ProbeInFlight = links.Send(master, ReplyKind.FenceProbePublish, "PUBLISH", Limits.FenceProbeChannel, master.Name)
             && links.Send(master, ReplyKind.FenceProbe, "WAIT", "1", Limits.FenceProbeTimeoutMs.ToString(CultureInfo.InvariantCulture));
     }
+
+    private static bool ProbeOut(FenceState fence, long now) =>
+        fence.ProbeInFlight && !fence.ProbeRefused && now - fence.ProbeSentAtMs < Limits.FenceProbeGiveUpMs;
 
     /// <summary>
     /// The master refused the probe's PUBLISH or WAIT (an ACL without them, say): a WAIT after a refused PUBLISH would
@@ -147,11 +154,15 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
             // only slow to answer PING (SDOWN) keeps being renewed: a renewal costs nothing if it never arrives.
             Lift(master, "the master is not reachable as a master", unpause: false);
         }
-        else if (master.InfoRefreshedAtMs > fence.EngagedAtMs && master.AllReplicasAcknowledgedAtMs == master.InfoRefreshedAtMs)
+        else if (master.InfoRefreshedAtMs >= fence.EngagedAtMs + (Limits.FenceReplicaLagLimitSeconds + 1) * 1000
+                 && master.AllReplicasAcknowledgedAtMs == master.InfoRefreshedAtMs)
         {
             // Every replica the master lists follows it again, so none was promoted on the other side (a promoted
             // one stays listed, lagging, until the master's repl-timeout). Without this, a sentinel that stays cut
-            // off after the master's own links healed would keep a master with healthy replicas paused.
+            // off after the master's own links healed would keep a master with healthy replicas paused. Only an INFO
+            // this long after the fence engaged shows it: a lag within the limit then means an acknowledgement after
+            // the fence, while an earlier INFO may still show the last ones from before the cut (the probe fences
+            // within a fraction of a second, before the lag shows).
             Lift(master, "every replica acknowledges again", unpause: true);
         }
         else
@@ -238,7 +249,7 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
         {
             if (!fence.ProbeInFlight) due = Math.Min(due, Math.Max(now, fence.ProbeSentAtMs + Limits.FenceProbeIntervalMs));
             else due = Math.Min(due, fence.ProbeSentAtMs + Limits.FenceProbeGiveUpMs);
-            if (fence.ContactLostSinceMs != 0 && NoReplicaAcknowledges(master, fence) is not null) due = now;
+            if (fence.ContactLostSinceMs != 0 && NoReplicaAcknowledges(master, fence, now) is not null) due = now;
         }
         return due;
     }
