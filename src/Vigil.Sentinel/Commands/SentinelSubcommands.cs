@@ -28,6 +28,9 @@ internal sealed partial class SentinelSubcommands
     private readonly FailoverMachine _failover;
     private readonly ScriptQueue _scripts;
 
+    /// <summary>The request being executed: a command whose reply reports its save names it (see <see cref="EffectQueue.RequestReportedPersist"/>).</summary>
+    public long RequestId { get; set; }
+
     public SentinelSubcommands(CoreSettings settings, CoreClock clock, EffectQueue effects, Epochs epochs, TiltState tilt,
         MonitorState monitored, AddressResolver resolver, Topology topology, LinkManager links, EventEmitter events, LeaderVote vote,
         FailoverMachine failover, ScriptQueue scripts)
