@@ -128,6 +128,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
         _links.Clear();
         foreach (var connection in _served) connection.CloseByServer("Connection reset by peer");
         _served.Clear();
+        _replyOrder.Clear();
         _inbox.Clear();
         _world.Trace.Add(_world.NowMs, Name, $"crashed ({why})");
         _world.Checker.OnSentinelStopped(this);
@@ -159,7 +160,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
         _world.Trace.Add(_world.NowMs, Name, $"clock jumped {deltaMs:+#;-#;0} ms (local now {LocalNowMs})");
     }
 
-    /// <summary>An operator or checker command run directly on this sentinel; null if it is down or stalled.</summary>
+    /// <summary>An operator or checker command run directly on this sentinel; null if it is down or stalled, or while its reply waits for a save.</summary>
     public RespValue? Execute(params string[] args)
     {
         if (Process is null || Paused) return null;
@@ -226,14 +227,37 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
 
     long ICoreHost.NowMs => LocalNowMs;
 
-    /// <summary>The state file: written at once, unless a fault kills the process first (then never confirmed).</summary>
+    /// <summary>
+    /// How long a save takes to reach the disk (ms, drawn per save); null: at once. While a save is under way the
+    /// core holds back what it protects; the process can die before the write, and then it is never confirmed.
+    /// </summary>
+    public Func<long>? SaveDelayMs { get; set; }
+
+    /// <summary>When the last save under way reaches the disk: saves complete in the order they were asked for.</summary>
+    private long _lastWriteAtMs;
+
+    /// <summary>The state file: written at once or after <see cref="SaveDelayMs"/>, unless a fault kills the process first.</summary>
     bool? ICoreHost.Save(PersistState persist)
     {
         if (Process is null) return null;
+        if (SaveDelayMs is null) return Write(persist) ? true : null;
+        var process = Process;
+        _lastWriteAtMs = Math.Max(_world.NowMs + SaveDelayMs(), _lastWriteAtMs);
+        _world.Queue.At(_lastWriteAtMs, () =>
+        {
+            if (Process != process || !Write(persist)) return;
+            Deliver(now => new StateSaved(now, persist.Seq, true));
+            ScheduleWake();
+        });
+        return null;
+    }
+
+    private bool Write(PersistState persist)
+    {
         if (KillBeforeSave?.Invoke(persist.State) == true)
         {
             Crash("killed before its state was saved");
-            return null;
+            return false;
         }
         _world.Trace.Add(_world.NowMs, Name, persist);
         Persisted = persist.State;
@@ -265,6 +289,14 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
             case PublishEvent published:
                 _world.Trace.Add(_world.NowMs, Name, published);
                 if (published.Channel == "+tilt") _tiltSeenThisTick = true;
+                if (published.Channel == "+vote-for-leader" && VoteRequestFor(published.Message) is { } asked)
+                {
+                    // A vote held until its save leaves after the request was served: the checker still needs its group.
+                    _world.Checker.BeginServing(GroupAskedAbout(asked));
+                    _world.Checker.OnEvent(this, published.Channel, published.Message);
+                    _world.Checker.EndServing();
+                    break;
+                }
                 _world.Checker.OnEvent(this, published.Channel, published.Message);
                 break;
             case Log log:
@@ -342,6 +374,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
     public void OnClientClosed(SimConnection connection)
     {
         _served.Remove(connection);
+        _replyOrder.Remove(connection);
         connection.State = ConnectionState.Closed;
     }
 
@@ -354,35 +387,64 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
             return;
         }
         if (connection.State != ConnectionState.Open) return;
-        Serve(connection, args);
+        Serve(connection, args, NextSlot(connection));
+    }
+
+    /// <summary>One served command's reply, filled when known; a connection's replies leave in command order.</summary>
+    private sealed class ReplySlot
+    {
+        public RespValue? Value { get; set; }
+    }
+
+    private readonly Dictionary<SimConnection, Queue<ReplySlot>> _replyOrder = [];
+
+    private ReplySlot NextSlot(SimConnection connection)
+    {
+        if (!_replyOrder.TryGetValue(connection, out var slots)) _replyOrder[connection] = slots = new();
+        var slot = new ReplySlot();
+        slots.Enqueue(slot);
+        return slot;
+    }
+
+    /// <summary>Fills a reply and sends every reply now at the head of the connection's order.</summary>
+    private void Answer(SimConnection connection, ReplySlot slot, RespValue reply)
+    {
+        slot.Value = reply;
+        if (!_replyOrder.TryGetValue(connection, out var slots)) return;
+        while (slots.TryPeek(out var head) && head.Value is { } value)
+        {
+            slots.Dequeue();
+            if (connection.State == ConnectionState.Open) connection.Reply(value);
+        }
+        if (slots.Count == 0) _replyOrder.Remove(connection);
     }
 
     /// <summary>
     /// The commands sentinels and clients send to a sentinel. The core's answers leave when it lets them out (after
     /// the saves they depend on); one connection's replies keep the order of its commands.
     /// </summary>
-    private void Serve(SimConnection connection, string[] args)
+    private void Serve(SimConnection connection, string[] args, ReplySlot slot)
     {
         switch (args[0].ToUpperInvariant())
         {
             case "PING":
-                connection.Reply(new RespSimpleString("PONG"));
+                Answer(connection, slot, new RespSimpleString("PONG"));
                 return;
             case "AUTH":
-                connection.Reply(new RespError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
+                Answer(connection, slot, new RespError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
                 return;
             case "CLIENT":
-                connection.Reply(RespValue.Ok);
+                Answer(connection, slot, RespValue.Ok);
                 return;
             case "PUBLISH" when args.Length == 3:
                 if (args[1] != Vigil.Sentinel.Discovery.HelloChannel.Name)
                 {
-                    connection.Reply(new RespError("ERR Only HELLO messages are accepted by Sentinel instances."));
+                    Answer(connection, slot, new RespError("ERR Only HELLO messages are accepted by Sentinel instances."));
                     return;
                 }
                 _world.Checker.OnHelloSeen(args[2], $"PUBLISH to {Name}");
                 _world.Trace.Add(_world.NowMs, Name, $"served PUBLISH hello {args[2]}");
-                Ask(args, reply => Answer(connection, reply));
+                Ask(args, reply => Answer(connection, slot, reply));
                 break;
             case "SENTINEL" when args.Length > 1:
                 _world.Checker.BeginServing(GroupAskedAbout(args));
@@ -392,7 +454,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
                     {
                         _world.Trace.Add(_world.NowMs, Name, () => $"served {string.Join(' ', args)} -> {Tracing.TraceFormat.Resp(reply)}");
                         _world.Checker.OnSentinelReply(this, args, reply);
-                        Answer(connection, reply);
+                        Answer(connection, slot, reply);
                     });
                 }
                 finally
@@ -401,15 +463,26 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
                 }
                 break;
             default:
-                connection.Reply(new RespError($"ERR unknown command '{args[0]}'"));
+                Answer(connection, slot, new RespError($"ERR unknown command '{args[0]}'"));
                 return;
         }
         ScheduleWake();
     }
 
-    private static void Answer(SimConnection connection, RespValue reply)
+    /// <summary>The pending is-master-down-by-addr request a <c>+vote-for-leader &lt;runid&gt; &lt;epoch&gt;</c> answers, if any.</summary>
+    private string[]? VoteRequestFor(string vote)
     {
-        if (connection.State == ConnectionState.Open) connection.Reply(reply);
+        var words = vote.Split(' ');
+        if (words.Length != 2) return null;
+        foreach (var (args, _) in _requests.Values)
+        {
+            if (args.Length == 6 && args[1].Equals("is-master-down-by-addr", StringComparison.OrdinalIgnoreCase) && args[4] == words[1]
+                && args[5].Equals(words[0], StringComparison.OrdinalIgnoreCase))
+            {
+                return args;
+            }
+        }
+        return null;
     }
 
     /// <summary>The group an is-master-down-by-addr request names (by the master address it carries).</summary>
