@@ -39,13 +39,4 @@ public sealed record CoreOptions
     /// hostname and an empty IP, and <see cref="OpenLink"/> then carries the hostname for the host to resolve).
     /// </summary>
     public Func<string, string?>? ResolveHostname { get; init; }
-
-    /// <summary>
-    /// Saves the state at once and says whether it reached the disk. The commands whose reply reports the save
-    /// (<c>SENTINEL MONITOR</c>, <c>REMOVE</c>, <c>SET</c>, <c>CONFIG SET</c>, <c>FLUSHCONFIG</c>) call it instead of
-    /// queueing a <see cref="PersistState"/>, and answer <c>-ERR Failed to save config file. Check server logs.</c>
-    /// when it returns false, as the reference does. Null: those commands queue a <see cref="PersistState"/> like
-    /// every other change and reply as if it worked.
-    /// </summary>
-    public Func<State.SentinelState, bool>? SaveStateNow { get; init; }
 }

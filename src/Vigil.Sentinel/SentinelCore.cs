@@ -48,7 +48,7 @@ namespace Vigil.Sentinel;
 /// docs/failover.md.</item>
 /// </list>
 /// </remarks>
-public sealed class SentinelCore
+public sealed class SentinelCore : ISentinelCore
 {
     private readonly CoreSettings _settings;
     private readonly CoreClock _clock;
@@ -163,7 +163,13 @@ public sealed class SentinelCore
     public void Handle(Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (_effects.Crashed) return;
+        if (_effects.Crashed)
+        {
+            // The process is gone; a host that still asks (a test, a simulated client) gets what a dead sentinel's
+            // stand-in would say, so no request waits for ever.
+            if (input is ClientRequest request) _effects.AnswerAfterCrash(AfterCrash(request));
+            return;
+        }
         _clock.AdvanceClock(input.NowMs);
         bool tiltBefore = _tilt.Active;
         string? claimedRunId = TouchFor(input);
@@ -189,63 +195,61 @@ public sealed class SentinelCore
             case ScriptExited exited:
                 _scripts.OnExited(exited);
                 break;
+            case StateSaved saved:
+                _effects.OnSaved(saved);
+                break;
+            case ClientRequest request:
+                OnClientRequest(request);
+                break;
         }
         // Admitting a sentinel may move its records under every other master to its new address.
         if (claimedRunId is not null) TouchPeersWithRunId(claimedRunId);
-        AfterInput(tiltBefore, requestFailoverSteps: input is not Tick);
-        Finish();
+        // Only an input that may move a failover on asks for its steps now (not a tick, a save confirmed or a read).
+        AfterInput(tiltBefore, requestFailoverSteps: input is not (Tick or StateSaved or RoleRequest or InfoSentinelRequest or ObserveRequest));
+        Finish(discoveryAllowed: input is not StateSaved);
     }
 
-    public bool TryDequeueEffect([NotNullWhen(true)] out Effect? effect) => _effects.Effects.TryDequeue(out effect);
+    public bool TryDequeueEffect([NotNullWhen(true)] out Effect? effect) => _effects.TryDequeue(out effect);
 
-    /// <summary>
-    /// Runs <c>SENTINEL &lt;args&gt;</c> (<paramref name="args"/> = the words after SENTINEL). Effects it causes are
-    /// queued; the host should carry out a queued <see cref="PersistState"/> before sending the reply, so that a
-    /// vote is on disk before the voter hears it.
-    /// </summary>
-    public RespValue ExecuteSentinel(IReadOnlyList<byte[]> args, long nowMs)
+    private Effect AfterCrash(ClientRequest request) => request switch
     {
-        ArgumentNullException.ThrowIfNull(args);
-        if (_effects.Crashed) return new RespError("ERR the sentinel crashed (SENTINEL SIMULATE-FAILURE)");
-        _clock.AdvanceClock(nowMs);
-        bool tiltBefore = _tilt.Active;
-        var words = new string[args.Count];
-        for (int i = 0; i < words.Length; i++) words[i] = Encoding.UTF8.GetString(args[i]);
-        var reply = _commands.Execute(words);
-        if (!ReadOnlySubcommands.Contains(words)) _wake.TouchAll();
-        AfterInput(tiltBefore, requestFailoverSteps: true);
-        Finish();
-        return reply;
-    }
+        HelloPublished => new Reply(request.RequestId, RespValue.Integer(1)),
+        ObserveRequest => new ObservationReply(request.RequestId,
+            Observation.ObservationBuilder.Build(_settings, _clock, _epochs, _tilt, _monitored, _scripts.RunningCount, _scripts.QueueLength)),
+        _ => new Reply(request.RequestId, new RespError("ERR the sentinel crashed (SENTINEL SIMULATE-FAILURE)")),
+    };
 
-    /// <summary>What this sentinel knows now, as immutable data a host can hand to other threads.</summary>
-    public Observation.SentinelObservation Observe(long nowMs)
+    private void OnClientRequest(ClientRequest request)
     {
-        _clock.AdvanceClock(nowMs);
-        return Observation.ObservationBuilder.Build(_settings, _clock, _epochs, _tilt, _monitored, _scripts.RunningCount, _scripts.QueueLength);
-    }
-
-    /// <summary><c>ROLE</c>: <c>["sentinel", [master names...]]</c>.</summary>
-    public RespValue ExecuteRole() =>
-        RespValue.Array(RespValue.Bulk("sentinel"), new RespArray(_monitored.Masters.Keys.Select(n => (RespValue)RespValue.Bulk(n)).ToList()));
-
-    /// <summary>The <c># Sentinel</c> section of INFO, CRLF-terminated lines.</summary>
-    public string InfoSentinelSection(long nowMs) =>
-        Observation.InfoSentinelSection.Render(_settings, _clock, _effects, _tilt, _monitored, _scripts, nowMs);
-
-    /// <summary><c>PUBLISH __sentinel__:hello &lt;payload&gt;</c> sent to this sentinel: processed as a hello, always <c>:1</c>.</summary>
-    public RespValue AcceptHelloPublish(string payload, long nowMs)
-    {
-        ArgumentNullException.ThrowIfNull(payload);
-        if (_effects.Crashed) return RespValue.Integer(1);
-        _clock.AdvanceClock(nowMs);
-        bool tiltBefore = _tilt.Active;
-        TouchNamedInHello(payload);
-        _hello.Process(payload);
-        TouchNamedInHello(payload);
-        AfterInput(tiltBefore, requestFailoverSteps: true);
-        Finish();
-        return RespValue.Integer(1);
+        switch (request)
+        {
+            case SentinelRequest sentinel:
+                var words = new string[sentinel.Args.Count];
+                for (int i = 0; i < words.Length; i++) words[i] = Encoding.UTF8.GetString(sentinel.Args[i]);
+                _commands.RequestId = sentinel.RequestId;
+                var reply = _commands.Execute(words);
+                if (!ReadOnlySubcommands.Contains(words)) _wake.TouchAll();
+                _effects.EmitReply(sentinel.RequestId, reply);
+                break;
+            case RoleRequest role:
+                _effects.EmitReply(role.RequestId,
+                    RespValue.Array(RespValue.Bulk("sentinel"), new RespArray(_monitored.Masters.Keys.Select(n => (RespValue)RespValue.Bulk(n)).ToList())));
+                break;
+            case InfoSentinelRequest info:
+                _effects.EmitReply(info.RequestId,
+                    RespValue.Bulk(Observation.InfoSentinelSection.Render(_settings, _clock, _effects, _tilt, _monitored, _scripts, info.NowMs)));
+                break;
+            case HelloPublished hello:
+                TouchNamedInHello(hello.Payload);
+                _hello.Process(hello.Payload);
+                TouchNamedInHello(hello.Payload);
+                _effects.EmitReply(hello.RequestId, RespValue.Integer(1));
+                break;
+            case ObserveRequest observe:
+                _effects.Emit(new ObservationReply(observe.RequestId,
+                    Observation.ObservationBuilder.Build(_settings, _clock, _epochs, _tilt, _monitored, _scripts.RunningCount, _scripts.QueueLength)));
+                break;
+        }
     }
 
     private void Start(SentinelState merged, SentinelState? persisted)
@@ -460,7 +464,7 @@ public sealed class SentinelCore
     }
 
     /// <summary>After every input: one persist for whatever asked for it, and the next wake time.</summary>
-    private void Finish()
+    private void Finish(bool discoveryAllowed = true)
     {
         if (_effects.Crashed)
         {
@@ -468,7 +472,7 @@ public sealed class SentinelCore
             _nextWakeStale = false;
             return;
         }
-        _effects.FlushPersist(_clock.NowMs);
+        _effects.FlushPersist(_clock.NowMs, discoveryAllowed);
         _nextWakeStale = true;
     }
 

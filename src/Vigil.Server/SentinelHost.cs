@@ -151,16 +151,16 @@ public sealed class SentinelHost : IAsyncDisposable
             StartWallMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             IsExecutable = ConfigFileParser.IsExecutableFile,
             ResolveHostname = ResolveHostname,
-            SaveStateNow = savedState.Save,
             ConfigLogLevel = Compatibility.HasConfigLogLevel,
         });
         var links = new OutboundLinks(clock, _stopping.Token, _config.Server.Tls.TlsReplication ? tls : null, log);
-        var effects = new EffectRunner(links, server.PubSub, log, savedState, (code, reason) =>
+        var requests = new Loop.PendingRequests();
+        var effects = new EffectRunner(clock, links, server.PubSub, log, savedState, requests, (code, reason) =>
         {
             log.Warning(reason);
             Stop(code);
         }) { Observer = Observer };
-        var loop = new EventLoop(core, clock, effects);
+        var loop = new EventLoop(core, clock, effects, savedState, requests);
         links.Loop = loop;
         server.Loop = loop;
 
@@ -168,7 +168,7 @@ public sealed class SentinelHost : IAsyncDisposable
         {
             try
             {
-                await Observer.StartAsync(log, () => loop.InvokeAsync((c, nowMs) => c.Observe(nowMs)), _stopping.Token).ConfigureAwait(false);
+                await Observer.StartAsync(log, loop.ObserveAsync, _stopping.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
             {
@@ -200,8 +200,16 @@ public sealed class SentinelHost : IAsyncDisposable
         supervision.Stopping();
         await listener.StopAsync().ConfigureAwait(false);
         if (Observer is not null) await Observer.StopAsync().ConfigureAwait(false);
-        var finalState = await loop.InvokeAsync((c, _) => c.State).ConfigureAwait(false);
-        savedState.Save(finalState);
+        // The last save goes the way of every other (FLUSHCONFIG's): written, confirmed, then the loop stops.
+        try
+        {
+            await loop.ReplyAsync((nowMs, id) => new SentinelRequest(nowMs, id, ["flushconfig"u8.ToArray()]))
+                .WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or TaskCanceledException)
+        {
+            log.Warning("The state could not be saved at shutdown: the loop did not answer.");
+        }
         _stopping.Cancel();
         try
         {

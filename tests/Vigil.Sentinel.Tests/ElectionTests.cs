@@ -150,11 +150,11 @@ public sealed class ElectionTests
         host.MasterNode().Frozen = true;
         host.RunUntilEvent("+elected-leader", 10_000);
 
+        // The host writes a drain's saves before carrying out its other effects: the save comes before the event.
         var tail = host.Effects.SkipWhile(e => e is not PublishEvent { Channel: "+elected-leader" }).Skip(1).Where(e => e is not Log).ToList();
-        var saved = Assert.IsType<PersistState>(tail[0]);
+        Assert.Equal(99, Assert.IsType<Exit>(Assert.Single(tail)).Code);
+        var saved = host.Effects.TakeWhile(e => e is not Exit).OfType<PersistState>().Last();
         Assert.Equal((host.Core.MyId, 1L), (saved.State.Masters[0].Leader, saved.State.Masters[0].LeaderEpoch));
-        Assert.Equal(99, Assert.IsType<Exit>(tail[1]).Code);
-        Assert.Equal(2, tail.Count);
         Assert.Equal(long.MaxValue, host.Core.NextWakeMs);
 
         int effects = host.Effects.Count;

@@ -117,7 +117,7 @@ public sealed class FailoverGroupTests
         string forged = $"{victim.Ip},{victim.Port},{victim.Core.MyId},1000,mymaster,{ReplicaIp},{ReplicaPort},1000";
         // The lab attack: one PUBLISH on the master's hello channel, plus one straight to a sentinel.
         network.PublishOn(network.Nodes[(MasterIp, MasterPort)], forged);
-        network.Members[0].Core.AcceptHelloPublish(forged, network.Now);
+        network.PublishTo(0, forged);
         network.RunFor(30_000);
 
         for (int i = 0; i < 3; i++)

@@ -164,7 +164,7 @@ public sealed class HelloTests
     public void PublishToThisSentinelAlwaysAnswersOne()
     {
         var host = new SimulatedHost();
-        Assert.Equal(Vigil.Resp.RespValue.Integer(1), host.Core.AcceptHelloPublish("whatever", host.Now));
+        Assert.Equal(Vigil.Resp.RespValue.Integer(1), Assert.IsType<Reply>(host.Request((now, id) => new HelloPublished(now, id, "whatever"))).Value);
     }
     [Fact]
     public void AdoptingAConfigEpochRaisesTheCurrentEpochToIt()

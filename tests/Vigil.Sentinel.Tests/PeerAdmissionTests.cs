@@ -46,7 +46,7 @@ public sealed class PeerAdmissionTests
 
         Assert.Single(Sentinels(host));
         Assert.Single(host.Events("+sentinel"));
-        Assert.Contains("sentinels=2", host.Core.InfoSentinelSection(host.Now), StringComparison.Ordinal);
+        Assert.Contains("sentinels=2", host.InfoSentinelSection(), StringComparison.Ordinal);
         Assert.Single(host.Core.State.Masters[0].KnownSentinels);
         Assert.Equal("1", Replies.Fields(host.Sentinel("master", "mymaster"))["num-other-sentinels"]);
         Assert.StartsWith("OK 2 usable", Assert.IsType<RespSimpleString>(host.Sentinel("ckquorum", "mymaster")).Text, StringComparison.Ordinal);

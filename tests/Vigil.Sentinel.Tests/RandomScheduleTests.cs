@@ -84,7 +84,7 @@ public sealed class RandomScheduleTests
         host.RunFor(3500);
 
         Assert.Equal("master m2 10.0.0.21 7021", Assert.Single(host.Events("+sdown")).Message);
-        Assert.Contains("master0:name=m1,status=ok,", host.Core.InfoSentinelSection(host.Now));
-        Assert.Contains("master1:name=m2,status=sdown,", host.Core.InfoSentinelSection(host.Now));
+        Assert.Contains("master0:name=m1,status=ok,", host.InfoSentinelSection());
+        Assert.Contains("master1:name=m2,status=sdown,", host.InfoSentinelSection());
     }
 }

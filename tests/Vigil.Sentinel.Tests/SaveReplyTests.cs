@@ -12,16 +12,14 @@ public sealed class SaveReplyTests
 
     private static (SimulatedHost Host, List<SentinelState> Saves) HostWithSaver(bool saveWorks)
     {
+        var host = new SimulatedHost();
         var saves = new List<SentinelState>();
-        var options = Options() with
+        host.Saver = state =>
         {
-            SaveStateNow = state =>
-            {
-                saves.Add(state);
-                return saveWorks;
-            },
+            saves.Add(state);
+            return saveWorks;
         };
-        return (new SimulatedHost(options: options), saves);
+        return (host, saves);
     }
 
     [Fact]
@@ -79,24 +77,32 @@ public sealed class SaveReplyTests
     }
 
     [Fact]
-    public void WithoutASynchronousSaverTheSaveIsQueuedAndTheReplyIsOk()
+    public void TheReplyWaitsForTheSaveToBeConfirmed()
     {
         var host = new SimulatedHost();
-        int before = host.EffectsOf<PersistState>().Count();
+        host.Saver = _ => null; // written later
+        long id = host.NextRequestId;
 
-        Assert.Equal(RespValue.Ok, host.Sentinel("set", "mymaster", "quorum", "5"));
+        Assert.Null(host.Request((now, requestId) => new SentinelRequest(now, requestId, [.. "set mymaster quorum 5".Split(' ').Select(System.Text.Encoding.UTF8.GetBytes)])));
+        var save = host.EffectsOf<PersistState>().Last();
+        host.Driver.Saved(save.Seq, ok: true);
 
-        Assert.Equal(before + 1, host.EffectsOf<PersistState>().Count());
+        Assert.Equal(RespValue.Ok, Assert.IsType<Reply>(host.AnswerTo(id)).Value);
     }
 
     [Fact]
-    public void ASynchronousSaveReplacesTheQueuedOne()
+    public void RepliesHeldBehindASaveLeaveInOrder()
     {
-        var (host, _) = HostWithSaver(saveWorks: true);
-        int before = host.EffectsOf<PersistState>().Count();
+        var host = new SimulatedHost();
+        host.Saver = _ => null;
+        long first = host.NextRequestId;
+        Assert.Null(host.Request((now, id) => new SentinelRequest(now, id, [.. "flushconfig".Split(' ').Select(System.Text.Encoding.UTF8.GetBytes)])));
+        // A read-only command queued behind the save waits too: one client's replies never overtake each other.
+        Assert.Null(host.Request((now, id) => new RoleRequest(now, id)));
 
-        host.Sentinel("flushconfig");
+        host.Driver.Saved(host.EffectsOf<PersistState>().Last().Seq, ok: false);
 
-        Assert.Equal(before, host.EffectsOf<PersistState>().Count());
+        Assert.Equal(SaveFailed, Replies.Error(Assert.IsType<Reply>(host.AnswerTo(first)).Value));
+        Assert.IsType<Reply>(host.AnswerTo(first + 1));
     }
 }

@@ -54,12 +54,12 @@ public sealed class ScriptTests
         host.Feed(new ScriptStarted(host.Now, run.JobId, 4242));
         var entry = Entry(Replies.Items(host.Sentinel("pending-scripts")).Single());
         Assert.Equal(("running", "4242", "1"), (entry["flags"], entry["pid"], entry["retry-num"]));
-        Assert.Contains("sentinel_running_scripts:1\r\nsentinel_scripts_queue_length:1\r\n", host.Core.InfoSentinelSection(host.Now));
+        Assert.Contains("sentinel_running_scripts:1\r\nsentinel_scripts_queue_length:1\r\n", host.InfoSentinelSection());
 
         host.Feed(new ScriptExited(host.Now + 5, run.JobId, 0, 0));
         Assert.Empty(Replies.Items(host.Sentinel("pending-scripts")));
         Assert.Empty(host.Events("-script-error"));
-        Assert.Contains("sentinel_running_scripts:0\r\nsentinel_scripts_queue_length:0\r\n", host.Core.InfoSentinelSection(host.Now));
+        Assert.Contains("sentinel_running_scripts:0\r\nsentinel_scripts_queue_length:0\r\n", host.InfoSentinelSection());
     }
 
     /// <summary>A PENDING-SCRIPTS entry's fields; argv joined by spaces.</summary>
@@ -149,7 +149,7 @@ public sealed class ScriptTests
         var pending = Replies.Items(host.Sentinel("pending-scripts")).Select(Entry).ToList();
         Assert.Equal(256, pending.Count);
         Assert.Equal(16, pending.Count(p => p["flags"] == "running"));
-        Assert.Contains("sentinel_running_scripts:16\r\nsentinel_scripts_queue_length:256\r\n", host.Core.InfoSentinelSection(host.Now));
+        Assert.Contains("sentinel_running_scripts:16\r\nsentinel_scripts_queue_length:256\r\n", host.InfoSentinelSection());
 
         host.Feed(new ScriptExited(host.Now, Runs(host)[0].JobId, 0, 0));
         host.RunFor(10);

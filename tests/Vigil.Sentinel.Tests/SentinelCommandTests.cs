@@ -194,7 +194,7 @@ public sealed class SentinelCommandTests
     public void RoleListsTheMasters()
     {
         var host = new SimulatedHost(ConfigOf(Master("m1"), Master("m2", port: 7011)));
-        Assert.Equal(RespValue.Array(RespValue.Bulk("sentinel"), RespValue.Array(RespValue.Bulk("m1"), RespValue.Bulk("m2"))), host.Core.ExecuteRole());
+        Assert.Equal(RespValue.Array(RespValue.Bulk("sentinel"), RespValue.Array(RespValue.Bulk("m1"), RespValue.Bulk("m2"))), host.Role());
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public sealed class SentinelCommandTests
             "# Sentinel\r\nsentinel_masters:1\r\nsentinel_tilt:0\r\nsentinel_tilt_since_seconds:-1\r\nsentinel_running_scripts:0\r\n"
             + "sentinel_scripts_queue_length:0\r\nsentinel_simulate_failure_flags:0\r\n"
             + $"master0:name=mymaster,status=ok,address={MasterIp}:{MasterPort},slaves=1,sentinels=2\r\n",
-            host.Core.InfoSentinelSection(host.Now));
+            host.InfoSentinelSection());
     }
 
     [Fact]
@@ -250,10 +250,10 @@ public sealed class SentinelCommandTests
     {
         var host = Running();
         Assert.Equal(RespValue.Ok, host.Sentinel("simulate-failure", "crash-after-election", "crash-after-promotion"));
-        Assert.Contains("sentinel_simulate_failure_flags:3", host.Core.InfoSentinelSection(host.Now));
+        Assert.Contains("sentinel_simulate_failure_flags:3", host.InfoSentinelSection());
 
         Assert.Equal("ERR Unknown failure simulation specified", Replies.Error(host.Sentinel("simulate-failure", "crash-after-promotion", "bogus")));
-        Assert.Contains("sentinel_simulate_failure_flags:2", host.Core.InfoSentinelSection(host.Now));
+        Assert.Contains("sentinel_simulate_failure_flags:2", host.InfoSentinelSection());
 
         Assert.Equal(RespValue.Array(RespValue.Bulk("crash-after-election"), RespValue.Bulk("crash-after-promotion")), host.Sentinel("simulate-failure", "help"));
     }

@@ -15,7 +15,7 @@ public sealed class TiltTests
 
         Assert.Equal("#tilt mode entered", Assert.Single(host.Events("+tilt")).Message);
         Assert.Contains(host.EffectsOf<Log>(), l => l.Message.StartsWith("TILT cause: ", StringComparison.Ordinal));
-        Assert.Contains("sentinel_tilt:1\r\nsentinel_tilt_since_seconds:0\r\n", host.Core.InfoSentinelSection(host.Now));
+        Assert.Contains("sentinel_tilt:1\r\nsentinel_tilt_since_seconds:0\r\n", host.InfoSentinelSection());
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class TiltTests
 
         Assert.Empty(host.Events("+tilt"));
         Assert.Contains(host.EffectsOf<Log>(), l => l.Message == "First timer run 2070 ms after start (not a stall: no TILT)");
-        Assert.Contains("sentinel_tilt:0\r\n", host.Core.InfoSentinelSection(host.Now));
+        Assert.Contains("sentinel_tilt:0\r\n", host.InfoSentinelSection());
         // The rule is back from the second tick on.
         host.Tick(host.Now + 2500);
         Assert.Single(host.Events("+tilt"));
@@ -80,7 +80,7 @@ public sealed class TiltTests
         host.RunFor(120_000);
 
         Assert.Empty(host.Events("+tilt"));
-        Assert.Contains("sentinel_tilt:0\r\nsentinel_tilt_since_seconds:-1\r\n", host.Core.InfoSentinelSection(host.Now));
+        Assert.Contains("sentinel_tilt:0\r\nsentinel_tilt_since_seconds:-1\r\n", host.InfoSentinelSection());
     }
 
     [Fact]

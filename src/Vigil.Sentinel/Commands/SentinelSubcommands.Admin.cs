@@ -47,9 +47,9 @@ internal sealed partial class SentinelSubcommands
         // this runtime change for an operator edit; it is no longer "removed" either.
         master.ConfigBaseline = StateMerger.BaselineFromConfig(_settings.Config, name);
         _monitored.RemovedMasters.RemoveAll(r => r.Name == name);
-        bool saved = _effects.PersistNow();
+        _effects.RequestReportedPersist(RequestId);
         _events.About(LogLevel.Warning, "+monitor", master, $" quorum {master.Settings.Quorum.ToString(CultureInfo.InvariantCulture)}");
-        return saved ? RespValue.Ok : Errors.SaveFailed;
+        return RespValue.Ok;
     }
 
     private RespValue HandleRemove(IReadOnlyList<string> args)
@@ -62,7 +62,8 @@ internal sealed partial class SentinelSubcommands
             _monitored.RemovedMasters.RemoveAll(r => r.Name == master.Name);
             _monitored.RemovedMasters.Add(new RemovedMaster { Name = master.Name, ConfigBaseline = baseline });
         }
-        return _effects.PersistNow() ? RespValue.Ok : Errors.SaveFailed;
+        _effects.RequestReportedPersist(RequestId);
+        return RespValue.Ok;
     }
 
     /// <summary>
@@ -83,7 +84,11 @@ internal sealed partial class SentinelSubcommands
         return RespValue.Integer(count);
     }
 
-    private RespValue HandleFlushConfig(IReadOnlyList<string> args) => _effects.PersistNow() ? RespValue.Ok : Errors.SaveFailed;
+    private RespValue HandleFlushConfig(IReadOnlyList<string> args)
+    {
+        _effects.RequestReportedPersist(RequestId);
+        return RespValue.Ok;
+    }
 
     /// <summary>
     /// compatibility-rules §7.2: a forced failover, no ODOWN and no election needed. With the master reachable it becomes a planned

@@ -109,7 +109,7 @@ internal sealed partial class SentinelSubcommands
             }
         }
         ApplyWide(wide);
-        bool saved = _effects.PersistNow();
+        _effects.RequestReportedPersist(RequestId);
         if (dropPeerConnections)
         {
             foreach (var master in _monitored.Masters.Values)
@@ -117,7 +117,7 @@ internal sealed partial class SentinelSubcommands
                 foreach (var peer in master.Peers.Values) _links.CloseAll(peer.Link);
             }
         }
-        return saved ? RespValue.Ok : Errors.SaveFailed;
+        return RespValue.Ok;
     }
 
     private bool IsConfigParameter(string option)

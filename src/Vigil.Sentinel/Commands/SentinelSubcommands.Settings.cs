@@ -104,9 +104,8 @@ internal sealed partial class SentinelSubcommands
             string shown = outcome.Redacted ? "******" : string.Join(' ', values);
             _events.About(LogLevel.Warning, "+set", master, $" {option} {shown}");
         }
-        bool saved = changes == 0 || _effects.PersistNow();
-        if (failure is not null) return failure;
-        return saved ? RespValue.Ok : Errors.SaveFailed;
+        if (changes > 0) _effects.RequestReportedPersist(RequestId);
+        return failure ?? RespValue.Ok;
     }
 
     private static SetOutcome PositiveNumber(string text, Action<long> apply)

@@ -29,6 +29,9 @@ internal sealed partial class SentinelSubcommands
     private readonly ScriptQueue _scripts;
     private readonly MasterSwitch _masterSwitch;
 
+    /// <summary>The request being executed: a command whose reply reports its save names it (see <see cref="EffectQueue.RequestReportedPersist"/>).</summary>
+    public long RequestId { get; set; }
+
     public SentinelSubcommands(CoreSettings settings, CoreClock clock, EffectQueue effects, Epochs epochs, TiltState tilt,
         MonitorState monitored, AddressResolver resolver, Topology topology, LinkManager links, EventEmitter events, LeaderVote vote,
         FailoverMachine failover, ScriptQueue scripts, MasterSwitch masterSwitch)

@@ -27,7 +27,8 @@ public static class InfoCommand
         string? sentinelSection = null;
         if (wanted.Contains("sentinel"))
         {
-            sentinelSection = await context.Server.Loop.InvokeAsync((core, nowMs) => core.InfoSentinelSection(nowMs)).ConfigureAwait(false);
+            var section = await context.Server.Loop.ReplyAsync((nowMs, id) => new Vigil.Sentinel.InfoSentinelRequest(nowMs, id)).ConfigureAwait(false);
+            sentinelSection = ((RespBulkString)section).Text;
         }
         var text = new StringBuilder();
         foreach (var section in SectionOrder)

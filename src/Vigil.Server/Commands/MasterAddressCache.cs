@@ -7,8 +7,8 @@ namespace Vigil.Server.Commands;
 
 /// <summary>
 /// The core's latest answers to <c>SENTINEL GET-MASTER-ADDR-BY-NAME</c>, the query clients ask most, so that a
-/// session can answer a repeat without a round trip to the loop. The loop stores an answer with the number of
-/// the step that computed it (<see cref="Loop.EventLoop.Step"/>), and a session uses it only while the loop is
+/// session can answer a repeat without a round trip to the loop. The session that got an answer stores it with the
+/// number of the loop step that computed it (<see cref="Loop.EventLoop.Step"/>), and a session uses it only while the loop is
 /// still at that step: any later step (an input, a tick, another command) may have moved a master, so it makes
 /// every stored answer stale at once. The core stays the only source of answers; this only avoids asking it
 /// again about a state that has not changed.
@@ -35,7 +35,10 @@ public sealed class MasterAddressCache
         return answers.ByName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..count], out answer);
     }
 
-    /// <summary>On the loop, in the step that computed <paramref name="answer"/>.</summary>
+    /// <summary>
+    /// Stores <paramref name="answer"/>, computed in <paramref name="step"/>. Sessions store concurrently: a set only
+    /// ever holds answers of its own step, so a lost race loses an entry, never mixes steps.
+    /// </summary>
     public void Store(string masterName, RespValue answer, long step)
     {
         var answers = _answers;
@@ -50,7 +53,7 @@ public sealed class MasterAddressCache
         }
     }
 
-    // Readers on session threads, one writer (the loop); a new step gets a new set rather than a cleared one.
+    // Readers and writers on session threads; a new step gets a new set rather than a cleared one.
     private sealed class Answers(long step)
     {
         public long Step { get; } = step;

@@ -14,7 +14,7 @@ public static class PublishCommand
             return;
         }
         var payload = context.Arg(2);
-        RespValue reply = await context.Server.Loop.InvokeAsync((core, nowMs) => core.AcceptHelloPublish(payload, nowMs)).ConfigureAwait(false);
+        RespValue reply = await context.Server.Loop.ReplyAsync((nowMs, id) => new Vigil.Sentinel.HelloPublished(nowMs, id, payload)).ConfigureAwait(false);
         context.Reply(reply);
     }
 }

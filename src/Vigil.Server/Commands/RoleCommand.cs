@@ -4,7 +4,7 @@ public static class RoleCommand
 {
     public static async ValueTask Execute(CommandContext context)
     {
-        var reply = await context.Server.Loop.InvokeAsync((core, _) => core.ExecuteRole()).ConfigureAwait(false);
+        var reply = await context.Server.Loop.ReplyAsync((nowMs, id) => new Vigil.Sentinel.RoleRequest(nowMs, id)).ConfigureAwait(false);
         context.Reply(reply);
     }
 }

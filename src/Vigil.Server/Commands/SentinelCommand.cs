@@ -1,4 +1,5 @@
 using System.Text;
+using Vigil.Sentinel;
 
 namespace Vigil.Server.Commands;
 
@@ -24,12 +25,10 @@ public static class SentinelCommand
     private static async ValueTask AskCoreAsync(CommandContext context, byte[][] args, bool isAddressQuery)
     {
         var server = context.Server;
-        var reply = await server.Loop.InvokeAsync((core, nowMs) =>
-        {
-            var answer = core.ExecuteSentinel(args, nowMs);
-            if (isAddressQuery) server.MasterAddresses.Store(Encoding.UTF8.GetString(args[1]), answer, server.Loop.Step);
-            return answer;
-        }).ConfigureAwait(false);
+        var answer = await server.Loop.RequestAsync((nowMs, id) => new SentinelRequest(nowMs, id, args)).ConfigureAwait(false);
+        var reply = ((Reply)answer.Answer).Value;
+        // Cached as of the step that computed it: the cache drops it as soon as the loop has moved on.
+        if (isAddressQuery) server.MasterAddresses.Store(Encoding.UTF8.GetString(args[1]), reply, answer.HandledAtStep);
         context.Reply(reply);
     }
 }

@@ -1,3 +1,4 @@
+using Vigil.Hosting;
 using Vigil.Sentinel;
 using Vigil.Server.Links;
 using Vigil.Server.Logging;
@@ -8,26 +9,28 @@ using Vigil.Server.State;
 
 namespace Vigil.Server.Loop;
 
-/// <summary>Turns the core's effects into I/O. Runs on the event loop, right after each core step.</summary>
-public sealed class EffectRunner(OutboundLinks links, PubSubHub pubSub, SentinelLog log, CoalescingStateStore state, Action<int, string> exit)
+/// <summary>
+/// Turns the core's effects into I/O, on the event loop, as the <see cref="CoreDriver"/> hands them over: saves are
+/// kept for the end of the loop's batch (<see cref="CoalescingStateStore"/>), answers go to the waiting sessions.
+/// </summary>
+public sealed class EffectRunner(Clock clock, OutboundLinks links, PubSubHub pubSub, SentinelLog log, CoalescingStateStore state,
+    PendingRequests requests, Action<int, string> exit) : ICoreHost
 {
     private readonly ScriptRunner _scripts = new();
 
     /// <summary>Sees every published event; null when nothing outside the protocol watches (the usual case).</summary>
     public ISentinelObserver? Observer { get; init; }
 
-    public void RunAll(SentinelCore core)
+    public long NowMs => clock.NowMs;
+
+    /// <summary>Kept for <see cref="CoalescingStateStore.Flush"/>, which the loop calls at the end of each batch.</summary>
+    public bool? Save(PersistState save)
     {
-        while (core.TryDequeueEffect(out var effect))
-        {
-            Run(effect);
-        }
+        state.Defer(save.State, save.Seq);
+        return null;
     }
 
-    /// <summary>Writes the state saves deferred since the last call (see <see cref="CoalescingStateStore"/>).</summary>
-    public void FlushState() => state.Flush();
-
-    private void Run(Effect effect)
+    public void Carry(Effect effect)
     {
         switch (effect)
         {
@@ -40,7 +43,8 @@ public sealed class EffectRunner(OutboundLinks links, PubSubHub pubSub, Sentinel
                 break;
             case Log line: log.Write(line.Level, line.Message); break;
             case SetLogLevel level: log.MinimumLevel = level.Level; break;
-            case PersistState persist: state.Defer(persist.State); break;
+            case Reply reply: requests.Complete(reply.RequestId, reply); break;
+            case ObservationReply observation: requests.Complete(observation.RequestId, observation); break;
             case Exit stop:
                 state.Flush(); // SIMULATE-FAILURE crash-after-promotion: what was to be saved is saved first
                 exit(stop.Code, stop.Reason);

@@ -37,12 +37,12 @@ public sealed class ScriptRunner
         if (process is null)
         {
             // What the reference's child does when execve fails: exit 2, no retry.
-            Report(loop, (core, now) => core.Handle(new ScriptExited(now, run.JobId, 2, 0)));
+            loop.Post(new ScriptExited(loop.NowMs, run.JobId, 2, 0));
             return;
         }
         _running[run.JobId] = process;
         int pid = process.Id;
-        Report(loop, (core, now) => core.Handle(new ScriptStarted(now, run.JobId, pid)));
+        loop.Post(new ScriptStarted(loop.NowMs, run.JobId, pid));
         _ = WaitForExitAsync(run.JobId, process, loop);
     }
 
@@ -72,13 +72,6 @@ public sealed class ScriptRunner
         }
         _running.TryRemove(jobId, out _);
         process.Dispose();
-        Report(loop, (core, now) => core.Handle(new ScriptExited(now, jobId, exitCode, signal)));
+        loop.Post(new ScriptExited(loop.NowMs, jobId, exitCode, signal));
     }
-
-    private static void Report(EventLoop loop, Action<SentinelCore, long> input) =>
-        _ = loop.InvokeAsync((core, now) =>
-        {
-            input(core, now);
-            return true;
-        });
 }

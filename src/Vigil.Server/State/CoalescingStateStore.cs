@@ -9,34 +9,35 @@ namespace Vigil.Server.State;
 /// that changed what is persisted; when many such inputs arrive together (a thousand masters' replicas and
 /// peers discovered at start-up), saving each one wrote the whole file and fsynced it a thousand times in a
 /// row while ticks waited (bench/README.md, scenario 5). Here a requested save is kept as pending, a newer
-/// one replaces it, and the loop writes the latest at the end of the batch and before any command's reply
-/// is released, so a reply still never overtakes the save of what it caused. Within a batch, the commands
-/// sent for later inputs may leave before the save, as those of one input already leave before its own.
+/// one replaces it, and the loop writes the latest at the end of the batch and answers the core with its number,
+/// which confirms the older ones too. What the core holds back until a save (a vote's reply, a request at a new
+/// epoch) leaves only then.
 /// </summary>
-public sealed class CoalescingStateStore(IStateStore inner) : IStateStore
+public sealed class CoalescingStateStore(IStateStore inner)
 {
     private SentinelState? _pending;
+    private long _pendingSeq;
 
     /// <summary>Told how long each save took; null when off.</summary>
     public ISentinelObserver? Observer { get; set; }
 
-    /// <summary>Saves now (the core's synchronous saves, whose result a reply reports); supersedes a pending save.</summary>
-    public bool Save(SentinelState state)
+    /// <summary>Keeps <paramref name="state"/> (save number <paramref name="seq"/>) to be saved by the next <see cref="Flush"/>.</summary>
+    public void Defer(SentinelState state, long seq)
     {
-        _pending = null;
-        return Timed(state);
+        _pending = state;
+        _pendingSeq = seq;
     }
 
-    /// <summary>Keeps <paramref name="state"/> to be saved by the next <see cref="Flush"/>.</summary>
-    public void Defer(SentinelState state) => _pending = state;
-
-    /// <summary>Saves the pending state, if any.</summary>
-    public void Flush()
+    /// <summary>Saves the pending state, if any: its number and whether it reached the disk.</summary>
+    public (long Seq, bool Ok)? Flush()
     {
-        if (_pending is not { } state) return;
+        if (_pending is not { } state) return null;
         _pending = null;
-        Timed(state);
+        return (_pendingSeq, Timed(state));
     }
+
+    /// <summary>Saves <paramref name="state"/> at once (at shutdown, after the loop stopped).</summary>
+    public bool Save(SentinelState state) => Timed(state);
 
     private bool Timed(SentinelState state)
     {

@@ -160,18 +160,52 @@ internal sealed class SentinelNetwork
 
     public RespValue Sentinel(int member, params string[] args)
     {
-        var reply = Members[member].Core.ExecuteSentinel(args.Select(a => Encoding.UTF8.GetBytes(a)).ToList(), Now);
-        Drain(member);
+        var reply = Request(member, (now, id) => new SentinelRequest(now, id, args.Select(a => Encoding.UTF8.GetBytes(a)).ToList()));
         Process();
         return reply;
     }
 
+    /// <summary>A hello PUBLISHed straight to a sentinel.</summary>
+    public RespValue PublishTo(int member, string payload)
+    {
+        var reply = Request(member, (now, id) => new HelloPublished(now, id, payload));
+        Process();
+        return reply;
+    }
+
+    private readonly Dictionary<(int Core, long Id), RespValue> _answers = [];
+    private long _lastRequestId;
+
+    /// <summary>Feeds a client request and returns its answer (every save works at once here, so none is held).</summary>
+    private RespValue Request(int member, Func<long, long, ClientRequest> make)
+    {
+        long id = ++_lastRequestId;
+        Members[member].Core.Handle(make(Now, id));
+        Drain(member);
+        Assert.True(_answers.Remove((member, id), out var reply), "a request left unanswered");
+        return reply;
+    }
+
+    /// <summary>Queues a core's effects for <see cref="Process"/>; every save is written and confirmed at once.</summary>
     private void Drain(int core)
     {
-        while (Members[core].Core.TryDequeueEffect(out var effect))
+        var member = Members[core];
+        while (true)
         {
-            Members[core].Effects.Add(effect);
-            _work.Enqueue((core, effect));
+            long saved = 0;
+            while (member.Core.TryDequeueEffect(out var effect))
+            {
+                if (effect is Reply reply)
+                {
+                    _answers[(core, reply.RequestId)] = reply.Value;
+                    continue;
+                }
+                member.Effects.Add(effect);
+                _work.Enqueue((core, effect));
+                if (effect is PersistState persist) saved = persist.Seq;
+            }
+            if (saved == 0) return;
+            member.Core.Handle(new StateSaved(Now, saved, true));
         }
     }
 
@@ -253,15 +287,13 @@ internal sealed class SentinelNetwork
     {
         if (target.Peer is { } peerIndex)
         {
-            var peer = Members[peerIndex].Core;
             RespValue reply = args[0].ToUpperInvariant() switch
             {
                 "PING" => new RespSimpleString("PONG"),
-                "PUBLISH" => peer.AcceptHelloPublish(args[2], Now),
-                "SENTINEL" => peer.ExecuteSentinel(args.Skip(1).Select(a => Encoding.UTF8.GetBytes(a)).ToList(), Now),
+                "PUBLISH" => Request(peerIndex, (now, id) => new HelloPublished(now, id, args[2])),
+                "SENTINEL" => Request(peerIndex, (now, id) => new SentinelRequest(now, id, args.Skip(1).Select(a => Encoding.UTF8.GetBytes(a)).ToList())),
                 _ => RespValue.Ok,
             };
-            Drain(peerIndex);
             return reply;
         }
         var node = target.Node!;

@@ -1,3 +1,4 @@
+using Vigil.Hosting;
 using Vigil.Resp;
 using Vigil.Sentinel.Config;
 using Vigil.Sentinel.State;
@@ -8,7 +9,7 @@ namespace Vigil.Sentinel.Tests.Support;
 /// Plays the host for one core: opens links to <see cref="FakeNode"/>s, delivers replies in order, and ticks the
 /// core at <see cref="SentinelCore.NextWakeMs"/>. Everything the core emits is recorded.
 /// </summary>
-internal sealed class SimulatedHost
+internal sealed class SimulatedHost : ICoreHost
 {
     private readonly Dictionary<LinkId, (FakeNode Node, LinkRole Role)> _links = [];
     private readonly Queue<(LinkId Link, RespValue Reply)> _pendingReplies = new();
@@ -18,8 +19,40 @@ internal sealed class SimulatedHost
         Options = options ?? Fixtures.Options();
         Now = Options.StartNowMs;
         Core = new SentinelCore(config ?? Fixtures.ConfigOf(), state, Options);
+        Driver = new CoreDriver(Core, this);
         Pump();
     }
+
+    public CoreDriver Driver { get; }
+
+    /// <summary>Writes a save and says whether it worked (default: every save works); null leaves it unconfirmed.</summary>
+    public Func<SentinelState, bool?> Saver { get; set; } = static _ => true;
+
+    private readonly Dictionary<long, Effect> _answers = [];
+    private long _lastRequestId;
+
+    long ICoreHost.NowMs => Now;
+
+    bool? ICoreHost.Save(PersistState save)
+    {
+        Effects.Add(save);
+        Timeline.Add((Now, save));
+        return Saver(save.State);
+    }
+
+    /// <summary>Feeds a client request; its answer, or null while the core holds it back.</summary>
+    public Effect? Request(Func<long, long, ClientRequest> make)
+    {
+        long id = ++_lastRequestId;
+        Feed(make(Now, id));
+        return _answers.Remove(id, out var answer) ? answer : null;
+    }
+
+    /// <summary>The answer to a request that was held back (see <see cref="Request"/>), once it left.</summary>
+    public Effect? AnswerTo(long requestId) => _answers.Remove(requestId, out var answer) ? answer : null;
+
+    /// <summary>The id the next request gets.</summary>
+    public long NextRequestId => _lastRequestId + 1;
 
     public CoreOptions Options { get; }
     public SentinelCore Core { get; }
@@ -64,11 +97,7 @@ internal sealed class SimulatedHost
     public List<string> Texts(string channel) => Events(channel).Select(e => e.Message).ToList();
 
     /// <summary>Feeds an input (script results and the like) and reacts to the effects.</summary>
-    public void Feed(Input input)
-    {
-        Core.Handle(input);
-        Pump();
-    }
+    public void Feed(Input input) => Driver.Feed(input);
 
     public IEnumerable<PublishEvent> Events(string channel) => EffectsOf<PublishEvent>().Where(e => e.Channel == channel);
 
@@ -123,10 +152,16 @@ internal sealed class SimulatedHost
 
     public RespValue Sentinel(params string[] args)
     {
-        var reply = Core.ExecuteSentinel(args.Select(a => System.Text.Encoding.UTF8.GetBytes(a)).ToList(), Now);
-        Pump();
-        return reply;
+        var bytes = args.Select(a => System.Text.Encoding.UTF8.GetBytes(a)).ToList();
+        var answer = Request((now, id) => new SentinelRequest(now, id, bytes));
+        return Assert.IsType<Reply>(answer).Value;
     }
+
+    /// <summary>The <c># Sentinel</c> section of INFO, as the core renders it now.</summary>
+    public string InfoSentinelSection() => ((RespBulkString)Assert.IsType<Reply>(Request((now, id) => new InfoSentinelRequest(now, id))).Value).Text;
+
+    /// <summary>The core's answer to ROLE.</summary>
+    public RespValue Role() => Assert.IsType<Reply>(Request((now, id) => new RoleRequest(now, id))).Value;
 
     /// <summary>
     /// Delivers a real peer's hello as a PUBLISH to the core: the peer node at the sentinel address is created if
@@ -136,16 +171,11 @@ internal sealed class SimulatedHost
     public void PublishHello(string payload)
     {
         LearnIdentity(payload, createNode: true);
-        Core.AcceptHelloPublish(payload, Now);
-        Pump();
+        Request((now, id) => new HelloPublished(now, id, payload));
     }
 
     /// <summary>A hello nobody stands behind: no node is created or taught anything.</summary>
-    public void PublishForgedHello(string payload)
-    {
-        Core.AcceptHelloPublish(payload, Now);
-        Pump();
-    }
+    public void PublishForgedHello(string payload) => Request((now, id) => new HelloPublished(now, id, payload));
 
     /// <summary>Delivers a hello as if it arrived on the pub/sub link of the given node.</summary>
     public void HelloVia(string ip, int port, string payload)
@@ -191,12 +221,18 @@ internal sealed class SimulatedHost
     }
 
     /// <summary>Drains effects and reacts to them until the core is quiet.</summary>
-    public void Pump()
+    public void Pump() => Driver.Drain();
+
+    void ICoreHost.Carry(Effect effect)
     {
-        while (Core.TryDequeueEffect(out var effect))
+        if (effect is Reply or ObservationReply)
         {
-            Effects.Add(effect);
-            Timeline.Add((Now, effect));
+            _answers[effect is Reply reply ? reply.RequestId : ((ObservationReply)effect).RequestId] = effect;
+            return;
+        }
+        Effects.Add(effect);
+        Timeline.Add((Now, effect));
+        {
             switch (effect)
             {
                 case OpenLink open:

@@ -14,13 +14,19 @@ internal sealed class DeafSentinel(ISentinelProcess inner) : ISentinelProcess
     public string MyId => inner.MyId;
     public long NextWakeMs => inner.NextWakeMs;
     public SentinelState State => inner.State;
-    public bool TryDequeueEffect([NotNullWhen(true)] out Effect? effect) => inner.TryDequeueEffect(out effect);
-    public RespValue ExecuteSentinel(IReadOnlyList<byte[]> args, long nowMs) => inner.ExecuteSentinel(args, nowMs);
-    public RespValue AcceptHelloPublish(string payload, long nowMs) => RespValue.Integer(1);
+    private readonly Queue<Effect> _ownReplies = new();
+
+    public bool TryDequeueEffect([NotNullWhen(true)] out Effect? effect) =>
+        inner.TryDequeueEffect(out effect) || _ownReplies.TryDequeue(out effect);
 
     public void Handle(Input input)
     {
         if (input is LinkReply { Reply: RespArray { Items: [RespBulkString { Text: "message" }, _, _] } }) return;
+        if (input is HelloPublished hello)
+        {
+            _ownReplies.Enqueue(new Reply(hello.RequestId, RespValue.Integer(1)));
+            return;
+        }
         inner.Handle(input);
     }
 }

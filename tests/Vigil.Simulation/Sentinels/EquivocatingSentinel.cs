@@ -17,15 +17,27 @@ internal sealed class EquivocatingSentinel(ISentinelProcess inner) : ISentinelPr
     public long NextWakeMs => inner.NextWakeMs;
     public SentinelState State => inner.State;
     public int Equivocations { get; private set; }
-    public void Handle(Input input) => inner.Handle(input);
-    public bool TryDequeueEffect([NotNullWhen(true)] out Effect? effect) => inner.TryDequeueEffect(out effect);
-    public RespValue AcceptHelloPublish(string payload, long nowMs) => inner.AcceptHelloPublish(payload, nowMs);
+    private readonly Dictionary<long, string> _candidates = [];
 
-    public RespValue ExecuteSentinel(IReadOnlyList<byte[]> args, long nowMs)
+    public void Handle(Input input)
     {
-        var reply = inner.ExecuteSentinel(args, nowMs);
-        if (args.Count != 5 || !Encoding.UTF8.GetString(args[0]).Equals("is-master-down-by-addr", StringComparison.OrdinalIgnoreCase)) return reply;
-        string candidate = Encoding.UTF8.GetString(args[4]);
+        if (input is SentinelRequest { Args: { Count: 5 } args } request
+            && Encoding.UTF8.GetString(args[0]).Equals("is-master-down-by-addr", StringComparison.OrdinalIgnoreCase))
+        {
+            _candidates[request.RequestId] = Encoding.UTF8.GetString(args[4]);
+        }
+        inner.Handle(input);
+    }
+
+    public bool TryDequeueEffect([NotNullWhen(true)] out Effect? effect)
+    {
+        if (!inner.TryDequeueEffect(out effect)) return false;
+        if (effect is Reply reply && _candidates.Remove(reply.RequestId, out var candidate)) effect = reply with { Value = Rewrite(candidate, reply.Value) };
+        return true;
+    }
+
+    private RespValue Rewrite(string candidate, RespValue reply)
+    {
         if (candidate == "*" || reply is not RespArray { Items: [RespInteger down, RespBulkString leader, RespInteger epoch] }) return reply;
         if (leader.Text == "*" || leader.Text == candidate) return reply;
         Equivocations++;

@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-using Vigil.Resp;
 using Vigil.Sentinel;
 using Vigil.Sentinel.State;
 
@@ -10,13 +8,9 @@ namespace Vigil.Simulation.Sentinels;
 /// <see cref="SentinelCore"/>. The world talks only to this, so a test double can sit in front of a real core and
 /// misbehave on purpose (to prove the invariant checker notices).
 /// </summary>
-internal interface ISentinelProcess
+internal interface ISentinelProcess : ISentinelCore
 {
     string MyId { get; }
     long NextWakeMs { get; }
     SentinelState State { get; }
-    void Handle(Input input);
-    bool TryDequeueEffect([NotNullWhen(true)] out Effect? effect);
-    RespValue ExecuteSentinel(IReadOnlyList<byte[]> args, long nowMs);
-    RespValue AcceptHelloPublish(string payload, long nowMs);
 }

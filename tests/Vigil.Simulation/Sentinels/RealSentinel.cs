@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Vigil.Resp;
 using Vigil.Sentinel;
 using Vigil.Sentinel.State;
 
@@ -31,20 +30,6 @@ internal sealed class RealSentinel(SentinelCore core, CoreWork? work = null) : I
     }
 
     public bool TryDequeueEffect([NotNullWhen(true)] out Effect? effect) => core.TryDequeueEffect(out effect);
-
-    public RespValue ExecuteSentinel(IReadOnlyList<byte[]> args, long nowMs)
-    {
-        var reply = core.ExecuteSentinel(args, nowMs);
-        Count(1);
-        return reply;
-    }
-
-    public RespValue AcceptHelloPublish(string payload, long nowMs)
-    {
-        var reply = core.AcceptHelloPublish(payload, nowMs);
-        Count(1);
-        return reply;
-    }
 
     private void Count(long inputs)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using Vigil.Hosting;
 using Vigil.Resp;
 using Vigil.Sentinel;
 using Vigil.Sentinel.Config;
@@ -14,7 +15,7 @@ namespace Vigil.Simulation.Sentinels;
 /// its listener for peers and clients. Like the real host it carries out every effect before answering a command,
 /// and wakes the core at <see cref="ISentinelProcess.NextWakeMs"/> with a timer that runs on true time.
 /// </summary>
-internal sealed class SentinelNode : IConnectionServer, IConnectionClient
+internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICoreHost
 {
     /// <summary>The tick gap beyond which (or below zero) the core must enter TILT (compatibility-rules §2.2).</summary>
     public const long TiltTriggerMs = 2000;
@@ -27,6 +28,9 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
     private readonly List<SimConnection> _served = [];
     private readonly Queue<Action> _inbox = new();
     private readonly Func<SentinelCore, ISentinelProcess> _wrap;
+    private CoreDriver? _driver;
+    private readonly Dictionary<long, (string[] Args, Action<RespValue> Answer)> _requests = [];
+    private long _lastRequestId;
     private long _wakeAtMs = long.MaxValue;
     private int _wakeGeneration;
     private long _lastTickLocalMs;
@@ -95,6 +99,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
         };
         var core = new SentinelCore(Config, state, options);
         Process = _wrap(core);
+        _driver = new CoreDriver(Process, this);
         MyId = Process.MyId;
         LastValidPongAtMs.Clear();
         _lastTickLocalMs = local;
@@ -102,8 +107,8 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
         _starts++;
         _world.Trace.Add(_world.NowMs, Name, $"started (#{_starts}) id={MyId[..8]} local={local} state={(state is null ? "none" : $"epoch {state.CurrentEpoch}")}");
         _world.Checker.OnSentinelStarted(this, Process.State);
-        if (DebugArgs.Count > 0) Process.ExecuteSentinel(["debug"u8.ToArray(), .. DebugArgs.Select(a => Encoding.UTF8.GetBytes(a))], local);
-        Drain();
+        _driver.Drain();
+        if (DebugArgs.Count > 0) Ask(["sentinel", "debug", .. DebugArgs], _ => { });
         ScheduleWake();
     }
 
@@ -112,13 +117,18 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
     {
         if (!Running) return;
         Process = null;
+        _driver = null;
         Paused = false;
+        // What the dead process still held back (replies waiting for a save) never leaves.
+        foreach (var (_, (args, _)) in _requests.OrderBy(r => r.Key)) RepliesLost.Add(string.Join(' ', args));
+        _requests.Clear();
         _wakeGeneration++;
         _wakeAtMs = long.MaxValue;
         foreach (var connection in _links.Values) connection.CloseByClient();
         _links.Clear();
         foreach (var connection in _served) connection.CloseByServer("Connection reset by peer");
         _served.Clear();
+        _replyOrder.Clear();
         _inbox.Clear();
         _world.Trace.Add(_world.NowMs, Name, $"crashed ({why})");
         _world.Checker.OnSentinelStopped(this);
@@ -150,12 +160,12 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
         _world.Trace.Add(_world.NowMs, Name, $"clock jumped {deltaMs:+#;-#;0} ms (local now {LocalNowMs})");
     }
 
-    /// <summary>An operator or checker command run directly on this sentinel; null if it is down or stalled.</summary>
+    /// <summary>An operator or checker command run directly on this sentinel; null if it is down or stalled, or while its reply waits for a save.</summary>
     public RespValue? Execute(params string[] args)
     {
         if (Process is null || Paused) return null;
-        var reply = Process.ExecuteSentinel(args.Select(a => Encoding.UTF8.GetBytes(a)).ToList(), LocalNowMs);
-        Drain();
+        RespValue? reply = null;
+        Ask(["sentinel", .. args], answer => reply = answer);
         ScheduleWake();
         return reply;
     }
@@ -196,8 +206,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
         _tiltSeenThisTick = false;
         Ticks++;
         _world.Trace.Add(_world.NowMs, Name, new Tick(local));
-        Process.Handle(new Tick(local));
-        Drain();
+        _driver!.Feed(new Tick(local));
         if (Process is not null) _world.Checker.OnTick(this, gap, gap < 0 || (!first && gap > TiltTriggerMs), _tiltSeenThisTick);
         ScheduleWake();
     }
@@ -212,56 +221,107 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
         }
         var input = make(LocalNowMs);
         _world.Trace.Add(_world.NowMs, Name, input);
-        Process.Handle(input);
-        Drain();
+        _driver!.Feed(input);
         ScheduleWake();
     }
 
-    /// <summary>Carries out every queued effect, in order, as the host's EffectRunner does.</summary>
-    private void Drain()
+    long ICoreHost.NowMs => LocalNowMs;
+
+    /// <summary>
+    /// How long a save takes to reach the disk (ms, drawn per save); null: at once. While a save is under way the
+    /// core holds back what it protects; the process can die before the write, and then it is never confirmed.
+    /// </summary>
+    public Func<long>? SaveDelayMs { get; set; }
+
+    /// <summary>When the last save under way reaches the disk: saves complete in the order they were asked for.</summary>
+    private long _lastWriteAtMs;
+
+    /// <summary>The state file: written at once or after <see cref="SaveDelayMs"/>, unless a fault kills the process first.</summary>
+    bool? ICoreHost.Save(PersistState persist)
     {
-        while (Process is { } process && process.TryDequeueEffect(out var effect))
+        if (Process is null) return null;
+        if (SaveDelayMs is null) return Write(persist) ? true : null;
+        var process = Process;
+        _lastWriteAtMs = Math.Max(_world.NowMs + SaveDelayMs(), _lastWriteAtMs);
+        _world.Queue.At(_lastWriteAtMs, () =>
         {
-            switch (effect)
-            {
-                case OpenLink open:
-                    _world.Trace.Add(_world.NowMs, Name, open);
-                    var (server, serverHost) = _world.FindServer(open.Host, open.Port, HostId);
-                    var connection = _world.Network.Connect(HostId, this, serverHost, server, racing: true);
-                    connection.ClientTag = open.Link;
-                    _links[open.Link] = connection;
-                    break;
-                case SendCommand send:
-                    _world.Trace.Add(_world.NowMs, Name, send);
-                    if (_links.TryGetValue(send.Link, out var target)) target.Send(send.Args as string[] ?? send.Args.ToArray());
-                    break;
-                case CloseLink close:
-                    _world.Trace.Add(_world.NowMs, Name, close);
-                    if (_links.Remove(close.Link, out var closing)) closing.CloseByClient();
-                    break;
-                case PublishEvent published:
-                    _world.Trace.Add(_world.NowMs, Name, published);
-                    if (published.Channel == "+tilt") _tiltSeenThisTick = true;
-                    _world.Checker.OnEvent(this, published.Channel, published.Message);
-                    break;
-                case Log log:
-                    _world.Trace.Add(_world.NowMs, Name, log);
-                    break;
-                case PersistState persist when KillBeforeSave?.Invoke(persist.State) == true:
-                    Crash("killed before its state was saved");
-                    return;
-                case PersistState persist:
-                    _world.Trace.Add(_world.NowMs, Name, persist);
-                    Persisted = persist.State;
-                    _world.Checker.OnPersist(this, persist.State);
-                    break;
-                case Exit exit:
-                    _world.Trace.Add(_world.NowMs, Name, exit);
-                    Crash($"exit {exit.Code}: {exit.Reason}");
-                    _world.Queue.After(1000 + _world.Random.Next(2000), Start);
-                    return;
-            }
+            if (Process != process || !Write(persist)) return;
+            Deliver(now => new StateSaved(now, persist.Seq, true));
+            ScheduleWake();
+        });
+        return null;
+    }
+
+    private bool Write(PersistState persist)
+    {
+        if (KillBeforeSave?.Invoke(persist.State) == true)
+        {
+            Crash("killed before its state was saved");
+            return false;
         }
+        _world.Trace.Add(_world.NowMs, Name, persist);
+        Persisted = persist.State;
+        _world.Checker.OnPersist(this, persist.State);
+        return true;
+    }
+
+    /// <summary>Carries out one effect, as the host's EffectRunner does; nothing once the process is gone.</summary>
+    void ICoreHost.Carry(Effect effect)
+    {
+        if (Process is null) return;
+        switch (effect)
+        {
+            case OpenLink open:
+                _world.Trace.Add(_world.NowMs, Name, open);
+                var (server, serverHost) = _world.FindServer(open.Host, open.Port, HostId);
+                var connection = _world.Network.Connect(HostId, this, serverHost, server, racing: true);
+                connection.ClientTag = open.Link;
+                _links[open.Link] = connection;
+                break;
+            case SendCommand send:
+                _world.Trace.Add(_world.NowMs, Name, send);
+                if (_links.TryGetValue(send.Link, out var target)) target.Send(send.Args as string[] ?? send.Args.ToArray());
+                break;
+            case CloseLink close:
+                _world.Trace.Add(_world.NowMs, Name, close);
+                if (_links.Remove(close.Link, out var closing)) closing.CloseByClient();
+                break;
+            case PublishEvent published:
+                _world.Trace.Add(_world.NowMs, Name, published);
+                if (published.Channel == "+tilt") _tiltSeenThisTick = true;
+                if (published.Channel == "+vote-for-leader" && VoteRequestFor(published.Message) is { } asked)
+                {
+                    // A vote held until its save leaves after the request was served: the checker still needs its group.
+                    _world.Checker.BeginServing(GroupAskedAbout(asked));
+                    _world.Checker.OnEvent(this, published.Channel, published.Message);
+                    _world.Checker.EndServing();
+                    break;
+                }
+                _world.Checker.OnEvent(this, published.Channel, published.Message);
+                break;
+            case Log log:
+                _world.Trace.Add(_world.NowMs, Name, log);
+                break;
+            case Reply reply:
+                if (_requests.Remove(reply.RequestId, out var request)) request.Answer(reply.Value);
+                break;
+            case Exit exit:
+                _world.Trace.Add(_world.NowMs, Name, exit);
+                Crash($"exit {exit.Code}: {exit.Reason}");
+                _world.Queue.After(1000 + _world.Random.Next(2000), Start);
+                break;
+        }
+    }
+
+    /// <summary>Feeds a client request (<paramref name="args"/> with the command name first); <paramref name="answer"/> runs when its reply leaves.</summary>
+    private void Ask(string[] args, Action<RespValue> answer)
+    {
+        long id = ++_lastRequestId;
+        _requests[id] = (args, answer);
+        ClientRequest request = args[0].Equals("PUBLISH", StringComparison.OrdinalIgnoreCase)
+            ? new HelloPublished(LocalNowMs, id, args[2])
+            : new SentinelRequest(LocalNowMs, id, args.Skip(1).Select(a => Encoding.UTF8.GetBytes(a)).ToList());
+        _driver!.Feed(request);
     }
 
     // ---------------------------------------------------------------- outgoing links (IConnectionClient)
@@ -314,6 +374,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
     public void OnClientClosed(SimConnection connection)
     {
         _served.Remove(connection);
+        _replyOrder.Remove(connection);
         connection.State = ConnectionState.Closed;
     }
 
@@ -326,55 +387,102 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient
             return;
         }
         if (connection.State != ConnectionState.Open) return;
-        connection.Reply(Serve(args));
+        Serve(connection, args, NextSlot(connection));
     }
 
-    /// <summary>The commands sentinels and clients send to a sentinel; effects run before the reply goes out.</summary>
-    private RespValue Serve(string[] args)
+    /// <summary>One served command's reply, filled when known; a connection's replies leave in command order.</summary>
+    private sealed class ReplySlot
     {
-        var process = Process!;
-        long local = LocalNowMs;
-        RespValue reply;
+        public RespValue? Value { get; set; }
+    }
+
+    private readonly Dictionary<SimConnection, Queue<ReplySlot>> _replyOrder = [];
+
+    private ReplySlot NextSlot(SimConnection connection)
+    {
+        if (!_replyOrder.TryGetValue(connection, out var slots)) _replyOrder[connection] = slots = new();
+        var slot = new ReplySlot();
+        slots.Enqueue(slot);
+        return slot;
+    }
+
+    /// <summary>Fills a reply and sends every reply now at the head of the connection's order.</summary>
+    private void Answer(SimConnection connection, ReplySlot slot, RespValue reply)
+    {
+        slot.Value = reply;
+        if (!_replyOrder.TryGetValue(connection, out var slots)) return;
+        while (slots.TryPeek(out var head) && head.Value is { } value)
+        {
+            slots.Dequeue();
+            if (connection.State == ConnectionState.Open) connection.Reply(value);
+        }
+        if (slots.Count == 0) _replyOrder.Remove(connection);
+    }
+
+    /// <summary>
+    /// The commands sentinels and clients send to a sentinel. The core's answers leave when it lets them out (after
+    /// the saves they depend on); one connection's replies keep the order of its commands.
+    /// </summary>
+    private void Serve(SimConnection connection, string[] args, ReplySlot slot)
+    {
         switch (args[0].ToUpperInvariant())
         {
             case "PING":
-                return new RespSimpleString("PONG");
+                Answer(connection, slot, new RespSimpleString("PONG"));
+                return;
             case "AUTH":
-                return new RespError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
+                Answer(connection, slot, new RespError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
+                return;
             case "CLIENT":
-                return RespValue.Ok;
+                Answer(connection, slot, RespValue.Ok);
+                return;
             case "PUBLISH" when args.Length == 3:
-                if (args[1] != Vigil.Sentinel.Discovery.HelloChannel.Name) return new RespError("ERR Only HELLO messages are accepted by Sentinel instances.");
+                if (args[1] != Vigil.Sentinel.Discovery.HelloChannel.Name)
+                {
+                    Answer(connection, slot, new RespError("ERR Only HELLO messages are accepted by Sentinel instances."));
+                    return;
+                }
                 _world.Checker.OnHelloSeen(args[2], $"PUBLISH to {Name}");
                 _world.Trace.Add(_world.NowMs, Name, $"served PUBLISH hello {args[2]}");
-                reply = process.AcceptHelloPublish(args[2], local);
+                Ask(args, reply => Answer(connection, slot, reply));
                 break;
             case "SENTINEL" when args.Length > 1:
                 _world.Checker.BeginServing(GroupAskedAbout(args));
                 try
                 {
-                    reply = process.ExecuteSentinel(args.Skip(1).Select(a => Encoding.UTF8.GetBytes(a)).ToList(), local);
-                    var traced = reply;
-                    _world.Trace.Add(_world.NowMs, Name, () => $"served {string.Join(' ', args)} -> {Tracing.TraceFormat.Resp(traced)}");
-                    Drain();
+                    Ask(args, reply =>
+                    {
+                        _world.Trace.Add(_world.NowMs, Name, () => $"served {string.Join(' ', args)} -> {Tracing.TraceFormat.Resp(reply)}");
+                        _world.Checker.OnSentinelReply(this, args, reply);
+                        Answer(connection, slot, reply);
+                    });
                 }
                 finally
                 {
                     _world.Checker.EndServing();
                 }
-                if (!Running)
-                {
-                    RepliesLost.Add($"{string.Join(' ', args)} -> {Tracing.TraceFormat.Resp(reply)}");
-                    return reply;
-                }
                 break;
             default:
-                return new RespError($"ERR unknown command '{args[0]}'");
+                Answer(connection, slot, new RespError($"ERR unknown command '{args[0]}'"));
+                return;
         }
-        Drain();
         ScheduleWake();
-        if (args[0].Equals("SENTINEL", StringComparison.OrdinalIgnoreCase)) _world.Checker.OnSentinelReply(this, args, reply);
-        return reply;
+    }
+
+    /// <summary>The pending is-master-down-by-addr request a <c>+vote-for-leader &lt;runid&gt; &lt;epoch&gt;</c> answers, if any.</summary>
+    private string[]? VoteRequestFor(string vote)
+    {
+        var words = vote.Split(' ');
+        if (words.Length != 2) return null;
+        foreach (var (args, _) in _requests.Values)
+        {
+            if (args.Length == 6 && args[1].Equals("is-master-down-by-addr", StringComparison.OrdinalIgnoreCase) && args[4] == words[1]
+                && args[5].Equals(words[0], StringComparison.OrdinalIgnoreCase))
+            {
+                return args;
+            }
+        }
+        return null;
     }
 
     /// <summary>The group an is-master-down-by-addr request names (by the master address it carries).</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Vigil.Resp;
 using Vigil.Sentinel;
 using Vigil.Sentinel.State;
 
@@ -15,8 +14,6 @@ internal sealed class TiltHidingSentinel(ISentinelProcess inner) : ISentinelProc
     public long NextWakeMs => inner.NextWakeMs;
     public SentinelState State => inner.State;
     public void Handle(Input input) => inner.Handle(input);
-    public RespValue ExecuteSentinel(IReadOnlyList<byte[]> args, long nowMs) => inner.ExecuteSentinel(args, nowMs);
-    public RespValue AcceptHelloPublish(string payload, long nowMs) => inner.AcceptHelloPublish(payload, nowMs);
 
     public bool TryDequeueEffect([NotNullWhen(true)] out Effect? effect)
     {

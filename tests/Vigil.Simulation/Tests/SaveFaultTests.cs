@@ -13,12 +13,37 @@ public sealed class SaveFaultTests
     [Fact]
     public void ASentinelKilledBetweenAVoteAndItsSaveNeverAnnouncedTheVote()
     {
+        var (world, victim) = KillTheFirstVoterForAnother(saveDelayMs: null);
+
+        // The request whose reply would have carried the vote was never answered: it died with the process.
+        Assert.Contains(victim.RepliesLost, lost => lost.Contains("is-master-down-by-addr", StringComparison.Ordinal)
+            && world.Sentinels.Any(s => s != victim && lost.Contains(s.MyId, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void ASentinelKilledWhileItsVoteIsBeingWrittenVotesOncePerEpoch()
+    {
+        // Saves take 5-40 ms to reach the disk; the core holds the vote's reply until its save is confirmed.
+        var random = new Random(7);
+        var (_, victim) = KillTheFirstVoterForAnother(saveDelayMs: () => 5 + random.Next(36));
+
+        Assert.Contains(victim.RepliesLost, lost => lost.Contains("is-master-down-by-addr", StringComparison.Ordinal));
+        Assert.True(victim.Running);
+    }
+
+    /// <summary>
+    /// Three sentinels, the master frozen: the first sentinel to save a vote for another is killed before that save
+    /// is written, and restarted. The checker holds every rule meanwhile (one vote per epoch in the replies, epochs
+    /// never back), and the group still fails over, every sentinel naming the promoted replica.
+    /// </summary>
+    private static (SimWorld World, SentinelNode Victim) KillTheFirstVoterForAnother(Func<long>? saveDelayMs)
+    {
         var world = DirectedWorlds.ThreeSentinelsOneReplica();
         var master = world.Redis[0];
         SentinelNode? victim = null;
         foreach (var sentinel in world.Sentinels)
         {
-            // The first save that records a vote for another sentinel is never written: the process dies first.
+            sentinel.SaveDelayMs = saveDelayMs;
             sentinel.KillBeforeSave = state =>
             {
                 if (victim is not null || !HoldsVoteForAnother(state, sentinel.MyId)) return false;
@@ -31,22 +56,17 @@ public sealed class SaveFaultTests
         world.Queue.RunUntil(5000);
 
         master.Freeze(20000);
-        // The checker holds every rule while this runs: one vote per epoch in the replies, epochs never back.
         var violation = Record.Exception(() => world.Queue.RunUntil(60000));
 
         Assert.True(violation is null, violation?.Message);
         Assert.NotNull(victim);
-        // The reply that carried the vote died with the process, and the file still holds no vote of that epoch.
-        string lost = Assert.Single(victim.RepliesLost);
-        Assert.Contains("is-master-down-by-addr", lost, StringComparison.Ordinal);
-        Assert.Contains(world.Sentinels, s => s != victim && lost.Contains(s.MyId, StringComparison.Ordinal));
-        // The group still failed over without that vote, and every sentinel names the promoted replica.
         var promoted = world.Redis[1];
         foreach (var sentinel in world.Sentinels)
         {
             var address = Assert.IsType<Vigil.Resp.RespArray>(sentinel.Execute("get-master-addr-by-name", "mymaster"));
             Assert.Equal(promoted.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ((Vigil.Resp.RespBulkString)address.Items[1]).Text);
         }
+        return (world, victim);
     }
 
     private static bool HoldsVoteForAnother(SentinelState state, string myId) =>
