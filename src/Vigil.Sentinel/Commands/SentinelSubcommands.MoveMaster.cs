@@ -38,7 +38,8 @@ internal sealed partial class SentinelSubcommands
         if (target.SameAs(master.Address))
         {
             if (master.Replicas.Count > 0) _masterSwitch.ResetAndChangeAddress(master, target, carryReplicas: false);
-            return _effects.PersistNow() ? RespValue.Ok : Errors.SaveFailed;
+            _effects.RequestReportedPersist(RequestId);
+            return RespValue.Ok;
         }
         if (!EpochRules.TryNext(_epochs.Current, out long epoch)) return new RespError("ERR The current epoch cannot grow any more");
 
@@ -51,6 +52,7 @@ internal sealed partial class SentinelSubcommands
         _masterSwitch.AnnounceSwitch(master, from, target);
         _masterSwitch.ResetAndChangeAddress(master, target, carryReplicas: false);
         _masterSwitch.RunClientReconfigScript(master, leader: true, from, master.Address);
-        return _effects.PersistNow() ? RespValue.Ok : Errors.SaveFailed;
+        _effects.RequestReportedPersist(RequestId);
+        return RespValue.Ok;
     }
 }
