@@ -1,4 +1,4 @@
-using Prometheus;
+using Vigil.Http.Metrics;
 using Vigil.Sentinel.Config;
 
 namespace Vigil.Http;
@@ -20,7 +20,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     /// Reads the token file (if any) and starts listening; throws <see cref="InvalidOperationException"/> for a bad
     /// token file and <see cref="IOException"/> for an address that cannot be bound.
     /// </summary>
-    public static MetricsEndpoint Start(HttpEndpointAddress address, string? tokenFile, CollectorRegistry registry, Action<string> warn)
+    public static MetricsEndpoint Start(HttpEndpointAddress address, string? tokenFile, MetricRegistry registry, Action<string> warn)
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(registry);
