@@ -19,13 +19,13 @@ public abstract class MetricFamily
         Help = help;
         Type = type;
         _labelNames = labelNames;
-        // Like the usual clients: a metric without labels is shown (at zero) before it first moves.
-        if (labelNames.Length == 0) Publish();
     }
 
     public string Name { get; }
     public string Help { get; }
     public string Type { get; }
+
+    internal bool HasLabels => _labelNames.Length > 0;
 
     /// <summary>Shows the sample without label values at zero before anything is recorded.</summary>
     public void Publish() => _cells.GetOrAdd([], _ => NewCell());

@@ -42,6 +42,8 @@ public sealed class MetricRegistry
             if (_families.Any(f => f.Name == family.Name)) throw new InvalidOperationException($"metric {family.Name} is already registered");
             _families.Add(family);
         }
+        // Like the usual clients: a metric without labels is shown (at zero) before it first moves.
+        if (!family.HasLabels) family.Publish();
         return family;
     }
 }
