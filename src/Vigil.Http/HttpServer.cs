@@ -124,17 +124,23 @@ internal sealed class HttpServer : IAsyncDisposable
                 if (end == HeadTooLarge)
                 {
                     await RefuseAsync(socket, 431).ConfigureAwait(false);
+                    await CloseGentlyAsync(socket).ConfigureAwait(false);
                     return;
                 }
                 if (HttpRequestHead.Parse(buffer.AsSpan(0, end)) is not { } head)
                 {
                     await RefuseAsync(socket, 400).ConfigureAwait(false);
+                    await CloseGentlyAsync(socket).ConfigureAwait(false);
                     return;
                 }
                 using var exchange = new HttpExchange(socket, head, _limits.WriteTimeout, _stopping.Token);
                 await _handle(exchange).ConfigureAwait(false);
                 if (!exchange.Responded) await exchange.RespondAsync(500, "text/plain; charset=utf-8", "500 no answer\n").ConfigureAwait(false);
-                if (exchange.Closes) return;
+                if (exchange.Closes)
+                {
+                    await CloseGentlyAsync(socket).ConfigureAwait(false);
+                    return;
+                }
                 // A pipelined next request may already be in the buffer.
                 int consumed = end + EndOfHead.Length;
                 filled -= consumed;
@@ -179,6 +185,25 @@ internal sealed class HttpServer : IAsyncDisposable
         catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
         {
             return (NoHead, filled);
+        }
+    }
+
+    /// <summary>
+    /// Ends the connection after an answer without losing it: closing a socket with unread input (a body, the rest of
+    /// an oversized head) makes the kernel reset the connection, and the client may lose the answer with it. So the
+    /// sending side is shut first and what the client still sends is read and dropped, for at most a second and 64 KB.
+    /// </summary>
+    private async Task CloseGentlyAsync(Socket socket)
+    {
+        socket.Shutdown(SocketShutdown.Send);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        deadline.CancelAfter(TimeSpan.FromSeconds(1));
+        var scrap = new byte[4096];
+        for (int total = 0; total < 64 * 1024;)
+        {
+            int read = await socket.ReceiveAsync(scrap, SocketFlags.None, deadline.Token).ConfigureAwait(false);
+            if (read == 0) return;
+            total += read;
         }
     }
 

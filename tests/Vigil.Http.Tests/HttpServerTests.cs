@@ -113,7 +113,7 @@ public sealed class HttpServerTests
         return socket;
     }
 
-    private static Task SendAsync(Socket socket, string text) => socket.SendAsync(Encoding.ASCII.GetBytes(text)).AsTask();
+    private static Task SendAsync(Socket socket, string text) => socket.SendAsync(Encoding.ASCII.GetBytes(text), SocketFlags.None);
 
     private static async Task<string> ReadUntilAsync(Socket socket, string end)
     {
