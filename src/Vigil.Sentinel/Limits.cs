@@ -45,6 +45,25 @@ internal static class Limits
     /// <summary>Lower bound of the window after which an unanswered PING means a peer is out of contact.</summary>
     public const long FenceMinContactWindowMs = 100;
 
+    /// <summary>
+    /// The acknowledgement probe (see <c>Fencing/WriteFence</c>): once a PING to a majority of the peers has gone
+    /// unanswered this long, the master is asked with <c>WAIT 1</c> whether any replica still acknowledges, at most
+    /// <see cref="FenceProbeTimeoutMs"/> each time and again every <see cref="FenceProbeIntervalMs"/> while the
+    /// doubt lasts. A healthy round trip between sentinels is a few milliseconds, so 150 ms is already a doubt.
+    /// </summary>
+    public const long FenceDoubtMs = 150;
+    public const long FenceProbeTimeoutMs = 200;
+    public const long FenceProbeIntervalMs = 250;
+
+    /// <summary>A probe whose answer has not come this long after it was sent is given up (the link dropped it).</summary>
+    public const long FenceProbeGiveUpMs = 2000;
+
+    /// <summary>
+    /// The channel the probe publishes on before its <c>WAIT</c>: nobody subscribes to it; the PUBLISH only gives the
+    /// sentinel's connection a replication offset for the replicas to acknowledge.
+    /// </summary>
+    public const string FenceProbeChannel = "__sentinel__:fence-probe";
+
     /// <summary>Flap damping: each recent failover doubles the time a master must be down, at most this many times.</summary>
     public const int DampingMaxDoublings = 3;
 

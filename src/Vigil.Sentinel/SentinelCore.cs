@@ -450,6 +450,12 @@ public sealed class SentinelCore
             case ReplyKind.FenceConfirm when awaited.Owner is PeerRecord peer:
                 _fence.OnConfirmReply(peer, input.Reply);
                 break;
+            case ReplyKind.FenceProbePublish when awaited.Owner is MasterRecord master:
+                _fence.OnProbePublishReply(master, input.Reply);
+                break;
+            case ReplyKind.FenceProbe when awaited.Owner is MasterRecord master:
+                _fence.OnProbeReply(master, input.Reply);
+                break;
         }
     }
 

@@ -92,6 +92,22 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
+    public void WithOnePeerKnownItsConfirmationIsTheMajorityThatCanBeHad()
+    {
+        // We re-monitored the master after the group failed over without us: our record is at config epoch 0, our
+        // master restarted as an empty master, and the one peer we discovered since announces the group's newer
+        // configuration. No other sentinel can confirm it; asking for two confirmations would keep us apart for ever
+        // (seed 502976).
+        var host = Start(peerCount: 1);
+        host.AddRedis("10.0.0.77", 7077, 'n');
+        PeerNode(host, 0).MasterAddrReply = _ => Addr("10.0.0.77", 7077);
+        host.PublishHello(Hello(0, "10.0.0.77", 7077, 2));
+        host.RunFor(10);
+
+        Assert.Equal($"mymaster {MasterIp} 7001 10.0.0.77 7077", Assert.Single(host.Texts("+switch-master")));
+    }
+
+    [Fact]
     public void AnAddressOurMasterReportsReplicatingFromNeedsOnlyTheSendersConfirmation()
     {
         var host = Start();
@@ -124,6 +140,37 @@ public sealed class ConvergenceTests
         host.RunFor(10);
 
         Assert.Equal($"mymaster {MasterIp} 7001 10.0.0.77 7077", Assert.Single(host.Texts("+switch-master")));
+    }
+
+    [Fact]
+    public void TheLeaderWeVotedForNeedsOnlyItsOwnConfirmationForItsEpoch()
+    {
+        var host = Start();
+        host.AddRedis("10.0.0.77", 7077, 'n');
+        PeerNode(host, 0).MasterAddrReply = _ => Addr("10.0.0.77", 7077);
+        PeerNode(host, 1).MasterAddrReply = _ => Addr(MasterIp, MasterPort); // behind: it never learned 10.0.0.77
+        // We gave peer A our vote in epoch 4; it promoted a node we never saw listed, and no node we watch follows it.
+        host.Sentinel("is-master-down-by-addr", MasterIp, "7001", "4", PeerA);
+
+        host.PublishHello(Hello(0, "10.0.0.77", 7077, 4));
+        host.RunFor(10);
+
+        Assert.Equal($"mymaster {MasterIp} 7001 10.0.0.77 7077", Assert.Single(host.Texts("+switch-master")));
+    }
+
+    [Fact]
+    public void OurVoteVouchesOnlyForTheEpochItWasGivenIn()
+    {
+        var host = Start();
+        host.AddRedis("10.0.0.77", 7077, 'n');
+        PeerNode(host, 0).MasterAddrReply = _ => Addr("10.0.0.77", 7077);
+        PeerNode(host, 1).MasterAddrReply = _ => Addr(MasterIp, MasterPort);
+        host.Sentinel("is-master-down-by-addr", MasterIp, "7001", "4", PeerA);
+
+        host.PublishHello(Hello(0, "10.0.0.77", 7077, 5));
+        host.RunFor(10);
+
+        Assert.Empty(host.Events("+switch-master"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Vigil.Resp;
 using Vigil.Sentinel.Tests.Support;
 using static Vigil.Sentinel.Tests.Support.Fixtures;
 
@@ -72,6 +73,54 @@ public sealed class FencingTests
         Assert.Contains("the master switched", Assert.Single(network.Events(0, "-fence")).Message);
         Assert.DoesNotContain("CLIENT UNPAUSE", OldMaster(network).Model!.PauseCommands);
         Assert.False(OldMaster(network).Model!.IsMaster);
+    }
+
+    [Fact]
+    public void TheAcknowledgementProbeFencesBeforeTheMastersInfoShowsAnyLag()
+    {
+        var network = Group();
+        CutMasterBox(network);
+        // The master's INFO still reports its replicas' last acknowledgements as recent; only WAIT tells the truth.
+        foreach (var replica in network.Nodes.Values.Where(n => n.Ip != MasterIp)) replica.Model!.AckLagSeconds = 0;
+        OldMaster(network).Model!.WaitAnswer = () => RespValue.Integer(0);
+        long engagedAfter = -1;
+        for (long t = 50; t <= 3000 && engagedAfter < 0; t += 50)
+        {
+            network.RunFor(50);
+            if (network.Events(0, "+fence").Any()) engagedAfter = t;
+        }
+
+        // Contact is lost a quarter of down-after (500 ms) after a PING goes unanswered, and pings go every 500 ms.
+        Assert.InRange(engagedAfter, 1, 1100);
+        Assert.Contains("no replica acknowledged within 200 ms", Assert.Single(network.Events(0, "+fence")).Message);
+        var probes = OldMaster(network).Received.Where(c => c[0] == "WAIT").ToList();
+        Assert.NotEmpty(probes);
+        Assert.All(probes, c => Assert.Equal(["WAIT", "1", "200"], c));
+        Assert.Contains(OldMaster(network).Received, c => c is ["PUBLISH", "__sentinel__:fence-probe", _]);
+    }
+
+    [Fact]
+    public void AProbeThatFindsAnAcknowledgingReplicaKeepsTheFenceOff()
+    {
+        var network = Group();
+        CutMasterBox(network);
+        // INFO says the replicas are gone, but a replica acknowledges the probe: the INFO older than that answer loses.
+        OldMaster(network).Model!.WaitAnswer = () => RespValue.Integer(1);
+        network.RunFor(1500);
+
+        Assert.Empty(network.Events(0, "+fence"));
+    }
+
+    [Fact]
+    public void AMasterThatRefusesTheProbeIsFencedOnItsInfoAlone()
+    {
+        var network = Group();
+        CutMasterBox(network);
+        OldMaster(network).Model!.WaitAnswer = () => new RespError("NOPERM User sentinel has no permissions to run the 'wait' command");
+        network.RunFor(6000);
+
+        Assert.Contains("no replica acknowledged within 1 s", Assert.Single(network.Events(0, "+fence")).Message);
+        Assert.Single(OldMaster(network).Received, c => c[0] == "WAIT");
     }
 
     [Fact]

@@ -111,7 +111,10 @@ internal sealed class ConfigAdoption(
         }
         string? sender = pending.Claimants.FirstOrDefault(pending.Confirmed.Contains);
         if (sender is null) return;
-        int needed = IsVouchedFor(master, pending.Address) ? 1 : (master.Peers.Count + 1) / 2 + 1;
+        bool vouched = IsVouchedFor(master, pending.Address) || VotedFor(master, sender, pending.ConfigEpoch);
+        // A majority of the sentinels we know, counting peers' confirmations only (we cannot vouch ourselves); with
+        // one peer known that is more than can ever answer, so every peer we know is then enough (seed 502976).
+        int needed = vouched ? 1 : Math.Min(master.Peers.Count, (master.Peers.Count + 1) / 2 + 1);
         if (pending.Confirmed.Count < needed) return;
         if (!master.Peers.TryGetValue(sender, out var senderPeer)) return;
         Adopt(master, senderPeer, pending);
@@ -129,6 +132,17 @@ internal sealed class ConfigAdoption(
         IsKnownReplica(master, address)
         || Follows(master, address)
         || master.Replicas.Values.Any(replica => Follows(replica, address));
+
+    /// <summary>
+    /// We gave the sender our vote in the very epoch its configuration carries: the election we took part in made it
+    /// the one sentinel entitled to announce that epoch's configuration, and it has just confirmed the claim on our own
+    /// link. Without this, a sentinel that never saw the promoted node listed, among peers that are all behind, denies
+    /// the winner's configuration for ever while its own view is the only one left to check against (seeds 428300,
+    /// 446497). A vote vouches for one epoch only; an admitted peer that wins our vote can move us within that
+    /// epoch, which is what winning it means.
+    /// </summary>
+    private static bool VotedFor(MasterRecord master, string sender, long configEpoch) =>
+        master.Leader == sender && master.LeaderEpoch == configEpoch;
 
     private bool Follows(DataNodeRecord node, InstanceAddress address) =>
         node.InfoRefreshedAtMs != 0

@@ -6,6 +6,19 @@ internal sealed class FenceState
     /// <summary>When contact with the majority was found lost (0 = in contact): the master's INFO is polled fast from then.</summary>
     public long ContactLostSinceMs { get; set; }
 
+    /// <summary>When a PING to a majority of the peers went unanswered for <c>Limits.FenceDoubtMs</c> (0 = no doubt).</summary>
+    public long DoubtSinceMs { get; set; }
+
+    /// <summary>The acknowledgement probe: when the last one was sent, whether its answer is owed.</summary>
+    public long ProbeSentAtMs { get; set; }
+    public bool ProbeInFlight { get; set; }
+
+    /// <summary>The last probe answered (null: none yet).</summary>
+    public ProbeAnswer? LastProbe { get; set; }
+
+    /// <summary>The master refused the probe (an ACL without WAIT, say): only its INFO tells, as before.</summary>
+    public bool ProbeRefused { get; set; }
+
     /// <summary>The master's writes are paused by us, renewed while the conditions hold.</summary>
     public bool Engaged { get; set; }
     public long EngagedAtMs { get; set; }

@@ -33,22 +33,105 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
             CheckEngaged(master, fence, now, window);
             return;
         }
-        if (!CanFence(master) || PeerContact.HasMajority(master, now, window))
+        if (!CanFence(master) || PeerContact.HasMajority(master, now, DoubtWindowMs(window)))
         {
+            fence.DoubtSinceMs = 0;
             fence.ContactLostSinceMs = 0;
             return;
         }
-        if (fence.ContactLostSinceMs == 0) fence.ContactLostSinceMs = now;
-        // Only an INFO asked after contact was lost tells whether the replicas are cut off too.
-        if (master.InfoRefreshedAtMs > fence.ContactLostSinceMs && !ReplicasAcknowledge(master))
+        if (fence.DoubtSinceMs == 0) fence.DoubtSinceMs = now;
+        if (PeerContact.HasMajority(master, now, window))
         {
-            fence.Engaged = true;
-            fence.EngagedAtMs = now;
-            SendPause(master, fence);
-            int peers = master.Peers.Count;
-            events.About(LogLevel.Warning, "+fence", master, Invariant(
-                $" lost contact with the majority of {peers + 1} sentinels and no replica acknowledged within {Limits.FenceReplicaLagLimitSeconds} s: writes paused"));
+            fence.ContactLostSinceMs = 0;
         }
+        else
+        {
+            if (fence.ContactLostSinceMs == 0) fence.ContactLostSinceMs = now;
+            if (NoReplicaAcknowledges(master, fence, now) is { } why)
+            {
+                fence.Engaged = true;
+                fence.EngagedAtMs = now;
+                SendPause(master, fence);
+                int peers = master.Peers.Count;
+                events.About(LogLevel.Warning, "+fence", master, Invariant(
+                    $" lost contact with the majority of {peers + 1} sentinels and no replica acknowledged within {why}: writes paused"));
+                return;
+            }
+        }
+        Probe(master, fence, now);
+    }
+
+    private static long DoubtWindowMs(long contactWindowMs) => Math.Min(contactWindowMs, Limits.FenceDoubtMs);
+
+    /// <summary>
+    /// Whether the replicas are cut off from the master too, and how we know: null while nothing says so. A probe sent
+    /// since the doubt began decides: it is asked every quarter second and answers within a fraction of one. The
+    /// master's INFO, which knows only in whole seconds (replicas acknowledge once a second and Redis reports the lag
+    /// in seconds), decides when the master cannot be probed or no probe has been answered yet; it must have been
+    /// asked after contact was lost. While a probe is out, its answer (at most a probe timeout away) is awaited:
+    /// a CLIENT PAUSE sent meanwhile would wait behind its WAIT on the connection, while the writes go on.
+    /// </summary>
+    private static string? NoReplicaAcknowledges(MasterRecord master, FenceState fence, long now)
+    {
+        if (ProbeOut(fence, now)) return null;
+        if (fence.LastProbe is { } probe && probe.SentAtMs >= fence.DoubtSinceMs)
+        {
+            return probe.ReplicaAcknowledged ? null : Invariant($"{Limits.FenceProbeTimeoutMs} ms");
+        }
+        bool infoAfterLoss = master.InfoRefreshedAtMs > fence.ContactLostSinceMs;
+        return infoAfterLoss && !ReplicasAcknowledge(master) ? Invariant($"{Limits.FenceReplicaLagLimitSeconds} s") : null;
+    }
+
+    /// <summary>
+    /// Asks the master whether any replica still acknowledges: a PUBLISH on a channel nobody listens to gives our
+    /// connection a replication offset, and <c>WAIT 1 &lt;timeout&gt;</c> makes the master ask its replicas for an
+    /// acknowledgement at once (REPLCONF GETACK) and answer how many gave it in time. A replica on the master's side of
+    /// the cut answers within a round trip; none does when the master is cut off with us. One probe at a time, again
+    /// every <see cref="Limits.FenceProbeIntervalMs"/> while the doubt lasts.
+    /// </summary>
+    private void Probe(MasterRecord master, FenceState fence, long now)
+    {
+        if (fence.ProbeRefused || ProbeOut(fence, now)) return;
+        if (fence.ProbeSentAtMs >= fence.DoubtSinceMs && now - fence.ProbeSentAtMs < Limits.FenceProbeIntervalMs) return;
+        fence.ProbeSentAtMs = now; // also when it cannot be sent: the next try waits an interval
+        fence.ProbeInFlight = links.Send(master, ReplyKind.FenceProbePublish, "PUBLISH", Limits.FenceProbeChannel, master.Name)
+            && links.Send(master, ReplyKind.FenceProbe, "WAIT", "1", Limits.FenceProbeTimeoutMs.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static bool ProbeOut(FenceState fence, long now) =>
+        fence.ProbeInFlight && !fence.ProbeRefused && now - fence.ProbeSentAtMs < Limits.FenceProbeGiveUpMs;
+
+    /// <summary>
+    /// The master refused the probe's PUBLISH or WAIT (an ACL without them, say): a WAIT after a refused PUBLISH would
+    /// count every replica, so the probe is off for this master and its INFO decides alone.
+    /// </summary>
+    public void OnProbePublishReply(MasterRecord master, RespValue reply)
+    {
+        if (reply is RespError error) RefuseProbe(master, error);
+    }
+
+    public void OnProbeReply(MasterRecord master, RespValue reply)
+    {
+        var fence = master.Fence;
+        if (!fence.ProbeInFlight) return;
+        fence.ProbeInFlight = false;
+        if (fence.ProbeRefused) return;
+        if (reply is RespInteger { Value: var acknowledged })
+        {
+            fence.LastProbe = new ProbeAnswer(fence.ProbeSentAtMs, clock.NowMs, acknowledged > 0);
+        }
+        else
+        {
+            RefuseProbe(master, reply as RespError);
+        }
+    }
+
+    private void RefuseProbe(MasterRecord master, RespError? error)
+    {
+        if (master.Fence.ProbeRefused) return;
+        master.Fence.ProbeRefused = true;
+        effects.Log(LogLevel.Notice,
+            $"Master {master.Name} refused the fence's acknowledgement probe ({error?.Text ?? "unexpected reply"}): its INFO decides alone");
     }
 
     private void CheckEngaged(MasterRecord master, FenceState fence, long now, long window)
@@ -71,11 +154,15 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
             // only slow to answer PING (SDOWN) keeps being renewed: a renewal costs nothing if it never arrives.
             Lift(master, "the master is not reachable as a master", unpause: false);
         }
-        else if (master.InfoRefreshedAtMs > fence.EngagedAtMs && master.AllReplicasAcknowledgedAtMs == master.InfoRefreshedAtMs)
+        else if (master.InfoRefreshedAtMs >= fence.EngagedAtMs + (Limits.FenceReplicaLagLimitSeconds + 1) * 1000
+                 && master.AllReplicasAcknowledgedAtMs == master.InfoRefreshedAtMs)
         {
             // Every replica the master lists follows it again, so none was promoted on the other side (a promoted
             // one stays listed, lagging, until the master's repl-timeout). Without this, a sentinel that stays cut
-            // off after the master's own links healed would keep a master with healthy replicas paused.
+            // off after the master's own links healed would keep a master with healthy replicas paused. Only an INFO
+            // this long after the fence engaged shows it: a lag within the limit then means an acknowledgement after
+            // the fence, while an earlier INFO may still show the last ones from before the cut (the probe fences
+            // within a fraction of a second, before the lag shows).
             Lift(master, "every replica acknowledges again", unpause: true);
         }
         else
@@ -146,13 +233,23 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
             return liftable ? clock.NowMs : fence.LastPauseSentAtMs + Limits.FenceRenewMs;
         }
         if (!CanFence(master)) return long.MaxValue;
+        long now = clock.NowMs;
         long window = ContactWindowMs(master);
+        long doubtWindow = DoubtWindowMs(window);
         long due = long.MaxValue;
         foreach (var peer in master.Peers.Values)
         {
             var link = peer.Link;
             long since = link.IsDisconnected ? link.LastAvailableAtMs : link.ActivePingSentAtMs;
-            if (since != 0 && since + window + 1 > clock.NowMs) due = Math.Min(due, since + window + 1);
+            if (since == 0) continue;
+            if (since + doubtWindow + 1 > now) due = Math.Min(due, since + doubtWindow + 1);
+            if (since + window + 1 > now) due = Math.Min(due, since + window + 1);
+        }
+        if (fence.DoubtSinceMs != 0 && !fence.ProbeRefused)
+        {
+            if (!fence.ProbeInFlight) due = Math.Min(due, Math.Max(now, fence.ProbeSentAtMs + Limits.FenceProbeIntervalMs));
+            else due = Math.Min(due, fence.ProbeSentAtMs + Limits.FenceProbeGiveUpMs);
+            if (fence.ContactLostSinceMs != 0 && NoReplicaAcknowledges(master, fence, now) is not null) due = now;
         }
         return due;
     }

@@ -22,4 +22,8 @@ internal enum ReplyKind
     FencePause,
     /// <summary>A peer's answer to GET-MASTER-ADDR-BY-NAME asked by a fenced master's sentinel before lifting the fence.</summary>
     FenceConfirm,
+    /// <summary>The master's answer to the PUBLISH that opens the fence's probe: an error means it cannot be probed.</summary>
+    FenceProbePublish,
+    /// <summary>The master's answer to the fence's <c>WAIT 1</c> probe: how many replicas acknowledged in time.</summary>
+    FenceProbe,
 }

@@ -29,7 +29,7 @@ internal static class FailoverFixture
     /// <paramref name="answer"/>; everything is discovered and settled.
     /// </summary>
     public static SimulatedHost Start(Func<IReadOnlyList<string>, RespValue>? answer = null,
-        Func<Vigil.Sentinel.Config.MasterConfig, Vigil.Sentinel.Config.MasterConfig>? tweak = null, int seed = 7)
+        Func<Vigil.Sentinel.Config.MasterConfig, Vigil.Sentinel.Config.MasterConfig>? tweak = null, int seed = 7, int peerCount = 2)
     {
         var master = Master() with { FailoverTimeoutMs = 20_000 };
         if (tweak is not null) master = tweak(master);
@@ -38,7 +38,7 @@ internal static class FailoverFixture
         host.AddRedis(ReplicaIp, ReplicaPort, 'r', (MasterIp, MasterPort));
         host.AddRedis(Replica2Ip, Replica2Port, 's', (MasterIp, MasterPort));
         host.Tick(StartMs);
-        foreach (var (ip, port, runId) in Peers)
+        foreach (var (ip, port, runId) in Peers.Take(peerCount))
         {
             var peer = host.AddNode(ip, port);
             peer.IsMasterDownReply = answer ?? VoteForAsker;

@@ -29,6 +29,12 @@ internal sealed class RedisModel(FakeNode self, IReadOnlyDictionary<(string Ip, 
     /// <summary>Seconds since this replica last acknowledged its master: the <c>lag</c> its master reports.</summary>
     public int AckLagSeconds { get; set; }
 
+    /// <summary>
+    /// The answer to WAIT (the fence's acknowledgement probe); null: the replicas that follow this node and
+    /// acknowledge, as its INFO would count them.
+    /// </summary>
+    public Func<RespValue>? WaitAnswer { get; set; }
+
     /// <summary>The replica never had a working link since it started (<c>master_link_down_since_seconds:-1</c>).</summary>
     public bool NeverLinked { get; set; }
 
@@ -91,6 +97,8 @@ internal sealed class RedisModel(FakeNode self, IReadOnlyDictionary<(string Ip, 
                 return new RespArray(replies);
             case "INFO":
                 return RespValue.Bulk(Render());
+            case "WAIT":
+                return WaitAnswer?.Invoke() ?? RespValue.Integer(Replicas().Count(r => r.Model!.AckLagSeconds <= 1));
             case "SLAVEOF":
             case "CLIENT":
             case "CONFIG":
@@ -143,13 +151,16 @@ internal sealed class RedisModel(FakeNode self, IReadOnlyDictionary<(string Ip, 
         if (!IsMaster && LinkUp && MasterNode!.Model is { } master) Offset = Math.Max(Offset, master.Offset - LagBytes);
     }
 
+    private List<FakeNode> Replicas() =>
+        nodes.Values.Where(n => n.Model is { IsMaster: false } m && m.MasterHost == self.Ip && m.MasterPort == self.Port).ToList();
+
     public string Render()
     {
         CatchUp();
         var lines = new List<string> { "# Server", "redis_version:7.0.15", $"run_id:{RunId}", "", "# Replication" };
         if (IsMaster)
         {
-            var replicas = nodes.Values.Where(n => n.Model is { IsMaster: false } m && m.MasterHost == self.Ip && m.MasterPort == self.Port).ToList();
+            var replicas = Replicas();
             lines.Add("role:master");
             lines.Add($"connected_slaves:{replicas.Count}");
             for (int i = 0; i < replicas.Count; i++)

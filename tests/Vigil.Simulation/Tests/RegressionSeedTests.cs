@@ -56,6 +56,9 @@ public sealed class RegressionSeedTests
     [InlineData(461034)] // a sentinel that had discovered one peer of four lifted its fence on "a majority of 2" confirmations
     [InlineData(9726)]  // a fence lifted on confirmations given by peers that held the master down and voted a new epoch moments later
     [InlineData(10602)] // the same with 3 sentinels: one confirming peer was "a majority", and it was mid-failover
+    [InlineData(428300)] // a sentinel among peers all behind denied the configuration of the leader it had voted for
+    [InlineData(446497)] // the same
+    [InlineData(502976)] // a re-monitored sentinel that knew one peer asked for two confirmations of the group's newer configuration
     public void SeedKeepsEveryInvariant(int seed)
     {
         var result = new SimWorld(seed, new SimWorldOptions()).Run();
