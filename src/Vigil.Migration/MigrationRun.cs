@@ -157,12 +157,12 @@ public sealed class MigrationRun(MigrateOptions options, TextWriter output, Text
 
     /// <summary>
     /// The stream mode: migrate replicates the source into the target itself, then cuts over by fencing the
-    /// source. Before the cutover an abort (or a failure) stops the stream: the source was never changed; the
+    /// source (and, with a sentinel group, moving every sentinel to the target). Before the cutover an abort (or a failure) stops the stream: the source was never changed; the
     /// target keeps what it received so far (a partial copy, replaced by the next attempt's FLUSHALL).
     /// </summary>
     private async Task<int> RunStreamAsync(MigrationPlan plan)
     {
-        _report.Cutover = "fence";
+        _report.Cutover = plan.Group is null ? "fence" : "sentinel-move";
         await using var stream = new StreamPhase(plan, _progress, _report);
         TargetStatus inSync;
         try
@@ -214,7 +214,8 @@ public sealed class MigrationRun(MigrateOptions options, TextWriter output, Text
         {
             if (options.OldNodes == OldNodes.Shutdown)
             {
-                foreach (var node in plan.Source.Replicas.Prepend(plan.Source.Endpoint))
+                // The sentinels moved to the target have forgotten these already (SENTINEL MOVE-MASTER).
+                foreach (var node in plan.Source.Replicas.Concat(plan.Group?.Replicas ?? []).Prepend(plan.Source.Endpoint).Distinct())
                 {
                     await ShutdownAsync(node, options.Credentials).ConfigureAwait(false);
                     _progress.Line($"old node {node}: shut down");

@@ -33,6 +33,12 @@ internal static class Limits
     /// </summary>
     public const long FenceConfirmValidityMs = 1000;
 
+    /// <summary>
+    /// A fence lifts on the majority's confirmations only once they have held, uncontradicted, this long: a hello
+    /// period, so that a newer configuration spreading through hellos reaches the confirming peers first.
+    /// </summary>
+    public const long FenceLiftHoldMs = 2000;
+
     /// <summary>While contact with the majority is lost, the master's INFO is asked this often (its replicas' lag).</summary>
     public const long FenceInfoPeriodMs = 100;
 

@@ -116,7 +116,7 @@ public sealed class SentinelCore
         _peerQueries = new PeerQueries(_settings, _clock, _effects, _epochs, _monitored, _links);
         _fence = new Fencing.WriteFence(_clock, _effects, _resolver, _links, _events);
         _layout = new Layout.LayoutMonitor(_settings, _clock, _events);
-        _commands = new SentinelSubcommands(_settings, _clock, _effects, _epochs, _tilt, _monitored, _resolver, _topology, _links, _events, vote, _failover, _scripts);
+        _commands = new SentinelSubcommands(_settings, _clock, _effects, _epochs, _tilt, _monitored, _resolver, _topology, _links, _events, vote, _failover, _scripts, masterSwitch);
         _pingReplies = new PingReplies(_clock, _links);
         _helloListener = new HelloListener(_clock, _monitored, _hello);
         _wake = new WakeSchedule(_settings, _clock, _effects, _tilt, _monitored, _tiltMonitor, _scripts, _links, _periodic, _detector, _admission,

@@ -18,7 +18,6 @@ public sealed class SentinelCutover(MigrationPlan plan, MigrationJournal journal
 {
     public static readonly TimeSpan DiscoveryTimeout = TimeSpan.FromSeconds(90);
     public static readonly TimeSpan SwitchTimeout = TimeSpan.FromSeconds(60);
-    public static readonly TimeSpan AgreementTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly SentinelGroupFacts _group = plan.Group!;
@@ -134,7 +133,7 @@ public sealed class SentinelCutover(MigrationPlan plan, MigrationJournal journal
             await stopWatching.CancelAsync().ConfigureAwait(false);
             if (demotion is not null) await demotion.ConfigureAwait(false);
         }
-        await WaitForAgreementAsync().ConfigureAwait(false);
+        await SentinelAgreement.WaitAsync(_group, plan.First.Endpoint).ConfigureAwait(false);
         progress.Line($"cutover: every sentinel names {plan.First.Endpoint} the master of '{_group.MasterName}'" +
             (report.WritePauseMs is { } pause ? $"; writes were paused {Units.Ms(pause)} (from +switchover-pause-writes to the source becoming a replica)" : ""));
     }
@@ -164,7 +163,7 @@ public sealed class SentinelCutover(MigrationPlan plan, MigrationJournal journal
                 }
             }
             if (remembered is null) return;
-            if (clock.Elapsed > AgreementTimeout) throw new MigrationRefusal($"after SENTINEL RESET {_group.MasterName}: {remembered}");
+            if (clock.Elapsed > SentinelAgreement.Timeout) throw new MigrationRefusal($"after SENTINEL RESET {_group.MasterName}: {remembered}");
             await Task.Delay(PollInterval, cancel).ConfigureAwait(false);
         }
     }
@@ -210,28 +209,6 @@ public sealed class SentinelCutover(MigrationPlan plan, MigrationJournal journal
             }
         }
         return null;
-    }
-
-    private async Task WaitForAgreementAsync()
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            string? disagreement = null;
-            for (var i = 0; i < _group.Sentinels.Count && disagreement is null; i++)
-            {
-                await using var link = await RedisLink.ConnectAsync(_group.Sentinels[i], _group.SentinelCredentials, CancellationToken.None).ConfigureAwait(false);
-                var address = Replies.Items(await link.CallAsync("SENTINEL", "GET-MASTER-ADDR-BY-NAME", _group.MasterName).ConfigureAwait(false));
-                if (address.Count != 2 || !int.TryParse(Replies.Text(address[1]), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-                    || !await PreflightRunner.SameAddressAsync(plan.First.Endpoint, Replies.Text(address[0]) ?? "", port, CancellationToken.None).ConfigureAwait(false))
-                {
-                    disagreement = $"sentinel {_group.Sentinels[i]} names {string.Join(":", address.Select(Replies.Text))}";
-                }
-            }
-            if (disagreement is null) return;
-            if (clock.Elapsed > AgreementTimeout) throw new MigrationRefusal($"after +switch-master: {disagreement}");
-            await Task.Delay(PollInterval).ConfigureAwait(false);
-        }
     }
 
     private async Task<List<Dictionary<string, string>>> ReplicasAsync(int sentinel, CancellationToken cancel)

@@ -73,10 +73,19 @@ public sealed record MigrationPlan
         yield return $"  2. the source's command stream is replayed into {First.Endpoint} in order; a dropped link resumes with PSYNC at the next offset";
         yield return "  3. wait until the applied offset is less than 1 s behind the source";
         yield return $"  4. CLIENT PAUSE WRITE on the source, wait until {First.Endpoint} has applied its offset, fence the source";
-        yield return "     (CONFIG SET min-replicas-to-write: writes are refused with NOREPLICAS), CLIENT UNPAUSE; repoint clients to the target";
+        if (Group is { } group)
+        {
+            yield return $"     (CONFIG SET min-replicas-to-write: writes are refused with NOREPLICAS), SENTINEL MOVE-MASTER {group.MasterName} {First.Endpoint.Host} {First.Endpoint.PortText}";
+            yield return "     on every sentinel (each publishes +switch-master and forgets the old nodes), CLIENT UNPAUSE";
+        }
+        else
+        {
+            yield return "     (CONFIG SET min-replicas-to-write: writes are refused with NOREPLICAS), CLIENT UNPAUSE; repoint clients to the target";
+        }
+        var oldNodes = string.Join(", ", new[] { Source.Endpoint }.Concat(Source.Replicas).Concat(Group?.Replicas ?? []).Distinct());
         yield return Options.OldNodes == OldNodes.Replica
             ? $"  5. the source stays running, fenced (it cannot replicate a target that refuses replication)"
-            : $"  5. old nodes ({string.Join(", ", new[] { Source.Endpoint }.Concat(Source.Replicas))}) are shut down";
+            : $"  5. old nodes ({oldNodes}) are shut down";
     }
 
     private static string KeysText(NodeFacts node) => node.KeysPerDb.Count == 0

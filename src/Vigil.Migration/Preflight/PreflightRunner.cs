@@ -76,6 +76,20 @@ public static class PreflightRunner
         {
             group = await SentinelPreflight.RunAsync(options, source, targets, cancel).ConfigureAwait(false);
             checks.Add($"sentinels are Vigil, agree that '{group.MasterName}' is {sourceEndpoint}, CKQUORUM OK");
+            // The target is no replica of the group: only the sentinels told move to it. One left out would keep
+            // naming the fenced source (or, adopting its peers' newer configuration, remember the old nodes).
+            // The replication link announces the target, so the sentinels list it as a replica of the source: one
+            // that accepts REPLICAOF could be sent under the source by them while migrate writes into it.
+            if (mode == MigrationMode.Stream && targets[0].ReplicaOfCommand is not null)
+            {
+                throw new MigrationRefusal($"target {targets[0].Endpoint} accepts REPLICAOF: with a sentinel group use --mode replicaof " +
+                    "(the stream mode through sentinels is for targets that refuse replication)");
+            }
+            if (mode == MigrationMode.Stream && group.KnownSentinels > options.Sentinels.Distinct().Count())
+            {
+                throw new MigrationRefusal($"the group '{group.MasterName}' has {group.KnownSentinels} sentinels and {options.Sentinels.Distinct().Count()} were given: " +
+                    "the stream mode moves every sentinel of the group to the target itself; give each with --sentinel");
+            }
         }
         return new MigrationPlan
         {
@@ -93,7 +107,7 @@ public static class PreflightRunner
 
     /// <summary>
     /// replicaof when asked, or when not asked and every target accepts REPLICAOF; otherwise stream, which
-    /// needs one target, no sentinel group (not yet), RESTORE on the target, PSYNC on the source, and a way
+    /// needs one target, RESTORE on the target, PSYNC on the source, and a way
     /// to fence the source after the cutover.
     /// </summary>
     private static (MigrationMode Mode, string Reason) ChooseMode(MigrateOptions options, NodeFacts source, IReadOnlyList<NodeFacts> targets)
@@ -117,10 +131,6 @@ public static class PreflightRunner
         {
             throw new MigrationRefusal($"the stream mode ({why}) moves data into one target; give one --target" +
                 (refusing is null ? "" : $" (target {refusing.Endpoint} refuses REPLICAOF and SLAVEOF: such targets need the stream mode, --mode stream)"));
-        }
-        if (options.Sentinels.Count > 0)
-        {
-            throw new MigrationRefusal($"the stream mode ({why}) does not cut over through a sentinel group yet: run it without --sentinel after removing the group, or use --mode replicaof");
         }
         if (!targets[0].AcceptsRestore)
         {

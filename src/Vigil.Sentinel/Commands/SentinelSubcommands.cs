@@ -27,10 +27,11 @@ internal sealed partial class SentinelSubcommands
     private readonly LeaderVote _vote;
     private readonly FailoverMachine _failover;
     private readonly ScriptQueue _scripts;
+    private readonly MasterSwitch _masterSwitch;
 
     public SentinelSubcommands(CoreSettings settings, CoreClock clock, EffectQueue effects, Epochs epochs, TiltState tilt,
         MonitorState monitored, AddressResolver resolver, Topology topology, LinkManager links, EventEmitter events, LeaderVote vote,
-        FailoverMachine failover, ScriptQueue scripts)
+        FailoverMachine failover, ScriptQueue scripts, MasterSwitch masterSwitch)
     {
         _settings = settings;
         _clock = clock;
@@ -45,6 +46,7 @@ internal sealed partial class SentinelSubcommands
         _vote = vote;
         _failover = failover;
         _scripts = scripts;
+        _masterSwitch = masterSwitch;
         var handlers = new Dictionary<string, Func<IReadOnlyList<string>, RespValue>>(StringComparer.Ordinal)
         {
             ["ckquorum"] = HandleCkQuorum,
@@ -59,6 +61,7 @@ internal sealed partial class SentinelSubcommands
             ["master"] = HandleMaster,
             ["masters"] = HandleMasters,
             ["monitor"] = HandleMonitor,
+            ["move-master"] = HandleMoveMaster,
             ["myid"] = HandleMyId,
             ["pending-scripts"] = HandlePendingScripts,
             ["remove"] = HandleRemove,

@@ -34,15 +34,17 @@ internal sealed class MasterSwitch(CoreSettings settings, CoreClock clock, Effec
     /// Forgets the master's replicas and run-time state (peers stay), moves it to <paramref name="target"/> and
     /// recreates the replicas: the old ones minus the new master, plus the old master. The old master is marked to
     /// be fenced: the configuration that just replaced it has a higher epoch, so if it comes back still claiming the
-    /// master role it is sent under the new master at once.
+    /// master role it is sent under the new master at once. Without <paramref name="carryReplicas"/> (a master moved
+    /// to a node outside the group, which the old nodes cannot replicate) nothing is carried over: the old nodes
+    /// are forgotten, and the new master's INFO names its own replicas.
     /// </summary>
-    public void ResetAndChangeAddress(MasterRecord master, InstanceAddress target)
+    public void ResetAndChangeAddress(MasterRecord master, InstanceAddress target, bool carryReplicas = true)
     {
         var oldAddress = master.Address;
         bool moved = !target.SameAs(oldAddress);
         if (moved) master.SwitchedAtMs.Add(clock.NowMs);
-        var replicaAddresses = master.Replicas.Values.Select(r => r.Address).Where(a => !a.SameAs(target)).ToList();
-        if (moved) replicaAddresses.Add(oldAddress);
+        var replicaAddresses = carryReplicas ? master.Replicas.Values.Select(r => r.Address).Where(a => !a.SameAs(target)).ToList() : [];
+        if (moved && carryReplicas) replicaAddresses.Add(oldAddress);
 
         topology.ResetMaster(master, keepPeers: true, generateEvent: false);
         master.Address = target;

@@ -30,11 +30,25 @@ internal sealed class FenceState
     /// <summary>Peers whose last answer named this master's address, and when it came.</summary>
     public Dictionary<string, long> ConfirmedAtMs { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// When a peer last answered with another address than the fenced master's (0 = never): some sentinel already
+    /// follows a newer configuration, which may reach the confirming peers at any moment, so no confirmation lifts
+    /// the fence for <c>Limits.FenceConfirmValidityMs</c> after that.
+    /// </summary>
+    public long DeniedAtMs { get; set; }
+
+    /// <summary>The confirmations count now: none is contradicted by a recent denial.</summary>
+    public IReadOnlySet<string> UncontradictedConfirmations(long nowMs) =>
+        DeniedAtMs != 0 && nowMs - DeniedAtMs <= Limits.FenceConfirmValidityMs ? new HashSet<string>() : RecentlyConfirmed(nowMs);
+
+    /// <summary>Since when a majority has confirmed without a break (0 = not so).</summary>
+    public long MajorityConfirmsSinceMs { get; set; }
+
     /// <summary>Since when every known peer has confirmed without a break, while fewer than the quorum are known (0 = not so).</summary>
     public long AllKnownConfirmSinceMs { get; set; }
 
     /// <summary>The peers whose confirmation is recent enough to count now (see <c>Limits.FenceConfirmValidityMs</c>).</summary>
-    public IReadOnlySet<string> RecentlyConfirmed(long nowMs) =>
+    private IReadOnlySet<string> RecentlyConfirmed(long nowMs) =>
         ConfirmedAtMs.Where(c => nowMs - c.Value <= Limits.FenceConfirmValidityMs).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The master refused CLIENT PAUSE WRITE (Redis older than 6.2): fencing is off for it.</summary>

@@ -140,7 +140,7 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
         {
             Lift(master, "fence-writes turned off", unpause: true);
         }
-        else if (PeerContact.MajorityConfirms(master, now, window, fence.RecentlyConfirmed(now)))
+        else if (MajorityConfirmedLongEnough(master, fence, now, window))
         {
             Lift(master, "the majority is reachable and still names this master", unpause: true);
         }
@@ -173,6 +173,23 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
     }
 
     /// <summary>
+    /// A majority has named this master, with no peer naming another, for <see cref="Limits.FenceLiftHoldMs"/> without a
+    /// break. One round of answers is not enough: a newer configuration spreads through hellos, and a peer may adopt
+    /// it a moment after it confirmed ours (the simulator found fences lifted on answers given milliseconds before
+    /// the confirming peers switched, seed 631505). Holding for a hello period lets such a configuration reach them.
+    /// </summary>
+    private static bool MajorityConfirmedLongEnough(MasterRecord master, FenceState fence, long now, long window)
+    {
+        if (!PeerContact.MajorityConfirms(master, now, window, fence.UncontradictedConfirmations(now)))
+        {
+            fence.MajorityConfirmsSinceMs = 0;
+            return false;
+        }
+        if (fence.MajorityConfirmsSinceMs == 0) fence.MajorityConfirmsSinceMs = now;
+        return now - fence.MajorityConfirmsSinceMs >= Limits.FenceLiftHoldMs;
+    }
+
+    /// <summary>
     /// Fewer peers are known than the quorum asks for (the group may be larger than discovered, or the quorum is the
     /// whole group): every known peer naming this master for a whole failover timeout lifts the fence, since a failover
     /// started on the other side ends within that time and its new configuration reaches peers in contact with it.
@@ -180,7 +197,7 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
     /// </summary>
     private static bool AllKnownConfirmedForAFailoverTimeout(MasterRecord master, FenceState fence, long now, long window)
     {
-        if (!PeerContact.AllKnownConfirm(master, now, window, fence.RecentlyConfirmed(now)))
+        if (!PeerContact.AllKnownConfirm(master, now, window, fence.UncontradictedConfirmations(now)))
         {
             fence.AllKnownConfirmSinceMs = 0;
             return false;
@@ -220,6 +237,7 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
         else
         {
             fence.ConfirmedAtMs.Remove(peer.Name);
+            if (reply is RespArray { Items: [RespBulkString, RespBulkString] }) fence.DeniedAtMs = clock.NowMs;
         }
     }
 
@@ -229,8 +247,8 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
         var fence = master.Fence;
         if (fence.Engaged)
         {
-            bool liftable = PeerContact.MajorityConfirms(master, clock.NowMs, ContactWindowMs(master), fence.RecentlyConfirmed(clock.NowMs));
-            return liftable ? clock.NowMs : fence.LastPauseSentAtMs + Limits.FenceRenewMs;
+            long renew = fence.LastPauseSentAtMs + Limits.FenceRenewMs;
+            return fence.MajorityConfirmsSinceMs == 0 ? renew : Math.Min(renew, fence.MajorityConfirmsSinceMs + Limits.FenceLiftHoldMs);
         }
         if (!CanFence(master)) return long.MaxValue;
         long now = clock.NowMs;

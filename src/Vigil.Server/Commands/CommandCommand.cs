@@ -60,7 +60,7 @@ public static class CommandCommand
         foreach (var spec in specs)
         {
             names.Add(RespValue.Bulk(spec.Name));
-            foreach (var sub in spec.Subcommands) names.Add(RespValue.Bulk(sub.FullName));
+            foreach (var sub in spec.ListedSubcommands) names.Add(RespValue.Bulk(sub.FullName));
         }
         return Done(context, new RespArray(names));
     }
@@ -125,7 +125,7 @@ public static class CommandCommand
         new RespSet([.. spec.Tips.Select(t => (RespValue)RespValue.Bulk(t))]),
         new RespSet([]),
         // Redis answers an empty set for a command without subcommands, an array otherwise.
-        spec.Subcommands.Count == 0 ? new RespSet([]) : new RespArray([.. spec.Subcommands.Select(sub => Describe(sub, sub.FullName))]));
+        spec.Subcommands.Count == 0 ? new RespSet([]) : new RespArray([.. spec.ListedSubcommands.Select(sub => Describe(sub, sub.FullName))]));
 
     private static ValueTask Done(CommandContext context, RespValue reply)
     {

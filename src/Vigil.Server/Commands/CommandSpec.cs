@@ -38,6 +38,12 @@ public sealed record CommandSpec(
     /// </summary>
     public int OptionalArguments { get; init; }
 
+    /// <summary>A Vigil-only subcommand: dispatched, but COMMAND LIST and INFO leave it out (they answer as the reference).</summary>
+    public bool Unlisted { get; init; }
+
+    /// <summary>The subcommands COMMAND reports.</summary>
+    public IEnumerable<CommandSpec> ListedSubcommands => Subcommands.Where(sub => !sub.Unlisted);
+
     public bool AcceptsArgumentCount(int count) =>
         Arity >= 0 ? count >= Arity && count <= Arity + OptionalArguments : count >= -Arity;
 

@@ -63,7 +63,7 @@ public sealed class CommandTable
             [
                 .. SubcommandTable.All.Select(sub => sub.Name == "help"
                     ? new CommandSpec(sub.Name, sub.Arity, LoadingStale, ["@slow"], NoTips)
-                    : Sentinel(sub.Name, sub.Arity) with { OptionalArguments = sub.OptionalArguments }),
+                    : Sentinel(sub.Name, sub.Arity) with { OptionalArguments = sub.OptionalArguments, Unlisted = sub.VigilOnly }),
             ]),
         },
         new("ping", -1, ["fast"], ["@fast", "@connection"], ["request_policy:all_shards", "response_policy:all_succeeded"]) { Handler = PingCommand.Execute },

@@ -14,7 +14,7 @@ namespace Vigil.Integration.Migration;
 /// The stream mode's parts against real servers: snapshots that redis-server 7.0 writes (to disk with SAVE,
 /// and sent to a replica from disk or diskless) are read, written into a target that refuses replication,
 /// and compared with <c>vigil migrate verify</c>; the command stream that follows is replayed; a dropped
-/// replication link resumes with a partial resync.
+/// replication link resumes with a partial resync, or starts over when the source refuses one.
 /// </summary>
 public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
 {
@@ -119,6 +119,52 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
             Assert.Equal("1", stats["sync_partial_ok"]);
             Assert.Equal("1", stats["sync_full"]);
             Assert.Equal(1, replicator.FullSyncs);
+            await AssertSameAsync(source, target);
+        }
+        finally
+        {
+            replicator.Stop();
+            await running;
+        }
+        Assert.Null(replicator.Failure);
+    }
+
+    [Fact]
+    public async Task ResyncRefusedByTheSourceStartsOverWithAFlushAndANewSnapshot()
+    {
+        // The smallest backlog Redis keeps: one write larger than it, made while the link is down, is beyond reach.
+        var source = await _nodes.StartAsync([.. EncodingDataset.ServerArgs, "--repl-backlog-size", "16384", "--repl-diskless-sync-delay", "0"]);
+        var target = await _nodes.StartAsync(ManagedTargetArgs);
+        await EncodingDataset.FillAsync(source);
+        await using var writer = await TargetWriter.ConnectAsync(new RedisEndpoint("127.0.0.1", target.Port), null, CancellationToken.None);
+        var replicator = new StreamReplicator(new RedisEndpoint("127.0.0.1", source.Port), null, writer);
+        var running = replicator.StartAsync();
+        try
+        {
+            await CaughtUpAsync(source, writer, replicator);
+            // What an interrupted attempt could leave on the target: the new snapshot must replace it.
+            await Topology.CallAsync(target, "SET", "stray", "not on the source");
+
+            // The kill and the large write in one round trip: the write is in the backlog (and overruns it) before
+            // the replicator even sees its connection closed.
+            await using (var client = await source.ConnectAsync())
+            {
+                var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+                RespWriter.WriteCommand(buffer, ["CLIENT", "KILL", "TYPE", "replica"]);
+                RespWriter.WriteCommand(buffer, ["SET", "big", new string('x', 64 * 1024)]);
+                await client.SendRawAsync(buffer.WrittenMemory);
+                Assert.Equal(1, Assert.IsType<RespInteger>(await client.ReadAsync()).Value);
+                Assert.IsType<RespSimpleString>(await client.ReadAsync());
+                await WritesAsync(client, "after");
+            }
+            await Wait.UntilAsync(() => replicator.FullSyncs == 2, TimeSpan.FromSeconds(20), "the stream started over with a full sync");
+            await CaughtUpAsync(source, writer, replicator);
+            var stats = await Topology.InfoAsync(source, "stats");
+            Assert.Equal("2", stats["sync_full"]);
+            Assert.Equal("1", stats["sync_partial_err"]);
+            Assert.Equal("0", stats["sync_partial_ok"]);
+            Assert.Equal(0, replicator.PartialResyncs);
+            Assert.Equal(0, Assert.IsType<RespInteger>(await Topology.CallAsync(target, "EXISTS", "stray")).Value);
             await AssertSameAsync(source, target);
         }
         finally

@@ -54,6 +54,7 @@ internal sealed class FaultInjector(SimWorld world)
         {
             for (int b = 0; b < world.Network.HostCount; b++) world.Network.Latency(a, b).SlowFactor = 1;
         }
+        for (int host = 0; host < world.Network.HostCount; host++) world.Network.Retime(host);
         world.Operator.FinishPendingMonitors();
         world.Trace.Add(world.NowMs, "faults", $"healed; network whole: {world.Network.IsWhole()}");
     }
@@ -170,6 +171,7 @@ internal sealed class FaultInjector(SimWorld world)
                         network.Latency(host, other).SlowFactor = 1;
                         network.Latency(other, host).SlowFactor = 1;
                     }
+                    network.Retime(host);
                 });
                 return true;
             }

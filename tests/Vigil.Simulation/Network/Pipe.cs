@@ -10,6 +10,7 @@ internal sealed class Pipe(SimNetwork network, int fromHost, int toHost, Action<
     private readonly Queue<(long ReadyAtMs, object Message)> _messages = new();
     private long _lastReadyAtMs;
     private bool _scheduled;
+    private int _generation;
     private bool _dead;
 
     public int FromHost { get; } = fromHost;
@@ -41,10 +42,33 @@ internal sealed class Pipe(SimNetwork network, int fromHost, int toHost, Action<
         Schedule(network.NowMs + network.SampleDelayMs(FromHost, ToHost));
     }
 
+    /// <summary>
+    /// The link became fast again (a slow-links fault ended): what waits for a delay drawn while it was slow goes at
+    /// today's speed, as TCP's retransmission would carry it, still in order.
+    /// </summary>
+    public void Retime()
+    {
+        if (_dead || _messages.Count == 0) return;
+        var waiting = _messages.ToArray();
+        _messages.Clear();
+        long last = network.NowMs;
+        foreach (var (readyAt, message) in waiting)
+        {
+            last = Math.Max(last, Math.Min(readyAt, network.NowMs + network.SampleDelayMs(FromHost, ToHost)));
+            _messages.Enqueue((last, message));
+        }
+        _lastReadyAtMs = last;
+        if (!Stalled) Schedule(_messages.Peek().ReadyAtMs);
+    }
+
     private void Schedule(long atMs)
     {
         _scheduled = true;
-        network.Queue.At(atMs, Pump);
+        int generation = ++_generation; // a re-timed pipe's earlier pump is void
+        network.Queue.At(atMs, () =>
+        {
+            if (generation == _generation) Pump();
+        });
     }
 
     private void Pump()

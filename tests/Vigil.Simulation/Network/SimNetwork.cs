@@ -126,6 +126,16 @@ internal sealed class SimNetwork
         return null;
     }
 
+    /// <summary>The links of <paramref name="host"/> are fast again: data in flight on them stops waiting for slow delays.</summary>
+    public void Retime(int host)
+    {
+        foreach (var connection in OpenConnectionsOf(host))
+        {
+            connection.ToServer.Retime();
+            connection.ToClient.Retime();
+        }
+    }
+
     /// <summary>Every open connection touching <paramref name="host"/>.</summary>
     public List<SimConnection> OpenConnectionsOf(int host)
     {
@@ -161,6 +171,22 @@ internal sealed class SimNetwork
             return;
         }
         long roundTrip = SampleDelayMs(client, server) + SampleDelayMs(server, client);
+        if (racing && roundTrip > retryMs && NowMs + retryMs < deadlineMs)
+        {
+            // The racing host does not wait on a slow handshake either: a fresh attempt starts meanwhile, and the first
+            // to complete wins (after a slow link recovers, the fresh one is quick).
+            Queue.At(NowMs + retryMs, () => Attempt(connection, deadlineMs, retryMs, racing));
+        }
+        if (NowMs + roundTrip > deadlineMs)
+        {
+            Queue.At(deadlineMs, () =>
+            {
+                if (connection.State != ConnectionState.Connecting) return;
+                connection.State = ConnectionState.Closed;
+                connection.Client.OnConnectFailed(connection, "Connection timed out");
+            });
+            return;
+        }
         Queue.At(NowMs + roundTrip, () =>
         {
             if (connection.State != ConnectionState.Connecting) return;

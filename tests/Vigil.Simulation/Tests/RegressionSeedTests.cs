@@ -58,6 +58,10 @@ public sealed class RegressionSeedTests
     [InlineData(10602)] // the same with 3 sentinels: one confirming peer was "a majority", and it was mid-failover
     [InlineData(428300)] // a sentinel among peers all behind denied the configuration of the leader it had voted for
     [InlineData(446497)] // the same
+    [InlineData(631505)] // a fence lifted on confirmations given milliseconds before the confirming peers adopted a newer configuration
+    [InlineData(625979)] // model: data sent on a slow link kept its slow delay after the link recovered (no retransmission)
+    [InlineData(626150)] // model: the racing connect waited on a slow handshake instead of starting a fresh attempt
+    [InlineData(656952)] // the same
     [InlineData(502976)] // a re-monitored sentinel that knew one peer asked for two confirmations of the group's newer configuration
     public void SeedKeepsEveryInvariant(int seed)
     {
