@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Prometheus;
 using Vigil.Server;
 
 namespace Vigil.Http;
@@ -14,6 +12,8 @@ namespace Vigil.Http;
 internal sealed class EndpointRequests(
     string? token, ObservationCache observations, SentinelMetrics metrics, EventStream events, FailoverTracker failovers, int sentinelPort)
 {
+    private const string ContentSecurityPolicy = "Content-Security-Policy: default-src 'self'; img-src 'self' data:";
+
     private static readonly Dictionary<string, (string ContentType, byte[] Body)> Files = new(StringComparer.Ordinal)
     {
         ["/"] = ("text/html; charset=utf-8", DashboardFiles.Read("index.html")),
@@ -21,35 +21,28 @@ internal sealed class EndpointRequests(
         ["/dashboard.js"] = ("text/javascript; charset=utf-8", DashboardFiles.Read("dashboard.js")),
     };
 
-    public async Task HandleAsync(HttpContext context, CancellationToken stopping)
+    public async Task HandleAsync(HttpExchange exchange)
     {
-        if (!await RequestGate.AdmitAsync(context, token, path => Files.ContainsKey(path) || path is "/metrics" or "/api/state" or "/api/events").ConfigureAwait(false)) return;
-        var request = context.Request;
-        var response = context.Response;
-        string path = request.Path.Value ?? "/";
+        if (!await RequestGate.AdmitAsync(exchange, token, path => Files.ContainsKey(path) || path is "/metrics" or "/api/state" or "/api/events").ConfigureAwait(false)) return;
+        string path = exchange.Request.Path;
         if (Files.TryGetValue(path, out var file))
         {
-            response.ContentType = file.ContentType;
-            response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:";
-            response.ContentLength = file.Body.Length;
-            if (HttpMethods.IsGet(request.Method)) await response.Body.WriteAsync(file.Body, context.RequestAborted).ConfigureAwait(false);
+            await exchange.RespondAsync(200, file.ContentType, file.Body, ContentSecurityPolicy).ConfigureAwait(false);
             return;
         }
         switch (path)
         {
             case "/metrics":
-                await observations.GetAsync().WaitAsync(context.RequestAborted).ConfigureAwait(false);
-                response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                await metrics.Registry.CollectAndExportAsTextAsync(response.Body, ExpositionFormat.PrometheusText, context.RequestAborted).ConfigureAwait(false);
+                await observations.GetAsync().WaitAsync(exchange.Aborted).ConfigureAwait(false);
+                await PrometheusExposition.RespondAsync(exchange, metrics.Registry).ConfigureAwait(false);
                 break;
             case "/api/state":
-                var observation = await observations.GetAsync().WaitAsync(context.RequestAborted).ConfigureAwait(false);
+                var observation = await observations.GetAsync().WaitAsync(exchange.Aborted).ConfigureAwait(false);
                 var state = new DashboardState(VersionInfo.Version, sentinelPort, observation, failovers.Recent, events.Recent);
-                response.ContentType = "application/json; charset=utf-8";
-                await JsonSerializer.SerializeAsync(response.Body, state, DashboardJson.Default.DashboardState, context.RequestAborted).ConfigureAwait(false);
+                await exchange.RespondAsync(200, "application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(state, DashboardJson.Default.DashboardState)).ConfigureAwait(false);
                 break;
             case "/api/events":
-                await StreamEventsAsync(context, stopping).ConfigureAwait(false);
+                await StreamEventsAsync(exchange).ConfigureAwait(false);
                 break;
         }
     }
@@ -58,22 +51,22 @@ internal sealed class EndpointRequests(
     /// Server-sent events: one <c>sentinel</c> event per sentinel event, JSON data. A client that reads too slowly
     /// fills its queue and loses events there; the sentinel is not slowed.
     /// </summary>
-    private async Task StreamEventsAsync(HttpContext context, CancellationToken stopping)
+    private async Task StreamEventsAsync(HttpExchange exchange)
     {
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        if (HttpMethods.IsHead(context.Request.Method)) return;
-        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        if (exchange.IsHead)
+        {
+            await exchange.RespondAsync(200, "text/event-stream", ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+            return;
+        }
         var reader = events.Subscribe();
         try
         {
-            await response.WriteAsync("retry: 1000\n\n", ending.Token).ConfigureAwait(false);
-            await response.Body.FlushAsync(ending.Token).ConfigureAwait(false);
-            await foreach (var record in reader.ReadAllAsync(ending.Token).ConfigureAwait(false))
+            await exchange.StartStreamAsync("text/event-stream").ConfigureAwait(false);
+            await exchange.WriteStreamAsync("retry: 1000\n\n").ConfigureAwait(false);
+            await foreach (var record in reader.ReadAllAsync(exchange.Aborted).ConfigureAwait(false))
             {
                 string json = JsonSerializer.Serialize(record, DashboardJson.Default.SentinelEventRecord);
-                await response.WriteAsync($"id: {record.Seq}\nevent: sentinel\ndata: {json}\n\n", ending.Token).ConfigureAwait(false);
-                await response.Body.FlushAsync(ending.Token).ConfigureAwait(false);
+                await exchange.WriteStreamAsync($"id: {record.Seq}\nevent: sentinel\ndata: {json}\n\n").ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Builder;
+using System.Net;
 using Vigil.Sentinel.Config;
 using Vigil.Sentinel.Observation;
 using Vigil.Server.Logging;
@@ -7,8 +7,8 @@ using Vigil.Server.Observation;
 namespace Vigil.Http;
 
 /// <summary>
-/// The read-only HTTP endpoint (<c>vigil-http</c>): Prometheus metrics, the dashboard and its data, served by Kestrel
-/// on its own threads. The sentinel's loop only records into it (counters, an event queue per stream client); the
+/// The read-only HTTP endpoint (<c>vigil-http</c>): Prometheus metrics, the dashboard and its data, served by <see cref="HttpServer"/>
+/// on the thread pool. The sentinel's loop only records into it (counters, an event queue per stream client); the
 /// HTTP side reads observations the loop takes when asked, at most every <see cref="ObservationCache.MaxAgeMs"/>.
 /// </summary>
 public sealed class HttpEndpoint : ISentinelObserver, IAsyncDisposable
@@ -17,10 +17,9 @@ public sealed class HttpEndpoint : ISentinelObserver, IAsyncDisposable
     private readonly string? _tokenFile;
     private readonly int _sentinelPort;
     private readonly FailoverTracker _failovers;
-    private readonly CancellationTokenSource _stopping = new();
     private SentinelMetrics? _metrics;
     private EventStream? _events;
-    private WebApplication? _app;
+    private HttpServer? _server;
 
     public HttpEndpoint(HttpEndpointAddress address, string? tokenFile, int sentinelPort)
     {
@@ -46,7 +45,7 @@ public sealed class HttpEndpoint : ISentinelObserver, IAsyncDisposable
 
     public void OnStateSaved(double seconds, bool succeeded) => _metrics?.OnStateSaved(seconds, succeeded);
 
-    public async Task StartAsync(SentinelLog log, Func<Task<SentinelObservation>> observe, CancellationToken stopping)
+    public Task StartAsync(SentinelLog log, Func<Task<SentinelObservation>> observe, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(log);
         string? token = _tokenFile is null ? null : BearerToken.Read(_tokenFile, log.Warning);
@@ -55,23 +54,18 @@ public sealed class HttpEndpoint : ISentinelObserver, IAsyncDisposable
         var events = new EventStream(metrics.OnEventDropped);
         var requests = new EndpointRequests(token, observations, metrics, events, _failovers, _sentinelPort);
 
-        var app = await KestrelHost.StartAsync(_address, context => requests.HandleAsync(context, _stopping.Token), stopping).ConfigureAwait(false);
-        _app = app;
         _metrics = metrics;
         _events = events;
-        Port = KestrelHost.BoundPort(app) ?? _address.Port;
+        _server = HttpServer.Start(new IPEndPoint(_address.Address, _address.Port), requests.HandleAsync);
+        Port = _server.Port;
         log.Notice($"HTTP endpoint (metrics, dashboard) listening on http://{new HttpEndpointAddress(_address.Address, Port)}/{(token is null ? "" : " (bearer token required)")}");
+        return Task.CompletedTask;
     }
 
     public async Task StopAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_app is { } app) await KestrelHost.StopAsync(app).ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _server, null) is { } server) await server.DisposeAsync().ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is { } app) await app.DisposeAsync().ConfigureAwait(false);
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => new(StopAsync());
 }

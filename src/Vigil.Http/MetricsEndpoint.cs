@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Prometheus;
+using Vigil.Http.Metrics;
 using Vigil.Sentinel.Config;
 
 namespace Vigil.Http;
@@ -11,37 +9,29 @@ namespace Vigil.Http;
 /// </summary>
 public sealed class MetricsEndpoint : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly HttpServer _server;
 
-    private MetricsEndpoint(WebApplication app, int port)
-    {
-        _app = app;
-        Port = port;
-    }
+    private MetricsEndpoint(HttpServer server) => _server = server;
 
     /// <summary>The port actually listened on (with port 0, a free one).</summary>
-    public int Port { get; }
+    public int Port => _server.Port;
 
-    /// <summary>Reads the token file (if any) and starts listening; throws <see cref="InvalidOperationException"/> for a bad token file.</summary>
-    public static async Task<MetricsEndpoint> StartAsync(
-        HttpEndpointAddress address, string? tokenFile, CollectorRegistry registry, Action<string> warn, CancellationToken stopping)
+    /// <summary>
+    /// Reads the token file (if any) and starts listening; throws <see cref="InvalidOperationException"/> for a bad
+    /// token file and <see cref="IOException"/> for an address that cannot be bound.
+    /// </summary>
+    public static MetricsEndpoint Start(HttpEndpointAddress address, string? tokenFile, MetricRegistry registry, Action<string> warn)
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(registry);
         string? token = tokenFile is null ? null : BearerToken.Read(tokenFile, warn);
-        var app = await KestrelHost.StartAsync(address, async context =>
+        var server = HttpServer.Start(new System.Net.IPEndPoint(address.Address, address.Port), async exchange =>
         {
-            if (!await RequestGate.AdmitAsync(context, token, path => path == "/metrics").ConfigureAwait(false)) return;
-            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            if (HttpMethods.IsHead(context.Request.Method)) return;
-            await registry.CollectAndExportAsTextAsync(context.Response.Body, ExpositionFormat.PrometheusText, context.RequestAborted).ConfigureAwait(false);
-        }, stopping).ConfigureAwait(false);
-        return new MetricsEndpoint(app, KestrelHost.BoundPort(app) ?? address.Port);
+            if (!await RequestGate.AdmitAsync(exchange, token, path => path == "/metrics").ConfigureAwait(false)) return;
+            await PrometheusExposition.RespondAsync(exchange, registry).ConfigureAwait(false);
+        });
+        return new MetricsEndpoint(server);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await KestrelHost.StopAsync(_app).ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

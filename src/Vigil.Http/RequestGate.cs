@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Vigil.Http;
 
 /// <summary>
@@ -9,43 +7,36 @@ namespace Vigil.Http;
 /// </summary>
 internal static class RequestGate
 {
+    public const string TextType = "text/plain; charset=utf-8";
+
     /// <summary>True when the request may be answered; otherwise the refusal has been written.</summary>
-    public static async Task<bool> AdmitAsync(HttpContext context, string? token, Func<string, bool> isKnownPath)
+    public static async Task<bool> AdmitAsync(HttpExchange exchange, string? token, Func<string, bool> isKnownPath)
     {
-        var request = context.Request;
-        var response = context.Response;
-        response.Headers.CacheControl = "no-store";
-        response.Headers["X-Content-Type-Options"] = "nosniff";
+        var request = exchange.Request;
         if (token is not null && !Authorized(request, token))
         {
-            response.StatusCode = StatusCodes.Status401Unauthorized;
-            response.Headers.WWWAuthenticate = "Bearer realm=\"vigil\"";
-            await response.WriteAsync("401 unauthorized: a bearer token is required\n", context.RequestAborted).ConfigureAwait(false);
+            await exchange.RespondAsync(401, TextType, "401 unauthorized: a bearer token is required\n", "WWW-Authenticate: Bearer realm=\"vigil\"").ConfigureAwait(false);
             return false;
         }
-        if (!isKnownPath(request.Path.Value ?? "/"))
+        if (!isKnownPath(request.Path))
         {
-            response.StatusCode = StatusCodes.Status404NotFound;
-            await response.WriteAsync("404 not found\n", context.RequestAborted).ConfigureAwait(false);
+            await exchange.RespondAsync(404, TextType, "404 not found\n").ConfigureAwait(false);
             return false;
         }
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        if (!exchange.IsGet && !exchange.IsHead)
         {
-            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            response.Headers.Allow = "GET, HEAD";
-            await response.WriteAsync("405 method not allowed: this endpoint is read-only\n", context.RequestAborted).ConfigureAwait(false);
+            await exchange.RespondAsync(405, TextType, "405 method not allowed: this endpoint is read-only\n", "Allow: GET, HEAD").ConfigureAwait(false);
             return false;
         }
         return true;
     }
 
-    private static bool Authorized(HttpRequest request, string token)
+    private static bool Authorized(HttpRequestHead request, string token)
     {
-        string? header = request.Headers.Authorization;
-        if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (request.Authorization is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return BearerToken.Matches(token, header.AsSpan(7).Trim());
         }
-        return request.Query.TryGetValue("access_token", out var values) && values.Count == 1 && BearerToken.Matches(token, values[0]);
+        return request.QueryValue("access_token") is { } value && BearerToken.Matches(token, value);
     }
 }

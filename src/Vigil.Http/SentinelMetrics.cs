@@ -1,4 +1,4 @@
-using Prometheus;
+using Vigil.Http.Metrics;
 using Vigil.Sentinel.Observation;
 
 namespace Vigil.Http;
@@ -6,7 +6,7 @@ namespace Vigil.Http;
 /// <summary>
 /// The metrics <c>/metrics</c> serves. Names and labels of redis_exporter's sentinel metrics where it has one (so its
 /// dashboards and alerts work unchanged); Vigil's own under <c>vigil_</c>. Counters and histograms move on the loop
-/// thread as events happen (prometheus-net's updates are lock-free); gauges are set from the latest observation when
+/// thread as events happen (lock-free updates, <see cref="MetricFamily"/>); gauges are set from the latest observation when
 /// a scrape collects them.
 /// </summary>
 internal sealed class SentinelMetrics
@@ -50,60 +50,56 @@ internal sealed class SentinelMetrics
     public SentinelMetrics(Func<SentinelObservation> observation)
     {
         _observation = observation;
-        Registry = Metrics.NewCustomRegistry();
-        var factory = Metrics.WithCustomRegistry(Registry);
-        // No process/runtime collectors: the custom registry starts empty, and nothing runs between scrapes.
-        _masters = factory.CreateGauge("redis_sentinel_masters", "The number of masters this sentinel is watching");
-        _tilt = factory.CreateGauge("redis_sentinel_tilt", "Sentinel is in TILT mode");
-        _runningScripts = factory.CreateGauge("redis_sentinel_running_scripts", "Number of scripts in execution right now");
-        _scriptsQueueLength = factory.CreateGauge("redis_sentinel_scripts_queue_length", "Queue of pending scripts to execute");
-        _masterStatus = new(factory.CreateGauge("redis_sentinel_master_status", "Master status on Sentinel (1 = ok)", ["master_name", "master_address", "master_status"]));
-        _masterOkSentinels = new(factory.CreateGauge("redis_sentinel_master_ok_sentinels", "The number of okay sentinels monitoring this master (this one included)", MasterLabels));
-        _masterOkSlaves = new(factory.CreateGauge("redis_sentinel_master_ok_slaves", "The number of okay slaves of the master", MasterLabels));
-        _masterSentinels = new(factory.CreateGauge("redis_sentinel_master_sentinels", "The number of sentinels monitoring this master (this one included)", MasterLabels));
-        _masterSlaves = new(factory.CreateGauge("redis_sentinel_master_slaves", "The number of slaves of the master", MasterLabels));
+        Registry = new MetricRegistry();
+        var factory = Registry;
+        // No process/runtime collectors: nothing runs between scrapes.
+        _masters = factory.Gauge("redis_sentinel_masters", "The number of masters this sentinel is watching");
+        _tilt = factory.Gauge("redis_sentinel_tilt", "Sentinel is in TILT mode");
+        _runningScripts = factory.Gauge("redis_sentinel_running_scripts", "Number of scripts in execution right now");
+        _scriptsQueueLength = factory.Gauge("redis_sentinel_scripts_queue_length", "Queue of pending scripts to execute");
+        _masterStatus = new(factory.Gauge("redis_sentinel_master_status", "Master status on Sentinel (1 = ok)", "master_name", "master_address", "master_status"));
+        _masterOkSentinels = new(factory.Gauge("redis_sentinel_master_ok_sentinels", "The number of okay sentinels monitoring this master (this one included)", MasterLabels));
+        _masterOkSlaves = new(factory.Gauge("redis_sentinel_master_ok_slaves", "The number of okay slaves of the master", MasterLabels));
+        _masterSentinels = new(factory.Gauge("redis_sentinel_master_sentinels", "The number of sentinels monitoring this master (this one included)", MasterLabels));
+        _masterSlaves = new(factory.Gauge("redis_sentinel_master_slaves", "The number of slaves of the master", MasterLabels));
 
-        _failovers = factory.CreateCounter("vigil_failovers_total", "Failovers this sentinel led, by outcome (ended, failover-abort-...)", ["master_name", "outcome"]);
-        _phase = factory.CreateHistogram("vigil_failover_phase_seconds", "Duration of each failover phase as this sentinel saw it",
-            new HistogramConfiguration { LabelNames = ["phase"], Buckets = PhaseBuckets });
-        _faultToSwitch = factory.CreateHistogram("vigil_failover_fault_to_switch_master_seconds", "From the master's +sdown to +switch-master on this sentinel",
-            new HistogramConfiguration { Buckets = PhaseBuckets });
-        _events = factory.CreateCounter("vigil_events_total", "Sentinel events published, by type", ["event"]);
-        _sdown = factory.CreateCounter("vigil_sdown_total", "Instances this sentinel saw go subjectively down, by role", ["role"]);
-        _odown = factory.CreateCounter("vigil_odown_total", "Masters this sentinel saw go objectively down");
-        _tilts = factory.CreateCounter("vigil_tilt_total", "Times this sentinel entered TILT mode");
-        _fences = factory.CreateCounter("vigil_fences_total", "Nodes sent back under the current master (+convert-to-slave)", ["master_name"]);
-        _peers = new(factory.CreateGauge("vigil_peers", "Other sentinels known for the master, by admission", ["master_name", "admission"]));
-        _peersRefused = factory.CreateCounter("vigil_peers_refused_total", "Hellos from sentinels that were not admitted (every verified peer is admitted today)");
-        _linkRtt = new(factory.CreateGauge("vigil_link_rtt_seconds", "Round trip of the last answered PING on the link to an instance", ["master_name", "role", "address"]));
-        _replicaLag = new(factory.CreateGauge("vigil_replica_lag_bytes", "How far the replica's offset is behind its master's", ["master_name", "address"]));
-        _saveSeconds = factory.CreateHistogram("vigil_state_save_seconds", "Duration of each state save (temp file, fsync, rename)",
-            new HistogramConfiguration { Buckets = SaveBuckets });
-        _saveFailures = factory.CreateCounter("vigil_state_save_failures_total", "State saves that failed");
-        _eventsDropped = factory.CreateCounter("vigil_http_events_dropped_total", "Events not delivered to a slow event-stream client");
-        _currentEpoch = factory.CreateGauge("vigil_current_epoch", "This sentinel's current epoch");
+        _failovers = factory.Counter("vigil_failovers_total", "Failovers this sentinel led, by outcome (ended, failover-abort-...)", "master_name", "outcome");
+        _phase = factory.Histogram("vigil_failover_phase_seconds", "Duration of each failover phase as this sentinel saw it", PhaseBuckets, "phase");
+        _faultToSwitch = factory.Histogram("vigil_failover_fault_to_switch_master_seconds", "From the master's +sdown to +switch-master on this sentinel", PhaseBuckets);
+        _events = factory.Counter("vigil_events_total", "Sentinel events published, by type", "event");
+        _sdown = factory.Counter("vigil_sdown_total", "Instances this sentinel saw go subjectively down, by role", "role");
+        _odown = factory.Counter("vigil_odown_total", "Masters this sentinel saw go objectively down");
+        _tilts = factory.Counter("vigil_tilt_total", "Times this sentinel entered TILT mode");
+        _fences = factory.Counter("vigil_fences_total", "Nodes sent back under the current master (+convert-to-slave)", "master_name");
+        _peers = new(factory.Gauge("vigil_peers", "Other sentinels known for the master, by admission", "master_name", "admission"));
+        _peersRefused = factory.Counter("vigil_peers_refused_total", "Hellos from sentinels that were not admitted (every verified peer is admitted today)");
+        _linkRtt = new(factory.Gauge("vigil_link_rtt_seconds", "Round trip of the last answered PING on the link to an instance", "master_name", "role", "address"));
+        _replicaLag = new(factory.Gauge("vigil_replica_lag_bytes", "How far the replica's offset is behind its master's", "master_name", "address"));
+        _saveSeconds = factory.Histogram("vigil_state_save_seconds", "Duration of each state save (temp file, fsync, rename)", SaveBuckets);
+        _saveFailures = factory.Counter("vigil_state_save_failures_total", "State saves that failed");
+        _eventsDropped = factory.Counter("vigil_http_events_dropped_total", "Events not delivered to a slow event-stream client");
+        _currentEpoch = factory.Gauge("vigil_current_epoch", "This sentinel's current epoch");
         _failovers.Publish();
-        _peersRefused.Publish();
-        Registry.AddBeforeCollectCallback(Refresh);
+        Registry.BeforeCollect(Refresh);
     }
 
-    public CollectorRegistry Registry { get; }
+    public MetricRegistry Registry { get; }
 
     /// <summary>Loop thread: counts an event.</summary>
     public void OnEvent(string channel, string message)
     {
-        _events.WithLabels(channel).Inc();
+        _events.Inc(channel);
         switch (channel)
         {
             case "+sdown":
                 int space = message.IndexOf(' ', StringComparison.Ordinal);
-                _sdown.WithLabels(space > 0 ? message[..space] : "unknown").Inc();
+                _sdown.Inc(space > 0 ? message[..space] : "unknown");
                 break;
             case "+odown": _odown.Inc(); break;
             case "+tilt": _tilts.Inc(); break;
             case "+convert-to-slave":
                 var words = message.Split(' ');
-                if (FailoverTracker.MasterNameOf(channel, words) is { } name) _fences.WithLabels(name).Inc();
+                if (FailoverTracker.MasterNameOf(channel, words) is { } name) _fences.Inc(name);
                 break;
         }
     }
@@ -111,10 +107,10 @@ internal sealed class SentinelMetrics
     public void OnPhase(string phase, double seconds)
     {
         if (phase == "fault_to_switch_master") _faultToSwitch.Observe(seconds);
-        else _phase.WithLabels(phase).Observe(seconds);
+        else _phase.Observe(seconds, phase);
     }
 
-    public void OnFailoverFinished(string masterName, string outcome) => _failovers.WithLabels(masterName, outcome).Inc();
+    public void OnFailoverFinished(string masterName, string outcome) => _failovers.Inc(masterName, outcome);
 
     public void OnStateSaved(double seconds, bool succeeded)
     {
@@ -176,7 +172,7 @@ internal sealed class SentinelMetrics
 
         public void Set(double value, params string[] labels)
         {
-            gauge.WithLabels(labels).Set(value);
+            gauge.Set(value, labels);
             _current.Add(labels);
         }
 
@@ -184,7 +180,7 @@ internal sealed class SentinelMetrics
         {
             foreach (var labels in _previous)
             {
-                if (!_current.Contains(labels)) gauge.RemoveLabelled(labels);
+                if (!_current.Contains(labels)) gauge.Remove(labels);
             }
             (_previous, _current) = (_current, _previous);
         }

@@ -59,8 +59,8 @@ public sealed class ProxyHost(ProxyOptions options, ProxyLog log)
         {
             try
             {
-                metrics = await MetricsEndpoint.StartAsync(httpAddress, options.HttpTokenFile, new ProxyMetrics(_counters, options.MasterName).Registry,
-                    warning => log.Write($"warning: {warning}"), stop).ConfigureAwait(false);
+                metrics = MetricsEndpoint.Start(httpAddress, options.HttpTokenFile, new ProxyMetrics(_counters, options.MasterName).Registry,
+                    warning => log.Write($"warning: {warning}"));
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException)
             {
