@@ -593,6 +593,9 @@ internal sealed class InvariantChecker
                 var track = Track(sentinel);
                 if (!sentinel.Running || sentinel.Paused || track.StartedAtMs >= healedAtMs || track.InTilt || track.LeftTiltAtMs >= healedAtMs) continue;
                 if (!track.LastSwitch.TryGetValue(master, out var latest) || latest.From != address || promotedAt > latest.AtMs) continue;
+                // A failover after the heal (peers still saw the master down for a moment) made the node stale only then;
+                // its demotion is the convergence check's to wait for, not this bound's (seed 802602).
+                if (latest.AtMs >= healedAtMs) continue;
                 // A newer election since the switch may have promoted the node: the core then waits for it (Convergence).
                 if (track.CurrentEpoch > latest.Epoch) continue;
                 // Convergence waits while the sentinel sees its master down or runs a failover of it: counted from the heal,

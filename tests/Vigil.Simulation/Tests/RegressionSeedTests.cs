@@ -62,6 +62,7 @@ public sealed class RegressionSeedTests
     [InlineData(625979)] // model: data sent on a slow link kept its slow delay after the link recovered (no retransmission)
     [InlineData(626150)] // model: the racing connect waited on a slow handshake instead of starting a fresh attempt
     [InlineData(656952)] // the same
+    [InlineData(802602)] // checker: a master switched by a failover after the heal held to the bound counted from the heal
     [InlineData(502976)] // a re-monitored sentinel that knew one peer asked for two confirmations of the group's newer configuration
     public void SeedKeepsEveryInvariant(int seed)
     {
