@@ -260,6 +260,7 @@ internal sealed class InvariantChecker
                 break;
             case "+slave":
                 RequireNodeOfGroup(sentinel, about, channel);
+                track.EverListed.Add($"{about.Master} {about.Ip}:{about.Port}");
                 break;
             case "+try-failover":
                 OnTryFailover(sentinel, track, about.Master);

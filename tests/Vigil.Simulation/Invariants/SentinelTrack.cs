@@ -49,6 +49,9 @@ internal sealed class SentinelTrack
     /// <summary>Masters the operator made this sentinel forget (RESET, REMOVE then MONITOR): replicas included.</summary>
     public HashSet<string> ResetByOperator { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every "&lt;master&gt; &lt;ip&gt;:&lt;port&gt;" this sentinel ever announced as a replica (+slave).</summary>
+    public HashSet<string> EverListed { get; } = new(StringComparer.Ordinal);
+
     /// <summary>When the sentinel's process last started (true time).</summary>
     public long StartedAtMs { get; set; }
 

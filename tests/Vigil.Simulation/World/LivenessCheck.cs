@@ -125,18 +125,25 @@ internal static class LivenessCheck
     /// Sentinels learn a master's replicas only from its INFO (and keep them in their state). Once the operator made
     /// every sentinel forget the group's nodes (RESET, or REMOVE then MONITOR) while this one was down or cut off, it
     /// can come back as a master nobody knows of, and no sentinel can bring it back (seed 439): as in the reference,
-    /// only the operator can, by naming it again. Such a node is left out; a node any sentinel still knows is not.
+    /// only the operator can, by naming it again. Such a node is left out; a node any sentinel still knows is not. A
+    /// sentinel that never listed the node (it discovered the group's replicas only after the node had been promoted
+    /// by a failover that then failed) counts as not knowing it, as long as the operator made some sentinel forget it
+    /// (seed 812515).
     /// </summary>
     private static bool ForgottenByEveryone(SimWorld world, string name, RedisNode node)
     {
         string address = $"{node.Ip}:{node.Port}";
+        bool forgottenByOperator = false;
         foreach (var sentinel in world.Sentinels)
         {
-            if (!world.Checker.Track(sentinel).ResetByOperator.Contains(name)) return false;
+            var track = world.Checker.Track(sentinel);
+            bool reset = track.ResetByOperator.Contains(name);
+            if (!reset && track.EverListed.Contains($"{name} {address}")) return false;
+            forgottenByOperator |= reset;
             if (sentinel.Execute("replicas", name) is not RespArray replicas) return false;
             if (replicas.Items.OfType<RespMap>().Any(r => Field(r, "name") == address)) return false;
         }
-        return true;
+        return forgottenByOperator;
     }
 
     /// <summary>
@@ -145,15 +152,17 @@ internal static class LivenessCheck
     /// reset, names the old master and its followers, while the others, reset while the old master was down, know
     /// only the new master and its replicas. Sentinels meet, and learn newer configurations, only through the
     /// instances they both watch, so neither island can ever reach the other; as in the reference, only the operator
-    /// can join them again (seed 400389). Not a liveness failure of the core.
+    /// can join them again (seed 400389). Not a liveness failure of the core. It is enough that the sentinels on one side
+    /// were all reset: the other side may hold a sentinel that was only cut off and restarted.
     /// </summary>
     private static bool IslandsLeftByOperator(SimWorld world, string name)
     {
         var sentinels = world.Sentinels.ToList();
         var knowledge = new List<(HashSet<string> Nodes, HashSet<string> Peers, string Id)>();
+        var reset = new List<bool>();
         foreach (var sentinel in sentinels)
         {
-            if (!world.Checker.Track(sentinel).ResetByOperator.Contains(name)) return false;
+            reset.Add(world.Checker.Track(sentinel).ResetByOperator.Contains(name));
             if (!sentinel.Running || sentinel.Paused) return false;
             if (sentinel.Execute("get-master-addr-by-name", name) is not RespArray { Items: [RespBulkString ip, RespBulkString port] }) return false;
             var nodes = new HashSet<string>(StringComparer.Ordinal) { $"{ip.Text}:{port.Text}" };
@@ -177,7 +186,13 @@ internal static class LivenessCheck
                 if (linked) grew = island.Add(i);
             }
         }
-        return island.Count < knowledge.Count;
+        if (island.Count == knowledge.Count) return false;
+        // The operator cut the link when one side is made only of sentinels it reset: they forgot the nodes the
+        // other side still watches (a sentinel restarted from a state saved while it was cut off is such a side's
+        // counterpart, seed 811124).
+        bool islandReset = island.All(i => reset[i]);
+        bool restReset = Enumerable.Range(0, knowledge.Count).Where(i => !island.Contains(i)).All(i => reset[i]);
+        return islandReset || restReset;
     }
 
     public static string Field(RespMap map, string name)
