@@ -24,8 +24,8 @@ internal sealed class FenceState
     public long EngagedAtMs { get; set; }
     public long LastPauseSentAtMs { get; set; }
 
-    /// <summary>Peers asked GET-MASTER-ADDR-BY-NAME while fenced, whose answer is still owed.</summary>
-    public HashSet<string> Asked { get; } = new(StringComparer.Ordinal);
+    /// <summary>Peers asked GET-MASTER-ADDR-BY-NAME while fenced, whose answer is still owed, and when they were asked.</summary>
+    public Dictionary<string, long> AskedAtMs { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Peers whose last answer named this master's address, and when it came.</summary>
     public Dictionary<string, long> ConfirmedAtMs { get; } = new(StringComparer.Ordinal);

@@ -214,10 +214,16 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
     {
         foreach (var peer in master.Peers.Values)
         {
-            if (peer.Link.IsDisconnected) fence.Asked.Remove(peer.Name); // the question went with the connection
+            // The question went with the connection, or its answer is overdue (the link may have dropped and come
+            // back between two checks; seed 885326 kept a fence for ever on a question asked before such a drop).
+            if (peer.Link.IsDisconnected
+                || (fence.AskedAtMs.TryGetValue(peer.Name, out long askedAt) && now - askedAt > Limits.FenceConfirmValidityMs))
+            {
+                fence.AskedAtMs.Remove(peer.Name);
+            }
             bool fresh = fence.ConfirmedAtMs.TryGetValue(peer.Name, out long at) && now - at < Limits.FenceConfirmValidityMs / 2;
-            if (fence.Asked.Contains(peer.Name) || fresh || !PeerContact.IsReachable(peer, now, window)) continue;
-            if (links.Send(peer, ReplyKind.FenceConfirm, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", master.Name)) fence.Asked.Add(peer.Name);
+            if (fence.AskedAtMs.ContainsKey(peer.Name) || fresh || !PeerContact.IsReachable(peer, now, window)) continue;
+            if (links.Send(peer, ReplyKind.FenceConfirm, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", master.Name)) fence.AskedAtMs[peer.Name] = now;
         }
     }
 
@@ -226,7 +232,7 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
     {
         var master = peer.Master;
         var fence = master.Fence;
-        if (!fence.Engaged || !fence.Asked.Remove(peer.Name)) return;
+        if (!fence.Engaged || !fence.AskedAtMs.Remove(peer.Name)) return;
         var current = master.CurrentAddress;
         if (reply is RespArray { Items: [RespBulkString host, RespBulkString port] }
             && port.Text == current.Port.ToString(CultureInfo.InvariantCulture)
