@@ -339,7 +339,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
     public void OnConnectFailed(SimConnection connection, string reason) => OnClosed(connection, reason);
 
     /// <summary>
-    /// When this sentinel last received a valid PING answer (PONG, LOADING, MASTERDOWN) from each Redis node: a
+    /// When this sentinel last read a valid PING answer (PONG, LOADING, MASTERDOWN) from each Redis node: a
     /// replica it selects for promotion must have given one within five PING periods (compatibility-rules §7.3).
     /// </summary>
     public Dictionary<Redis.RedisNode, long> LastValidPongAtMs { get; } = [];
@@ -347,9 +347,14 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
     public void OnReply(SimConnection connection, RespValue reply)
     {
         if (!Owns(connection)) return;
-        if (connection.Server is Redis.RedisNode node && IsValidPingAnswer(reply)) LastValidPongAtMs[node] = _world.NowMs;
+        var pong = connection.Server is Redis.RedisNode node && IsValidPingAnswer(reply) ? node : null;
         var id = (LinkId)connection.ClientTag!;
-        Deliver(now => new LinkReply(now, id, reply));
+        Deliver(now =>
+        {
+            // When the core reads it: a paused sentinel reads the answers that waited as they are, on resuming (seed 916030).
+            if (pong is not null) LastValidPongAtMs[pong] = _world.NowMs;
+            return new LinkReply(now, id, reply);
+        });
     }
 
     private static bool IsValidPingAnswer(RespValue reply) => reply switch

@@ -66,6 +66,7 @@ public sealed class RegressionSeedTests
     [InlineData(811124)] // checker: islands left when the operator reset one side and the other is a sentinel restarted from a cut-off state
     [InlineData(812515)] // checker: a node one sentinel never listed and the operator made the others forget
     [InlineData(885326)] // a fence kept for ever: a confirmation asked before the peer link dropped and came back was owed for ever
+    [InlineData(916030)] // checker: a PING answer that waited for a paused sentinel counted from its arrival, not from when the core read it
     [InlineData(502976)] // a re-monitored sentinel that knew one peer asked for two confirmations of the group's newer configuration
     public void SeedKeepsEveryInvariant(int seed)
     {
