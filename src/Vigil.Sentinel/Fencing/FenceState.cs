@@ -41,11 +41,11 @@ internal sealed class FenceState
     public IReadOnlySet<string> UncontradictedConfirmations(long nowMs) =>
         DeniedAtMs != 0 && nowMs - DeniedAtMs <= Limits.FenceConfirmValidityMs ? new HashSet<string>() : RecentlyConfirmed(nowMs);
 
-    /// <summary>Since when a majority has confirmed without a break (0 = not so).</summary>
-    public long MajorityConfirmsSinceMs { get; set; }
+    /// <summary>A majority confirms (lifts the fence once held for a hello period).</summary>
+    public HeldCondition MajorityConfirms { get; } = new();
 
-    /// <summary>Since when every known peer has confirmed without a break, while fewer than the quorum are known (0 = not so).</summary>
-    public long AllKnownConfirmSinceMs { get; set; }
+    /// <summary>Every known peer confirms, while fewer than the quorum are known (lifts it once held for a failover timeout).</summary>
+    public HeldCondition AllKnownConfirm { get; } = new();
 
     /// <summary>The peers whose confirmation is recent enough to count now (see <c>Limits.FenceConfirmValidityMs</c>).</summary>
     private IReadOnlySet<string> RecentlyConfirmed(long nowMs) =>

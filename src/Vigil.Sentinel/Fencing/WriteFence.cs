@@ -180,13 +180,8 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
     /// </summary>
     private static bool MajorityConfirmedLongEnough(MasterRecord master, FenceState fence, long now, long window)
     {
-        if (!PeerContact.MajorityConfirms(master, now, window, fence.UncontradictedConfirmations(now)))
-        {
-            fence.MajorityConfirmsSinceMs = 0;
-            return false;
-        }
-        if (fence.MajorityConfirmsSinceMs == 0) fence.MajorityConfirmsSinceMs = now;
-        return now - fence.MajorityConfirmsSinceMs >= Limits.FenceLiftHoldMs;
+        bool confirms = PeerContact.MajorityConfirms(master, now, window, fence.UncontradictedConfirmations(now));
+        return fence.MajorityConfirms.HeldFor(confirms, now, Limits.FenceLiftHoldMs);
     }
 
     /// <summary>
@@ -197,13 +192,8 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
     /// </summary>
     private static bool AllKnownConfirmedForAFailoverTimeout(MasterRecord master, FenceState fence, long now, long window)
     {
-        if (!PeerContact.AllKnownConfirm(master, now, window, fence.UncontradictedConfirmations(now)))
-        {
-            fence.AllKnownConfirmSinceMs = 0;
-            return false;
-        }
-        if (fence.AllKnownConfirmSinceMs == 0) fence.AllKnownConfirmSinceMs = now;
-        return now - fence.AllKnownConfirmSinceMs >= master.Settings.FailoverTimeoutMs;
+        bool confirm = PeerContact.AllKnownConfirm(master, now, window, fence.UncontradictedConfirmations(now));
+        return fence.AllKnownConfirm.HeldFor(confirm, now, master.Settings.FailoverTimeoutMs);
     }
 
     /// <summary>
@@ -254,7 +244,8 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
         if (fence.Engaged)
         {
             long renew = fence.LastPauseSentAtMs + Limits.FenceRenewMs;
-            return fence.MajorityConfirmsSinceMs == 0 ? renew : Math.Min(renew, fence.MajorityConfirmsSinceMs + Limits.FenceLiftHoldMs);
+            long since = fence.MajorityConfirms.SinceMs;
+            return since == 0 ? renew : Math.Min(renew, since + Limits.FenceLiftHoldMs);
         }
         if (!CanFence(master)) return long.MaxValue;
         long now = clock.NowMs;
