@@ -54,7 +54,7 @@ internal sealed class FaultInjector(SimWorld world)
         {
             for (int b = 0; b < world.Network.HostCount; b++) world.Network.Latency(a, b).SlowFactor = 1;
         }
-        for (int host = 0; host < world.Network.HostCount; host++) world.Network.Retime(host);
+        world.Network.Retime();
         world.Operator.FinishPendingMonitors();
         world.Trace.Add(world.NowMs, "faults", $"healed; network whole: {world.Network.IsWhole()}");
     }

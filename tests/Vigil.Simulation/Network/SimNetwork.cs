@@ -126,11 +126,17 @@ internal sealed class SimNetwork
         return null;
     }
 
-    /// <summary>The links of <paramref name="host"/> are fast again: data in flight on them stops waiting for slow delays.</summary>
-    public void Retime(int host)
+    /// <summary>
+    /// The links of <paramref name="host"/> (null: every link) are fast again: data in flight on them stops waiting
+    /// for slow delays.
+    /// </summary>
+    public void Retime(int? host = null)
     {
-        foreach (var connection in OpenConnectionsOf(host))
+        _connections.RemoveAll(c => c.State == ConnectionState.Closed);
+        foreach (var connection in _connections)
         {
+            if (connection.State != ConnectionState.Open) continue;
+            if (host is { } h && connection.ClientHost != h && connection.ServerHost != h) continue;
             connection.ToServer.Retime();
             connection.ToClient.Retime();
         }
