@@ -86,10 +86,7 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
         var source = await _nodes.StartAsync([.. EncodingDataset.ServerArgs, "--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "0"]);
         var target = await _nodes.StartAsync(ManagedTargetArgs);
         await EncodingDataset.FillAsync(source);
-        await using var writer = await TargetWriter.ConnectAsync(new RedisEndpoint("127.0.0.1", target.Port), null, CancellationToken.None);
-        var replicator = new StreamReplicator(new RedisEndpoint("127.0.0.1", source.Port), null, writer);
-        var running = replicator.StartAsync();
-        try
+        string? failure = await StreamAsync(source, target, async (writer, replicator) =>
         {
             await CaughtUpAsync(source, writer, replicator);
             Assert.Equal(await EncodingDataset.KeysAsync(source), Interlocked.Read(ref replicator.SnapshotKeys));
@@ -120,13 +117,8 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
             Assert.Equal("1", stats["sync_full"]);
             Assert.Equal(1, replicator.FullSyncs);
             await AssertSameAsync(source, target);
-        }
-        finally
-        {
-            replicator.Stop();
-            await running;
-        }
-        Assert.Null(replicator.Failure);
+        });
+        Assert.Null(failure);
     }
 
     [Fact]
@@ -136,10 +128,7 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
         var source = await _nodes.StartAsync([.. EncodingDataset.ServerArgs, "--repl-backlog-size", "16384", "--repl-diskless-sync-delay", "0"]);
         var target = await _nodes.StartAsync(ManagedTargetArgs);
         await EncodingDataset.FillAsync(source);
-        await using var writer = await TargetWriter.ConnectAsync(new RedisEndpoint("127.0.0.1", target.Port), null, CancellationToken.None);
-        var replicator = new StreamReplicator(new RedisEndpoint("127.0.0.1", source.Port), null, writer);
-        var running = replicator.StartAsync();
-        try
+        string? failure = await StreamAsync(source, target, async (writer, replicator) =>
         {
             await CaughtUpAsync(source, writer, replicator);
             // What an interrupted attempt could leave on the target: the new snapshot must replace it.
@@ -166,13 +155,8 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(0, replicator.PartialResyncs);
             Assert.Equal(0, Assert.IsType<RespInteger>(await Topology.CallAsync(target, "EXISTS", "stray")).Value);
             await AssertSameAsync(source, target);
-        }
-        finally
-        {
-            replicator.Stop();
-            await running;
-        }
-        Assert.Null(replicator.Failure);
+        });
+        Assert.Null(failure);
     }
 
     [Fact]
@@ -181,24 +165,16 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
         var source = await _nodes.StartAsync();
         var target = await _nodes.StartAsync(ManagedTargetArgs);
         await Topology.CallAsync(source, "SET", "plain", "v");
-        await using var writer = await TargetWriter.ConnectAsync(new RedisEndpoint("127.0.0.1", target.Port), null, CancellationToken.None);
-        var replicator = new StreamReplicator(new RedisEndpoint("127.0.0.1", source.Port), null, writer);
-        var running = replicator.StartAsync();
-        try
+        string? failure = await StreamAsync(source, target, async (writer, replicator) =>
         {
             await CaughtUpAsync(source, writer, replicator);
             // Something on the target the source does not know about: the replayed command meets the wrong type.
             await Topology.CallAsync(target, "SET", "clash", "a string");
             await Topology.CallAsync(source, "RPUSH", "clash", "x");
             await Wait.UntilAsync(() => replicator.Failure is not null, TimeSpan.FromSeconds(10), "the stream stopped");
-        }
-        finally
-        {
-            replicator.Stop();
-            await running;
-        }
-        output.WriteLine(replicator.Failure);
-        Assert.Contains("refused RPUSH 'clash': WRONGTYPE", replicator.Failure, StringComparison.Ordinal);
+        });
+        output.WriteLine(failure);
+        Assert.Contains("refused RPUSH 'clash': WRONGTYPE", failure, StringComparison.Ordinal);
         Assert.Equal("master", await RoleAsync(source));
         Assert.IsType<RespSimpleString>(await Topology.CallAsync(source, "SET", "still", "writable"));
     }
@@ -217,6 +193,27 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
             var reply = await client.CallAsync(command);
             if (reply is RespError error) throw new InvalidOperationException($"{string.Join(' ', command)}: {error.Text}");
         }
+    }
+
+    /// <summary>
+    /// Streams <paramref name="source"/> into <paramref name="target"/> while <paramref name="body"/> runs, stops the
+    /// replicator however the body ends, and returns why the stream stopped by itself (null: it did not).
+    /// </summary>
+    private static async Task<string?> StreamAsync(RunningNode source, RunningNode target, Func<TargetWriter, StreamReplicator, Task> body)
+    {
+        await using var writer = await TargetWriter.ConnectAsync(new RedisEndpoint("127.0.0.1", target.Port), null, CancellationToken.None);
+        var replicator = new StreamReplicator(new RedisEndpoint("127.0.0.1", source.Port), null, writer);
+        var running = replicator.StartAsync();
+        try
+        {
+            await body(writer, replicator);
+        }
+        finally
+        {
+            replicator.Stop();
+            await running;
+        }
+        return replicator.Failure;
     }
 
     /// <summary>Waits until the target has applied everything the source has written so far.</summary>
