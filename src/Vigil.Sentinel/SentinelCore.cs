@@ -334,7 +334,7 @@ public sealed class SentinelCore : ISentinelCore
 
     private readonly List<MasterRecord> _tickVisits = [];
 
-    private void VisitMaster(MasterRecord master, bool acting, bool withLayout)
+    private void VisitMaster(MasterRecord master, bool acting, bool withLayout, bool shadow = false)
     {
         if (master.IsRemoved) return;
         HandleInstance(master, acting);
@@ -343,7 +343,9 @@ public sealed class SentinelCore : ISentinelCore
         foreach (var replica in master.Replicas.Values.ToList()) HandleInstance(replica, acting);
         foreach (var peer in master.Peers.Values.ToList()) HandleInstance(peer, acting);
         foreach (var claim in master.PeerClaims.Values.ToList()) _admission.Tick(claim);
-        _wake.Touch(master);
+        // A shadow visit must do nothing, so nothing is recomputed after it either: the schedule stays as it would be
+        // without the check, and so does the counted work.
+        if (!shadow) _wake.Touch(master);
     }
 
     /// <summary>Visits the masters this tick skipped; any that does something had a rule due that its due time missed.</summary>
@@ -355,7 +357,7 @@ public sealed class SentinelCore : ISentinelCore
         {
             if (seen.Contains(master) || master.IsRemoved) continue;
             long before = _effects.Activity;
-            VisitMaster(master, acting, withLayout: false);
+            VisitMaster(master, acting, withLayout: false, shadow: true);
             Invariants.Check(_effects.Activity == before, $"master {master.Name} was not due at {_clock.NowMs} but a visit acted on it ({_effects.LastActivity})");
         }
         _recordVisits = countedVisits;
