@@ -89,6 +89,26 @@ public sealed class FailureDetectionTests
     }
 
     [Fact]
+    public void KilledMasterStaysSdownWhileReconnectsFail()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(1000);
+        long lastAnswered = host.TimesOf(MasterIp, MasterPort, "PING").Last();
+        // Killed most of a PING period after its last answer, with no PING outstanding.
+        host.RunFor(lastAnswered + 200 - host.Now);
+        Assert.Equal(lastAnswered, host.TimesOf(MasterIp, MasterPort, "PING").Last());
+        host.Nodes[(MasterIp, MasterPort)].Up = false;
+        host.DropLinksTo(MasterIp, MasterPort);
+        host.RunFor(12_000);
+
+        // Silence counts from the last valid reply; the reconnect attempts (one a second, all refused) restart nothing,
+        // so SDOWN neither waits for them nor ends at one of them (the reference's clock restarts at a reconnect).
+        Assert.Single(host.Events("+sdown"));
+        Assert.Empty(host.Events("-sdown"));
+        Assert.InRange(SdownTime(host) - lastAnswered, 5001, 5001 + 20);
+    }
+
+    [Fact]
     public void UnreachableReplicaGoesSdownToo()
     {
         var host = HostExtensions.StartedWithMasterAndReplica();
