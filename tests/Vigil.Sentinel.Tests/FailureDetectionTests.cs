@@ -173,6 +173,37 @@ public sealed class FailureDetectionTests
     }
 
     [Fact]
+    public void APeersQuestionPromptsAnAskBackOfPeersThatSaidNotDown()
+    {
+        bool peerSeesItDown = false;
+        var host = WithPeer(_ => Down(peerSeesItDown));
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunUntilEvent("+sdown", 10_000);
+        host.RunFor(200);
+        Assert.Single(host.Sends(PeerIp, PeerPort), s => IsAsk(s.Args));
+
+        // The peer reaches SDOWN a moment later and asks us: we ask it again at once instead of an ask period later,
+        // and reach ODOWN with its answer.
+        peerSeesItDown = true;
+        long askedUsAt = host.Now;
+        host.Sentinel("is-master-down-by-addr", MasterIp, MasterPort.ToString(), "0", "*");
+        host.RunFor(50);
+
+        var asks = host.Sends(PeerIp, PeerPort).Where(s => IsAsk(s.Args)).ToList();
+        Assert.Equal(2, asks.Count);
+        Assert.InRange(asks[1].AtMs - askedUsAt, 0, 2);
+        Assert.Single(host.Events("+odown"));
+
+        // A stream of such prompts asks a peer that already said "down" no more than the ask period allows.
+        for (int i = 0; i < 5; i++)
+        {
+            host.Sentinel("is-master-down-by-addr", MasterIp, MasterPort.ToString(), "0", "*");
+            host.RunFor(20);
+        }
+        Assert.Equal(2, host.Sends(PeerIp, PeerPort).Count(s => IsAsk(s.Args) && s.AtMs < askedUsAt + 900));
+    }
+
+    [Fact]
     public void NoAsksWhileTheMasterIsHealthy()
     {
         var host = WithPeer(_ => Down(true));
