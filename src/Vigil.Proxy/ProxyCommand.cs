@@ -17,11 +17,6 @@ public static class ProxyCommand
             Console.Error.WriteLine(ProxyOptions.Usage);
             return 1;
         }
-        // Every socket continuation of the proxy is a receive followed by a send (or a short, lock-free step), so it
-        // may run on the socket engine's own thread instead of hopping to the thread pool once per read: on the
-        // pipelined benchmark it took throughput from about 0.6 of HAProxy's to on par (bench/README.md). Read by the runtime when the first
-        // asynchronous socket is registered, which has not happened yet in this process.
-        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
         var log = new ProxyLog(Console.Error);
         await using (log.ConfigureAwait(false))
         {
