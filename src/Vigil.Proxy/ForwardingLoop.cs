@@ -26,7 +26,6 @@ public sealed class ForwardingLoop : IDisposable
     private readonly Stack<int> _freeSlots = new();
     private readonly List<LoopItem> _timed = [];
     private readonly Thread _thread;
-    private int _wakePending;
     private volatile bool _stopping;
 
     public ForwardingLoop(string name)
@@ -45,7 +44,9 @@ public sealed class ForwardingLoop : IDisposable
     public void Post(LoopItem item)
     {
         _incoming.Enqueue(item);
-        if (Interlocked.Exchange(ref _wakePending, 1) == 0) LinuxSockets.Signal(_wakeFd);
+        // Every time: items come once per connection, and a skipped signal that raced with the loop's drain would
+        // strand an item until the next one.
+        LinuxSockets.Signal(_wakeFd);
     }
 
     /// <summary>Registers <paramref name="fd"/> for <paramref name="flags"/> as <paramref name="side"/> of <paramref name="item"/>.</summary>
@@ -117,7 +118,6 @@ public sealed class ForwardingLoop : IDisposable
 
     private void TakeIncoming()
     {
-        Volatile.Write(ref _wakePending, 0);
         LinuxSockets.Drain(_wakeFd);
         while (_incoming.TryDequeue(out var item)) item.Attach(this);
     }

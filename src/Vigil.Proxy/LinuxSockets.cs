@@ -72,10 +72,13 @@ internal static class LinuxSockets
         throw new IOException($"epoll_wait failed: errno {LastError}");
     }
 
+    /// <summary>Adds one to the eventfd's counter, retrying when a signal interrupted the call.</summary>
     public static void Signal(int eventFd)
     {
         long one = 1;
-        _ = write(eventFd, ref one, 8);
+        while (write(eventFd, ref one, 8) < 0 && LastError == EIntr)
+        {
+        }
     }
 
     public static void Drain(int eventFd)

@@ -24,10 +24,12 @@ public sealed class ProxyPassThroughTests : IDisposable
     {
         using var master = await RedisNodes.StartRedisAsync(_dir);
         Assert.Equal(RespValue.Ok, await Topology.CallAsync(master, "CONFIG", "SET", "requirepass", Password));
+        // The sentinel asks for the same password: the proxy's --pass is for every connection of its own.
         using var sentinel = await RedisNodes.StartVigilAsync(_dir,
-            [$"sentinel monitor {Topology.MasterName} 127.0.0.1 {master.Port} 1", $"sentinel auth-pass {Topology.MasterName} {Password}"]);
+            [$"sentinel monitor {Topology.MasterName} 127.0.0.1 {master.Port} 1", $"sentinel auth-pass {Topology.MasterName} {Password}", $"requirepass {Password}"],
+            waitForPing: false);
         using var proxy = ProxyProcess.Start(_dir, [sentinel.Port], replicas: false, "--pass", Password);
-        // The proxy's ROLE check had to authenticate with --pass for this line.
+        // The proxy's SENTINEL MASTER and ROLE queries had to authenticate with --pass for this line.
         await Wait.UntilAsync(() => proxy.Log.Contains($"forwarding to master 127.0.0.1:{master.Port}", StringComparison.Ordinal),
             TimeSpan.FromSeconds(20), $"the proxy confirming the password-protected master; proxy log: {proxy.Log}");
 
