@@ -3,7 +3,9 @@
 # same machine, interleaved rounds (the order rotates each round): redis-benchmark SET and GET, 50 clients,
 # pipeline 1 and 16. Prints min / median / max of throughput, p50 and p99 latency per path, the ratios
 # vigil proxy / HAProxy, and the latency each proxy adds over direct connections at the median.
-# Usage: bench/proxy.sh [rounds]   (default 3; REQUESTS=100000 per run; VIGIL or VIGIL_BIN=path skips the build)
+# Usage: bench/proxy.sh [rounds]   (default 3; REQUESTS=100000 per run; VIGIL or VIGIL_BIN=path skips the build;
+# VIGIL_PROXY_ARGS="--io-threads 1" adds options to the proxy under test; VIGIL_BEFORE=path adds a second
+# vigil proxy from that binary to the rotation, to compare two builds in one run)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 rounds=${1:-3}
@@ -23,8 +25,14 @@ start_sentinel "$bench_dir/sentinel" "$vigil" "$sentinel" "sentinel monitor myma
 wait_ping "$sentinel"
 
 proxy=$(free_port)
-start_bg "$bench_dir/proxy.log" "$vigil" proxy --listen "127.0.0.1:$proxy" --sentinel "127.0.0.1:$sentinel" --master-name mymaster
+# shellcheck disable=SC2086 # VIGIL_PROXY_ARGS: extra options for the proxy under test, word-split on purpose
+start_bg "$bench_dir/proxy.log" "$vigil" proxy --listen "127.0.0.1:$proxy" --sentinel "127.0.0.1:$sentinel" --master-name mymaster ${VIGIL_PROXY_ARGS:-}
 proxy_pid=$last_pid
+if [ -n "${VIGIL_BEFORE:-}" ]; then
+    before_port=$(free_port)
+    start_bg "$bench_dir/proxy-before.log" "$VIGIL_BEFORE" proxy --listen "127.0.0.1:$before_port" --sentinel "127.0.0.1:$sentinel" --master-name mymaster
+    before_pid=$last_pid
+fi
 
 haproxy_port=$(free_port)
 write_haproxy_cfg "$bench_dir/haproxy.cfg" "$haproxy_port" "$master" "$replica"
@@ -32,6 +40,7 @@ start_bg "$bench_dir/haproxy.log" haproxy -f "$bench_dir/haproxy.cfg" -db
 haproxy_pid=$last_pid
 wait_ping "$proxy" 20
 wait_ping "$haproxy_port" 20
+[ -z "${VIGIL_BEFORE:-}" ] || wait_ping "$before_port" 20
 
 echo "vigil proxy vs direct vs HAProxy $(haproxy -v | awk 'NR==1 {print $3}') ($(machine_line))"
 echo "redis-benchmark -c 50 -n $requests -t set,get -P 1|16, $rounds interleaved rounds"
@@ -49,11 +58,15 @@ run() { # who port pipeline pid-whose-CPU-to-count
     awk -v cpu="$cpu" '{print $0 "\t" cpu}' "$bench_dir/run.tsv" >> "$results"
 }
 order=(direct vigil haproxy)
+[ -z "${VIGIL_BEFORE:-}" ] || order+=(before)
 for pipeline in 1 16; do
     for round in $(seq 1 "$rounds"); do
-        for i in 0 1 2; do
-            who=${order[$(( (i + round) % 3 ))]}
-            case $who in direct) port=$master pid=$master_pid ;; vigil) port=$proxy pid=$proxy_pid ;; haproxy) port=$haproxy_port pid=$haproxy_pid ;; esac
+        for i in $(seq 0 $(( ${#order[@]} - 1 ))); do
+            who=${order[$(( (i + round) % ${#order[@]} ))]}
+            case $who in
+                direct) port=$master pid=$master_pid ;; vigil) port=$proxy pid=$proxy_pid ;;
+                haproxy) port=$haproxy_port pid=$haproxy_pid ;; before) port=$before_port pid=$before_pid ;;
+            esac
             run "$who" "$port" "$pipeline" "$pid"
         done
     done
@@ -74,7 +87,7 @@ print(f"{'test':<12}{'path':<9}{'req/s min/med/max':>26}{'p50 ms min/med/max':>2
 for test in ("SET", "GET"):
     for p in ("1", "16"):
         med = {}
-        for who in ("direct", "vigil", "haproxy"):
+        for who in ("direct", "vigil", "haproxy", "before"):
             xs = data.get((test, p, who), [])
             if not xs: continue
             rps, p50, p99 = zip(*xs)
@@ -89,4 +102,12 @@ for test in ("SET", "GET"):
                 print(f"{'':<12}proxy CPU per 100k requests (SET+GET, -P {p}), median: vigil {cv:.0f} ms, haproxy {ch:.0f} ms, ratio {cv / ch:.2f}")
             print(f"{'':<12}vigil/haproxy: throughput {v[0] / h[0]:.2f}, p50 {v[1] / h[1]:.2f}, p99 {v[2] / h[2]:.2f}; "
                   f"p50 added over direct: vigil {added_v:+.3f} ms, haproxy {added_h:+.3f} ms; target {'met' if ok else 'MISSED'}")
+        if {"direct", "vigil", "before"} <= med.keys():
+            d, v, b = med["direct"], med["vigil"], med["before"]
+            line = f"{'':<12}vigil/before: throughput {v[0] / b[0]:.2f}, p50 added over direct: vigil {v[1] - d[1]:+.3f} ms, before {b[1] - d[1]:+.3f} ms"
+            if test == "GET":
+                cv, cb = statistics.median(cpu[(p, "vigil")]), statistics.median(cpu[(p, "before")])
+                line += f"; proxy CPU per 100k requests: vigil {cv:.0f} ms, before {cb:.0f} ms, ratio {cv / cb:.2f}"
+            print(line)
 PY
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

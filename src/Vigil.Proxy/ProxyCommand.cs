@@ -17,10 +17,11 @@ public static class ProxyCommand
             Console.Error.WriteLine(ProxyOptions.Usage);
             return 1;
         }
-        // Every socket continuation of the proxy is a receive followed by a send (or a short, lock-free step), so it
-        // may run on the socket engine's own thread instead of hopping to the thread pool once per read: on the
-        // pipelined benchmark it took throughput from about 0.6 of HAProxy's to on par (bench/README.md). Read by the runtime when the first
-        // asynchronous socket is registered, which has not happened yet in this process.
+        // The bytes are forwarded by the proxy's own threads; what still runs on .NET's sockets is the control path (the
+        // +switch-master subscriptions, ROLE checks, accepting clients). Its continuations are short and never block, so
+        // they run on the socket engine's thread instead of waiting for a thread-pool thread: a fence then follows the
+        // event without that wait, which on a loaded machine is the difference that matters. Read by the runtime when
+        // the first asynchronous socket is registered, which has not happened yet in this process.
         Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
         var log = new ProxyLog(Console.Error);
         await using (log.ConfigureAwait(false))

@@ -88,6 +88,7 @@ public sealed class ProxyHost(ProxyOptions options, ProxyLog log)
         var replicas = replicaSocket is null ? null : new ReplicaPool(log, _connections);
         var watcher = new SentinelWatcher(options, access, log, tracker, replicas);
         var failoverWait = TimeSpan.FromMilliseconds(options.FailoverWaitMs);
+        using var loops = new ForwardingLoops(options.IoThreads);
         log.Write($"vigil proxy for '{options.MasterName}' listening on {options.Listen} (master)" +
             (options.ReplicasListen is { } r ? $" and {r} (replicas)" : "") +
             $"; following sentinels {string.Join(", ", options.Sentinels)}");
@@ -97,14 +98,14 @@ public sealed class ProxyHost(ProxyOptions options, ProxyLog log)
             tracker.RunRoleChecksAsync(shutdown.Token),
             SweepStalledAsync(shutdown.Token),
             new ProxyListener(masterSocket, "master", cancel => tracker.WaitForMasterAsync(failoverWait, cancel),
-                options, log, _counters, _connections).RunAsync(shutdown.Token),
+                options, log, _counters, _connections, loops).RunAsync(shutdown.Token),
         };
         if (replicaSocket is not null)
         {
             // No healthy replica: reads go to the master rather than nowhere.
             tasks.Add(new ProxyListener(replicaSocket, "replica",
                 cancel => replicas!.Next() is { } replica ? ValueTask.FromResult<Backend?>(replica) : tracker.WaitForMasterAsync(failoverWait, cancel),
-                options, log, _counters, _connections).RunAsync(shutdown.Token));
+                options, log, _counters, _connections, loops).RunAsync(shutdown.Token));
         }
 
         try

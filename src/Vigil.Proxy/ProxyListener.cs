@@ -6,11 +6,12 @@ namespace Vigil.Proxy;
 
 /// <summary>
 /// One listening port: each accepted client gets a backend from <paramref name="choose"/> (waiting up to
-/// the failover wait for one), a connection to it, and a <see cref="ForwardedConnection"/>.
+/// the failover wait for one), a connection to it, and a <see cref="ForwardedConnection"/> on one of the
+/// forwarding loops.
 /// </summary>
 public sealed class ProxyListener(
     Socket listener, string name, Func<CancellationToken, ValueTask<Backend?>> choose,
-    ProxyOptions options, ProxyLog log, ProxyCounters counters, ConnectionRegistry connections)
+    ProxyOptions options, ProxyLog log, ProxyCounters counters, ConnectionRegistry connections, ForwardingLoops loops)
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(1);
 
@@ -96,10 +97,11 @@ public sealed class ProxyListener(
                     await RefuseAsync(client).ConfigureAwait(false);
                     return;
                 }
-                var upstream = await TryConnectAsync(backend, stop).ConfigureAwait(false);
-                if (upstream is not null)
+                var loop = loops.Next();
+                var upstream = await UpstreamConnect.ConnectAsync(backend.Address, loop, ConnectTimeout, stop).ConfigureAwait(false);
+                if (upstream >= 0)
                 {
-                    connection = new ForwardedConnection(client, upstream, backend);
+                    connection = new ForwardedConnection(client, upstream, backend, loop);
                 }
                 else if (Environment.TickCount64 >= deadlineMs)
                 {
@@ -134,23 +136,6 @@ public sealed class ProxyListener(
         {
             if (connection is null) client.Dispose();
             else connection.Close();
-        }
-    }
-
-    private static async Task<Socket?> TryConnectAsync(Backend backend, CancellationToken stop)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            deadline.CancelAfter(ConnectTimeout);
-            await socket.ConnectAsync(backend.Address.Host, backend.Address.Port, deadline.Token).ConfigureAwait(false);
-            return socket;
-        }
-        catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !stop.IsCancellationRequested))
-        {
-            socket.Dispose();
-            return null;
         }
     }
 

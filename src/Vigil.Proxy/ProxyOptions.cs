@@ -33,10 +33,13 @@ public sealed record ProxyOptions
     /// <summary>How long a client may leave its replies unread (the proxy's send to it stalled) before it is dropped.</summary>
     public int ClientStallMs { get; init; } = 10_000;
 
+    /// <summary>How many threads forward bytes (<c>--io-threads</c>); by default one per CPU, like HAProxy's nbthread.</summary>
+    public int IoThreads { get; init; } = Environment.ProcessorCount;
+
     public const string Usage = """
         Usage: vigil proxy --listen ADDR:PORT --sentinel HOST:PORT [--sentinel HOST:PORT ...] --master-name NAME
                            [--replicas-listen ADDR:PORT] [--user USER] [--pass PASSWORD]
-                           [--failover-wait-ms MS] [--role-check-ms MS] [--client-stall-ms MS]
+                           [--failover-wait-ms MS] [--role-check-ms MS] [--client-stall-ms MS] [--io-threads N]
                            [--http ADDR:PORT [--http-token-file FILE]]
                            [--tls --tls-cert-file FILE --tls-key-file FILE (--tls-ca-cert-file FILE | --tls-ca-cert-dir DIR)]
 
@@ -52,6 +55,7 @@ public sealed record ProxyOptions
           --failover-wait-ms MS        how long a new connection waits for a master (default 5000)
           --role-check-ms MS           how often the master's ROLE is checked (default 200)
           --client-stall-ms MS         drop a client that leaves replies unread this long (default 10000)
+          --io-threads N               threads that forward bytes, 1 to 64 (default: one per CPU)
           --http ADDR:PORT             serve the proxy's counters at /metrics (Prometheus); PORT alone: 127.0.0.1
           --http-token-file FILE       require the bearer token in FILE's first line from /metrics clients
           --tls                        the proxy's own connections (sentinels, ROLE checks) use TLS, with the
@@ -65,7 +69,7 @@ public sealed record ProxyOptions
         HostPort? listen = null, replicasListen = null;
         var sentinels = new List<HostPort>();
         string? masterName = null, user = null, password = null;
-        int failoverWaitMs = 5000, roleCheckMs = 200, clientStallMs = 10_000;
+        int failoverWaitMs = 5000, roleCheckMs = 200, clientStallMs = 10_000, ioThreads = Environment.ProcessorCount;
         HttpEndpointAddress? http = null;
         string? httpTokenFile = null, certFile = null, keyFile = null, caCertFile = null, caCertDir = null;
         var tls = false;
@@ -114,6 +118,13 @@ public sealed record ProxyOptions
                 case "--client-stall-ms":
                     if (!Milliseconds(name, value, 100, ref clientStallMs, ref error)) return null;
                     break;
+                case "--io-threads":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ioThreads) || ioThreads is < 1 or > 64)
+                    {
+                        error = $"--io-threads '{value}' is not a number of threads from 1 to 64";
+                        return null;
+                    }
+                    break;
                 case "--http":
                     if (!HttpEndpointAddress.TryParse(value, out http, out var httpError))
                     {
@@ -161,6 +172,7 @@ public sealed record ProxyOptions
             FailoverWaitMs = failoverWaitMs,
             RoleCheckMs = roleCheckMs,
             ClientStallMs = clientStallMs,
+            IoThreads = ioThreads,
             Http = http,
             HttpTokenFile = httpTokenFile,
             Tls = tls ? new TlsOptions { TlsReplication = true, CertFile = certFile, KeyFile = keyFile, CaCertFile = caCertFile, CaCertDir = caCertDir } : null,

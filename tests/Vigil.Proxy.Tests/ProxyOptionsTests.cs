@@ -11,7 +11,7 @@ public sealed class ProxyOptionsTests
     {
         var options = ProxyOptions.Parse(
             [.. Minimal, "--sentinel", "[::1]:26380", "--replicas-listen", "0.0.0.0:6381", "--user", "u", "--pass", "p",
-             "--failover-wait-ms", "2000", "--role-check-ms", "100", "--client-stall-ms", "500"], out var error);
+             "--failover-wait-ms", "2000", "--role-check-ms", "100", "--client-stall-ms", "500", "--io-threads", "3"], out var error);
         Assert.Null(error);
         Assert.NotNull(options);
         Assert.Equal(new HostPort("127.0.0.1", 6380), options.Listen);
@@ -20,6 +20,7 @@ public sealed class ProxyOptionsTests
         Assert.Equal(new HostPort("0.0.0.0", 6381), options.ReplicasListen);
         Assert.Equal(("u", "p"), (options.User, options.Password));
         Assert.Equal((2000, 100, 500), (options.FailoverWaitMs, options.RoleCheckMs, options.ClientStallMs));
+        Assert.Equal(3, options.IoThreads);
     }
 
     [Fact]
@@ -29,6 +30,7 @@ public sealed class ProxyOptionsTests
         Assert.Null(options.ReplicasListen);
         Assert.Null(options.Password);
         Assert.Equal((5000, 200, 10_000), (options.FailoverWaitMs, options.RoleCheckMs, options.ClientStallMs));
+        Assert.Equal(Environment.ProcessorCount, options.IoThreads);
     }
 
     [Theory]
@@ -40,6 +42,8 @@ public sealed class ProxyOptionsTests
     [InlineData("--sentinel needs a value", "--sentinel")]
     [InlineData("unknown option '--frobnicate'", "--frobnicate", "1")]
     [InlineData("--role-check-ms '5' is not a number of milliseconds >= 10", "--role-check-ms", "5")]
+    [InlineData("--io-threads '0' is not a number of threads from 1 to 64", "--io-threads", "0")]
+    [InlineData("--io-threads 'many' is not a number of threads from 1 to 64", "--io-threads", "many")]
     [InlineData("--user needs --pass", "--listen", "h:1", "--sentinel", "h:2", "--master-name", "m", "--user", "u")]
     public void BadArgumentsAreNamed(string expected, params string[] args)
     {

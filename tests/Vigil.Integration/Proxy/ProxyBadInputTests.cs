@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Vigil.Integration.Http;
 using Vigil.Integration.Infrastructure;
 using Vigil.Resp;
 
@@ -87,7 +88,8 @@ public sealed class ProxyBadInputTests : IDisposable
         _processes.Add(master);
         var sentinel = await RedisNodes.StartVigilAsync(_dir, MonitorConfig(master.Port));
         _processes.Add(sentinel);
-        var proxy = StartProxy(sentinel.Port, "--role-check-ms", "100");
+        var httpPort = FreePort.Next();
+        var proxy = StartProxy(sentinel.Port, "--role-check-ms", "100", "--http", $"127.0.0.1:{httpPort}");
         await proxy.WaitForwardingAsync(TimeSpan.FromSeconds(20));
         await using var client = await RespTestClient.ConnectAsync(proxy.Port);
         Assert.Equal("+OK", RespText.Render(await client.CallAsync("SET", "k", "1")));
@@ -114,5 +116,11 @@ public sealed class ProxyBadInputTests : IDisposable
             Assert.True(reply is RespError { Text: var text } && text.Contains("no master", StringComparison.Ordinal), RespText.Render(reply));
         }
         Assert.Equal("3", ((RespBulkString)await Topology.CallAsync(master, "GET", "k")).Text);
+
+        // The fence is counted where operators look for it.
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        var samples = await PrometheusText.ParseAsync(await http.GetStringAsync("/metrics"));
+        Assert.True(samples.Value("vigil_proxy_fenced_connections_total", ("master_name", Topology.MasterName)) >= 1, "the fenced connection was not counted");
+        Assert.True(samples.Value("vigil_proxy_connections_refused_total", ("master_name", Topology.MasterName)) >= 1, "the refused connection was not counted");
     }
 }
