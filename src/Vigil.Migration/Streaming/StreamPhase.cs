@@ -24,9 +24,9 @@ public sealed class StreamPhase(MigrationPlan plan, ProgressDisplay progress, Mi
     {
         _sinceStart.Start();
         _writer = await TargetWriter.ConnectAsync(plan.First.Endpoint, plan.Options.Credentials, cancel).ConfigureAwait(false);
-        Replicator = new StreamReplicator(plan.Source.Endpoint, plan.Options.Credentials, _writer);
+        Replicator = new StreamReplicator(plan.Source.Endpoint, plan.Options.Credentials, _writer, plan.KeyWriting);
         _running = Replicator.StartAsync();
-        progress.Line($"{plan.Source.Endpoint}: replicating into {plan.First.Endpoint} (PSYNC, then RESTORE and the command stream)");
+        progress.Line($"{plan.Source.Endpoint}: replicating into {plan.First.Endpoint} (PSYNC, then {plan.KeyWriting.Describe(plan.Source)}, then the command stream)");
     }
 
     /// <summary>Returns once the applied offset is under 1 s behind the source; the status of that moment.</summary>
