@@ -31,7 +31,7 @@ public sealed class SentinelMove(MigrationPlan plan) : IAsyncDisposable
     /// source when one refuses. Returns the sentinels whose <c>+switch-master</c> was not seen (each answered OK, and
     /// the agreement check that follows decides).
     /// </summary>
-    public async Task<IReadOnlyList<RedisEndpoint>> MoveAsync()
+    public async Task<IReadOnlyList<RedisEndpoint>> MoveAsync(Action<string> step)
     {
         var target = plan.First.Endpoint;
         await using (var link = await RedisLink.ConnectAsync(target, plan.Options.Credentials, CancellationToken.None).ConfigureAwait(false))
@@ -42,9 +42,10 @@ public sealed class SentinelMove(MigrationPlan plan) : IAsyncDisposable
                 throw new CutoverFailed($"target {target} does not answer role:master; the sentinels were not told");
             }
         }
+        step("target role checked");
         // All at once: a sentinel told later could first adopt a moved peer's configuration by hello, which carries
         // the old nodes over and sends the old master under the target.
-        var replies = await Task.WhenAll(_group.Sentinels.Select(sentinel => TrySendAsync(sentinel, target))).ConfigureAwait(false);
+        var replies = await Task.WhenAll(_group.Sentinels.Select(sentinel => TrySendAsync(sentinel, target, step))).ConfigureAwait(false);
         var moved = _group.Sentinels.Where((_, i) => replies[i] is null).ToList();
         var refused = _group.Sentinels.Select((sentinel, i) => (sentinel, replies[i])).Where(r => r.Item2 is not null).ToList();
         if (refused.Count > 0)
@@ -53,14 +54,16 @@ public sealed class SentinelMove(MigrationPlan plan) : IAsyncDisposable
             var (sentinel, refusal) = refused[0];
             throw new CutoverFailed($"sentinel {sentinel} refused SENTINEL MOVE-MASTER {_group.MasterName}: {refusal}{back}");
         }
-        return await WaitAnnouncedAsync(target).ConfigureAwait(false);
+        var silent = await WaitAnnouncedAsync(target).ConfigureAwait(false);
+        step("+switch-master seen");
+        return silent;
     }
 
-    private async Task<string?> TrySendAsync(RedisEndpoint sentinel, RedisEndpoint master)
+    private async Task<string?> TrySendAsync(RedisEndpoint sentinel, RedisEndpoint master, Action<string>? step = null)
     {
         try
         {
-            return await SendAsync(sentinel, master).ConfigureAwait(false);
+            return await SendAsync(sentinel, master, step).ConfigureAwait(false);
         }
         catch (RedisLinkException ex)
         {
@@ -68,10 +71,12 @@ public sealed class SentinelMove(MigrationPlan plan) : IAsyncDisposable
         }
     }
 
-    private async Task<string?> SendAsync(RedisEndpoint sentinel, RedisEndpoint master)
+    private async Task<string?> SendAsync(RedisEndpoint sentinel, RedisEndpoint master, Action<string>? step)
     {
         await using var link = await RedisLink.ConnectAsync(sentinel, _group.SentinelCredentials, CancellationToken.None).ConfigureAwait(false);
+        step?.Invoke($"{sentinel} connected");
         var reply = await link.CallAsync("SENTINEL", "MOVE-MASTER", _group.MasterName, master.Host, master.PortText).ConfigureAwait(false);
+        step?.Invoke($"{sentinel} answered");
         return reply is RespError error ? error.Text : null;
     }
 

@@ -19,6 +19,9 @@ public sealed class MigrationReport
     public long? LagBytesAtCutover { get; set; }
     public double? LagSecondsAtCutover { get; set; }
     public double? WritePauseMs { get; set; }
+
+    /// <summary>The cutover's steps during the write pause, each with the milliseconds since the pause was asked for.</summary>
+    public List<(string Step, double AtMs)> PauseSteps { get; } = [];
     public long? NewMasterKeys { get; set; }
     public string? NewMaster { get; set; }
 
@@ -69,6 +72,15 @@ public sealed class MigrationReport
             Number(json, "lagSecondsAtCutover", LagSecondsAtCutover);
             Number(json, "writePauseMs", WritePauseMs);
             Number(json, "newMasterKeys", NewMasterKeys);
+            json.WriteStartArray("pauseSteps");
+            foreach (var (step, atMs) in PauseSteps)
+            {
+                json.WriteStartObject();
+                json.WriteString("step", step);
+                json.WriteNumber("atMs", Math.Round(atMs, 3));
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
             json.WriteStartArray("phases");
             foreach (var (name, start, end) in _phases)
             {
