@@ -210,10 +210,15 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
                     link.ReadSnapshotEnd(transfer, reader.BytesRead);
                     // Once the target answers this, everything before it is applied: the offset of the snapshot.
                     writer.Send([Bytes("PING")], full.Offset);
-                    writer.Flush();
                     _replId = full.ReplId;
                     Interlocked.Exchange(ref _offset, full.Offset);
+                    // After a diskless snapshot the source holds the command stream back until the replica's first
+                    // ACK. Sent by the periodic timer, that ACK came up to a second late, and a cutover right after
+                    // the snapshot waited that long for writes the source had long acknowledged. So: once the target
+                    // has the snapshot (the source buffers meanwhile), acknowledge at once.
+                    if (!writer.WaitApplied(full.Offset, () => _stopping)) return;
                     SnapshotLoaded = true;
+                    Acknowledge();
                     return;
             }
         }
