@@ -19,7 +19,7 @@ public sealed record MigrateOptions
         Usage: vigil migrate --source HOST:PORT --target HOST:PORT [--target HOST:PORT ...]
                              [--sentinel HOST:PORT ... [--master-name NAME]] [--old-nodes replica|shutdown]
                              [--user U] [--pass P | --pass-file F] [--flush-target] [--mode replicaof|stream]
-                             [--plan] [--yes] [--json FILE] [--state-file F]
+                             [--stream-seconds N] [--plan] [--yes] [--json FILE] [--state-file F]
                vigil migrate verify --source HOST:PORT --target HOST:PORT [--sample N] [--ttl-tolerance MS]
                              [--user U] [--pass P | --pass-file F] [--json FILE]
                vigil migrate abort [--state-file F] [--user U] [--pass P | --pass-file F]
@@ -48,6 +48,8 @@ public sealed record MigrateOptions
                                       services; chosen by itself when the target refuses REPLICAOF. In stream
                                       mode --old-nodes replica keeps the source running but fenced (writes
                                       refused with NOREPLICAS)
+               --stream-seconds N     stream mode: once in sync, keep streaming N seconds before the cutover,
+                                      showing the lag (its highest and mean go into the JSON report)
                --plan                 run the preflight checks, print the plan, change nothing
                --yes                  do not ask for confirmation
                --json FILE            write a report: phases with timestamps, bytes, lag, write pause
@@ -68,6 +70,9 @@ public sealed record MigrateOptions
     public string? JsonPath { get; init; }
     public string StateFile { get; init; } = DefaultStateFile;
 
+    /// <summary>Stream mode: seconds to stay in sync, watching the lag, before the cutover (0: cut over at once).</summary>
+    public int StreamSeconds { get; init; }
+
     public static string DefaultStateFile => Path.Combine(Path.GetTempPath(), "vigil-migrate.state.json");
 
     /// <summary>Parses the arguments after <c>migrate</c>; on failure returns null and a one-line reason.</summary>
@@ -86,7 +91,7 @@ public sealed record MigrateOptions
                 continue;
             }
             string? value = null;
-            if (name is "--source" or "--target" or "--sentinel" or "--master-name" or "--old-nodes" or "--json" or "--state-file" or "--mode")
+            if (name is "--source" or "--target" or "--sentinel" or "--master-name" or "--old-nodes" or "--json" or "--state-file" or "--mode" or "--stream-seconds")
             {
                 if (i + 1 >= args.Count) { error = $"{name} needs a value"; return null; }
                 value = args[++i];
@@ -117,6 +122,10 @@ public sealed record MigrateOptions
                     MigrationMode? mode = value switch { "replicaof" => MigrationMode.ReplicaOf, "stream" => MigrationMode.Stream, _ => null };
                     if (mode is null) { error = $"--mode is replicaof or stream, not '{value}'"; return null; }
                     options = options with { Mode = mode };
+                    break;
+                case "--stream-seconds":
+                    if (!TryPositive(value!, out var seconds)) { error = $"--stream-seconds needs a positive number of seconds, not '{value}'"; return null; }
+                    options = options with { StreamSeconds = seconds };
                     break;
                 case "--json": options = options with { JsonPath = value }; break;
                 case "--state-file": options = options with { StateFile = value! }; break;

@@ -172,6 +172,10 @@ public sealed class MigrationRun(MigrateOptions options, TextWriter output, Text
             await stream.StartAsync(_abort.Token).ConfigureAwait(false);
             _report.Begin("sync");
             inSync = await stream.WaitInSyncAsync(_abort.Token).ConfigureAwait(false);
+            if (plan.Options.StreamSeconds > 0)
+            {
+                inSync = await stream.HoldAsync(TimeSpan.FromSeconds(plan.Options.StreamSeconds), _abort.Token).ConfigureAwait(false);
+            }
             _abort.Token.ThrowIfCancellationRequested();
             Phase = MigrationPhase.Cutover;
         }

@@ -123,6 +123,12 @@ internal static class Limits
     public const long MaxTickIntervalMs = 1000;
 
     /// <summary>
+    /// How long SENTINEL MOVE-MASTER waits for the node's INFO before refusing (checked at ticks, so the refusal may
+    /// come up to <see cref="MaxTickIntervalMs"/> later). A migration pauses writes around the move: short.
+    /// </summary>
+    public const long MoveTargetCheckMs = 2000;
+
+    /// <summary>
     /// Saves for discovered replicas and peers: at most <see cref="DiscoverySavesPerWindow"/> at once per window of
     /// <see cref="DiscoverySaveWindowMs"/>, later ones together at the end of the window. Discovering a fleet at
     /// start-up finds thousands one after another; saving the whole state after each took most of the loop's time

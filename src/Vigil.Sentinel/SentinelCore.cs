@@ -60,6 +60,7 @@ public sealed class SentinelCore : ISentinelCore
     private readonly AddressResolver _resolver;
     private readonly EventEmitter _events;
     private readonly LinkManager _links;
+    private readonly MoveTargetCheck _moveTargetCheck;
     private readonly Topology _topology;
     private readonly InfoHandler _info;
     private readonly HelloProcessor _hello;
@@ -100,6 +101,7 @@ public sealed class SentinelCore : ISentinelCore
         _events = new EventEmitter(_settings, _effects) { Scripts = _scripts };
         _scripts.Events = _events;
         _links = new LinkManager(_settings, _clock, _effects, _monitored, _resolver, _events);
+        _moveTargetCheck = new MoveTargetCheck(_clock, _effects, _links);
         _topology = new Topology(_settings, _clock, _effects, _monitored, _resolver, _links, _events);
         var vote = new LeaderVote(_clock, _effects, _epochs, _monitored, _random, _events);
         var masterSwitch = new MasterSwitch(_settings, _clock, _effects, _epochs, _topology, _events, _scripts);
@@ -116,7 +118,7 @@ public sealed class SentinelCore : ISentinelCore
         _peerQueries = new PeerQueries(_settings, _clock, _effects, _epochs, _monitored, _links);
         _fence = new Fencing.WriteFence(_clock, _effects, _resolver, _links, _events);
         _layout = new Layout.LayoutMonitor(_settings, _clock, _events);
-        _commands = new SentinelSubcommands(_settings, _clock, _effects, _epochs, _tilt, _monitored, _resolver, _topology, _links, _events, vote, _failover, _scripts, masterSwitch);
+        _commands = new SentinelSubcommands(_settings, _clock, _effects, _epochs, _tilt, _monitored, _resolver, _topology, _links, _events, vote, _failover, _scripts, masterSwitch, _moveTargetCheck);
         _pingReplies = new PingReplies(_clock, _links);
         _helloListener = new HelloListener(_clock, _monitored, _hello);
         _wake = new WakeSchedule(_settings, _clock, _effects, _tilt, _monitored, _tiltMonitor, _scripts, _links, _periodic, _detector, _admission,
@@ -178,6 +180,14 @@ public sealed class SentinelCore : ISentinelCore
             case Tick:
                 OnTick(input.NowMs);
                 break;
+            case LinkConnected connected when _moveTargetCheck.OnConnected(connected):
+                break;
+            case LinkClosed closed when _moveTargetCheck.OnClosed(closed):
+                break;
+            case LinkReply reply when _moveTargetCheck.OnReply(reply):
+                // A move may have been made: every master's due times are looked at again.
+                _wake.TouchAll();
+                break;
             case LinkConnected connected:
                 if (_links.OnConnected(connected) && _admission.ClaimOn(connected.Link) is { } claimUp) _admission.OnConnected(claimUp);
                 break;
@@ -230,7 +240,7 @@ public sealed class SentinelCore : ISentinelCore
                 _commands.RequestId = sentinel.RequestId;
                 var reply = _commands.Execute(words);
                 if (!ReadOnlySubcommands.Contains(words)) _wake.TouchAll();
-                _effects.EmitReply(sentinel.RequestId, reply);
+                if (!ReferenceEquals(reply, SentinelSubcommands.AnswerLater)) _effects.EmitReply(sentinel.RequestId, reply);
                 break;
             case RoleRequest role:
                 _effects.EmitReply(role.RequestId,
@@ -314,6 +324,7 @@ public sealed class SentinelCore : ISentinelCore
         _wake.LastTickMs = now;
         bool tiltBefore = _tilt.Active;
         _tiltMonitor.OnTick(hostNowMs);
+        _moveTargetCheck.OnTick();
         bool acting = _tiltMonitor.ActingAllowed(now);
         bool sweep = _wake.TakeSweep(now) | _tilt.Active != tiltBefore;
         var visits = _tickVisits;

@@ -35,6 +35,12 @@ internal sealed class RdbBuilder
         return Raw(bytes);
     }
 
+    public RdbBuilder Bytes(byte[] bytes)
+    {
+        Length6Or14(bytes.Length);
+        return Raw(bytes);
+    }
+
     public RdbBuilder Aux(string name, string value) => Byte(RdbFormat.OpAux).String(name).String(value);
 
     public RdbBuilder SelectDb(int db) => Byte(RdbFormat.OpSelectDb).Length6Or14(db);

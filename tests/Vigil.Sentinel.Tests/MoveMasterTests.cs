@@ -39,6 +39,81 @@ public sealed class MoveMasterTests
             Replies.Items(host.Sentinel("get-master-addr-by-name", "mymaster"))[1] is RespBulkString { Text: var p } ? p : null);
     }
 
+    /// <summary>The master's address as the sentinel answers it, and how many saves and switches it made.</summary>
+    private static (string Port, int Saves, int Switches, string Epoch) Unmoved(SimulatedHost host) =>
+        (Replies.Text(Replies.Items(host.Sentinel("get-master-addr-by-name", "mymaster"))[1])!, host.EffectsOf<PersistState>().Count(),
+            host.Texts("+switch-master").Count, Replies.Fields(host.Sentinel("master", "mymaster"))["config-epoch"]);
+
+    [Fact]
+    public void ATargetThatIsNotAMasterIsRefusedAndNothingChanges()
+    {
+        var host = Running();
+        host.Nodes[(TargetIp, TargetPort)].Info = ReplicaInfo(RunId('t'), MasterIp, MasterPort);
+        var before = Unmoved(host);
+
+        var error = Replies.Error(host.Sentinel("move-master", "mymaster", TargetIp, "7009"));
+
+        Assert.Equal($"ERR {TargetIp}:{TargetPort} is not a master (role:slave): the master is not moved", error);
+        Assert.Equal(before, Unmoved(host));
+        Assert.Contains(host.Sends(TargetIp, TargetPort), s => s.Args.SequenceEqual(["INFO", "replication"]));
+    }
+
+    [Fact]
+    public void AnUnreachableTargetIsRefused()
+    {
+        var host = Running();
+        host.Kill(host.Nodes[(TargetIp, TargetPort)]);
+        var before = Unmoved(host);
+        Assert.Equal($"ERR {TargetIp}:{TargetPort} could not be asked its role (Connection refused): the master is not moved",
+            Replies.Error(host.Sentinel("move-master", "mymaster", TargetIp, "7009")));
+        Assert.Equal(before, Unmoved(host));
+    }
+
+    [Fact]
+    public void TheReplyWaitsForTheTargetAndASilentTargetIsRefusedAfterTheDeadline()
+    {
+        var host = Running();
+        var target = host.Nodes[(TargetIp, TargetPort)];
+        target.Frozen = true;
+        var before = Unmoved(host);
+        long id = host.NextRequestId;
+        Assert.Null(host.Request((now, rid) => new SentinelRequest(now, rid, [.. new[] { "move-master", "mymaster", TargetIp, "7009" }.Select(System.Text.Encoding.UTF8.GetBytes)])));
+
+        host.RunFor(Limits.MoveTargetCheckMs - 100);
+        Assert.Null(host.AnswerTo(id));
+        host.RunFor(Limits.MaxTickIntervalMs + 100);
+        var answer = Assert.IsType<Reply>(host.AnswerTo(id));
+        Assert.Equal($"ERR {TargetIp}:{TargetPort} did not answer INFO replication within {Limits.MoveTargetCheckMs} ms: the master is not moved",
+            Replies.Error(answer.Value));
+        Assert.Equal(before, Unmoved(host));
+        Assert.Contains(host.EffectsOf<CloseLink>(), c => true);
+    }
+
+    [Fact]
+    public void TheTargetIsAskedWithTheMastersPassword()
+    {
+        var host = new SimulatedHost(ConfigOf(Master() with { AuthPass = "s3cret" }));
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m'))).RequirePass = "s3cret";
+        host.AddNode(TargetIp, TargetPort, MasterInfo(RunId('t'))).RequirePass = "s3cret";
+        host.RunFor(1000);
+
+        Assert.Equal(RespValue.Ok, host.Sentinel("move-master", "mymaster", TargetIp, "7009"));
+        Assert.Contains(host.Sends(TargetIp, TargetPort), s => s.Args.SequenceEqual(["AUTH", "s3cret"]));
+    }
+
+    [Fact]
+    public void TheTargetIsAskedWithTheMastersRenamedInfo()
+    {
+        var renames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["INFO"] = "SECRET-INFO" };
+        var host = new SimulatedHost(ConfigOf(Master() with { RenameCommands = renames }));
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m')));
+        host.AddNode(TargetIp, TargetPort, MasterInfo(RunId('t')));
+        host.RunFor(1000);
+
+        host.Sentinel("move-master", "mymaster", TargetIp, "7009");
+        Assert.Contains(host.Sends(TargetIp, TargetPort), s => s.Args.SequenceEqual(["SECRET-INFO", "replication"]));
+    }
+
     [Fact]
     public void ASecondMoveToTheSameAddressChangesNothingButForgetsCarriedReplicas()
     {

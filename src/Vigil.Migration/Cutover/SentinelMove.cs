@@ -20,31 +20,33 @@ public sealed class SentinelMove(MigrationPlan plan) : IAsyncDisposable
     private readonly SentinelGroupFacts _group = plan.Group!;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private SentinelEventFeed? _feed;
-
-    /// <summary>Before the pause: subscribes to every sentinel's events, so no <c>+switch-master</c> is missed.</summary>
-    public async Task OpenAsync() =>
-        _feed = await SentinelEventFeed.OpenAsync(_group.Sentinels, _group.SentinelCredentials, _clock, CancellationToken.None).ConfigureAwait(false);
+    private readonly List<RedisLink> _links = [];
 
     /// <summary>
-    /// During the pause: checks the target still answers <c>role:master</c>, moves every sentinel to it and waits for
-    /// each one's <c>+switch-master</c> naming it. Throws <see cref="CutoverFailed"/> with every sentinel back on the
+    /// Before the pause: subscribes to every sentinel's events, so no <c>+switch-master</c> is missed, and opens the
+    /// connection MOVE-MASTER will go on (a connection made during the pause would lengthen it).
+    /// </summary>
+    public async Task OpenAsync()
+    {
+        _feed = await SentinelEventFeed.OpenAsync(_group.Sentinels, _group.SentinelCredentials, _clock, CancellationToken.None).ConfigureAwait(false);
+        foreach (var sentinel in _group.Sentinels)
+        {
+            _links.Add(await RedisLink.ConnectAsync(sentinel, _group.SentinelCredentials, CancellationToken.None).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>
+    /// During the pause: moves every sentinel to the target (each one checks itself that it answers <c>role:master</c>
+    /// and refuses otherwise) and waits for each one's <c>+switch-master</c> naming it. Throws <see cref="CutoverFailed"/> with every sentinel back on the
     /// source when one refuses. Returns the sentinels whose <c>+switch-master</c> was not seen (each answered OK, and
     /// the agreement check that follows decides).
     /// </summary>
-    public async Task<IReadOnlyList<RedisEndpoint>> MoveAsync()
+    public async Task<IReadOnlyList<RedisEndpoint>> MoveAsync(Action<string> step)
     {
         var target = plan.First.Endpoint;
-        await using (var link = await RedisLink.ConnectAsync(target, plan.Options.Credentials, CancellationToken.None).ConfigureAwait(false))
-        {
-            var role = Replies.Items(await link.CallAsync("ROLE").ConfigureAwait(false));
-            if (role.Count == 0 || Replies.Text(role[0]) != "master")
-            {
-                throw new CutoverFailed($"target {target} does not answer role:master; the sentinels were not told");
-            }
-        }
         // All at once: a sentinel told later could first adopt a moved peer's configuration by hello, which carries
         // the old nodes over and sends the old master under the target.
-        var replies = await Task.WhenAll(_group.Sentinels.Select(sentinel => TrySendAsync(sentinel, target))).ConfigureAwait(false);
+        var replies = await Task.WhenAll(_group.Sentinels.Select((sentinel, i) => TrySendAsync(sentinel, target, step, _links[i]))).ConfigureAwait(false);
         var moved = _group.Sentinels.Where((_, i) => replies[i] is null).ToList();
         var refused = _group.Sentinels.Select((sentinel, i) => (sentinel, replies[i])).Where(r => r.Item2 is not null).ToList();
         if (refused.Count > 0)
@@ -53,14 +55,16 @@ public sealed class SentinelMove(MigrationPlan plan) : IAsyncDisposable
             var (sentinel, refusal) = refused[0];
             throw new CutoverFailed($"sentinel {sentinel} refused SENTINEL MOVE-MASTER {_group.MasterName}: {refusal}{back}");
         }
-        return await WaitAnnouncedAsync(target).ConfigureAwait(false);
+        var silent = await WaitAnnouncedAsync(target).ConfigureAwait(false);
+        step("+switch-master seen");
+        return silent;
     }
 
-    private async Task<string?> TrySendAsync(RedisEndpoint sentinel, RedisEndpoint master)
+    private async Task<string?> TrySendAsync(RedisEndpoint sentinel, RedisEndpoint master, Action<string>? step = null, RedisLink? open = null)
     {
         try
         {
-            return await SendAsync(sentinel, master).ConfigureAwait(false);
+            return await SendAsync(sentinel, master, step, open).ConfigureAwait(false);
         }
         catch (RedisLinkException ex)
         {
@@ -68,10 +72,24 @@ public sealed class SentinelMove(MigrationPlan plan) : IAsyncDisposable
         }
     }
 
-    private async Task<string?> SendAsync(RedisEndpoint sentinel, RedisEndpoint master)
+    /// <summary>On <paramref name="open"/> (the connection opened before the pause) or on a new one.</summary>
+    private async Task<string?> SendAsync(RedisEndpoint sentinel, RedisEndpoint master, Action<string>? step, RedisLink? open)
     {
-        await using var link = await RedisLink.ConnectAsync(sentinel, _group.SentinelCredentials, CancellationToken.None).ConfigureAwait(false);
+        var link = open ?? await RedisLink.ConnectAsync(sentinel, _group.SentinelCredentials, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            return await MoveMasterAsync(link, sentinel, master, step).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (open is null) await link.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string?> MoveMasterAsync(RedisLink link, RedisEndpoint sentinel, RedisEndpoint master, Action<string>? step)
+    {
         var reply = await link.CallAsync("SENTINEL", "MOVE-MASTER", _group.MasterName, master.Host, master.PortText).ConfigureAwait(false);
+        step?.Invoke($"{sentinel} answered");
         return reply is RespError error ? error.Text : null;
     }
 
@@ -119,6 +137,7 @@ public sealed class SentinelMove(MigrationPlan plan) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var link in _links) await link.DisposeAsync().ConfigureAwait(false);
         if (_feed is not null) await _feed.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -1,4 +1,5 @@
 using Vigil.Migration.Links;
+using Vigil.Migration.Streaming;
 
 namespace Vigil.Migration.Preflight;
 
@@ -13,6 +14,9 @@ public sealed record MigrationPlan
 
     /// <summary>Why this mode: asked for, or what preflight found.</summary>
     public string ModeReason { get; init; } = "";
+
+    /// <summary>The stream mode's way of writing the snapshot into the first target.</summary>
+    public KeyWriting KeyWriting => KeyWriting.For(First);
     public double WriteBytesPerSecond { get; init; }
     public double EstimatedSyncSeconds { get; init; }
     public IReadOnlyList<string> Checks { get; init; } = [];
@@ -69,7 +73,7 @@ public sealed record MigrationPlan
     private IEnumerable<string> DescribeStream()
     {
         yield return $"  1. migrate connects to {Source.Endpoint} as a replica (PSYNC) and receives its snapshot (~{Units.Seconds(EstimatedSyncSeconds)} estimated);";
-        yield return $"     FLUSHALL on {First.Endpoint}, then every key with RESTORE (absolute TTL kept), function libraries with FUNCTION LOAD";
+        yield return $"     FLUSHALL on {First.Endpoint}, then {KeyWriting.Describe(Source)}, function libraries with FUNCTION LOAD";
         yield return $"  2. the source's command stream is replayed into {First.Endpoint} in order; a dropped link resumes with PSYNC at the next offset";
         yield return "  3. wait until the applied offset is less than 1 s behind the source";
         yield return $"  4. CLIENT PAUSE WRITE on the source, wait until {First.Endpoint} has applied its offset, fence the source";

@@ -54,7 +54,7 @@ public static class PreflightRunner
         checks.Add($"{targets.Count} target(s) reachable, " + (mode == MigrationMode.ReplicaOf ? "masters with no replica, " : "") +
             $"Redis {string.Join("/", targets.Select(t => t.Version).Distinct())}" +
             (targets.Any(t => t.Keys > 0) ? ", keys to be replaced (--flush-target)" : ", empty"));
-        checks.Add((mode == MigrationMode.ReplicaOf ? "targets accept REPLICAOF" : "the target accepts RESTORE, the source PSYNC") +
+        checks.Add((mode == MigrationMode.ReplicaOf ? "targets accept REPLICAOF" : "the source accepts PSYNC") +
             $"; maxmemory fits the source's used_memory {Units.Bytes(source.UsedMemoryBytes)}");
 
         var writeBytesPerSecond = await WriteRateAsync(sourceLink, source.MasterReplOffset, cancel).ConfigureAwait(false);
@@ -131,10 +131,6 @@ public static class PreflightRunner
         {
             throw new MigrationRefusal($"the stream mode ({why}) moves data into one target; give one --target" +
                 (refusing is null ? "" : $" (target {refusing.Endpoint} refuses REPLICAOF and SLAVEOF: such targets need the stream mode, --mode stream)"));
-        }
-        if (!targets[0].AcceptsRestore)
-        {
-            throw new MigrationRefusal($"target {targets[0].Endpoint} refuses RESTORE: the stream mode writes the snapshot with it");
         }
         if (!source.AcceptsPsync)
         {

@@ -19,6 +19,14 @@ public sealed class MigrationReport
     public long? LagBytesAtCutover { get; set; }
     public double? LagSecondsAtCutover { get; set; }
     public double? WritePauseMs { get; set; }
+
+    /// <summary>With --stream-seconds: the lag while streaming in sync, highest and mean of the samples.</summary>
+    public double? SteadyLagSecondsMax { get; set; }
+    public double? SteadyLagSecondsMean { get; set; }
+    public long? SteadyLagBytesMax { get; set; }
+
+    /// <summary>The cutover's steps during the write pause, each with the milliseconds since the pause was asked for.</summary>
+    public List<(string Step, double AtMs)> PauseSteps { get; } = [];
     public long? NewMasterKeys { get; set; }
     public string? NewMaster { get; set; }
 
@@ -68,7 +76,19 @@ public sealed class MigrationReport
             Number(json, "lagBytesAtCutover", LagBytesAtCutover);
             Number(json, "lagSecondsAtCutover", LagSecondsAtCutover);
             Number(json, "writePauseMs", WritePauseMs);
+            Number(json, "steadyLagSecondsMax", SteadyLagSecondsMax);
+            Number(json, "steadyLagSecondsMean", SteadyLagSecondsMean);
+            Number(json, "steadyLagBytesMax", SteadyLagBytesMax);
             Number(json, "newMasterKeys", NewMasterKeys);
+            json.WriteStartArray("pauseSteps");
+            foreach (var (step, atMs) in PauseSteps)
+            {
+                json.WriteStartObject();
+                json.WriteString("step", step);
+                json.WriteNumber("atMs", Math.Round(atMs, 3));
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
             json.WriteStartArray("phases");
             foreach (var (name, start, end) in _phases)
             {

@@ -41,11 +41,18 @@ public sealed class StreamCutover(MigrationPlan plan, StreamPhase stream, Progre
         }
         IReadOnlyList<RedisEndpoint> silent = [];
         var clock = Stopwatch.StartNew();
+        // Sentinels are told at once: their steps may be noted from several tasks.
+        void Step(string step)
+        {
+            lock (report.PauseSteps) report.PauseSteps.Add((step, clock.Elapsed.TotalMilliseconds));
+        }
         var paused = await source.CallAsync(cancel, "CLIENT", "PAUSE", DirectCutover.PauseSafetyMs.ToString(CultureInfo.InvariantCulture), "WRITE").ConfigureAwait(false);
         if (paused is RespError pauseError) throw new CutoverFailed($"source {source.Endpoint} refused CLIENT PAUSE WRITE: {pauseError.Text}");
+        Step("paused");
         try
         {
             var sourceOffset = (await ReplicationPhase.InfoAsync(source, cancel, "replication").ConfigureAwait(false)).Long("master_repl_offset") ?? 0;
+            Step("offset read");
             var deadline = Stopwatch.StartNew();
             while (stream.Writer.AppliedOffset < sourceOffset)
             {
@@ -56,8 +63,10 @@ public sealed class StreamCutover(MigrationPlan plan, StreamPhase stream, Progre
                 }
                 await Task.Delay(1, cancel).ConfigureAwait(false);
             }
+            Step("offset applied");
             await FenceAsync(source).ConfigureAwait(false);
-            if (move is not null) silent = await move.MoveAsync().ConfigureAwait(false);
+            Step("fenced");
+            if (move is not null) silent = await move.MoveAsync(Step).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is CutoverFailed or RedisLinkException or MigrationRefusal)
         {
@@ -67,7 +76,8 @@ public sealed class StreamCutover(MigrationPlan plan, StreamPhase stream, Progre
         }
         await UnpauseAsync(source).ConfigureAwait(false);
         report.WritePauseMs = clock.Elapsed.TotalMilliseconds;
-        var pause = $"writes were paused {Units.Ms(report.WritePauseMs.Value)}";
+        Step("unpaused");
+        var pause = $"writes were paused {Units.Ms(report.WritePauseMs.Value)} ({string.Join(", ", report.PauseSteps.Select(s => $"{s.Step} {Units.Ms(s.AtMs)}"))})";
         if (move is null)
         {
             progress.Line($"cutover: {plan.First.Endpoint} has every write of {plan.Source.Endpoint}, which now refuses writes (NOREPLICAS); " +

@@ -24,9 +24,9 @@ public sealed class StreamPhase(MigrationPlan plan, ProgressDisplay progress, Mi
     {
         _sinceStart.Start();
         _writer = await TargetWriter.ConnectAsync(plan.First.Endpoint, plan.Options.Credentials, cancel).ConfigureAwait(false);
-        Replicator = new StreamReplicator(plan.Source.Endpoint, plan.Options.Credentials, _writer);
+        Replicator = new StreamReplicator(plan.Source.Endpoint, plan.Options.Credentials, _writer, plan.KeyWriting);
         _running = Replicator.StartAsync();
-        progress.Line($"{plan.Source.Endpoint}: replicating into {plan.First.Endpoint} (PSYNC, then RESTORE and the command stream)");
+        progress.Line($"{plan.Source.Endpoint}: replicating into {plan.First.Endpoint} (PSYNC, then {plan.KeyWriting.Describe(plan.Source)}, then the command stream)");
     }
 
     /// <summary>Returns once the applied offset is under 1 s behind the source; the status of that moment.</summary>
@@ -56,6 +56,40 @@ public sealed class StreamPhase(MigrationPlan plan, ProgressDisplay progress, Mi
                 return status;
             }
             await Task.Delay(ReplicationPhase.PollInterval, cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Keeps streaming for <paramref name="duration"/> once in sync, sampling the lag every 100 ms (the report gets its
+    /// highest and mean); returns the status of the last sample.
+    /// </summary>
+    public async Task<TargetStatus> HoldAsync(TimeSpan duration, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var history = new OffsetHistory();
+        await using var source = await RedisLink.ConnectAsync(plan.Source.Endpoint, plan.Options.Credentials, cancel).ConfigureAwait(false);
+        var samples = new List<TargetStatus>();
+        while (true)
+        {
+            ThrowIfStopped();
+            var now = clock.Elapsed.TotalSeconds;
+            var info = await ReplicationPhase.InfoAsync(source, cancel, "replication").ConfigureAwait(false);
+            history.Add(now, info.Long("master_repl_offset") ?? 0);
+            var status = Status(history, now);
+            // The first samples have too short a history to say how old the applied offset is.
+            if (now > 1) samples.Add(status);
+            progress.Show($"[{Units.Seconds(now)}] streaming {Units.Seconds(duration.TotalSeconds)} before the cutover: {Describe(status)}");
+            if (clock.Elapsed >= duration && samples.Count > 0)
+            {
+                report.SteadyLagSecondsMax = samples.Max(s => s.LagSeconds);
+                report.SteadyLagSecondsMean = samples.Average(s => s.LagSeconds);
+                report.SteadyLagBytesMax = samples.Max(s => s.LagBytes);
+                progress.EndLive();
+                progress.Line($"streamed {Units.Seconds(now)} in sync: lag at most {report.SteadyLagSecondsMax:0.00} s ({Units.Bytes(report.SteadyLagBytesMax.Value)}), " +
+                    $"mean {report.SteadyLagSecondsMean:0.00} s over {samples.Count} samples");
+                return status;
+            }
+            await Task.Delay(100, cancel).ConfigureAwait(false);
         }
     }
 

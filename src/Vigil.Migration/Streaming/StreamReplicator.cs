@@ -9,13 +9,14 @@ namespace Vigil.Migration.Streaming;
 
 /// <summary>
 /// Follows the source as a replica and replays everything into the target through <see cref="TargetWriter"/>:
-/// the snapshot as RESTORE commands (one per key, with its absolute expiry), function libraries with
+/// the snapshot as RESTORE commands (one per key, with its absolute expiry) or, for a target that refuses RESTORE or
+/// cannot read the snapshot's RDB version, as plain commands (<see cref="PlainCommands"/>), function libraries with
 /// FUNCTION LOAD, then the command stream as it comes, in order (SELECT and MULTI/EXEC included; PING and
 /// REPLCONF are the link's own and skipped). Runs on a thread of its own with blocking reads. A dropped
 /// connection is resumed with PSYNC at the next offset; only when the source refuses (the backlog no longer
 /// holds that offset, the source restarted) does a fresh full sync start, after FLUSHALL on the target.
 /// </summary>
-public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? credentials, TargetWriter writer)
+public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? credentials, TargetWriter writer, KeyWriting keyWriting)
 {
     /// <summary>How long a read may wait: the source pings its replicas every 10 s by default and sends newlines while it prepares a snapshot.</summary>
     public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(60);
@@ -39,6 +40,9 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
     public int FullSyncs;
     public int PartialResyncs;
     public bool SnapshotLoaded;
+
+    /// <summary>How the last snapshot's keys were written: "RESTORE" or "plain commands", null before one began.</summary>
+    public volatile string? KeysWrittenWith;
 
     private string? _failure;
 
@@ -160,6 +164,7 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
     {
         FullSyncs++;
         SnapshotLoaded = false;
+        KeysWrittenWith = null;
         _replId = null;
         State = "waiting for the snapshot";
         var transfer = link.ReadSnapshotStart();
@@ -168,6 +173,7 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
         State = transfer.Diskless ? "receiving the snapshot (diskless)" : "receiving the snapshot";
         var reader = new RdbReader(link.Input);
         var db = 0;
+        PlainCommands? plain = null;
         writer.Send([Bytes("SELECT"), Bytes("0")], -1);
         Interlocked.Exchange(ref SnapshotKeys, 0);
         while (true)
@@ -184,17 +190,35 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
                     writer.Send([Bytes("FUNCTION"), Bytes("LOAD"), Bytes("REPLACE"), function.Code], -1, "FUNCTION LOAD (a library of the snapshot)");
                     break;
                 case RdbKey key:
-                    writer.Send(RestoreCommand(key), -1);
+                    if (KeysWrittenWith is null)
+                    {
+                        // The snapshot's header was read with its first entry: now its version is known.
+                        if (!keyWriting.Restores(reader.Version)) plain = new PlainCommands(keyWriting.TargetVersion);
+                        KeysWrittenWith = plain is null ? "RESTORE" : "plain commands";
+                    }
+                    if (plain is null)
+                    {
+                        writer.Send(RestoreCommand(key), -1);
+                    }
+                    else
+                    {
+                        foreach (var command in plain.For(key)) writer.Send(command, -1);
+                    }
                     Interlocked.Increment(ref SnapshotKeys);
                     break;
                 case RdbEnd:
                     link.ReadSnapshotEnd(transfer, reader.BytesRead);
                     // Once the target answers this, everything before it is applied: the offset of the snapshot.
                     writer.Send([Bytes("PING")], full.Offset);
-                    writer.Flush();
                     _replId = full.ReplId;
                     Interlocked.Exchange(ref _offset, full.Offset);
+                    // After a diskless snapshot the source holds the command stream back until the replica's first
+                    // ACK. Sent by the periodic timer, that ACK came up to a second late, and a cutover right after
+                    // the snapshot waited that long for writes the source had long acknowledged. So: once the target
+                    // has the snapshot (the source buffers meanwhile), acknowledge at once.
+                    if (!writer.WaitApplied(full.Offset, () => _stopping)) return;
                     SnapshotLoaded = true;
+                    Acknowledge();
                     return;
             }
         }

@@ -129,6 +129,22 @@ public sealed class TargetWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Blocks until the target has applied <paramref name="offset"/>; false if <paramref name="stopping"/> says so first.</summary>
+    public bool WaitApplied(long offset, Func<bool> stopping)
+    {
+        Flush();
+        lock (_lock)
+        {
+            while (_appliedOffset < offset)
+            {
+                ThrowIfFailed();
+                if (stopping()) return false;
+                Monitor.Wait(_lock, 100);
+            }
+            return true;
+        }
+    }
+
     /// <summary>Waits until every queued command is answered (or the writer failed).</summary>
     public async Task DrainAsync(TimeSpan timeout, CancellationToken cancel)
     {

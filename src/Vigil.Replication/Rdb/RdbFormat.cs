@@ -43,6 +43,21 @@ public static class RdbFormat
     /// <summary>A stream ID as stored in a PEL: two big-endian 64-bit numbers.</summary>
     public const int StreamIdBytes = 16;
 
+    /// <summary>
+    /// The newest RDB version a Redis of <paramref name="redis"/> reads, in a file or a RESTORE payload (it refuses a
+    /// newer one): 6 from 2.6, 7 from 3.2, 8 from 4.0, 9 from 5.0, 10 from 7.0, 11 from 7.2, 12 from 7.4.
+    /// </summary>
+    public static int ReadableBy(Version redis) => redis switch
+    {
+        { Major: > 7 } or { Major: 7, Minor: >= 4 } => 12,
+        { Major: 7, Minor: >= 2 } => 11,
+        { Major: 7 } => 10,
+        { Major: >= 5 } => 9,
+        { Major: 4 } => 8,
+        { Major: 3, Minor: >= 2 } => 7,
+        _ => 6,
+    };
+
     public static string TypeName(byte type) => type switch
     {
         String => "string",

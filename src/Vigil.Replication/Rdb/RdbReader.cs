@@ -16,12 +16,12 @@ namespace Vigil.Replication.Rdb;
 public sealed class RdbReader
 {
     /// <summary>No single string is accepted beyond Redis's own largest bulk string (proto-max-bulk-len's ceiling).</summary>
-    public const long MaxStringBytes = 512L * 1024 * 1024;
+    public const long MaxStringBytes = RdbPrimitives.MaxStringBytes;
 
     private const string ModuleNameCharset = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     private readonly ByteInput _input;
-    private readonly long _origin;
+    private readonly RdbPrimitives _rdb;
     private int _db;
     private long? _expireAtMs;
     private bool _done;
@@ -29,14 +29,14 @@ public sealed class RdbReader
     public RdbReader(ByteInput input)
     {
         _input = input;
-        _origin = input.Position;
+        _rdb = new RdbPrimitives(input);
     }
 
     /// <summary>The format version from the header (known once the first entry was read).</summary>
     public int Version { get; private set; }
 
     /// <summary>Bytes of the snapshot consumed so far.</summary>
-    public long BytesRead => _input.Position - _origin;
+    public long BytesRead => _rdb.BytesRead;
 
     /// <summary>The next entry; <see cref="RdbEnd"/> last, after which calling again is an error.</summary>
     public RdbEntry Next()
@@ -50,32 +50,32 @@ public sealed class RdbReader
             switch (op)
             {
                 case RdbFormat.OpAux:
-                    return new RdbAux(Encoding.UTF8.GetString(ReadString()), Encoding.UTF8.GetString(ReadString()));
+                    return new RdbAux(Encoding.UTF8.GetString(_rdb.ReadString()), Encoding.UTF8.GetString(_rdb.ReadString()));
                 case RdbFormat.OpSelectDb:
-                    _db = checked((int)ReadLength());
+                    _db = checked((int)_rdb.ReadLength());
                     return new RdbSelectDb(_db);
                 case RdbFormat.OpResizeDb:
-                    ReadLength();
-                    ReadLength();
+                    _rdb.ReadLength();
+                    _rdb.ReadLength();
                     continue;
                 case RdbFormat.OpExpireTimeMs:
-                    _expireAtMs = ReadInt64LittleEndian();
+                    _expireAtMs = _rdb.ReadInt64LittleEndian();
                     continue;
                 case RdbFormat.OpExpireTime:
-                    _expireAtMs = ReadInt32LittleEndian() * 1000L;
+                    _expireAtMs = _rdb.ReadInt32LittleEndian() * 1000L;
                     continue;
                 case RdbFormat.OpIdle:
-                    ReadLength();
+                    _rdb.ReadLength();
                     continue;
                 case RdbFormat.OpFreq:
                     _input.ReadByte();
                     continue;
                 case RdbFormat.OpFunction2:
-                    return new RdbFunction(ReadString());
+                    return new RdbFunction(_rdb.ReadString());
                 case RdbFormat.OpFunction:
                     throw new RdbFormatException($"at byte {offset}: a function library in the format of Redis 7.0 release candidates, which is not supported");
                 case RdbFormat.OpModuleAux:
-                    throw new RdbFormatException($"at byte {offset}: module data ({ModuleName(ReadLength())}) that only the module can read");
+                    throw new RdbFormatException($"at byte {offset}: module data ({ModuleName(_rdb.ReadLength())}) that only the module can read");
                 case RdbFormat.OpEof:
                     return ReadEnd();
                 default:
@@ -108,7 +108,7 @@ public sealed class RdbReader
         _input.TrackCrc = false;
         _done = true;
         if (Version < 5) return new RdbEnd(0);
-        var stored = (ulong)ReadInt64LittleEndian();
+        var stored = (ulong)_rdb.ReadInt64LittleEndian();
         if (stored != 0 && stored != computed)
         {
             throw new RdbFormatException($"snapshot checksum mismatch: the file says {stored:x16}, its {BytesRead} bytes give {computed:x16} (corrupt in transit or on disk)");
@@ -118,12 +118,12 @@ public sealed class RdbReader
 
     private RdbKey ReadKey(byte type, long offset)
     {
-        var key = ReadString();
+        var key = _rdb.ReadString();
         var expireAtMs = _expireAtMs;
         _expireAtMs = null;
         if (type is RdbFormat.Module or RdbFormat.Module2)
         {
-            throw new RdbFormatException($"key '{Printable(key)}' (db {_db}) at byte {offset} holds a module value ({ModuleName(ReadLength())}): it can only be moved by the module itself");
+            throw new RdbFormatException($"key '{Printable(key)}' (db {_db}) at byte {offset} holds a module value ({ModuleName(_rdb.ReadLength())}): it can only be moved by the module itself");
         }
         var capture = new ArrayBufferWriter<byte>();
         capture.Write([type]);
@@ -153,37 +153,37 @@ public sealed class RdbReader
             case RdbFormat.String:
             case RdbFormat.HashZipmap or RdbFormat.ListZiplist or RdbFormat.SetIntset or RdbFormat.ZsetZiplist
                 or RdbFormat.HashZiplist or RdbFormat.HashListpack or RdbFormat.ZsetListpack or RdbFormat.SetListpack:
-                SkipString();
+                _rdb.SkipString();
                 break;
             case RdbFormat.List or RdbFormat.Set or RdbFormat.ListQuicklist:
-                for (var n = ReadLength(); n > 0; n--) SkipString();
+                for (var n = _rdb.ReadLength(); n > 0; n--) _rdb.SkipString();
                 break;
             case RdbFormat.Hash:
-                for (var n = ReadLength(); n > 0; n--)
+                for (var n = _rdb.ReadLength(); n > 0; n--)
                 {
-                    SkipString();
-                    SkipString();
+                    _rdb.SkipString();
+                    _rdb.SkipString();
                 }
                 break;
             case RdbFormat.Zset:
-                for (var n = ReadLength(); n > 0; n--)
+                for (var n = _rdb.ReadLength(); n > 0; n--)
                 {
-                    SkipString();
-                    SkipTextDouble();
+                    _rdb.SkipString();
+                    _rdb.SkipTextDouble();
                 }
                 break;
             case RdbFormat.Zset2:
-                for (var n = ReadLength(); n > 0; n--)
+                for (var n = _rdb.ReadLength(); n > 0; n--)
                 {
-                    SkipString();
+                    _rdb.SkipString();
                     _input.Skip(8);
                 }
                 break;
             case RdbFormat.ListQuicklist2:
-                for (var n = ReadLength(); n > 0; n--)
+                for (var n = _rdb.ReadLength(); n > 0; n--)
                 {
-                    ReadLength(); // container: plain node or packed listpack
-                    SkipString();
+                    _rdb.ReadLength(); // container: plain node or packed listpack
+                    _rdb.SkipString();
                 }
                 break;
             case RdbFormat.StreamListpacks or RdbFormat.StreamListpacks2 or RdbFormat.StreamListpacks3:
@@ -196,154 +196,37 @@ public sealed class RdbReader
 
     private void WalkStream(byte type)
     {
-        for (var n = ReadLength(); n > 0; n--)
+        for (var n = _rdb.ReadLength(); n > 0; n--)
         {
-            SkipString(); // master ID of the node
-            SkipString(); // the node's listpack
+            _rdb.SkipString(); // master ID of the node
+            _rdb.SkipString(); // the node's listpack
         }
-        ReadLength(); // length
-        ReadLength(); // last ID ms
-        ReadLength(); // last ID seq
+        _rdb.ReadLength(); // length
+        _rdb.ReadLength(); // last ID ms
+        _rdb.ReadLength(); // last ID seq
         if (type != RdbFormat.StreamListpacks)
         {
-            for (var i = 0; i < 5; i++) ReadLength(); // first ID, max deleted ID, entries added
+            for (var i = 0; i < 5; i++) _rdb.ReadLength(); // first ID, max deleted ID, entries added
         }
-        for (var groups = ReadLength(); groups > 0; groups--)
+        for (var groups = _rdb.ReadLength(); groups > 0; groups--)
         {
-            SkipString(); // group name
-            ReadLength(); // last delivered ms
-            ReadLength(); // last delivered seq
-            if (type != RdbFormat.StreamListpacks) ReadLength(); // entries read
-            for (var pending = ReadLength(); pending > 0; pending--)
+            _rdb.SkipString(); // group name
+            _rdb.ReadLength(); // last delivered ms
+            _rdb.ReadLength(); // last delivered seq
+            if (type != RdbFormat.StreamListpacks) _rdb.ReadLength(); // entries read
+            for (var pending = _rdb.ReadLength(); pending > 0; pending--)
             {
                 _input.Skip(RdbFormat.StreamIdBytes + 8); // ID, delivery time
-                ReadLength(); // delivery count
+                _rdb.ReadLength(); // delivery count
             }
-            for (var consumers = ReadLength(); consumers > 0; consumers--)
+            for (var consumers = _rdb.ReadLength(); consumers > 0; consumers--)
             {
-                SkipString(); // consumer name
+                _rdb.SkipString(); // consumer name
                 _input.Skip(type == RdbFormat.StreamListpacks3 ? 16 : 8); // seen time (and active time since 7.2)
-                _input.Skip((long)ReadLength() * RdbFormat.StreamIdBytes); // the consumer's pending IDs
+                _input.Skip((long)_rdb.ReadLength() * RdbFormat.StreamIdBytes); // the consumer's pending IDs
             }
         }
     }
-
-    private ulong ReadLength() => ReadLength(out var encoded) is var length && !encoded
-        ? length
-        : throw new RdbFormatException($"at byte {BytesRead}: an encoded string where a length was expected");
-
-    private ulong ReadLength(out bool encoded)
-    {
-        encoded = false;
-        var first = _input.ReadByte();
-        switch (first >> 6)
-        {
-            case 0:
-                return (ulong)(first & 0x3f);
-            case 1:
-                return ((ulong)(first & 0x3f) << 8) | _input.ReadByte();
-            case 3:
-                encoded = true;
-                return (ulong)(first & 0x3f);
-        }
-        Span<byte> bytes = stackalloc byte[8];
-        switch (first)
-        {
-            case 0x80:
-                _input.ReadExactly(bytes[..4]);
-                return BinaryPrimitives.ReadUInt32BigEndian(bytes);
-            case 0x81:
-                _input.ReadExactly(bytes);
-                return BinaryPrimitives.ReadUInt64BigEndian(bytes);
-            default:
-                throw new RdbFormatException($"at byte {BytesRead - 1}: invalid length prefix 0x{first:x2}");
-        }
-    }
-
-    /// <summary>A string in full: plain, an integer stored in binary (written back as its digits), or LZF-compressed.</summary>
-    private byte[] ReadString()
-    {
-        var length = ReadLength(out var encoded);
-        if (!encoded) return ReadBytes(length);
-        Span<byte> number = stackalloc byte[4];
-        switch (length)
-        {
-            case 0:
-                return Digits((sbyte)_input.ReadByte());
-            case 1:
-                _input.ReadExactly(number[..2]);
-                return Digits(BinaryPrimitives.ReadInt16LittleEndian(number));
-            case 2:
-                _input.ReadExactly(number);
-                return Digits(BinaryPrimitives.ReadInt32LittleEndian(number));
-            case 3:
-                var compressedLength = ReadLength();
-                var length2 = ReadLength();
-                var compressed = ReadBytes(compressedLength);
-                var plain = new byte[CheckedSize(length2)];
-                if (!Lzf.TryDecompress(compressed, plain)) throw new RdbFormatException($"at byte {BytesRead}: corrupt LZF-compressed string");
-                return plain;
-            default:
-                throw new RdbFormatException($"at byte {BytesRead}: unknown string encoding {length}");
-        }
-    }
-
-    private void SkipString()
-    {
-        var length = ReadLength(out var encoded);
-        if (!encoded)
-        {
-            _input.Skip((long)CheckedSize(length));
-            return;
-        }
-        switch (length)
-        {
-            case 0: _input.Skip(1); break;
-            case 1: _input.Skip(2); break;
-            case 2: _input.Skip(4); break;
-            case 3:
-                var compressedLength = ReadLength();
-                CheckedSize(ReadLength());
-                _input.Skip((long)CheckedSize(compressedLength));
-                break;
-            default:
-                throw new RdbFormatException($"at byte {BytesRead}: unknown string encoding {length}");
-        }
-    }
-
-    /// <summary>A score as text, from the oldest sorted set format: a length byte (253-255 mean NaN, +inf, -inf) and the digits.</summary>
-    private void SkipTextDouble()
-    {
-        var length = _input.ReadByte();
-        if (length < 253) _input.Skip(length);
-    }
-
-    private long ReadInt64LittleEndian()
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        _input.ReadExactly(bytes);
-        return BinaryPrimitives.ReadInt64LittleEndian(bytes);
-    }
-
-    private int ReadInt32LittleEndian()
-    {
-        Span<byte> bytes = stackalloc byte[4];
-        _input.ReadExactly(bytes);
-        return BinaryPrimitives.ReadInt32LittleEndian(bytes);
-    }
-
-    private byte[] ReadBytes(ulong length)
-    {
-        var bytes = new byte[CheckedSize(length)];
-        _input.ReadExactly(bytes);
-        return bytes;
-    }
-
-    private int CheckedSize(ulong length) => length <= MaxStringBytes
-        ? (int)length
-        : throw new RdbFormatException($"at byte {BytesRead}: a string of {length} bytes, beyond the {MaxStringBytes} Redis allows (corrupt snapshot)");
-
-    private static byte[] Digits(long value) => Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>A module type ID holds the type's 9-character name (6 bits a character) above a 10-bit encoding version.</summary>
     internal static string ModuleName(ulong id)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Vigil.Resp;
 using Vigil.Sentinel.Config;
 using Vigil.Sentinel.Election;
+using Vigil.Sentinel.Monitoring;
 using Vigil.Sentinel.Text;
 
 namespace Vigil.Sentinel.Commands;
@@ -17,28 +18,36 @@ internal sealed partial class SentinelSubcommands
     /// that epoch (peers that were not told adopt it only through their usual checks of a newer configuration),
     /// <c>+switch-master</c> is published and the old nodes are forgotten, since they cannot replicate the new
     /// master and every attempt to reconfigure them would fail. Whoever sends it must have checked that the node
-    /// holds the data and answers <c>role:master</c>; this sentinel asks the node for INFO at once and treats it as
-    /// any master from then on. The node may be listed as a replica already: the migration's replication link to the
-    /// old master announces it. Moving to where the master already is only forgets the replicas (see below).
+    /// holds the data; this sentinel checks itself that it answers <c>role:master</c> (<see cref="MoveTargetCheck"/>):
+    /// the reply waits for the node's INFO, and anything but <c>role:master</c> is an error that changes nothing.
+    /// The checks above are made again once the node answered, since the group may have changed meanwhile. The node
+    /// may be listed as a replica already: the migration's replication link to the old master announces it. Moving to
+    /// where the master already is only forgets the replicas (see below).
     /// </summary>
     private RespValue HandleMoveMaster(IReadOnlyList<string> args)
     {
-        if (FindMaster(args[1]) is not { } master) return Errors.NoSuchMaster;
-        if (!RedisNumbers.TryParseStrict(args[3], out long port) || port is <= 0 or > 65535) return new RespError("ERR Invalid port");
-        var target = _resolver.Create(args[2], (int)port, acceptUnresolved: false, out _);
-        if (target is null) return new RespError("ERR Invalid IP address or hostname specified");
-        if (master.FailoverInProgress || master.ForcedFailoverDeferred || master.Switchover is not null)
-        {
-            return new RespError("INPROG Failover already in progress");
-        }
-        // In TILT this sentinel's timers cannot be trusted and it does not act; the caller retries or rolls back.
-        if (_tilt.Active) return new RespError("ERR This sentinel is in TILT mode: the master is not moved now");
+        if (Refusal(args, out var master, out var target) is { } refusal) return refusal;
         // Told twice, or told after adopting a moved peer's configuration by hello: the move is done, but adoption
         // carries the old nodes over as replicas, and they cannot follow this master.
         if (target.SameAs(master.Address))
         {
             if (master.Replicas.Count > 0) _masterSwitch.ResetAndChangeAddress(master, target, carryReplicas: false);
             _effects.RequestReportedPersist(RequestId);
+            return RespValue.Ok;
+        }
+        long requestId = RequestId;
+        _moveTargetCheck.Start(requestId, master, target, () => MoveWhenStillPossible(requestId, args));
+        return AnswerLater;
+    }
+
+    /// <summary>The node answered role:master: the move, unless the checks now refuse it.</summary>
+    private RespValue MoveWhenStillPossible(long requestId, IReadOnlyList<string> args)
+    {
+        if (Refusal(args, out var master, out var target) is { } refusal) return refusal;
+        if (target.SameAs(master.Address))
+        {
+            if (master.Replicas.Count > 0) _masterSwitch.ResetAndChangeAddress(master, target, carryReplicas: false);
+            _effects.RequestReportedPersist(requestId);
             return RespValue.Ok;
         }
         if (!EpochRules.TryNext(_epochs.Current, out long epoch)) return new RespError("ERR The current epoch cannot grow any more");
@@ -52,7 +61,26 @@ internal sealed partial class SentinelSubcommands
         _masterSwitch.AnnounceSwitch(master, from, target);
         _masterSwitch.ResetAndChangeAddress(master, target, carryReplicas: false);
         _masterSwitch.RunClientReconfigScript(master, leader: true, from, master.Address);
-        _effects.RequestReportedPersist(RequestId);
+        _effects.RequestReportedPersist(requestId);
         return RespValue.Ok;
+    }
+
+    /// <summary>Why the move cannot be made now, or null with the master and the node to move to.</summary>
+    private RespError? Refusal(IReadOnlyList<string> args, out MasterRecord master, out InstanceAddress target)
+    {
+        master = null!;
+        target = null!;
+        if (FindMaster(args[1]) is not { } found) return Errors.NoSuchMaster;
+        master = found;
+        if (!RedisNumbers.TryParseStrict(args[3], out long port) || port is <= 0 or > 65535) return new RespError("ERR Invalid port");
+        if (_resolver.Create(args[2], (int)port, acceptUnresolved: false, out _) is not { } address) return new RespError("ERR Invalid IP address or hostname specified");
+        target = address;
+        if (master.FailoverInProgress || master.ForcedFailoverDeferred || master.Switchover is not null)
+        {
+            return new RespError("INPROG Failover already in progress");
+        }
+        // In TILT this sentinel's timers cannot be trusted and it does not act; the caller retries or rolls back.
+        if (_tilt.Active) return new RespError("ERR This sentinel is in TILT mode: the master is not moved now");
+        return null;
     }
 }

@@ -28,13 +28,20 @@ internal sealed partial class SentinelSubcommands
     private readonly FailoverMachine _failover;
     private readonly ScriptQueue _scripts;
     private readonly MasterSwitch _masterSwitch;
+    private readonly MoveTargetCheck _moveTargetCheck;
+
+    /// <summary>
+    /// What a handler returns when its reply leaves later, from another input (MOVE-MASTER waits for the node's INFO):
+    /// the caller then emits nothing.
+    /// </summary>
+    public static readonly RespValue AnswerLater = new RespSimpleString("answer-later");
 
     /// <summary>The request being executed: a command whose reply reports its save names it (see <see cref="EffectQueue.RequestReportedPersist"/>).</summary>
     public long RequestId { get; set; }
 
     public SentinelSubcommands(CoreSettings settings, CoreClock clock, EffectQueue effects, Epochs epochs, TiltState tilt,
         MonitorState monitored, AddressResolver resolver, Topology topology, LinkManager links, EventEmitter events, LeaderVote vote,
-        FailoverMachine failover, ScriptQueue scripts, MasterSwitch masterSwitch)
+        FailoverMachine failover, ScriptQueue scripts, MasterSwitch masterSwitch, MoveTargetCheck moveTargetCheck)
     {
         _settings = settings;
         _clock = clock;
@@ -50,6 +57,7 @@ internal sealed partial class SentinelSubcommands
         _failover = failover;
         _scripts = scripts;
         _masterSwitch = masterSwitch;
+        _moveTargetCheck = moveTargetCheck;
         var handlers = new Dictionary<string, Func<IReadOnlyList<string>, RespValue>>(StringComparer.Ordinal)
         {
             ["ckquorum"] = HandleCkQuorum,

@@ -94,6 +94,17 @@ internal sealed class LinkManager(CoreSettings settings, CoreClock clock, Effect
     public long ReconnectDueAt(InstanceRecord record) =>
         NeedsReconnect(record) ? record.Link.LastReconnectAtMs + settings.Timings.PingPeriodMs : long.MaxValue;
 
+    /// <summary>
+    /// A command connection that belongs to no record (a one-off question, see <c>MoveTargetCheck</c>): only its id is
+    /// drawn here, so ids stay unique; its inputs are the caller's to handle.
+    /// </summary>
+    public LinkId OpenUnowned(string host, int port)
+    {
+        var id = new LinkId(++_lastLinkId);
+        effects.Emit(new OpenLink(id, host, port, LinkRole.Command, settings.Config.Server.BindSourceAddr));
+        return id;
+    }
+
     private Connection Open(InstanceLink link, LinkRole role, InstanceRecord record)
     {
         var connection = new Connection(new LinkId(++_lastLinkId), role, link, clock.NowMs);
@@ -282,7 +293,7 @@ internal sealed class LinkManager(CoreSettings settings, CoreClock clock, Effect
     /// Applies the master's <c>rename-command</c> map. Only toward Redis instances: the reference also renames
     /// commands sent to peer sentinels, which breaks peer PINGs when PING is renamed on the data nodes.
     /// </summary>
-    private static string MapCommand(InstanceRecord record, string command)
+    public static string MapCommand(InstanceRecord record, string command)
     {
         if (record.Kind == InstanceKind.Sentinel) return command;
         foreach (var rename in record.OwningMaster.Settings.RenameCommands)
@@ -298,12 +309,12 @@ internal sealed class LinkManager(CoreSettings settings, CoreClock clock, Effect
     /// </summary>
     private (string? User, string? Pass) Credentials(InstanceRecord record)
     {
-        if (record.Kind != InstanceKind.Sentinel)
-        {
-            var settings = record.OwningMaster.Settings;
-            return (settings.AuthUser, settings.AuthPass);
-        }
+        if (record.Kind != InstanceKind.Sentinel) return DataNodeCredentials(record);
         if (settings.Wide.SentinelPass is not null) return (settings.Wide.SentinelUser, settings.Wide.SentinelPass);
         return (null, settings.Config.Server.RequirePass);
     }
+
+    /// <summary>The master's auth-user/auth-pass, which serve every data node of its group.</summary>
+    public static (string? User, string? Pass) DataNodeCredentials(InstanceRecord record) =>
+        (record.OwningMaster.Settings.AuthUser, record.OwningMaster.Settings.AuthPass);
 }

@@ -17,16 +17,26 @@ public sealed class StreamMigrationTests(ITestOutputHelper output) : IDisposable
     /// <summary>CI size; bench/migrate.sh runs the same flow with many more keys.</summary>
     private const int Keys = 20_000;
 
+    /// <summary>The size the stream mode's plain-command writer is proven at.</summary>
+    private const int PlainKeys = 200_000;
+
     private readonly MigrationNodes _nodes = new("--repl-diskless-sync-delay", "0");
 
     public void Dispose() => _nodes.Dispose();
 
     [Fact]
-    public async Task LiveSourceStreamsIntoAManagedTargetWithEveryAcknowledgedWrite()
+    public Task LiveSourceStreamsIntoAManagedTargetWithEveryAcknowledgedWrite() =>
+        MigrateUnderAWriterAsync(StreamSnapshotTests.ManagedTargetArgs, Keys, "every key with RESTORE");
+
+    [Fact]
+    public Task LiveSourceStreamsIntoATargetThatRefusesRestoreWithPlainCommands() =>
+        MigrateUnderAWriterAsync(StreamSnapshotTests.NoRestoreTargetArgs, PlainKeys, "every key with plain commands");
+
+    private async Task MigrateUnderAWriterAsync(string[] targetArgs, int keys, string keyWriting)
     {
         var source = await _nodes.StartAsync(EncodingDataset.ServerArgs);
-        var target = await _nodes.StartAsync(StreamSnapshotTests.ManagedTargetArgs);
-        await MigrationDataset.FillAsync(source.Port, Keys);
+        var target = await _nodes.StartAsync(targetArgs);
+        await MigrationDataset.FillAsync(source.Port, keys);
         await MigrationDataset.FillAsync(source.Port, 600, db: 3);
         await EncodingDataset.FillAsync(source);
         var keysBefore = await EncodingDataset.KeysAsync(source);
@@ -34,6 +44,7 @@ public sealed class StreamMigrationTests(ITestOutputHelper output) : IDisposable
         var plan = await RunAsync("--source", Address(source), "--target", Address(target), "--plan");
         Assert.True(plan.ExitCode == 0, plan.Stdout + plan.Stderr);
         Assert.Contains($"mode      stream: target {Address(target)} refuses REPLICAOF", plan.Stdout, StringComparison.Ordinal);
+        Assert.Contains(keyWriting, plan.Stdout, StringComparison.Ordinal);
 
         await using var client = await ConnectionMultiplexer.ConnectAsync($"{Address(source)},abortConnect=false,syncTimeout=2000,asyncTimeout=2000");
         var writes = new WriteRecorder(client.GetDatabase());

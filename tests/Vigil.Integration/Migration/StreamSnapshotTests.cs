@@ -25,6 +25,11 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
         "--rename-command", "PSYNC", "", "--rename-command", "CONFIG", "", "--rename-command", "DEBUG", "",
     ];
 
+    /// <summary>A target that refuses RESTORE as well, as some managed services do.</summary>
+    public static readonly string[] NoRestoreTargetArgs = [.. ManagedTargetArgs, "--rename-command", "RESTORE", ""];
+
+    private static readonly KeyWriting Restoring = new(RestoreAvailable: true, TargetReadsRdbUpTo: 10, new Version(7, 0));
+
     private readonly MigrationNodes _nodes = new();
 
     public void Dispose() => _nodes.Dispose();
@@ -121,6 +126,85 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
         Assert.Null(failure);
     }
 
+    [Theory]
+    [InlineData("refused")]
+    [InlineData("older RDB")]
+    public async Task TargetWithoutRestoreGetsEveryEncodingAndBigValuesAsPlainCommands(string why)
+    {
+        var source = await _nodes.StartAsync([.. EncodingDataset.ServerArgs, "--repl-diskless-sync-delay", "0"]);
+        var target = await _nodes.StartAsync(why == "refused" ? NoRestoreTargetArgs : ManagedTargetArgs);
+        await EncodingDataset.FillAsync(source);
+        await BigValuesAsync(source);
+        // A target that has RESTORE but reads RDB 9 at most, as Redis 6.2 does (the command options of 7.0 are still used:
+        // the server here is 7.0).
+        var keyWriting = why == "refused" ? new KeyWriting(false, 10, new Version(7, 0)) : new KeyWriting(true, 9, new Version(7, 0));
+        string? failure = await StreamAsync(source, target, async (writer, replicator) =>
+        {
+            await CaughtUpAsync(source, writer, replicator);
+            Assert.Equal("plain commands", replicator.KeysWrittenWith);
+            Assert.Equal(await EncodingDataset.KeysAsync(source), Interlocked.Read(ref replicator.SnapshotKeys));
+            await AssertSameAsync(source, target);
+            // What verify does not compare: the pending entries' owners and delivery counts, the stream's counters.
+            var pending = Pending(await Topology.CallAsync(source, "XPENDING", "stream:1", "g1", "-", "+", "10"));
+            Assert.Contains("alice", pending, StringComparison.Ordinal);
+            Assert.Equal(pending, Pending(await Topology.CallAsync(target, "XPENDING", "stream:1", "g1", "-", "+", "10")));
+            Assert.Equal(StreamCounters(await Topology.CallAsync(source, "XINFO", "STREAM", "stream:1")),
+                StreamCounters(await Topology.CallAsync(target, "XINFO", "STREAM", "stream:1")));
+            Assert.Equal(Assert.IsType<RespInteger>(await Topology.CallAsync(source, "PEXPIRETIME", "ttl:2")).Value,
+                Assert.IsType<RespInteger>(await Topology.CallAsync(target, "PEXPIRETIME", "ttl:2")).Value);
+
+            // Then the command stream, as with RESTORE.
+            await using (var client = await source.ConnectAsync())
+            {
+                await WritesAsync(client, "a");
+            }
+            await CaughtUpAsync(source, writer, replicator);
+            await AssertSameAsync(source, target);
+        }, keyWriting);
+        Assert.Null(failure);
+    }
+
+    /// <summary>Values larger than one plain command carries: a string, and collections of thousands of elements.</summary>
+    private static async Task BigValuesAsync(RunningNode node)
+    {
+        await using var client = await node.ConnectAsync();
+        var items = Enumerable.Range(0, 2500).Select(i => "element-" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        string[][] commands =
+        [
+            ["SET", "big:string", new string('s', PlainCommands.ChunkBytes * 2 + 17)],
+            ["RPUSH", "big:list", .. items], ["SADD", "big:set", .. items],
+            ["ZADD", "big:zset", .. items.SelectMany((m, i) => new[] { (i / 3.0).ToString("R", CultureInfo.InvariantCulture), m })],
+            ["HSET", "big:hash", .. items.SelectMany(m => new[] { m, m + "-value" })],
+            ["PEXPIRE", "big:list", "3600000"],
+        ];
+        foreach (var command in commands)
+        {
+            var reply = await client.CallAsync(command);
+            if (reply is RespError error) throw new InvalidOperationException($"{command[0]}: {error.Text}");
+        }
+    }
+
+    /// <summary>XPENDING's entries without their idle times (which go on growing): ID, owner, delivery count.</summary>
+    private static string Pending(RespValue reply) => string.Join(" ", Assert.IsType<RespArray>(reply).Items.Select(entry =>
+    {
+        var fields = Assert.IsType<RespArray>(entry).Items;
+        return $"{RespText.Render(fields[0])}/{RespText.Render(fields[1])}/{RespText.Render(fields[3])}";
+    }));
+
+    /// <summary>XINFO STREAM's last-generated-id, max-deleted-entry-id, entries-added, length and groups.</summary>
+    private static string StreamCounters(RespValue info)
+    {
+        var items = Assert.IsType<RespArray>(info).Items;
+        var wanted = new[] { "length", "last-generated-id", "max-deleted-entry-id", "entries-added", "groups" };
+        var parts = new List<string>();
+        for (var i = 0; i + 1 < items.Count; i += 2)
+        {
+            var name = RespText.Render(items[i]).Trim('"');
+            if (wanted.Contains(name)) parts.Add(name + "=" + RespText.Render(items[i + 1]));
+        }
+        return string.Join(" ", parts);
+    }
+
     [Fact]
     public async Task ResyncRefusedByTheSourceStartsOverWithAFlushAndANewSnapshot()
     {
@@ -199,10 +283,11 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
     /// Streams <paramref name="source"/> into <paramref name="target"/> while <paramref name="body"/> runs, stops the
     /// replicator however the body ends, and returns why the stream stopped by itself (null: it did not).
     /// </summary>
-    private static async Task<string?> StreamAsync(RunningNode source, RunningNode target, Func<TargetWriter, StreamReplicator, Task> body)
+    private static async Task<string?> StreamAsync(RunningNode source, RunningNode target, Func<TargetWriter, StreamReplicator, Task> body,
+        KeyWriting? keyWriting = null)
     {
         await using var writer = await TargetWriter.ConnectAsync(new RedisEndpoint("127.0.0.1", target.Port), null, CancellationToken.None);
-        var replicator = new StreamReplicator(new RedisEndpoint("127.0.0.1", source.Port), null, writer);
+        var replicator = new StreamReplicator(new RedisEndpoint("127.0.0.1", source.Port), null, writer, keyWriting ?? Restoring);
         var running = replicator.StartAsync();
         try
         {

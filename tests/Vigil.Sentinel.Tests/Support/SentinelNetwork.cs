@@ -176,12 +176,16 @@ internal sealed class SentinelNetwork
     private readonly Dictionary<(int Core, long Id), RespValue> _answers = [];
     private long _lastRequestId;
 
-    /// <summary>Feeds a client request and returns its answer (every save works at once here, so none is held).</summary>
+    /// <summary>
+    /// Feeds a client request and returns its answer (every save works at once here, so none is held; a reply that
+    /// waits for a node's answer, as MOVE-MASTER's, comes once the network has carried the question and answer).
+    /// </summary>
     private RespValue Request(int member, Func<long, long, ClientRequest> make)
     {
         long id = ++_lastRequestId;
         Members[member].Core.Handle(make(Now, id));
         Drain(member);
+        if (!_answers.ContainsKey((member, id))) Process();
         Assert.True(_answers.Remove((member, id), out var reply), "a request left unanswered");
         return reply;
     }
