@@ -47,6 +47,9 @@ public sealed class EventLoop
     private readonly Lock _driving = new();
     // When the loop's thread will wake by itself (under _driving); long.MinValue while it is awake and will look again.
     private long _sleepUntilMs = long.MinValue;
+    // What the core threw while driven on a poster's thread: the loop's thread rethrows it and ends, as it would have
+    // had it been driving.
+    private volatile Exception? _failure;
     private long _step;
 
     /// <summary>Most queued inputs handled before the saves they caused are written (a save waits at most one batch).</summary>
@@ -85,6 +88,12 @@ public sealed class EventLoop
         try
         {
             loopNeeded = _stopped || HandleHere();
+        }
+        catch (Exception ex)
+        {
+            _failure = ex;
+            _stopped = true;
+            loopNeeded = true;
         }
         finally
         {
@@ -170,6 +179,7 @@ public sealed class EventLoop
             if (waitMs > 0 && _inputs.IsEmpty) _wake.Wait((int)waitMs);
             // Reset before draining: work queued from here on sets the event again, so none is left waiting.
             _wake.Reset();
+            if (_failure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             lock (_driving)
             {
                 _sleepUntilMs = long.MinValue;
