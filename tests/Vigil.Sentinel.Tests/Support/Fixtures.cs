@@ -29,6 +29,7 @@ internal static class Fixtures
         ListeningPort = MyPort,
         StartNowMs = StartMs,
         IsExecutable = path => path.StartsWith("/ok/", StringComparison.Ordinal),
+        CheckSkippedVisits = true,
     };
 
     public static string MasterInfo(string runId, params (string Ip, int Port)[] replicas)

@@ -96,6 +96,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
             ListeningPort = Port,
             StartNowMs = local,
             StartWallMs = WallClockOriginMs + _world.NowMs,
+            CheckSkippedVisits = _world.CheckSkippedVisits,
         };
         var core = new SentinelCore(Config, state, options);
         Process = _wrap(core);
