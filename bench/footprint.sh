@@ -6,7 +6,7 @@
 # under the same machine load. Rounds are successive windows after a settling time.
 # Usage: bench/footprint.sh [rounds] [window-seconds]   (default 3 rounds of 60 s; MASTERS="1 50")
 # HTTP=1 also runs a third sentinel, Vigil with its HTTP endpoint on (vigil-http) and /metrics scraped every second
-# by curl, and reports it against plain Vigil.
+# by curl, and reports it against plain Vigil. Context switches are summed over the threads alive through the window (each wake-up counts one).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 rounds=${1:-3}
@@ -43,9 +43,12 @@ for count in ${MASTERS:-1 50}; do
     declare -A values=()
     for _ in $(seq 1 "$rounds"); do
         v0=$(cpu_ticks "$vigil_pid"); r0=$(cpu_ticks "$ref_pid")
+        vs0=$(context_switches "$vigil_pid"); rs0=$(context_switches "$ref_pid")
         [ "${HTTP:-0}" = 1 ] && h0=$(cpu_ticks "$http_pid")
         sleep "$window"
         v1=$(cpu_ticks "$vigil_pid"); r1=$(cpu_ticks "$ref_pid")
+        vs1=$(context_switches "$vigil_pid"); rs1=$(context_switches "$ref_pid")
+        values[csw_v]+=" $(context_switch_rate "$vs0" "$vs1" "$window")"; values[csw_r]+=" $(context_switch_rate "$rs0" "$rs1" "$window")"
         if [ "${HTTP:-0}" = 1 ]; then
             h1=$(cpu_ticks "$http_pid")
             values[cpu_h]+=" $(python3 -c "print(($h1 - $h0) / $hz * 60 / $window)")"
@@ -61,6 +64,7 @@ for count in ${MASTERS:-1 50}; do
     summarise "$count master(s): RSS" "MB" "${values[rss_v]}" "${values[rss_r]}"
     summarise "$count master(s): CPU per minute" "s/min" "${values[cpu_v]}" "${values[cpu_r]}"
     summarise "$count master(s): threads" "count" "${values[thr_v]}" "${values[thr_r]}"
+    summarise "$count master(s): context switches" "per s" "${values[csw_v]}" "${values[csw_r]}"
     summarise "$count master(s): file descriptors" "count" "${values[fd_v]}" "${values[fd_r]}"
     if [ "${HTTP:-0}" = 1 ]; then
         echo "with the HTTP endpoint scraped every second (first column) against plain Vigil (second column):"

@@ -58,6 +58,21 @@ clock_ticks_per_second() { getconf CLK_TCK; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 thread_count() { awk '/^Threads/ {print $2}' "/proc/$1/status"; }
 fd_count() { ls "/proc/$1/fd" | wc -l; }
+# Context switches per thread, "tid count" lines (each sleep and wake-up of a thread counts one).
+context_switches() {
+    local t
+    for t in /proc/"$1"/task/*; do
+        awk -v tid="${t##*/}" '/ctxt_switches/ {n += $2} END {print tid, n}' "$t/status" 2>/dev/null || true
+    done
+}
+# Context switches per second between two context_switches samples, over the threads alive in both.
+context_switch_rate() { # <before> <after> <seconds>
+    python3 -c "
+import sys
+a = dict(l.split() for l in sys.argv[1].splitlines() if l.strip())
+b = dict(l.split() for l in sys.argv[2].splitlines() if l.strip())
+print(round(sum(int(b[t]) - int(a[t]) for t in a if t in b) / float(sys.argv[3])))" "$1" "$2" "$3"
+}
 
 # summarise <label> <unit> "<vigil values>" "<reference values>": min / median / max and the ratio of medians.
 summarise() {

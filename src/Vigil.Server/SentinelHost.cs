@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Vigil.Sentinel;
 using Vigil.Sentinel.Config;
 using Vigil.Sentinel.State;
@@ -109,7 +108,7 @@ public sealed class SentinelHost : IAsyncDisposable
         }
 
         var host = new HostInfo(_configPath, Environment.ProcessPath ?? "vigil", _config.Server.Port, DateTime.UtcNow,
-            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)));
+            Convert.ToHexStringLower(KernelRandom.Bytes(20)));
         ServerContext server;
         try
         {
@@ -145,7 +144,7 @@ public sealed class SentinelHost : IAsyncDisposable
         var savedState = new CoalescingStateStore(stateStore) { Observer = Observer };
         var core = new SentinelCore(_config, persisted, new CoreOptions
         {
-            RandomSeed = RandomNumberGenerator.GetInt32(int.MaxValue),
+            RandomSeed = KernelRandom.NonNegativeInt32(),
             ListeningPort = Port,
             StartNowMs = clock.NowMs,
             StartWallMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),

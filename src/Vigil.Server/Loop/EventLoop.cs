@@ -7,9 +7,10 @@ using Vigil.Sentinel.Observation;
 namespace Vigil.Server.Loop;
 
 /// <summary>
-/// The one thread that owns the core. Sockets, client sessions and scripts post inputs here through a queue; the
-/// loop feeds them to the core through the <see cref="CoreDriver"/>, ticks the core when it asked to be woken, and
-/// writes the state saved during a batch at its end, answering the core's save with a <see cref="StateSaved"/>.
+/// Owns the core. Sockets, client sessions and scripts post inputs; whoever posts feeds them to the core through the
+/// <see cref="CoreDriver"/> at once when nobody else is driving it, otherwise queues them for the loop's thread, which
+/// also ticks the core when it asked to be woken and writes the state saved during a batch, answering the core's
+/// save with a <see cref="StateSaved"/>.
 /// </summary>
 /// <remarks>
 /// Every step (an input, a tick) is numbered: <see cref="Step"/> is raised before the core is touched, so an answer
@@ -18,17 +19,37 @@ namespace Vigil.Server.Loop;
 /// <para>The loop is a dedicated thread that sleeps on one event with the core's wake time as timeout. As an
 /// async method on the pool it cost a timer per wait and a pool hand-off per input: most of an idle
 /// sentinel's CPU time was the kernel waking threads (bench/README.md, scenario 4).</para>
+/// <para>An input is handled on the thread that read it (a socket's completion thread) when the core is free, as the
+/// reference reads and acts on one thread: handing every PING reply to the loop's thread woke that thread once per
+/// reply. Only what may block stays on the loop's thread: writing the state file (an fsync) and ticks, which it wakes
+/// for on a grid of <see cref="WakeGridMs"/> so that the due times of many masters' PINGs share one wake.</para>
 /// </remarks>
 public sealed class EventLoop
 {
+    /// <summary>
+    /// Timer wakes are rounded up to a multiple of this: a rule is acted on at most this late (the reference acts on a
+    /// 100 ms timer). Work that is already due when an input is handled runs at once, on that input's thread.
+    /// </summary>
+    public const int WakeGridMs = 10;
+
     private readonly ConcurrentQueue<Input> _inputs = new();
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
     private volatile bool _stopped;
+    // Inputs are handled on their poster's thread only once the loop's thread has carried out what the core queued
+    // when it was built and fed it its first tick.
+    private volatile bool _started;
     private readonly SentinelCore _core;
     private readonly Clock _clock;
     private readonly State.CoalescingStateStore _state;
     private readonly PendingRequests _requests;
     private readonly CoreDriver _driver;
+    // Whoever holds it drives the core; posters only try it, so a socket thread never waits for a tick or a save.
+    private readonly Lock _driving = new();
+    // When the loop's thread will wake by itself (under _driving); long.MinValue while it is awake and will look again.
+    private long _sleepUntilMs = long.MinValue;
+    // What the core threw while driven on a poster's thread: the loop's thread rethrows it and ends, as it would have
+    // had it been driving.
+    private volatile Exception? _failure;
     private long _step;
 
     /// <summary>Most queued inputs handled before the saves they caused are written (a save waits at most one batch).</summary>
@@ -43,18 +64,52 @@ public sealed class EventLoop
         _driver = new CoreDriver(core, effects);
     }
 
-    /// <summary>The number of the step in progress or last completed; only the loop raises it.</summary>
+    /// <summary>The number of the step in progress or last completed; only the thread driving the core raises it.</summary>
     public long Step => Volatile.Read(ref _step);
 
     /// <summary>The loop's clock (monotonic ms), for stamping inputs.</summary>
     public long NowMs => _clock.NowMs;
 
-    /// <summary>Queues an input for the core (from a link's socket task, a script's watcher).</summary>
+    /// <summary>
+    /// Hands an input to the core (from a link's socket task, a client session, a script's watcher): handled on this
+    /// thread when nobody drives the core, queued for the loop's thread otherwise. Inputs keep their order either way.
+    /// </summary>
     public void Post(Input input)
     {
         if (_stopped) return;
         _inputs.Enqueue(input);
-        _wake.Set();
+        // Re-entered from an effect being carried out, or the core busy elsewhere: the queue keeps the order.
+        if (!_started || _driving.IsHeldByCurrentThread || !_driving.TryEnter())
+        {
+            _wake.Set();
+            return;
+        }
+        bool loopNeeded;
+        try
+        {
+            loopNeeded = _stopped || HandleHere();
+        }
+        catch (Exception ex)
+        {
+            _failure = ex;
+            _stopped = true;
+            loopNeeded = true;
+        }
+        finally
+        {
+            _driving.Exit();
+        }
+        if (loopNeeded) _wake.Set();
+    }
+
+    // On a poster's thread, holding _driving: the queued inputs (ours last) and a tick that is due already. Returns
+    // whether the loop's thread must run before it would wake by itself: a save to write, inputs left over, or a wake
+    // time earlier than the one it sleeps towards.
+    private bool HandleHere()
+    {
+        HandleQueued();
+        TickIfDue();
+        return _state.HasPending || !_inputs.IsEmpty || WakeAtMs(_core.NextWakeMs) < _sleepUntilMs;
     }
 
     /// <summary>
@@ -105,31 +160,50 @@ public sealed class EventLoop
     private void Run(CancellationToken stopping)
     {
         using var registration = stopping.Register(_wake.Set);
-        BeginStep();
-        _driver.Drain(); // what the core queued when it was built
-        _driver.Feed(new Tick(_clock.NowMs));
-        WriteSaves();
+        lock (_driving)
+        {
+            BeginStep();
+            _driver.Drain(); // what the core queued when it was built
+            _driver.Feed(new Tick(_clock.NowMs));
+            WriteSaves();
+            _started = true;
+        }
         while (!stopping.IsCancellationRequested)
         {
-            var waitMs = Math.Clamp(_core.NextWakeMs - _clock.NowMs, 0, 1000);
+            long waitMs;
+            lock (_driving)
+            {
+                _sleepUntilMs = WakeAtMs(_core.NextWakeMs);
+                waitMs = Math.Clamp(_sleepUntilMs - _clock.NowMs, 0, 1000);
+            }
             if (waitMs > 0 && _inputs.IsEmpty) _wake.Wait((int)waitMs);
             // Reset before draining: work queued from here on sets the event again, so none is left waiting.
             _wake.Reset();
-            for (var done = 0; done < MaxBatchItems && _inputs.TryDequeue(out var input); done++)
+            if (_failure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            lock (_driving)
             {
-                BeginStep();
-                if (input is ClientRequest request) _requests.Handling(request.RequestId, Step);
-                _driver.Feed(input);
+                _sleepUntilMs = long.MinValue;
+                HandleQueued();
+                // After at most one batch: a burst of inputs must not starve the ticks (TILT would take the wait for
+                // a clock jump).
+                TickIfDue();
+                WriteSaves();
             }
-            // After at most one batch: a burst of inputs must not starve the ticks (TILT would take the wait for
-            // a clock jump). NextWakeMs is read once per batch, not per input: it visits every record.
-            TickIfDue();
-            WriteSaves();
         }
-        _stopped = true;
+        lock (_driving) _stopped = true;
         while (_inputs.TryDequeue(out var left))
         {
             if (left is ClientRequest request) _requests.Cancel(request.RequestId);
+        }
+    }
+
+    private void HandleQueued()
+    {
+        for (var done = 0; done < MaxBatchItems && _inputs.TryDequeue(out var input); done++)
+        {
+            BeginStep();
+            if (input is ClientRequest request) _requests.Handling(request.RequestId, Step);
+            _driver.Feed(input);
         }
     }
 
@@ -139,6 +213,10 @@ public sealed class EventLoop
         BeginStep();
         _driver.Feed(new Tick(_clock.NowMs));
     }
+
+    /// <summary>The first point of the wake grid at or after <paramref name="dueMs"/>.</summary>
+    private static long WakeAtMs(long dueMs) =>
+        dueMs >= long.MaxValue - WakeGridMs ? long.MaxValue : (dueMs + WakeGridMs - 1) / WakeGridMs * WakeGridMs;
 
     /// <summary>Writes the latest save of the batch and tells the core, which lets out what waited for it.</summary>
     private void WriteSaves()

@@ -14,6 +14,12 @@ public abstract class Connection(Socket socket) : IDisposable
     /// <summary>Bytes received into <paramref name="buffer"/>; 0 when the peer closed.</summary>
     public abstract ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Completes when data may be read (or the peer closed), without a buffer held meanwhile; a connection that
+    /// cannot wait without one completes at once.
+    /// </summary>
+    public virtual ValueTask WaitReadableAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>Bytes of <paramref name="buffer"/> taken (maybe fewer than all).</summary>
     public abstract ValueTask<int> SendAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken);
 
@@ -25,6 +31,15 @@ public sealed class PlainConnection(Socket socket) : Connection(socket)
 {
     public override ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+
+    // A zero-byte receive completes once the socket is readable.
+    public override ValueTask WaitReadableAsync(CancellationToken cancellationToken)
+    {
+        var waiting = Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+        return waiting.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitAsync(waiting);
+
+        static async ValueTask AwaitAsync(ValueTask<int> waiting) => await waiting.ConfigureAwait(false);
+    }
 
     public override ValueTask<int> SendAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
         Socket.SendAsync(buffer, SocketFlags.None, cancellationToken);

@@ -7,14 +7,17 @@ namespace Vigil.Server.Net;
 /// socket. Unconsumed bytes move to the front before the next receive, and the array doubles when they fill
 /// it: the request reader leaves at most an unfinished line or an argument under its big-argument size
 /// unconsumed (it copies larger ones out as they arrive), so it stays a few tens of kilobytes.
+/// The array is rented at the first receive and can be given back whenever everything was consumed
+/// (<see cref="ReleaseIfEmpty"/>), so an idle connection need hold none.
 /// </summary>
-public sealed class ReceiveBuffer : IDisposable
+public sealed class ReceiveBuffer(int initialBytes) : IDisposable
 {
-    private byte[] _bytes;
+    private byte[] _bytes = [];
     private int _start;
     private int _end;
 
-    public ReceiveBuffer(int initialBytes) => _bytes = ArrayPool<byte>.Shared.Rent(initialBytes);
+    /// <summary>Whether every received byte was consumed.</summary>
+    public bool IsEmpty => _start == _end;
 
     /// <summary>What was received and not consumed yet.</summary>
     public ReadOnlySequence<byte> Unconsumed => new(_bytes, _start, _end - _start);
@@ -24,6 +27,7 @@ public sealed class ReceiveBuffer : IDisposable
     {
         get
         {
+            if (_bytes.Length == 0) _bytes = ArrayPool<byte>.Shared.Rent(initialBytes);
             var length = _end - _start;
             if (_start > 0)
             {
@@ -51,9 +55,15 @@ public sealed class ReceiveBuffer : IDisposable
         if (_start == _end) _start = _end = 0;
     }
 
+    /// <summary>Gives the array back to the pool when nothing is left unconsumed; the next receive rents again.</summary>
+    public void ReleaseIfEmpty()
+    {
+        if (_start == _end) Dispose();
+    }
+
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_bytes);
+        if (_bytes.Length != 0) ArrayPool<byte>.Shared.Return(_bytes);
         _bytes = [];
         _start = _end = 0;
     }

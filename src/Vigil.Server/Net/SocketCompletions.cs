@@ -10,28 +10,37 @@ namespace Vigil.Server.Net;
 /// the pool.
 /// </summary>
 /// <remarks>
-/// .NET reads the switch from the environment once, when its socket engine starts. <see cref="PreferInline"/>
-/// sets it for this process before the first socket operation, and the caller restores the environment once
-/// the engine runs, so scripts Vigil starts see the operator's environment unchanged. An operator who sets the
-/// variable (to 0 or 1) decides instead.
+/// With inline completions .NET starts one epoll thread per CPU. One is what a sentinel needs (the reference
+/// serves everything from one thread), and each more is a thread to wake and a stack to keep: so
+/// <see cref="PreferInline"/> asks for one.
+/// <para>.NET reads both switches from the environment once, when its socket engine starts. <see cref="PreferInline"/>
+/// sets them for this process before the first socket operation, and the caller restores the environment once
+/// the engine runs, so scripts Vigil starts see the operator's environment unchanged. An operator who sets a
+/// variable decides instead.</para>
 /// </remarks>
 public static class SocketCompletions
 {
     public const string InlineVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+    public const string ThreadCountVariable = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
 
-    /// <summary>Asks for inline completions unless the operator chose; dispose to restore the environment.</summary>
-    public static IDisposable PreferInline()
+    /// <summary>Asks for inline completions on one thread unless the operator chose; dispose to restore the environment.</summary>
+    public static IDisposable PreferInline() => new Preferred(Prefer(InlineVariable, "1"), Prefer(ThreadCountVariable, "1"));
+
+    private static string? Prefer(string variable, string value)
     {
-        if (Environment.GetEnvironmentVariable(InlineVariable) is not null) return new Restore(false);
-        Environment.SetEnvironmentVariable(InlineVariable, "1");
-        return new Restore(true);
+        if (Environment.GetEnvironmentVariable(variable) is not null) return null;
+        Environment.SetEnvironmentVariable(variable, value);
+        return variable;
     }
 
-    private sealed class Restore(bool unset) : IDisposable
+    private sealed class Preferred(params string?[] set) : IDisposable
     {
         public void Dispose()
         {
-            if (unset) Environment.SetEnvironmentVariable(InlineVariable, null);
+            foreach (var variable in set)
+            {
+                if (variable is not null) Environment.SetEnvironmentVariable(variable, null);
+            }
         }
     }
 }

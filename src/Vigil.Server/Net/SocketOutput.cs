@@ -14,10 +14,16 @@ namespace Vigil.Server.Net;
 /// </summary>
 public sealed class SocketOutput
 {
+    /// <summary>
+    /// First size of each of the two buffers; they grow with what is written. Most connections carry commands of tens
+    /// of bytes (PING, INFO, hellos), and there are thousands of them with a large fleet.
+    /// </summary>
+    private const int InitialBufferBytes = 256;
+
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ArrayBufferWriter<byte> _filling = new(4096);
-    private ArrayBufferWriter<byte>? _spare = new(4096);
+    private ArrayBufferWriter<byte> _filling = new(InitialBufferBytes);
+    private ArrayBufferWriter<byte>? _spare;
     private Connection? _connection;
     private CancellationToken _cancellation;
     private long _writtenBytes;
@@ -111,7 +117,7 @@ public sealed class SocketOutput
     private ArrayBufferWriter<byte> TakeFillingLocked()
     {
         var batch = _filling;
-        _filling = _spare ?? new ArrayBufferWriter<byte>(4096);
+        _filling = _spare ?? new ArrayBufferWriter<byte>(InitialBufferBytes);
         _spare = null;
         return batch;
     }

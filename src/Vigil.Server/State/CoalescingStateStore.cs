@@ -28,6 +28,9 @@ public sealed class CoalescingStateStore(IStateStore inner)
         _pendingSeq = seq;
     }
 
+    /// <summary>Whether a save waits for <see cref="Flush"/>.</summary>
+    public bool HasPending => _pending is not null;
+
     /// <summary>Saves the pending state, if any: its number and whether it reached the disk.</summary>
     public (long Seq, bool Ok)? Flush()
     {
