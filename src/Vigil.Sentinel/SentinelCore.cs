@@ -57,7 +57,9 @@ public sealed class SentinelCore : ISentinelCore
     private readonly TiltState _tilt;
     private readonly MonitorState _monitored;
     private readonly Random _random;
+    private readonly HostnameCache _hostnames;
     private readonly AddressResolver _resolver;
+    private readonly RequestsAwaitingHostnames _awaitingHostnames = new();
     private readonly EventEmitter _events;
     private readonly LinkManager _links;
     private readonly Topology _topology;
@@ -95,7 +97,9 @@ public sealed class SentinelCore : ISentinelCore
         _random = new Random(options.RandomSeed);
         _monitored = new MonitorState(_random);
         _effects = new EffectQueue(_settings, () => StateSnapshot.Take(_settings, _epochs, _monitored));
-        _resolver = new AddressResolver(options.ResolveHostname, message => _effects.Log(LogLevel.Warning, message));
+        _hostnames = new HostnameCache(_clock, _effects);
+        _hostnames.Seed(options.ResolvedHostnames);
+        _resolver = new AddressResolver(_hostnames, message => _effects.Log(LogLevel.Warning, message));
         _scripts = new ScriptQueue(_settings, _clock, _effects);
         _events = new EventEmitter(_settings, _effects) { Scripts = _scripts };
         _scripts.Events = _events;
@@ -167,6 +171,7 @@ public sealed class SentinelCore : ISentinelCore
         {
             // The process is gone; a host that still asks (a test, a simulated client) gets what a dead sentinel's
             // stand-in would say, so no request waits for ever.
+            foreach (var held in _awaitingHostnames.ReleaseAll()) _effects.AnswerAfterCrash(AfterCrash(held));
             if (input is ClientRequest request) _effects.AnswerAfterCrash(AfterCrash(request));
             return;
         }
@@ -198,6 +203,9 @@ public sealed class SentinelCore : ISentinelCore
             case StateSaved saved:
                 _effects.OnSaved(saved);
                 break;
+            case HostnameResolved resolved:
+                OnHostnameResolved(resolved);
+                break;
             case ClientRequest request:
                 OnClientRequest(request);
                 break;
@@ -226,7 +234,9 @@ public sealed class SentinelCore : ISentinelCore
             case SentinelRequest sentinel:
                 var words = new string[sentinel.Args.Count];
                 for (int i = 0; i < words.Length; i++) words[i] = Encoding.UTF8.GetString(sentinel.Args[i]);
+                if (_commands.HostnameAwaited(words) is { } hostname && _awaitingHostnames.Hold(hostname, sentinel)) break;
                 _commands.RequestId = sentinel.RequestId;
+                _commands.ExecutablePaths = sentinel.ExecutablePaths;
                 var reply = _commands.Execute(words);
                 if (!ReadOnlySubcommands.Contains(words)) _wake.TouchAll();
                 _effects.EmitReply(sentinel.RequestId, reply);
@@ -250,6 +260,18 @@ public sealed class SentinelCore : ISentinelCore
                     Observation.ObservationBuilder.Build(_settings, _clock, _epochs, _tilt, _monitored, _scripts.RunningCount, _scripts.QueueLength)));
                 break;
         }
+    }
+
+    /// <summary>
+    /// The host answered a hostname: links waiting for their address may open (every master's due times change),
+    /// nodes whose INFO named it are asked again, and the commands waiting for it run now, in the order they came.
+    /// </summary>
+    private void OnHostnameResolved(HostnameResolved resolved)
+    {
+        _hostnames.OnResolved(resolved);
+        _info.OnHostnameAnswered();
+        _wake.TouchAll();
+        foreach (var request in _awaitingHostnames.Release(resolved.Hostname)) OnClientRequest(request);
     }
 
     private void Start(SentinelState merged, SentinelState? persisted)

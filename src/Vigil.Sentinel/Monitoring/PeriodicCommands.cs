@@ -16,7 +16,11 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
         long now = clock.NowMs;
         if (record is DataNodeRecord node && now >= InfoDueAt(node))
         {
-            if (links.Send(node, ReplyKind.Info, "INFO")) node.InfoInFlight = true;
+            if (links.Send(node, ReplyKind.Info, "INFO"))
+            {
+                node.InfoInFlight = true;
+                node.InfoWantedNow = false;
+            }
         }
         if (now >= PingDueAt(record)) links.SendPing(record);
         if (now >= HelloDueAt(record)) hello.Send(record);
@@ -37,7 +41,7 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
     private long InfoDueAt(DataNodeRecord node)
     {
         if (node.InfoInFlight) return long.MaxValue;
-        long due = node.InfoRefreshedAtMs == 0 ? 0 : node.InfoRefreshedAtMs + InfoPeriodMs(node) + 1;
+        long due = node.InfoRefreshedAtMs == 0 || node.InfoWantedNow ? 0 : node.InfoRefreshedAtMs + InfoPeriodMs(node) + 1;
         return Math.Max(due, node.InfoRetryNotBeforeMs);
     }
 
