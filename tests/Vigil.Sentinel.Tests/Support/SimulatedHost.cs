@@ -15,8 +15,9 @@ internal sealed class SimulatedHost : ICoreHost
     private readonly Dictionary<LinkId, (FakeNode Node, LinkRole Role)> _links = [];
     private readonly Queue<(LinkId Link, RespValue Reply)> _pendingReplies = new();
 
-    public SimulatedHost(SentinelConfig? config = null, SentinelState? state = null, CoreOptions? options = null)
+    public SimulatedHost(SentinelConfig? config = null, SentinelState? state = null, CoreOptions? options = null, bool holdHostnames = false)
     {
+        HoldHostnames = holdHostnames;
         Options = options ?? Fixtures.Options();
         Now = Options.StartNowMs;
         Core = new SentinelCore(config ?? Fixtures.ConfigOf(), state, Options);

@@ -16,8 +16,7 @@ internal sealed class NameService(SimWorld world, int seed)
     private readonly Random _random = new(unchecked(seed * 43 + 17));
     private readonly Dictionary<string, string> _addresses = new(StringComparer.OrdinalIgnoreCase);
 
-    public int Lookups { get; private set; }
-    public int Failures { get; private set; }
+    private Invariants.CheckerStats Stats => world.Checker.Stats;
 
     public IReadOnlyCollection<string> Names => _addresses.Keys;
 
@@ -32,10 +31,10 @@ internal sealed class NameService(SimWorld world, int seed)
     /// <summary>A lookup made while the process starts (the real host waits for it before building the core).</summary>
     public string? ResolveNow(string name)
     {
-        Lookups++;
+        Stats.HostnameLookups++;
         if (_random.Next(10) == 0)
         {
-            Failures++;
+            Stats.HostnameFailures++;
             return null;
         }
         return _addresses.GetValueOrDefault(name);
@@ -44,7 +43,7 @@ internal sealed class NameService(SimWorld world, int seed)
     /// <summary>A lookup off the loop: <paramref name="answer"/> runs after the lookup's delay.</summary>
     public void Resolve(string name, Action<string?> answer)
     {
-        Lookups++;
+        Stats.HostnameLookups++;
         int roll = _random.Next(20);
         long delayMs = roll switch
         {
@@ -54,7 +53,7 @@ internal sealed class NameService(SimWorld world, int seed)
             _ => 1 + _random.Next(50),
         };
         string? ip = roll <= 1 ? null : _addresses.GetValueOrDefault(name);
-        if (ip is null) Failures++;
+        if (ip is null) Stats.HostnameFailures++;
         world.Queue.After(delayMs, () => answer(ip));
     }
 }
