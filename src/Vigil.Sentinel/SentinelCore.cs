@@ -237,7 +237,16 @@ public sealed class SentinelCore : ISentinelCore
                 if (_commands.HostnameAwaited(words) is { } hostname && _awaitingHostnames.Hold(hostname, sentinel)) break;
                 _commands.RequestId = sentinel.RequestId;
                 _commands.ExecutablePaths = sentinel.ExecutablePaths;
-                var reply = _commands.Execute(words);
+                RespValue reply;
+                _resolver.CommandRunning = true;
+                try
+                {
+                    reply = _commands.Execute(words);
+                }
+                finally
+                {
+                    _resolver.CommandRunning = false;
+                }
                 if (!ReadOnlySubcommands.Contains(words)) _wake.TouchAll();
                 _effects.EmitReply(sentinel.RequestId, reply);
                 break;

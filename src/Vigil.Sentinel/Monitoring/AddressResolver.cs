@@ -23,11 +23,17 @@ internal sealed class AddressResolver(HostnameCache cache, Action<string> logWar
 {
     public bool ResolveHostnames { get; set; }
 
+    /// <summary>
+    /// A client's command is running: a hostname takes its current answer as it is, a failed lookup failing the
+    /// command as the reference's lookup would, rather than the last address found (see <see cref="HostnameCache"/>).
+    /// </summary>
+    public bool CommandRunning { get; set; }
+
     /// <summary>A hostname (not a literal IP) that resolve-hostnames sends to the host.</summary>
     public bool IsResolvedName(string host) => ResolveHostnames && host.Length > 0 && !TryParseIpLiteral(host, out _);
 
     /// <summary>A name the host has not answered yet (asked now if it was not); false for literal IPs and without resolve-hostnames.</summary>
-    public bool IsUnanswered(string host) => IsResolvedName(host) && !cache.TryLatest(host, out _);
+    public bool IsUnanswered(string host) => IsResolvedName(host) && !cache.TryLatest(host, lastFound: true, out _);
 
     /// <summary>
     /// Whether what <see cref="Resolve"/> says of <paramref name="host"/> is as fresh as a lookup made now would be
@@ -71,7 +77,7 @@ internal sealed class AddressResolver(HostnameCache cache, Action<string> logWar
         answered = true;
         if (TryParseIpLiteral(host, out string? ip)) return ip;
         if (!IsResolvedName(host)) return null;
-        answered = cache.TryLatest(host, out ip);
+        answered = cache.TryLatest(host, lastFound: !CommandRunning, out ip);
         return ip;
     }
 

@@ -9,6 +9,9 @@ namespace Vigil.Sentinel.Monitoring;
 /// reconnect, a command naming a host) waits for it; everyone else takes the latest answer, however old, and a
 /// question goes out when it is older. A failed lookup is an answer too (null), kept and expired alike. At most one
 /// question per name is out at a time, asked again after <see cref="Limits.HostnameAskTimeoutMs"/> without answer.
+/// A failed lookup does not make the core forget the address it learned before: outside commands the last address
+/// found stands in until a lookup succeeds again (the reference, which keeps no answers, would name a record made
+/// in that moment after an empty IP, <c>:port</c>).
 /// </remarks>
 internal sealed class HostnameCache(CoreClock clock, EffectQueue effects)
 {
@@ -21,13 +24,17 @@ internal sealed class HostnameCache(CoreClock clock, EffectQueue effects)
         foreach (var (name, ip) in answers) Store(name, ip);
     }
 
-    /// <summary>The latest answer for <paramref name="name"/> (null ip: it did not resolve); false when none came yet. Asks when there is no current one.</summary>
-    public bool TryLatest(string name, out string? ip)
+    /// <summary>
+    /// The latest answer for <paramref name="name"/> (null ip: it did not resolve; with
+    /// <paramref name="lastFound"/>, the last address found stands in for a failed lookup); false when none came
+    /// yet. Asks when there is no current one.
+    /// </summary>
+    public bool TryLatest(string name, bool lastFound, out string? ip)
     {
         if (_answers.TryGetValue(name, out var answer))
         {
             if (clock.NowMs - answer.AtMs >= Limits.HostnameAnswerTtlMs) Ask(name);
-            ip = answer.Ip;
+            ip = answer.Ip ?? (lastFound ? answer.LastFoundIp : null);
             return true;
         }
         Ask(name);
@@ -59,8 +66,9 @@ internal sealed class HostnameCache(CoreClock clock, EffectQueue effects)
 
     private void Store(string name, string? ip)
     {
-        if (!_answers.ContainsKey(name) && _answers.Count >= Limits.MaxHostnamesKnown) ForgetOldest();
-        _answers[name] = new Answer(ip, clock.NowMs);
+        bool known = _answers.TryGetValue(name, out var before);
+        if (!known && _answers.Count >= Limits.MaxHostnamesKnown) ForgetOldest();
+        _answers[name] = new Answer(ip, clock.NowMs, ip ?? (known ? before.LastFoundIp : null));
     }
 
     private void ForgetOldest()
@@ -83,5 +91,5 @@ internal sealed class HostnameCache(CoreClock clock, EffectQueue effects)
         effects.Emit(new ResolveHostname(name));
     }
 
-    private readonly record struct Answer(string? Ip, long AtMs);
+    private readonly record struct Answer(string? Ip, long AtMs, string? LastFoundIp);
 }
