@@ -12,12 +12,13 @@ ensure_vigil_bin() {
     export VIGIL_BIN
 }
 
-# run_rounds LABEL ROUNDS DEMO-ARGS... : for each round, one run on Vigil then one on redis-sentinel.
+# run_rounds LABEL ROUNDS DEMO-ARGS... : for each round, one run on Vigil then one on redis-sentinel
+# (IMPLS=vigil runs Vigil alone).
 run_rounds() {
     local label=$1 rounds=$2; shift 2
     local round impl out log dir
     for round in $(seq 1 "$rounds"); do
-        for impl in vigil redis-sentinel; do
+        for impl in ${IMPLS:-vigil redis-sentinel}; do
             local extra=()
             [ "$impl" = redis-sentinel ] && extra=(--sentinel-binary redis-sentinel)
             log="$LOGS/$label-$impl-$round"

@@ -24,6 +24,13 @@ public sealed record CoreOptions
     /// </summary>
     public bool ConfigLogLevel { get; init; } = true;
 
+    /// <summary>
+    /// Whether every tick also visits the masters it skipped as not due and fails (<see cref="InvariantViolation"/>)
+    /// if such a visit did anything: proof, in the tests and the simulator, that the due times a tick relies on miss no
+    /// rule. Costs a visit of every record per tick, so production leaves it off.
+    /// </summary>
+    public bool CheckSkippedVisits { get; init; }
+
     /// <summary>The Redis version this sentinel claims to be.</summary>
     public string Version { get; init; } = "7.0.15";
 

@@ -212,8 +212,9 @@ public sealed class SentinelCore : ISentinelCore
         }
         // Admitting a sentinel may move its records under every other master to its new address.
         if (claimedRunId is not null) TouchPeersWithRunId(claimedRunId);
-        // Only an input that may move a failover on asks for its steps now (not a tick, a save confirmed or a read).
-        AfterInput(tiltBefore, requestFailoverSteps: input is not (Tick or StateSaved or RoleRequest or InfoSentinelRequest or ObserveRequest));
+        // Only an input that may move a failover or a fence on asks for their checks now (not a tick, a save
+        // confirmed or a read).
+        AfterInput(tiltBefore, requestChecks: input is not (Tick or StateSaved or RoleRequest or InfoSentinelRequest or ObserveRequest));
         Finish(discoveryAllowed: input is not StateSaved);
     }
 
@@ -329,29 +330,76 @@ public sealed class SentinelCore : ISentinelCore
     }
 
     /// <summary>
-    /// One pass over every master, then its replicas, then its peers (compatibility-rules §1.7): the monitoring half always, the
-    /// acting half unless in TILT.
+    /// Visits the masters with a rule due now, each with its replicas and peers (compatibility-rules §1.7): the
+    /// monitoring half always, the acting half unless in TILT. Once a second, and when TILT ends, every master.
     /// </summary>
+    /// <remarks>
+    /// The reference visits every instance on every timer run; with a thousand masters that is most of a sentinel's
+    /// time, spent finding that nothing is due. The due times come from the same rules a visit applies
+    /// (<see cref="WakeSchedule"/>), and <see cref="CoreOptions.CheckSkippedVisits"/> proves in the tests and the
+    /// simulator that a skipped master had nothing to do.
+    /// </remarks>
     private void OnTick(long hostNowMs)
     {
         long now = _clock.NowMs;
         _wake.LastTickMs = now;
+        bool tiltBefore = _tilt.Active;
         _tiltMonitor.OnTick(hostNowMs);
         bool acting = _tiltMonitor.ActingAllowed(now);
-        foreach (var master in _monitored.Masters.Values.ToList())
+        bool sweep = _wake.TakeSweep(now) | _tilt.Active != tiltBefore;
+        var visits = _tickVisits;
+        visits.Clear();
+        if (sweep) visits.AddRange(_monitored.Masters.Values);
+        else
         {
-            if (master.IsRemoved) continue;
-            HandleInstance(master, acting);
-            _layout.Check(master);
-            foreach (var replica in master.Replicas.Values.ToList()) HandleInstance(replica, acting);
-            foreach (var peer in master.Peers.Values.ToList()) HandleInstance(peer, acting);
-            foreach (var claim in master.PeerClaims.Values.ToList()) _admission.Tick(claim);
-            _wake.Touch(master);
+            _wake.TakeDue(now, visits);
+            // Before the due visits: what they change is for the next tick's due times to pick up.
+            if (_settings.Options.CheckSkippedVisits) CheckSkippedVisits(visits, acting);
         }
+        foreach (var master in visits) VisitMaster(master, acting, withLayout: sweep);
         // A master that reached update_config switches to the promoted replica, one per tick (TILT or not: it only
         // changes our view).
         _failover.SwitchIfDue();
         _scripts.OnTick();
+    }
+
+    private readonly List<MasterRecord> _tickVisits = [];
+
+    private void VisitMaster(MasterRecord master, bool acting, bool withLayout, bool shadow = false)
+    {
+        if (master.IsRemoved) return;
+        HandleInstance(master, acting);
+        // Layout warnings follow discovery, which is slow anyway: checked on the once-a-second sweep only.
+        if (withLayout) _layout.Check(master);
+        foreach (var replica in master.Replicas.Values.ToList()) HandleInstance(replica, acting);
+        foreach (var peer in master.Peers.Values.ToList()) HandleInstance(peer, acting);
+        foreach (var claim in master.PeerClaims.Values.ToList()) _admission.Tick(claim);
+        // A shadow visit must do nothing, so nothing is recomputed after it either: the schedule stays as it would be
+        // without the check, and so does the counted work.
+        if (!shadow) _wake.Touch(master);
+    }
+
+    /// <summary>Visits the masters this tick skipped; any that does something had a rule due that its due time missed.</summary>
+    private void CheckSkippedVisits(List<MasterRecord> visited, bool acting)
+    {
+        var seen = new HashSet<MasterRecord>(visited, ReferenceEqualityComparer.Instance);
+        long countedVisits = _recordVisits;
+        _hostnames.Silent = true;
+        try
+        {
+            foreach (var master in _monitored.Masters.Values.ToList())
+            {
+                if (seen.Contains(master) || master.IsRemoved) continue;
+                long before = _effects.Activity;
+                VisitMaster(master, acting, withLayout: false, shadow: true);
+                Invariants.Check(_effects.Activity == before, $"master {master.Name} was not due at {_clock.NowMs} but a visit acted on it ({_effects.LastActivity})");
+            }
+        }
+        finally
+        {
+            _hostnames.Silent = false;
+        }
+        _recordVisits = countedVisits;
     }
 
     /// <summary>
@@ -399,18 +447,20 @@ public sealed class SentinelCore : ISentinelCore
     /// <summary>
     /// After an input, tick or command: TILT starting or ending changes every master's due rules; a shared link the
     /// touched masters changed touches its other users too. An input (not a tick) may move a running failover on (a
-    /// vote, an INFO, a link coming up): the touched masters' failovers step at the next tick instead of waiting for
-    /// a timer.
+    /// vote, an INFO, a link coming up) or change what an engaged or doubting fence sees: the touched masters'
+    /// failovers step, and their fences are checked, at the next tick instead of waiting for a timer.
     /// </summary>
-    private void AfterInput(bool tiltBefore, bool requestFailoverSteps)
+    private void AfterInput(bool tiltBefore, bool requestChecks)
     {
         if (_tilt.Active != tiltBefore) _wake.TouchAll();
         _wake.TouchSharedLinkUsers();
-        if (!requestFailoverSteps) return;
+        if (!requestChecks) return;
         var touched = _wake.Touched;
         for (int i = 0; i < touched.Count; i++)
         {
-            if (touched[i].FailoverInProgress) touched[i].FailoverStepRequested = true;
+            var master = touched[i];
+            if (master.FailoverInProgress) master.FailoverStepRequested = true;
+            if (master.Fence.Engaged || master.Fence.DoubtSinceMs != 0) master.Fence.CheckRequested = true;
         }
     }
 

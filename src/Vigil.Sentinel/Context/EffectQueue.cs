@@ -38,19 +38,37 @@ internal sealed class EffectQueue(CoreSettings settings, Func<SentinelState> sna
     /// <summary>Queues an effect of the input being handled; it leaves when the input is done (<see cref="FlushPersist"/>).</summary>
     public void Emit(Effect effect)
     {
+        Activity++;
+        LastActivity = effect;
         if (!Crashed) _staged.Add(effect);
     }
+
+    /// <summary>
+    /// Counts everything the core has done that anyone could notice: effects, log lines (also those the loglevel
+    /// filters out) and save requests. A tick that leaves it unchanged did nothing for the records it visited.
+    /// </summary>
+    public long Activity { get; private set; }
+
+    /// <summary>What <see cref="Activity"/> last counted (an effect, a log line, a save request): for the message of a broken rule.</summary>
+    public object? LastActivity { get; private set; }
 
     public bool TryDequeue(out Effect effect) => _out.TryDequeue(out effect!);
 
     /// <summary>Logs <paramref name="message"/> if the configured loglevel lets it through.</summary>
     public void Log(LogLevel level, string message)
     {
+        Activity++;
+        LastActivity = message;
         if (level >= settings.Wide.LogLevel && level != LogLevel.Nothing) Emit(new Log(level, message));
     }
 
     /// <summary>A vote, an epoch or the configuration changed: saved with this input, and what it causes waits for the save.</summary>
-    public void RequestPersist() => PersistRequested = true;
+    public void RequestPersist()
+    {
+        Activity++;
+        LastActivity = "save";
+        PersistRequested = true;
+    }
 
     /// <summary>
     /// Saves for a command whose reply says whether the save worked: its <c>+OK</c> (queued with
@@ -79,7 +97,12 @@ internal sealed class EffectQueue(CoreSettings settings, Func<SentinelState> sna
     public bool DiscoveryPersistRequested { get; private set; }
 
     /// <inheritdoc cref="DiscoveryPersistRequested"/>
-    public void RequestDiscoveryPersist() => DiscoveryPersistRequested = true;
+    public void RequestDiscoveryPersist()
+    {
+        Activity++;
+        LastActivity = "discovery save";
+        DiscoveryPersistRequested = true;
+    }
 
     private long _discoveryWindowStartMs = long.MinValue / 2;
     private int _discoverySavesInWindow;

@@ -346,18 +346,8 @@ internal sealed class FailoverMachine(
         // The reference returns here while the promoted replica is down, deadline included, and can hang for ever.
         if (promoted.IsSubjectivelyDown && !timedOut) return;
 
-        int notReconfigured = 0;
-        foreach (var replica in master.Replicas.Values)
-        {
-            if (replica.IsPromoted || replica.ReconfDone || replica.IsSubjectivelyDown) continue;
-            notReconfigured++;
-        }
-        if (timedOut)
-        {
-            notReconfigured = 0;
-            events.About(LogLevel.Warning, "+failover-end-for-timeout", master);
-        }
-        if (notReconfigured == 0)
+        if (timedOut) events.About(LogLevel.Warning, "+failover-end-for-timeout", master);
+        if (timedOut || AllReplicasReconfigured(master))
         {
             events.About(LogLevel.Warning, "+failover-end", master);
             EnterState(master, FailoverState.UpdateConfig);
@@ -372,6 +362,16 @@ internal sealed class FailoverMachine(
             events.About(LogLevel.Notice, "+slave-reconf-sent-be", replica);
             replica.Reconf = ReplicaReconf.Sent;
         }
+    }
+
+    /// <summary>Every replica but the promoted one is reconfigured or down (a replica that is down is not waited for).</summary>
+    private static bool AllReplicasReconfigured(MasterRecord master)
+    {
+        foreach (var replica in master.Replicas.Values)
+        {
+            if (!replica.IsPromoted && !replica.ReconfDone && !replica.IsSubjectivelyDown) return false;
+        }
+        return true;
     }
 
     /// <summary>After the walk over all masters: the first one that reached update_config switches (compatibility-rules §7.7).</summary>
@@ -484,7 +484,8 @@ internal sealed class FailoverMachine(
             if (!master.IsObjectivelyDown) return long.MaxValue;
             if (now < DiscoveryEndsAt(master)) return DiscoveryEndsAt(master);
             long backOffEndMs = BackOffEndsAt(master);
-            if (now < backOffEndMs) return backOffEndMs;
+            // The back-off is logged once per attempt, at the first visit that finds it.
+            if (now < backOffEndMs) return master.FailoverDelayLoggedForMs != master.FailoverStartedAtMs ? now : backOffEndMs;
             long heldUntil = _damping.HeldUntil(master);
             if (now < heldUntil) return heldUntil;
             return master.FailoverStartDueAtMs != 0 ? master.FailoverStartDueAtMs : now;
@@ -504,6 +505,9 @@ internal sealed class FailoverMachine(
             case FailoverState.WaitPromotion:
                 return stateTimeoutMs;
             case FailoverState.ReconfSlaves:
+                // A replica that went down during this master's last visit (replicas are visited after their master)
+                // may have been the last one waited for.
+                if (master.PromotedReplica is { IsSubjectivelyDown: false } && AllReplicasReconfigured(master)) return now;
                 long due = stateTimeoutMs;
                 foreach (var replica in master.Replicas.Values)
                 {

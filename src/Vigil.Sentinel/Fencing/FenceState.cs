@@ -51,6 +51,12 @@ internal sealed class FenceState
     private IReadOnlySet<string> RecentlyConfirmed(long nowMs) =>
         ConfirmedAtMs.Where(c => nowMs - c.Value <= Limits.FenceConfirmValidityMs).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// An input about the master arrived while the fence is engaged or in doubt: the fence's conditions follow the
+    /// master's and the peers' state, so it is checked at the next tick rather than at its next timer.
+    /// </summary>
+    public bool CheckRequested { get; set; }
+
     /// <summary>The master refused CLIENT PAUSE WRITE (Redis older than 6.2): fencing is off for it.</summary>
     public bool Refused { get; set; }
 }

@@ -26,6 +26,7 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
     public void Check(MasterRecord master)
     {
         var fence = master.Fence;
+        fence.CheckRequested = false;
         long now = clock.NowMs;
         long window = ContactWindowMs(master);
         if (fence.Engaged)
@@ -237,28 +238,29 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
         }
     }
 
-    /// <summary>When <see cref="Check"/> next has something to do for this master.</summary>
+    /// <summary>
+    /// When <see cref="Check"/> next has something to do for this master, or may find a condition it holds changed by
+    /// time alone. An input about the master while the fence is engaged or in doubt asks for a check at once
+    /// (<see cref="FenceState.CheckRequested"/>); only times in the future count otherwise, so a condition that
+    /// waits for an input never makes the master due for ever.
+    /// </summary>
     public long DueAt(MasterRecord master)
     {
         var fence = master.Fence;
-        if (fence.Engaged)
-        {
-            long renew = fence.LastPauseSentAtMs + Limits.FenceRenewMs;
-            long since = fence.MajorityConfirms.SinceMs;
-            return since == 0 ? renew : Math.Min(renew, since + Limits.FenceLiftHoldMs);
-        }
-        if (!CanFence(master)) return long.MaxValue;
         long now = clock.NowMs;
+        if (fence.CheckRequested) return now;
         long window = ContactWindowMs(master);
+        if (fence.Engaged) return EngagedDueAt(master, fence, now, window);
+        if (!CanFence(master)) return long.MaxValue;
         long doubtWindow = DoubtWindowMs(window);
+        if (fence.DoubtSinceMs == 0 && !PeerContact.HasMajority(master, now, doubtWindow)) return now;
         long due = long.MaxValue;
         foreach (var peer in master.Peers.Values)
         {
-            var link = peer.Link;
-            long since = link.IsDisconnected ? link.LastAvailableAtMs : link.ActivePingSentAtMs;
+            long since = ContactSince(peer);
             if (since == 0) continue;
-            if (since + doubtWindow + 1 > now) due = Math.Min(due, since + doubtWindow + 1);
-            if (since + window + 1 > now) due = Math.Min(due, since + window + 1);
+            due = Future(due, since + doubtWindow + 1, now);
+            due = Future(due, since + window + 1, now);
         }
         if (fence.DoubtSinceMs != 0 && !fence.ProbeRefused)
         {
@@ -268,6 +270,42 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
         }
         return due;
     }
+
+    /// <summary>
+    /// While engaged: the renewal, the ends of the lift rules' holds, and every moment a lift rule's condition can
+    /// change by time alone (a peer's reachability or confirmation lapsing, a denial ageing out, a question going
+    /// unanswered too long), so that a lapse between two inputs still breaks a hold.
+    /// </summary>
+    private static long EngagedDueAt(MasterRecord master, FenceState fence, long now, long window)
+    {
+        long due = fence.LastPauseSentAtMs + Limits.FenceRenewMs;
+        if (fence.MajorityConfirms.SinceMs != 0) due = Math.Min(due, fence.MajorityConfirms.SinceMs + Limits.FenceLiftHoldMs);
+        if (fence.AllKnownConfirm.SinceMs != 0) due = Math.Min(due, fence.AllKnownConfirm.SinceMs + master.Settings.FailoverTimeoutMs);
+        if (fence.DeniedAtMs != 0) due = Future(due, fence.DeniedAtMs + Limits.FenceConfirmValidityMs + 1, now);
+        foreach (var peer in master.Peers.Values)
+        {
+            long since = ContactSince(peer);
+            if (since != 0) due = Future(due, since + window + 1, now);
+            bool asked = fence.AskedAtMs.TryGetValue(peer.Name, out long askedAt);
+            if (asked) due = Future(due, askedAt + Limits.FenceConfirmValidityMs + 1, now);
+            if (fence.ConfirmedAtMs.TryGetValue(peer.Name, out long at))
+            {
+                due = Future(due, at + Limits.FenceConfirmValidityMs + 1, now);
+                if (!asked) due = Future(due, at + Limits.FenceConfirmValidityMs / 2, now);
+            }
+            if (!asked && !peer.Link.IsDisconnected && PeerContact.IsReachable(peer, now, window)
+                && (!fence.ConfirmedAtMs.TryGetValue(peer.Name, out long confirmedAt) || now - confirmedAt >= Limits.FenceConfirmValidityMs / 2))
+            {
+                due = now; // a question to ask
+            }
+        }
+        return due;
+    }
+
+    /// <summary>Since when a peer's contact is measured: its outstanding PING, or its last reply once the link is down (0 = never).</summary>
+    private static long ContactSince(PeerRecord peer) => peer.Link.IsDisconnected ? peer.Link.LastAvailableAtMs : peer.Link.ActivePingSentAtMs;
+
+    private static long Future(long due, long at, long now) => at > now ? Math.Min(due, at) : due;
 
     /// <summary>While contact is lost and not yet fenced, the master's INFO is polled fast (see PeriodicCommands).</summary>
     public static bool WantsFastInfo(MasterRecord master) => master.Fence.ContactLostSinceMs != 0 || master.Fence.Engaged;

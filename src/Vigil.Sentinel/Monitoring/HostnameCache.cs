@@ -18,6 +18,12 @@ internal sealed class HostnameCache(CoreClock clock, EffectQueue effects)
     private readonly Dictionary<string, Answer> _answers = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, long> _askedAtMs = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// No question goes out while set: a visit made only to prove a skipped master had nothing to do
+    /// (<see cref="CoreOptions.CheckSkippedVisits"/>) must change nothing, and a question is no rule of a record.
+    /// </summary>
+    public bool Silent { get; set; }
+
     /// <summary>Answers the host found before the core started (stamped with the start time).</summary>
     public void Seed(IReadOnlyDictionary<string, string?> answers)
     {
@@ -84,6 +90,7 @@ internal sealed class HostnameCache(CoreClock clock, EffectQueue effects)
 
     private void Ask(string name)
     {
+        if (Silent) return;
         if (_askedAtMs.TryGetValue(name, out long at) && clock.NowMs - at < Limits.HostnameAskTimeoutMs) return;
         // Names come from peers' hellos and nodes' INFO too: questions out are bounded like the answers kept.
         if (!_askedAtMs.ContainsKey(name) && _askedAtMs.Count >= Limits.MaxHostnamesKnown) return;

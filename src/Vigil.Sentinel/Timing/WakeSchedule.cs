@@ -28,6 +28,30 @@ internal sealed class WakeSchedule(
     /// <summary>The core time of the last tick; null before the first.</summary>
     public long? LastTickMs { get; set; }
 
+    private long _nextSweepMs = long.MinValue;
+
+    /// <summary>
+    /// Whether the tick at <paramref name="nowMs"/> visits every master (once every <see cref="MasterDueHeap.FullSweepMs"/>):
+    /// a backstop that bounds how late a change no touch reported can act, and the pace of the rules that only run
+    /// then (layout warnings). Starts the next interval when it says yes.
+    /// </summary>
+    public bool TakeSweep(long nowMs)
+    {
+        if (nowMs < _nextSweepMs) return false;
+        _nextSweepMs = nowMs + MasterDueHeap.FullSweepMs;
+        return true;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="due"/>, earliest first, every master with a rule due at or before <paramref name="nowMs"/>
+    /// (touched masters recomputed first). Each is unscheduled until touched again, as a visit does.
+    /// </summary>
+    public void TakeDue(long nowMs, List<MasterRecord> due)
+    {
+        _heap.Refresh(master => MasterDue(master, count: true));
+        _heap.TakeDue(nowMs, due);
+    }
+
     /// <summary>Masters touched since the last <see cref="NextDue"/>.</summary>
     public IReadOnlyList<MasterRecord> Touched => _heap.Touched;
 

@@ -28,6 +28,7 @@ internal static class Fixtures
         RandomSeed = seed,
         ListeningPort = MyPort,
         StartNowMs = StartMs,
+        CheckSkippedVisits = true,
     };
 
     /// <summary>The hosts of these tests find a script executable when its path starts with <c>/ok/</c>.</summary>

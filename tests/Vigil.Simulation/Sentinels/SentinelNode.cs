@@ -101,6 +101,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
             StartWallMs = WallClockOriginMs + _world.NowMs,
             // Like the real host: the names of the config and the state are looked up before the core is built.
             ResolvedHostnames = StartupHostnames.Of(Config, state).ToDictionary(name => name, _world.Names.ResolveNow),
+            CheckSkippedVisits = _world.CheckSkippedVisits,
         };
         var core = new SentinelCore(Config, state, options);
         Process = _wrap(core);

@@ -27,6 +27,13 @@ internal sealed class SimWorld
     private long _maxDownAfterMs;
     private long _maxFailoverTimeoutMs;
 
+    /// <summary>
+    /// Whether the cores prove on every tick that the masters they skipped had nothing due
+    /// (<see cref="Vigil.Sentinel.CoreOptions.CheckSkippedVisits"/>). The proof visits every record per tick, so a
+    /// large fleet, run to count the work per input, goes without it.
+    /// </summary>
+    public bool CheckSkippedVisits => Scenario.GroupCount <= 100;
+
     public SimWorld(int seed, SimWorldOptions options)
     {
         Seed = seed;
