@@ -109,6 +109,7 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
         // 2 s). It gets hellos again once it reports role:slave.
         if (record is ReplicaRecord { AwaitingFence: true }) return long.MaxValue;
         if (settings.Wide.AnnounceIp is null && record.Link.CommandLocalIp is null) return long.MaxValue;
+        if (!HelloProcessor.CanAnnounceMaster(record.OwningMaster, settings.AnnounceHostnames)) return long.MaxValue;
         return Math.Max(record.LastHelloPublishedAtMs + settings.Timings.PublishPeriodMs + 1, record.HelloRetryNotBeforeMs);
     }
 }
