@@ -46,6 +46,9 @@ namespace Vigil.Sentinel;
 /// admitted peers, and an epoch more than <c>Limits.MaxEpochJump</c> above ours is refused.</item>
 /// <item>No vote is given in TILT; failover differences are listed on <c>FailoverMachine</c> and in
 /// docs/failover.md.</item>
+/// <item>Hostnames are resolved by the host, not while a command or a tick runs (see <c>HostnameCache</c>): a command
+/// naming a host answers once the lookup did; a failed lookup keeps the address found before; a name never resolved
+/// names no replica (<c>:port</c>) and no master in a hello.</item>
 /// </list>
 /// </remarks>
 public sealed class SentinelCore : ISentinelCore
