@@ -792,6 +792,9 @@ internal sealed class InvariantChecker
         // minority partition reused the epoch the majority had just failed over in). Only agreement could prevent
         // it, and the reference's forced failover asks for none; such an epoch binds nobody.
         if (_forcedEpochs.Contains(key) || _minorityEpochs.Contains(key) || VotesWereRecast(key)) return;
+        // A master known by a name whose lookup failed at the sentinel's start has no IP until a lookup succeeds: the
+        // reference reports it as ":port" too. An address not known says nothing against the one known (seed 351).
+        if (address.StartsWith(':')) return;
         if (_configAddresses.TryGetValue(key, out string? known))
         {
             if (known != address)
