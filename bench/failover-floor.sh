@@ -20,6 +20,6 @@ export RESULTS="$out/results.jsonl" LOGS="$out"
 for fault in $faults; do
     run_rounds "$fault-$down_after" "$rounds" --fault "$fault" --down-after "$down_after"
 done
-echo "failover floor, $rounds rounds per fault, down-after $down_after ms, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)"
+echo "failover floor, $rounds rounds per fault, down-after $down_after ms, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) at the end, $(date -u +%FT%TZ), binary $VIGIL_BIN (tree at $(git rev-parse --short HEAD))"
 python3 bench/lib/floor_summary.py "$RESULTS" "$LOGS" "$down_after" $faults
 echo "results and every run's timeline and sentinel logs: $out"

@@ -76,6 +76,12 @@ internal static class Limits
     /// <summary>Run ids and this sentinel's id are this many hex characters.</summary>
     public const int RunIdLength = 40;
 
+    /// <summary>
+    /// The shortest gap between two is-master-down questions to one peer when a peer's own question prompts us to ask
+    /// again (see <c>MasterRecord.AskBackRequested</c>): bounds the questions a stream of such prompts can cause.
+    /// </summary>
+    public const long AskBackMinIntervalMs = 100;
+
     /// <summary>Peer answers to is-master-down-by-addr expire after this many ask periods.</summary>
     public const int PeerAnswerValidityAskPeriods = 5;
 

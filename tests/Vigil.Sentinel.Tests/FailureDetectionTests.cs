@@ -89,6 +89,26 @@ public sealed class FailureDetectionTests
     }
 
     [Fact]
+    public void KilledMasterStaysSdownWhileReconnectsFail()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(1000);
+        long lastAnswered = host.TimesOf(MasterIp, MasterPort, "PING").Last();
+        // Killed most of a PING period after its last answer, with no PING outstanding.
+        host.RunFor(lastAnswered + 200 - host.Now);
+        Assert.Equal(lastAnswered, host.TimesOf(MasterIp, MasterPort, "PING").Last());
+        host.Nodes[(MasterIp, MasterPort)].Up = false;
+        host.DropLinksTo(MasterIp, MasterPort);
+        host.RunFor(12_000);
+
+        // Silence counts from the last valid reply; the reconnect attempts (one a second, all refused) restart nothing,
+        // so SDOWN neither waits for them nor ends at one of them (the reference's clock restarts at a reconnect).
+        Assert.Single(host.Events("+sdown"));
+        Assert.Empty(host.Events("-sdown"));
+        Assert.InRange(SdownTime(host) - lastAnswered, 5001, 5001 + 20);
+    }
+
+    [Fact]
     public void UnreachableReplicaGoesSdownToo()
     {
         var host = HostExtensions.StartedWithMasterAndReplica();
@@ -150,6 +170,37 @@ public sealed class FailureDetectionTests
         long sdownAt = host.Now - long.Parse(Replies.Fields(host.Sentinel("master", "mymaster"))["s-down-time"]);
         Assert.Equal(sdownAt, asks[0].AtMs);
         Assert.All(asks.Zip(asks.Skip(1)), p => Assert.Equal(1000, p.Second.AtMs - p.First.AtMs));
+    }
+
+    [Fact]
+    public void APeersQuestionPromptsAnAskBackOfPeersThatSaidNotDown()
+    {
+        bool peerSeesItDown = false;
+        var host = WithPeer(_ => Down(peerSeesItDown));
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunUntilEvent("+sdown", 10_000);
+        host.RunFor(200);
+        Assert.Single(host.Sends(PeerIp, PeerPort), s => IsAsk(s.Args));
+
+        // The peer reaches SDOWN a moment later and asks us: we ask it again at once instead of an ask period later,
+        // and reach ODOWN with its answer.
+        peerSeesItDown = true;
+        long askedUsAt = host.Now;
+        host.Sentinel("is-master-down-by-addr", MasterIp, MasterPort.ToString(), "0", "*");
+        host.RunFor(50);
+
+        var asks = host.Sends(PeerIp, PeerPort).Where(s => IsAsk(s.Args)).ToList();
+        Assert.Equal(2, asks.Count);
+        Assert.InRange(asks[1].AtMs - askedUsAt, 0, 2);
+        Assert.Single(host.Events("+odown"));
+
+        // A stream of such prompts asks a peer that already said "down" no more than the ask period allows.
+        for (int i = 0; i < 5; i++)
+        {
+            host.Sentinel("is-master-down-by-addr", MasterIp, MasterPort.ToString(), "0", "*");
+            host.RunFor(20);
+        }
+        Assert.Equal(2, host.Sends(PeerIp, PeerPort).Count(s => IsAsk(s.Args) && s.AtMs < askedUsAt + 900));
     }
 
     [Fact]

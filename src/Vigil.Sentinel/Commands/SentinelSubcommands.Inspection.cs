@@ -114,6 +114,7 @@ internal sealed partial class SentinelSubcommands
         }
         var master = port is >= 0 and <= 65535 ? _topology.FindMasterByAddress(args[1], (int)port) : null;
         bool down = !_tilt.Active && master is { IsSubjectivelyDown: true };
+        if (down && args[4] == "*") master!.AskBackRequested = true;
 
         string? leader = null;
         long leaderEpoch = 0;

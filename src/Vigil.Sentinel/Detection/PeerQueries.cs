@@ -21,9 +21,18 @@ internal sealed class PeerQueries(CoreSettings settings, CoreClock clock, Effect
     /// answer comes; here a peer that answers with errors is asked again one ask period after the last question.
     /// <paramref name="forced"/> asks every connected peer at once (a failover just started).
     /// </summary>
+    /// <remarks>
+    /// A peer's own question (<see cref="MasterRecord.AskBackRequested"/>) means it sees the master SDOWN now; a peer
+    /// whose last answer said "not down" is then asked again at once. Without it, the first sentinel to see SDOWN
+    /// heard "not down" from peers a moment behind it and reached ODOWN only an ask period later, while the peer that
+    /// reached ODOWN first waited out the election slots of that sentinel's lower run id. The prompt itself is not
+    /// believed (the question names no sender); it only moves our own question forward.
+    /// </remarks>
     public void Ask(MasterRecord master, bool forced)
     {
         long now = clock.NowMs;
+        bool askBack = master.AskBackRequested;
+        master.AskBackRequested = false;
         foreach (var peer in master.Peers.Values)
         {
             if (now - peer.LastMasterDownReplyAtMs > AnswerValidityMs)
@@ -32,7 +41,8 @@ internal sealed class PeerQueries(CoreSettings settings, CoreClock clock, Effect
                 peer.Leader = null;
             }
             if (!master.IsSubjectivelyDown || peer.Link.IsDisconnected) continue;
-            if (!forced && (peer.AskInFlight || now < NextAskAt(peer))) continue;
+            bool askedBack = askBack && !peer.AskInFlight && !peer.SaysMasterDown && now - peer.LastAskSentAtMs >= Limits.AskBackMinIntervalMs;
+            if (!forced && !askedBack && (peer.AskInFlight || now < NextAskAt(peer))) continue;
 
             var address = master.Address;
             // A vote is asked for the epoch of our attempt, which the current epoch may have overtaken since.
@@ -56,6 +66,7 @@ internal sealed class PeerQueries(CoreSettings settings, CoreClock clock, Effect
 
     public long DueAt(MasterRecord master)
     {
+        if (master.AskBackRequested) return clock.NowMs;
         long due = long.MaxValue;
         foreach (var peer in master.Peers.Values)
         {

@@ -487,7 +487,8 @@ internal sealed class FailoverMachine(
             // The back-off is logged once per attempt, at the first visit that finds it.
             if (now < backOffEndMs) return master.FailoverDelayLoggedForMs != master.FailoverStartedAtMs ? now : backOffEndMs;
             long heldUntil = _damping.HeldUntil(master);
-            if (now < heldUntil) return heldUntil;
+            // Damping is announced once per outage, at the first visit that finds the start held.
+            if (now < heldUntil) return master.DampingAnnouncedForMs != master.SubjectivelyDownSinceMs ? now : heldUntil;
             return master.FailoverStartDueAtMs != 0 ? master.FailoverStartDueAtMs : now;
         }
         if (master.FailoverStepRequested) return now;

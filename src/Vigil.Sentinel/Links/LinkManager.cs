@@ -72,10 +72,14 @@ internal sealed class LinkManager(CoreSettings settings, CoreClock clock, Effect
             }
             link.Command = Open(link, LinkRole.Command, record);
             link.Awaited.Clear();
-            // The reference queues a PING together with the connect: the silence clock starts now if no PING
-            // was outstanding. The PING itself goes out once the host reports the connection up.
+            // The reference queues a PING together with the connect and, if no PING was outstanding, starts the
+            // silence clock at the connect. A reconnect is no sign of life, though: an instance killed with its last
+            // PING answered has been silent since its last valid reply, and restarting the clock at the first
+            // reconnect attempt would put its SDOWN (and the failover) up to a reconnect period later, or end an
+            // SDOWN already reached with -sdown. So silence goes on counting from the last valid reply. The PING
+            // itself goes out once the connection is up.
             link.LastPingSentAtMs = clock.NowMs;
-            if (link.ActivePingSentAtMs == 0) link.ActivePingSentAtMs = clock.NowMs;
+            if (link.ActivePingSentAtMs == 0) link.ActivePingSentAtMs = link.LastAvailableAtMs;
         }
         if (link.WantsPubSub && link.PubSub is null)
         {

@@ -82,6 +82,13 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     /// <summary>The back-off end already logged ("Next failover delay"), so it is logged once per attempt.</summary>
     public long FailoverDelayLoggedForMs { get; set; }
 
+    /// <summary>
+    /// A peer asked us whether the master is down while it is SDOWN here (a sentinel asks only once it sees the master
+    /// SDOWN itself): the peers whose last answer said "not down" are asked again at the next tick, not an ask period
+    /// later (see <c>PeerQueries.Ask</c>).
+    /// </summary>
+    public bool AskBackRequested { get; set; }
+
     /// <summary>An input arrived that may let the failover move on: step it at the next tick.</summary>
     public bool FailoverStepRequested { get; set; }
 

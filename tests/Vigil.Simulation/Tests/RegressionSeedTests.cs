@@ -68,6 +68,9 @@ public sealed class RegressionSeedTests
     [InlineData(885326)] // a fence kept for ever: a confirmation asked before the peer link dropped and came back was owed for ever
     [InlineData(916030)] // checker: a PING answer that waited for a paused sentinel counted from its arrival, not from when the core read it
     [InlineData(502976)] // a re-monitored sentinel that knew one peer asked for two confirmations of the group's newer configuration
+    [InlineData(338)] // a tick skipped a master whose failover could end: its last awaited replica went down during its previous visit
+    [InlineData(1407140)] // a tick skipped a master whose held failover start was not announced yet (+failover-damped)
+    [InlineData(1407631)] // the same
     public void SeedKeepsEveryInvariant(int seed)
     {
         var result = new SimWorld(seed, new SimWorldOptions()).Run();
