@@ -161,7 +161,9 @@ internal sealed class Operator(SimWorld world)
         foreach (var other in world.Sentinels.OrderBy(_ => world.Random.Next()))
         {
             if (other == asking) continue;
-            if (other.Execute("get-master-addr-by-name", world.Scenario.MasterNames[group]) is RespArray { Items: [RespBulkString ip, RespBulkString port] })
+            // An empty address is a name that sentinel has not resolved yet (seed 1309253): no use to the operator.
+            if (other.Execute("get-master-addr-by-name", world.Scenario.MasterNames[group]) is RespArray { Items: [RespBulkString ip, RespBulkString port] }
+                && ip.Text.Length > 0)
             {
                 return (ip.Text, int.Parse(port.Text, CultureInfo.InvariantCulture));
             }
