@@ -35,15 +35,9 @@ public sealed record CoreOptions
     public string Version { get; init; } = "7.0.15";
 
     /// <summary>
-    /// Whether a script path exists and is executable (<c>SENTINEL SET notification-script</c>). The default refuses
-    /// every path, so a host that cannot check never accepts a script by accident.
+    /// The hostnames of the config and the saved state (<see cref="State.StartupHostnames.Of"/>) as the host resolved
+    /// them before starting the core (null: did not resolve). The core starts with these answers, so a restart with
+    /// <c>resolve-hostnames yes</c> finds its instances at once; any other name it asks with <see cref="ResolveHostname"/>.
     /// </summary>
-    public Func<string, bool> IsExecutable { get; init; } = static _ => false;
-
-    /// <summary>
-    /// Resolves a hostname to an IP address when <c>resolve-hostnames yes</c>; null when it cannot. Literal IP
-    /// addresses never reach it. Without a resolver every hostname counts as unresolvable (the record keeps the
-    /// hostname and an empty IP, and <see cref="OpenLink"/> then carries the hostname for the host to resolve).
-    /// </summary>
-    public Func<string, string?>? ResolveHostname { get; init; }
+    public IReadOnlyDictionary<string, string?> ResolvedHostnames { get; init; } = new Dictionary<string, string?>();
 }

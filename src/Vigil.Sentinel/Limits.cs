@@ -203,4 +203,20 @@ internal static class Limits
     /// </summary>
     public const long MaxEpochJump = 1_000_000;
 
+
+    /// <summary>
+    /// How long an answer to <see cref="ResolveHostname"/> counts as current. The reference resolves every time it
+    /// makes an address, so a reconnect to a down instance (once per PING period) and a command naming a host wait
+    /// for an answer younger than this; other uses take the latest answer and ask again when it is older.
+    /// </summary>
+    public const long HostnameAnswerTtlMs = 1000;
+
+    /// <summary>A <see cref="ResolveHostname"/> unanswered for this long is asked again (hosts answer every one; this only keeps a lost answer from stalling a link).</summary>
+    public const long HostnameAskTimeoutMs = 10_000;
+
+    /// <summary>Hostnames whose latest answer is kept; beyond this the oldest answer is forgotten.</summary>
+    public const int MaxHostnamesKnown = 4096;
+
+    /// <summary>SENTINEL commands waiting for a hostname's answer; more are answered as if the name did not resolve.</summary>
+    public const int MaxRequestsAwaitingHostnames = 1024;
 }

@@ -46,6 +46,9 @@ namespace Vigil.Sentinel;
 /// admitted peers, and an epoch more than <c>Limits.MaxEpochJump</c> above ours is refused.</item>
 /// <item>No vote is given in TILT; failover differences are listed on <c>FailoverMachine</c> and in
 /// docs/failover.md.</item>
+/// <item>Hostnames are resolved by the host, not while a command or a tick runs (see <c>HostnameCache</c>): a command
+/// naming a host answers once the lookup did; a failed lookup keeps the address found before; a name never resolved
+/// names no replica (<c>:port</c>) and no master in a hello.</item>
 /// </list>
 /// </remarks>
 public sealed class SentinelCore : ISentinelCore
@@ -57,7 +60,9 @@ public sealed class SentinelCore : ISentinelCore
     private readonly TiltState _tilt;
     private readonly MonitorState _monitored;
     private readonly Random _random;
+    private readonly HostnameCache _hostnames;
     private readonly AddressResolver _resolver;
+    private readonly RequestsAwaitingHostnames _awaitingHostnames = new();
     private readonly EventEmitter _events;
     private readonly LinkManager _links;
     private readonly MoveTargetCheck _moveTargetCheck;
@@ -96,7 +101,9 @@ public sealed class SentinelCore : ISentinelCore
         _random = new Random(options.RandomSeed);
         _monitored = new MonitorState(_random);
         _effects = new EffectQueue(_settings, () => StateSnapshot.Take(_settings, _epochs, _monitored));
-        _resolver = new AddressResolver(options.ResolveHostname, message => _effects.Log(LogLevel.Warning, message));
+        _hostnames = new HostnameCache(_clock, _effects);
+        _hostnames.Seed(options.ResolvedHostnames);
+        _resolver = new AddressResolver(_hostnames, message => _effects.Log(LogLevel.Warning, message));
         _scripts = new ScriptQueue(_settings, _clock, _effects);
         _events = new EventEmitter(_settings, _effects) { Scripts = _scripts };
         _scripts.Events = _events;
@@ -169,6 +176,7 @@ public sealed class SentinelCore : ISentinelCore
         {
             // The process is gone; a host that still asks (a test, a simulated client) gets what a dead sentinel's
             // stand-in would say, so no request waits for ever.
+            foreach (var held in _awaitingHostnames.ReleaseAll()) _effects.AnswerAfterCrash(AfterCrash(held));
             if (input is ClientRequest request) _effects.AnswerAfterCrash(AfterCrash(request));
             return;
         }
@@ -208,6 +216,9 @@ public sealed class SentinelCore : ISentinelCore
             case StateSaved saved:
                 _effects.OnSaved(saved);
                 break;
+            case HostnameResolved resolved:
+                OnHostnameResolved(resolved);
+                break;
             case ClientRequest request:
                 OnClientRequest(request);
                 break;
@@ -237,8 +248,19 @@ public sealed class SentinelCore : ISentinelCore
             case SentinelRequest sentinel:
                 var words = new string[sentinel.Args.Count];
                 for (int i = 0; i < words.Length; i++) words[i] = Encoding.UTF8.GetString(sentinel.Args[i]);
+                if (_commands.HostnameAwaited(words) is { } hostname && _awaitingHostnames.Hold(hostname, sentinel)) break;
                 _commands.RequestId = sentinel.RequestId;
-                var reply = _commands.Execute(words);
+                _commands.ExecutablePaths = sentinel.ExecutablePaths;
+                RespValue reply;
+                _resolver.CommandRunning = true;
+                try
+                {
+                    reply = _commands.Execute(words);
+                }
+                finally
+                {
+                    _resolver.CommandRunning = false;
+                }
                 if (!ReadOnlySubcommands.Contains(words)) _wake.TouchAll();
                 if (!ReferenceEquals(reply, SentinelSubcommands.AnswerLater)) _effects.EmitReply(sentinel.RequestId, reply);
                 break;
@@ -261,6 +283,18 @@ public sealed class SentinelCore : ISentinelCore
                     Observation.ObservationBuilder.Build(_settings, _clock, _epochs, _tilt, _monitored, _scripts.RunningCount, _scripts.QueueLength)));
                 break;
         }
+    }
+
+    /// <summary>
+    /// The host answered a hostname: links waiting for their address may open (every master's due times change),
+    /// nodes whose INFO named it are asked again, and the commands waiting for it run now, in the order they came.
+    /// </summary>
+    private void OnHostnameResolved(HostnameResolved resolved)
+    {
+        _hostnames.OnResolved(resolved);
+        _info.OnHostnameAnswered();
+        _wake.TouchAll();
+        foreach (var request in _awaitingHostnames.Release(resolved.Hostname)) OnClientRequest(request);
     }
 
     private void Start(SentinelState merged, SentinelState? persisted)
@@ -364,12 +398,20 @@ public sealed class SentinelCore : ISentinelCore
     {
         var seen = new HashSet<MasterRecord>(visited, ReferenceEqualityComparer.Instance);
         long countedVisits = _recordVisits;
-        foreach (var master in _monitored.Masters.Values.ToList())
+        _hostnames.Silent = true;
+        try
         {
-            if (seen.Contains(master) || master.IsRemoved) continue;
-            long before = _effects.Activity;
-            VisitMaster(master, acting, withLayout: false, shadow: true);
-            Invariants.Check(_effects.Activity == before, $"master {master.Name} was not due at {_clock.NowMs} but a visit acted on it ({_effects.LastActivity})");
+            foreach (var master in _monitored.Masters.Values.ToList())
+            {
+                if (seen.Contains(master) || master.IsRemoved) continue;
+                long before = _effects.Activity;
+                VisitMaster(master, acting, withLayout: false, shadow: true);
+                Invariants.Check(_effects.Activity == before, $"master {master.Name} was not due at {_clock.NowMs} but a visit acted on it ({_effects.LastActivity})");
+            }
+        }
+        finally
+        {
+            _hostnames.Silent = false;
         }
         _recordVisits = countedVisits;
     }

@@ -58,12 +58,13 @@ public sealed class SentinelHost : IAsyncDisposable
         var supervision = Supervision.Supervisor.Start(_config.Server.Supervised, log);
         Supervision.CrashLog.Install(options.CrashLogEnabled, log);
         var clock = new Clock();
+        var hostnames = new Net.HostnameResolver(clock, _stopping.Token);
         IStateStore stateStore;
         SentinelState? persisted = null;
         if (RewriteConfig)
         {
             // The config file is the whole state, as with the reference: its state lines were read with it.
-            var rewriteStore = new ConfigRewriteStore(_configPath, _config.Sentinel.DenyScriptsReconfig, ResolveHostname, log);
+            var rewriteStore = new ConfigRewriteStore(_configPath, _config.Sentinel.DenyScriptsReconfig, hostnames.Latest, log);
             if (rewriteStore.ProbeWritable() is { } reason)
             {
                 fatal($"Sentinel config file {_configPath} is not writable: {reason}. Exiting...");
@@ -142,25 +143,27 @@ public sealed class SentinelHost : IAsyncDisposable
         Port = listener.BoundPort;
 
         var savedState = new CoalescingStateStore(stateStore) { Observer = Observer };
+        // The reference resolves while it loads its config; the core starts with those answers and asks for the rest.
+        var resolvedAtStart = await hostnames.ResolveAllAsync(StartupHostnames.Of(_config, persisted)).ConfigureAwait(false);
         var core = new SentinelCore(_config, persisted, new CoreOptions
         {
             RandomSeed = KernelRandom.NonNegativeInt32(),
             ListeningPort = Port,
             StartNowMs = clock.NowMs,
             StartWallMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            IsExecutable = ConfigFileParser.IsExecutableFile,
-            ResolveHostname = ResolveHostname,
+            ResolvedHostnames = resolvedAtStart,
             ConfigLogLevel = Compatibility.HasConfigLogLevel,
         });
         var links = new OutboundLinks(clock, _stopping.Token, _config.Server.Tls.TlsReplication ? tls : null, log);
         var requests = new Loop.PendingRequests();
-        var effects = new EffectRunner(clock, links, server.PubSub, log, savedState, requests, (code, reason) =>
+        var effects = new EffectRunner(clock, links, server.PubSub, log, savedState, requests, hostnames, (code, reason) =>
         {
             log.Warning(reason);
             Stop(code);
         }) { Observer = Observer };
         var loop = new EventLoop(core, clock, effects, savedState, requests);
         links.Loop = loop;
+        hostnames.Loop = loop;
         server.Loop = loop;
 
         if (Observer is not null)
@@ -222,20 +225,6 @@ public sealed class SentinelHost : IAsyncDisposable
         RemovePidFile();
         log.Warning("Sentinel is now ready to exit, bye bye...");
         return exitCode;
-    }
-
-    // The reference resolves synchronously too, and only with resolve-hostnames yes.
-    private static string? ResolveHostname(string host)
-    {
-        try
-        {
-            var addresses = System.Net.Dns.GetHostAddresses(host);
-            return addresses.Length == 0 ? null : addresses[0].ToString();
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return null;
-        }
     }
 
     private void OnSignal(PosixSignalContext context)

@@ -121,7 +121,7 @@ internal sealed partial class SentinelSubcommands
     private SetOutcome Script(string path, string notExecutable, Action<string?> apply)
     {
         if (_settings.Config.Sentinel.DenyScriptsReconfig) return new SetOutcome(Error: new RespError(ScriptsDenied));
-        if (path.Length > 0 && !_settings.Options.IsExecutable(path)) return new SetOutcome(Error: new RespError(notExecutable));
+        if (path.Length > 0 && !ExecutablePaths.Contains(path)) return new SetOutcome(Error: new RespError(notExecutable));
         apply(path.Length > 0 ? path : null);
         return SetOutcome.Ok;
     }

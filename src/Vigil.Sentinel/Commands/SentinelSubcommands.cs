@@ -39,6 +39,27 @@ internal sealed partial class SentinelSubcommands
     /// <summary>The request being executed: a command whose reply reports its save names it (see <see cref="EffectQueue.RequestReportedPersist"/>).</summary>
     public long RequestId { get; set; }
 
+    /// <summary>The script paths the host found executable for the request being executed (see <see cref="SentinelRequest.ExecutablePaths"/>).</summary>
+    public IReadOnlySet<string> ExecutablePaths { get; set; } = new HashSet<string>();
+
+    /// <summary>
+    /// The hostname a command names whose answer must be current before it runs (MONITOR's and MOVE-MASTER's
+    /// address, IS-MASTER-DOWN-BY-ADDR's): the reference resolves it as the command runs. Null when the command
+    /// names none or its answer is current; otherwise the question has been asked.
+    /// </summary>
+    public string? HostnameAwaited(IReadOnlyList<string> args)
+    {
+        if (args.Count < 2) return null;
+        string? host = args[0].ToLowerInvariant() switch
+        {
+            "monitor" when args.Count == 5 => args[2],
+            "move-master" when args.Count == 4 => args[2],
+            "is-master-down-by-addr" when args.Count == 5 => args[1],
+            _ => null,
+        };
+        return host is not null && !_resolver.HasCurrentAnswer(host) ? host : null;
+    }
+
     public SentinelSubcommands(CoreSettings settings, CoreClock clock, EffectQueue effects, Epochs epochs, TiltState tilt,
         MonitorState monitored, AddressResolver resolver, Topology topology, LinkManager links, EventEmitter events, LeaderVote vote,
         FailoverMachine failover, ScriptQueue scripts, MasterSwitch masterSwitch, MoveTargetCheck moveTargetCheck)

@@ -17,10 +17,19 @@ internal sealed class HelloProcessor(
         string? ip = settings.Wide.AnnounceIp ?? target.Link.CommandLocalIp;
         if (ip is null) return null;
         var master = target.OwningMaster;
+        if (!CanAnnounceMaster(master, settings.AnnounceHostnames)) return null;
         var current = master.CurrentAddress;
         return new HelloMessage(ip, AnnouncedPort(), monitored.MyId, epochs.Current, master.Name,
             current.Announced(settings.AnnounceHostnames), current.Port, master.ConfigEpoch);
     }
+
+    /// <summary>
+    /// Unlike the reference, no hello names a master by an empty IP (a master known by a hostname that has not
+    /// resolved yet, without <c>announce-hostnames</c>): peers would take it for an address. Hellos resume once the
+    /// name resolves.
+    /// </summary>
+    public static bool CanAnnounceMaster(MasterRecord master, bool announceHostnames) =>
+        announceHostnames || master.CurrentAddress.Ip.Length > 0;
 
     public int AnnouncedPort()
     {

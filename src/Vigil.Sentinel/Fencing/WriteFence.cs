@@ -253,7 +253,14 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
         if (fence.Engaged) return EngagedDueAt(master, fence, now, window);
         if (!CanFence(master)) return long.MaxValue;
         long doubtWindow = DoubtWindowMs(window);
-        if (fence.DoubtSinceMs == 0 && !PeerContact.HasMajority(master, now, doubtWindow)) return now;
+        bool majorityInDoubtWindow = PeerContact.HasMajority(master, now, doubtWindow);
+        if (fence.DoubtSinceMs == 0 && !majorityInDoubtWindow) return now;
+        // Whatever Check would change now is due now: the doubt ending, contact lost or regained (a peer's contact
+        // time that lapsed between two computations is no future instant any more; seed 1006).
+        if (fence.DoubtSinceMs != 0 && (majorityInDoubtWindow || (fence.ContactLostSinceMs == 0) == !PeerContact.HasMajority(master, now, window)))
+        {
+            return now;
+        }
         long due = long.MaxValue;
         foreach (var peer in master.Peers.Values)
         {

@@ -8,7 +8,17 @@ namespace Vigil.Sentinel;
 public abstract record ClientRequest(long NowMs, long RequestId) : Input(NowMs);
 
 /// <summary><c>SENTINEL &lt;args&gt;</c> (<paramref name="Args"/> = the words after SENTINEL).</summary>
-public sealed record SentinelRequest(long NowMs, long RequestId, IReadOnlyList<byte[]> Args) : ClientRequest(NowMs, RequestId);
+public sealed record SentinelRequest(long NowMs, long RequestId, IReadOnlyList<byte[]> Args) : ClientRequest(NowMs, RequestId)
+{
+    /// <summary>
+    /// Which of the script paths the request names (<see cref="Commands.ScriptPathArguments.Of"/>) the host found
+    /// to exist and be executable when it received the request; a path not in it is refused as the reference
+    /// refuses it. Empty by default, so a host that does not check never gets a script accepted.
+    /// </summary>
+    public IReadOnlySet<string> ExecutablePaths { get; init; } = NoPaths;
+
+    private static readonly IReadOnlySet<string> NoPaths = new HashSet<string>();
+}
 
 /// <summary><c>ROLE</c>: answered <c>["sentinel", [master names...]]</c>.</summary>
 public sealed record RoleRequest(long NowMs, long RequestId) : ClientRequest(NowMs, RequestId);

@@ -52,18 +52,20 @@ internal sealed class LinkManager(CoreSettings settings, CoreClock clock, Effect
 
     /// <summary>
     /// Opens whichever connection is missing, at most once per PING period. With <c>resolve-hostnames</c> the
-    /// hostname is resolved again first: the instance may have come back on another IP.
+    /// hostname is resolved again first (the instance may have come back on another IP): the command connection
+    /// waits for a current answer, and the <see cref="HostnameResolved"/> that brings it wakes every master.
     /// </summary>
     public void Reconnect(InstanceRecord record)
     {
         var link = record.Link;
         if (!NeedsReconnect(record)) return;
         if (clock.NowMs - link.LastReconnectAtMs < settings.Timings.PingPeriodMs) return;
+        if (link.Command is null && !resolver.HasCurrentAnswer(record.Address.Hostname)) return;
         link.LastReconnectAtMs = clock.NowMs;
 
         if (link.Command is null)
         {
-            if (settings.Wide.ResolveHostnames)
+            if (resolver.IsResolvedName(record.Address.Hostname))
             {
                 var fresh = resolver.Create(record.Address.Hostname, record.Address.Port, acceptUnresolved: false, out _);
                 if (fresh is not null) record.Address = fresh;
@@ -90,9 +92,17 @@ internal sealed class LinkManager(CoreSettings settings, CoreClock clock, Effect
         record.Address.Port != 0
         && (record.Link.Command is null || (record.Link.WantsPubSub && record.Link.PubSub is null));
 
-    /// <summary>When <see cref="Reconnect"/> will next act for this record, or <see cref="long.MaxValue"/>.</summary>
-    public long ReconnectDueAt(InstanceRecord record) =>
-        NeedsReconnect(record) ? record.Link.LastReconnectAtMs + settings.Timings.PingPeriodMs : long.MaxValue;
+    /// <summary>
+    /// When <see cref="Reconnect"/> will next act for this record, or <see cref="long.MaxValue"/>. While it waits for
+    /// the address, not before the question is due again (the answer, an input, wakes it sooner).
+    /// </summary>
+    public long ReconnectDueAt(InstanceRecord record)
+    {
+        if (!NeedsReconnect(record)) return long.MaxValue;
+        long due = record.Link.LastReconnectAtMs + settings.Timings.PingPeriodMs;
+        if (record.Link.Command is null && resolver.AskAgainAtMs(record.Address.Hostname) is { } askAgainAtMs) due = Math.Max(due, askAgainAtMs);
+        return due;
+    }
 
     /// <summary>
     /// A command connection that belongs to no record (a one-off question, see <c>MoveTargetCheck</c>): only its id is

@@ -15,11 +15,35 @@ internal enum AddressError
 
 /// <summary>
 /// Turns host strings into <see cref="InstanceAddress"/> values. Without <c>resolve-hostnames</c> only literal IPs
-/// are accepted; with it, hostnames go through the host-supplied resolver (the core does no DNS itself).
+/// are accepted; with it, hostnames take the host's latest answer from the <see cref="HostnameCache"/> (the core
+/// does no DNS itself). A name never answered yet counts as unresolved for now, as a failed lookup does in the
+/// reference; whoever cannot act on that waits for the answer (<see cref="IsUnanswered"/>, <see cref="HasCurrentAnswer"/>).
 /// </summary>
-internal sealed class AddressResolver(Func<string, string?>? resolveHostname, Action<string> logWarning)
+internal sealed class AddressResolver(HostnameCache cache, Action<string> logWarning)
 {
     public bool ResolveHostnames { get; set; }
+
+    /// <summary>
+    /// A client's command is running: a hostname takes its current answer as it is, a failed lookup failing the
+    /// command as the reference's lookup would, rather than the last address found (see <see cref="HostnameCache"/>).
+    /// </summary>
+    public bool CommandRunning { get; set; }
+
+    /// <summary>A hostname (not a literal IP) that resolve-hostnames sends to the host.</summary>
+    public bool IsResolvedName(string host) => ResolveHostnames && host.Length > 0 && !TryParseIpLiteral(host, out _);
+
+    /// <summary>A name the host has not answered yet (asked now if it was not); false for literal IPs and without resolve-hostnames.</summary>
+    public bool IsUnanswered(string host) => IsResolvedName(host) && !cache.TryLatest(host, lastFound: true, out _);
+
+    /// <summary>
+    /// Whether what <see cref="Resolve"/> says of <paramref name="host"/> is as fresh as a lookup made now would be
+    /// (a literal IP, no resolve-hostnames, or an answer younger than <see cref="Limits.HostnameAnswerTtlMs"/>);
+    /// when not, the question is asked and the caller waits for its answer.
+    /// </summary>
+    public bool HasCurrentAnswer(string host) => !IsResolvedName(host) || cache.HasCurrent(host);
+
+    /// <summary>When a wait for <paramref name="host"/>'s answer gives up and asks again; null when no question is out.</summary>
+    public long? AskAgainAtMs(string host) => IsResolvedName(host) ? cache.AskAgainAtMs(host) : null;
 
     /// <summary>
     /// Makes an address. An unresolvable hostname fails, unless <paramref name="acceptUnresolved"/> and
@@ -33,10 +57,10 @@ internal sealed class AddressResolver(Func<string, string?>? resolveHostname, Ac
             error = AddressError.InvalidPort;
             return null;
         }
-        string? ip = Resolve(host);
+        string? ip = Resolve(host, out bool answered);
         if (ip is null)
         {
-            logWarning($"Failed to resolve hostname '{host}'");
+            if (answered) logWarning($"Failed to resolve hostname '{host}'");
             if (ResolveHostnames && acceptUnresolved) return new InstanceAddress(host, "", port);
             error = AddressError.Unresolvable;
             return null;
@@ -45,12 +69,16 @@ internal sealed class AddressResolver(Func<string, string?>? resolveHostname, Ac
     }
 
     /// <summary>The IP for a host string, or null. Literal IPs are normalised ("127.1" becomes "127.0.0.1").</summary>
-    public string? Resolve(string host)
+    public string? Resolve(string host) => Resolve(host, out _);
+
+    /// <summary><paramref name="answered"/>: false only for a name still waiting for its first answer.</summary>
+    private string? Resolve(string host, out bool answered)
     {
+        answered = true;
         if (TryParseIpLiteral(host, out string? ip)) return ip;
-        if (!ResolveHostnames || resolveHostname is null || host.Length == 0) return null;
-        string? resolved = resolveHostname(host);
-        return resolved is not null && TryParseIpLiteral(resolved, out string? normalised) ? normalised : null;
+        if (!IsResolvedName(host)) return null;
+        answered = cache.TryLatest(host, lastFound: !CommandRunning, out ip);
+        return ip;
     }
 
     /// <summary>Whether a wire string names this address: compared by IP when it resolves, else as a name.</summary>

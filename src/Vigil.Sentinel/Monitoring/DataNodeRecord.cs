@@ -12,6 +12,9 @@ internal abstract class DataNodeRecord(string name, InstanceAddress address, Ins
     public bool InfoInFlight { get; set; }
     public long InfoRetryNotBeforeMs { get; set; }
 
+    /// <summary>The next INFO is due at once: the last one listed a hostname whose answer has just come.</summary>
+    public bool InfoWantedNow { get; set; }
+
     public ReportedRole RoleReported { get; set; }
     public long RoleReportedAtMs { get; set; } = nowMs;
 

@@ -6,6 +6,18 @@ namespace Vigil.Sentinel.Monitoring;
 /// <summary>Applies an INFO reply to a master or replica record (compatibility-rules §3): run id, replicas, role, replication fields.</summary>
 internal sealed class InfoHandler(CoreClock clock, EffectQueue effects, TiltState tilt, AddressResolver resolver, Topology topology, EventEmitter events, Failover.FailoverMachine failover)
 {
+    private readonly HashSet<DataNodeRecord> _awaitingAnswers = [];
+
+    /// <summary>A hostname was answered: the nodes whose INFO listed one not answered yet are asked for INFO again now.</summary>
+    public void OnHostnameAnswered()
+    {
+        foreach (var node in _awaitingAnswers)
+        {
+            if (!node.IsRemoved) node.InfoWantedNow = true;
+        }
+        _awaitingAnswers.Clear();
+    }
+
     public void Apply(DataNodeRecord record, string info)
     {
         long now = clock.NowMs;
@@ -30,8 +42,8 @@ internal sealed class InfoHandler(CoreClock clock, EffectQueue effects, TiltStat
             }
         }
 
-        DiscoverReplicas(record.OwningMaster, report);
-        if (record is MasterRecord && report.Role == ReportedRole.Slave) DiscoverUpstream(record.OwningMaster, report);
+        DiscoverReplicas(record, report);
+        if (record is MasterRecord && report.Role == ReportedRole.Slave) DiscoverUpstream(record, report);
 
         record.MasterLinkDownTimeMs = report.MasterLinkDownTimeMs;
         ApplyReplicationFields(record, report, now);
@@ -64,9 +76,9 @@ internal sealed class InfoHandler(CoreClock clock, EffectQueue effects, TiltStat
     /// did not see it under the master, and stays chained for ever (seed 11205). Once known, the usual convergence
     /// rule points it at the master.
     /// </summary>
-    private void DiscoverReplicas(MasterRecord owner, InfoReport report)
+    private void DiscoverReplicas(DataNodeRecord reporter, InfoReport report)
     {
-        foreach (var (host, port) in report.Replicas) LearnReplica(owner, host, port);
+        foreach (var (host, port) in report.Replicas) LearnReplica(reporter, host, port);
     }
 
     /// <summary>
@@ -76,15 +88,25 @@ internal sealed class InfoHandler(CoreClock clock, EffectQueue effects, TiltStat
     /// knows no replica then, every failover ends in <c>-failover-abort-no-good-slave</c>, and the group is stuck
     /// for ever (seed 58543). Once known, the node is a candidate like any other replica.
     /// </summary>
-    private void DiscoverUpstream(MasterRecord owner, InfoReport report)
+    private void DiscoverUpstream(DataNodeRecord reporter, InfoReport report)
     {
         if (report.MasterHost is not { } host || report.MasterPort is not { } port || port <= 0) return;
-        LearnReplica(owner, host, port);
+        LearnReplica(reporter, host, port);
     }
 
-    /// <summary>Adds a replica record unless the address is the master's own or already known (+slave, saved).</summary>
-    private void LearnReplica(MasterRecord owner, string host, int port)
+    /// <summary>
+    /// Adds a replica record unless the address is the master's own or already known (+slave, saved). A hostname
+    /// never answered yet is left for the INFO asked again once it is (the record would otherwise be named after an
+    /// IP not known yet).
+    /// </summary>
+    private void LearnReplica(DataNodeRecord reporter, string host, int port)
     {
+        var owner = reporter.OwningMaster;
+        if (resolver.IsUnanswered(host))
+        {
+            _awaitingAnswers.Add(reporter);
+            return;
+        }
         if (port == owner.Address.Port && resolver.AddressEqualsHostname(owner.Address, host)) return;
         if (topology.FindReplica(owner, host, port) is not null) return;
         if (topology.CreateReplica(owner, host, port) is { } replica)

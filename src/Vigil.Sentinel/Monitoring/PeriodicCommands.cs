@@ -16,7 +16,11 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
         long now = clock.NowMs;
         if (record is DataNodeRecord node && now >= InfoDueAt(node))
         {
-            if (links.Send(node, ReplyKind.Info, "INFO")) node.InfoInFlight = true;
+            if (links.Send(node, ReplyKind.Info, "INFO"))
+            {
+                node.InfoInFlight = true;
+                node.InfoWantedNow = false;
+            }
         }
         if (now >= PingDueAt(record)) links.SendPing(record);
         if (now >= HelloDueAt(record)) hello.Send(record);
@@ -37,7 +41,7 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
     private long InfoDueAt(DataNodeRecord node)
     {
         if (node.InfoInFlight) return long.MaxValue;
-        long due = node.InfoRefreshedAtMs == 0 ? 0 : node.InfoRefreshedAtMs + InfoPeriodMs(node) + 1;
+        long due = node.InfoRefreshedAtMs == 0 || node.InfoWantedNow ? 0 : node.InfoRefreshedAtMs + InfoPeriodMs(node) + 1;
         return Math.Max(due, node.InfoRetryNotBeforeMs);
     }
 
@@ -105,6 +109,7 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
         // 2 s). It gets hellos again once it reports role:slave.
         if (record is ReplicaRecord { AwaitingFence: true }) return long.MaxValue;
         if (settings.Wide.AnnounceIp is null && record.Link.CommandLocalIp is null) return long.MaxValue;
+        if (!HelloProcessor.CanAnnounceMaster(record.OwningMaster, settings.AnnounceHostnames)) return long.MaxValue;
         return Math.Max(record.LastHelloPublishedAtMs + settings.Timings.PublishPeriodMs + 1, record.HelloRetryNotBeforeMs);
     }
 }

@@ -28,11 +28,16 @@ internal sealed class Topology(CoreSettings settings, CoreClock clock, EffectQue
         return master;
     }
 
-    /// <summary>A new replica record named by its announced address; null if the address is unusable or known.</summary>
+    /// <summary>
+    /// A new replica record named by its announced address; null if the address is unusable or known. Unlike the
+    /// reference, a hostname that never resolved is not made a replica named after an empty IP (<c>:port</c>, a
+    /// name no one can use) without <c>announce-hostnames</c>: it is learned once the name resolves.
+    /// </summary>
     public ReplicaRecord? CreateReplica(MasterRecord master, string host, int port)
     {
         var address = resolver.Create(host, port, acceptUnresolved: true, out _);
         if (address is null) return null;
+        if (address.Ip.Length == 0 && !settings.AnnounceHostnames) return null;
         string name = address.AnnouncedWithPort(settings.AnnounceHostnames);
         if (master.Replicas.ContainsKey(name)) return null;
         if (master.Replicas.Count >= Limits.MaxReplicasPerMaster)

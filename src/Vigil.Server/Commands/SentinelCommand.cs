@@ -1,5 +1,7 @@
 using System.Text;
 using Vigil.Sentinel;
+using Vigil.Sentinel.Commands;
+using Vigil.Sentinel.Config;
 
 namespace Vigil.Server.Commands;
 
@@ -25,10 +27,23 @@ public static class SentinelCommand
     private static async ValueTask AskCoreAsync(CommandContext context, byte[][] args, bool isAddressQuery)
     {
         var server = context.Server;
-        var answer = await server.Loop.RequestAsync((nowMs, id) => new SentinelRequest(nowMs, id, args)).ConfigureAwait(false);
+        // Script paths are checked here, off the loop, as the request is received; the core only reads the result.
+        var executable = ExecutablePaths(args);
+        var answer = await server.Loop.RequestAsync((nowMs, id) => new SentinelRequest(nowMs, id, args) { ExecutablePaths = executable })
+            .ConfigureAwait(false);
         var reply = ((Reply)answer.Answer).Value;
         // Cached as of the step that computed it: the cache drops it as soon as the loop has moved on.
         if (isAddressQuery) server.MasterAddresses.Store(Encoding.UTF8.GetString(args[1]), reply, answer.HandledAtStep);
         context.Reply(reply);
+    }
+
+    private static HashSet<string> ExecutablePaths(byte[][] args)
+    {
+        var executable = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in ScriptPathArguments.Of(args))
+        {
+            if (ConfigFileParser.IsExecutableFile(path)) executable.Add(path);
+        }
+        return executable;
     }
 }

@@ -14,7 +14,7 @@ namespace Vigil.Server.Loop;
 /// kept for the end of the loop's batch (<see cref="CoalescingStateStore"/>), answers go to the waiting sessions.
 /// </summary>
 public sealed class EffectRunner(Clock clock, OutboundLinks links, PubSubHub pubSub, SentinelLog log, CoalescingStateStore state,
-    PendingRequests requests, Action<int, string> exit) : ICoreHost
+    PendingRequests requests, Net.HostnameResolver hostnames, Action<int, string> exit) : ICoreHost
 {
     private readonly ScriptRunner _scripts = new();
 
@@ -51,6 +51,7 @@ public sealed class EffectRunner(Clock clock, OutboundLinks links, PubSubHub pub
                 break;
             case RunScript run: _scripts.Run(run, links.Loop); break;
             case KillScript kill: _scripts.Kill(kill); break;
+            case ResolveHostname resolve: hostnames.Resolve(resolve.Hostname); break;
             default: throw new InvalidOperationException($"unknown effect {effect.GetType().Name}");
         }
     }

@@ -28,9 +28,11 @@ internal static class Fixtures
         RandomSeed = seed,
         ListeningPort = MyPort,
         StartNowMs = StartMs,
-        IsExecutable = path => path.StartsWith("/ok/", StringComparison.Ordinal),
         CheckSkippedVisits = true,
     };
+
+    /// <summary>The hosts of these tests find a script executable when its path starts with <c>/ok/</c>.</summary>
+    public static bool IsExecutable(string path) => path.StartsWith("/ok/", StringComparison.Ordinal);
 
     public static string MasterInfo(string runId, params (string Ip, int Port)[] replicas)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using Vigil.Hosting;
 using Vigil.Resp;
 using Vigil.Sentinel.Config;
 using Vigil.Sentinel.Discovery;
@@ -9,6 +10,7 @@ namespace Vigil.Sentinel.Tests.Support;
 /// Several cores wired to each other and to <see cref="FakeNode"/> Redis instances with zero latency: what one
 /// core publishes on a Redis node reaches every pub/sub link to it, and commands to a peer sentinel are answered
 /// by that peer's core (PING, PUBLISH hello, SENTINEL ...). Work is processed in one FIFO, never recursively.
+/// Each core is driven by a <see cref="CoreDriver"/>, as in every other host; every save works at once.
 /// </summary>
 internal sealed class SentinelNetwork
 {
@@ -20,7 +22,37 @@ internal sealed class SentinelNetwork
     public Dictionary<(string Ip, int Port), FakeNode> Nodes { get; } = [];
     public long Now { get; private set; } = Fixtures.StartMs;
 
-    public sealed record Member(SentinelCore Core, string Ip, int Port, List<Effect> Effects);
+    public sealed record Member(SentinelCore Core, string Ip, int Port, List<Effect> Effects)
+    {
+        /// <summary>Feeds the core and carries out what it caused (set when the member joins the network).</summary>
+        public CoreDriver Driver { get; init; } = null!;
+    }
+
+    /// <summary>One member's side of the host: saves are written at once, answers kept, other effects queued for <see cref="Process"/>.</summary>
+    private sealed class MemberHost(SentinelNetwork network, int index) : ICoreHost
+    {
+        public long NowMs => network.Now;
+
+        public bool? Save(PersistState save)
+        {
+            network.Members[index].Effects.Add(save);
+            return true;
+        }
+
+        public void Carry(Effect effect)
+        {
+            if (effect is Reply reply)
+            {
+                network._answers[(index, reply.RequestId)] = reply.Value;
+                return;
+            }
+            network.Members[index].Effects.Add(effect);
+            network._work.Enqueue((index, effect));
+        }
+    }
+
+    private Member Join(int index, SentinelCore core, string ip, int port) =>
+        new(core, ip, port, []) { Driver = new CoreDriver(core, new MemberHost(this, index)) };
 
     /// <summary>
     /// A network partition: true when sentinel <c>core</c> cannot reach the given node or peer sentinel. Commands
@@ -53,9 +85,8 @@ internal sealed class SentinelNetwork
         foreach (var ((core, link), _) in _links.Where(l => l.Value.Node == node && l.Value.Role == LinkRole.PubSub).ToList())
         {
             if (IsBlocked(core, node, null)) continue;
-            Members[core].Core.Handle(new LinkReply(Now, link,
+            Feed(core, new LinkReply(Now, link,
                 RespValue.Array(RespValue.Bulk("message"), RespValue.Bulk(HelloChannel.Name), RespValue.Bulk(payload))));
-            Drain(core);
         }
         Process();
     }
@@ -67,8 +98,7 @@ internal sealed class SentinelNetwork
         foreach (var ((core, link), target) in _links.Where(l => l.Value.Node == node).ToList())
         {
             _links.Remove((core, link));
-            Members[core].Core.Handle(new LinkClosed(Now, link, "Connection reset by peer"));
-            Drain(core);
+            Feed(core, new LinkClosed(Now, link, "Connection reset by peer"));
         }
         Process();
     }
@@ -87,8 +117,7 @@ internal sealed class SentinelNetwork
         {
             _links.Remove((core, link));
             if (core == index) continue;
-            Members[core].Core.Handle(new LinkClosed(Now, link, "Connection reset by peer"));
-            Drain(core);
+            Feed(core, new LinkClosed(Now, link, "Connection reset by peer"));
         }
     }
 
@@ -102,7 +131,7 @@ internal sealed class SentinelNetwork
 
     public Member AddSentinel(string ip, int port, SentinelConfig config, int seed)
     {
-        var member = new Member(new SentinelCore(config, null, OptionsFor(port, seed)), ip, port, []);
+        var member = Join(Members.Count, new SentinelCore(config, null, OptionsFor(port, seed)), ip, port);
         Members.Add(member);
         _configs.Add(config);
         Drain(Members.Count - 1);
@@ -117,7 +146,7 @@ internal sealed class SentinelNetwork
         var old = Members[index];
         var saved = old.Effects.OfType<PersistState>().Last().State;
         var state = Vigil.Sentinel.State.SentinelState.FromJson(saved.ToJson());
-        Members[index] = new Member(new SentinelCore(_configs[index], state, OptionsFor(old.Port, seed)), old.Ip, old.Port, []);
+        Members[index] = Join(index, new SentinelCore(_configs[index], state, OptionsFor(old.Port, seed)), old.Ip, old.Port);
         Stopped.Remove(index);
         Drain(index);
         Process();
@@ -147,8 +176,7 @@ internal sealed class SentinelNetwork
             for (int i = 0; i < Members.Count; i++)
             {
                 if (Stopped.Contains(i) || Members[i].Core.NextWakeMs > Now) continue;
-                Members[i].Core.Handle(new Tick(Now));
-                Drain(i);
+                Feed(i, new Tick(Now));
                 Process();
             }
         }
@@ -183,41 +211,22 @@ internal sealed class SentinelNetwork
     private RespValue Request(int member, Func<long, long, ClientRequest> make)
     {
         long id = ++_lastRequestId;
-        Members[member].Core.Handle(make(Now, id));
-        Drain(member);
+        Feed(member, make(Now, id));
         if (!_answers.ContainsKey((member, id))) Process();
         Assert.True(_answers.Remove((member, id), out var reply), "a request left unanswered");
         return reply;
     }
 
-    /// <summary>Queues a core's effects for <see cref="Process"/>; every save is written and confirmed at once.</summary>
-    private void Drain(int core)
-    {
-        var member = Members[core];
-        while (true)
-        {
-            long saved = 0;
-            while (member.Core.TryDequeueEffect(out var effect))
-            {
-                if (effect is Reply reply)
-                {
-                    _answers[(core, reply.RequestId)] = reply.Value;
-                    continue;
-                }
-                member.Effects.Add(effect);
-                _work.Enqueue((core, effect));
-                if (effect is PersistState persist) saved = persist.Seq;
-            }
-            if (saved == 0) return;
-            member.Core.Handle(new StateSaved(Now, saved, true));
-        }
-    }
+    /// <summary>Carries out what a core queued outside an input (at its start).</summary>
+    private void Drain(int core) => Members[core].Driver.Drain();
+
+    /// <summary>Feeds one core an input; its effects join the work <see cref="Process"/> carries out.</summary>
+    private void Feed(int core, Input input) => Members[core].Driver.Feed(input);
 
     private void Process()
     {
         while (_work.TryDequeue(out var item))
         {
-            var core = Members[item.Core].Core;
             switch (item.Effect)
             {
                 case OpenLink open:
@@ -226,20 +235,18 @@ internal sealed class SentinelNetwork
                     if (Stopped.Contains(peer)) peer = -1;
                     if (IsBlocked(item.Core, node, peer >= 0 ? peer : null))
                     {
-                        core.Handle(new LinkClosed(Now, open.Link, "Connection timed out"));
-                        Drain(item.Core);
+                        Feed(item.Core, new LinkClosed(Now, open.Link, "Connection timed out"));
                         break;
                     }
                     if (node is { Up: true } || peer >= 0)
                     {
                         _links[(item.Core, open.Link)] = (node is { Up: true } ? node : null, peer >= 0 ? peer : null, open.Role);
-                        core.Handle(new LinkConnected(Now, open.Link, Members[item.Core].Ip));
+                        Feed(item.Core, new LinkConnected(Now, open.Link, Members[item.Core].Ip));
                     }
                     else
                     {
-                        core.Handle(new LinkClosed(Now, open.Link, "Connection refused"));
+                        Feed(item.Core, new LinkClosed(Now, open.Link, "Connection refused"));
                     }
-                    Drain(item.Core);
                     break;
                 case CloseLink close:
                     _links.Remove((item.Core, close.Link));
@@ -256,8 +263,7 @@ internal sealed class SentinelNetwork
                     }
                     var reply = Answer(target, send.Args);
                     if (reply is null) break;
-                    core.Handle(new LinkReply(Now, send.Link, reply));
-                    Drain(item.Core);
+                    Feed(item.Core, new LinkReply(Now, send.Link, reply));
                     break;
             }
         }
@@ -280,8 +286,7 @@ internal sealed class SentinelNetwork
                 if (!_links.TryGetValue((pending.Core, pending.Link), out var target)) continue;
                 var reply = Answer(target, pending.Args);
                 if (reply is null) continue;
-                Members[pending.Core].Core.Handle(new LinkReply(Now, pending.Link, reply));
-                Drain(pending.Core);
+                Feed(pending.Core, new LinkReply(Now, pending.Link, reply));
                 Process();
             }
         }
@@ -311,9 +316,8 @@ internal sealed class SentinelNetwork
             foreach (var ((core, link), other) in _links.Where(l => l.Value.Node == node && l.Value.Role == LinkRole.PubSub).ToList())
             {
                 if (IsBlocked(core, node, null)) continue;
-                Members[core].Core.Handle(new LinkReply(Now, link,
+                Feed(core, new LinkReply(Now, link,
                     RespValue.Array(RespValue.Bulk("message"), RespValue.Bulk(args[1]), RespValue.Bulk(args[2]))));
-                Drain(core);
             }
         }
         return answer;

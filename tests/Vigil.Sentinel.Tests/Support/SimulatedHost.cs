@@ -1,5 +1,6 @@
 using Vigil.Hosting;
 using Vigil.Resp;
+using Vigil.Sentinel.Commands;
 using Vigil.Sentinel.Config;
 using Vigil.Sentinel.State;
 
@@ -14,8 +15,9 @@ internal sealed class SimulatedHost : ICoreHost
     private readonly Dictionary<LinkId, (FakeNode Node, LinkRole Role)> _links = [];
     private readonly Queue<(LinkId Link, RespValue Reply)> _pendingReplies = new();
 
-    public SimulatedHost(SentinelConfig? config = null, SentinelState? state = null, CoreOptions? options = null)
+    public SimulatedHost(SentinelConfig? config = null, SentinelState? state = null, CoreOptions? options = null, bool holdHostnames = false)
     {
+        HoldHostnames = holdHostnames;
         Options = options ?? Fixtures.Options();
         Now = Options.StartNowMs;
         Core = new SentinelCore(config ?? Fixtures.ConfigOf(), state, Options);
@@ -44,7 +46,13 @@ internal sealed class SimulatedHost : ICoreHost
     public Effect? Request(Func<long, long, ClientRequest> make)
     {
         long id = ++_lastRequestId;
-        Feed(make(Now, id));
+        var request = make(Now, id);
+        // Like the production host: the script paths a SENTINEL SET names are checked as it is received.
+        if (request is SentinelRequest sentinel)
+        {
+            request = sentinel with { ExecutablePaths = ScriptPathArguments.Of(sentinel.Args).Where(Fixtures.IsExecutable).ToHashSet() };
+        }
+        Feed(request);
         return _answers.Remove(id, out var answer) ? answer : null;
     }
 
@@ -63,6 +71,23 @@ internal sealed class SimulatedHost : ICoreHost
     /// <summary>Every effect with the host time it came out at.</summary>
     public List<(long AtMs, Effect Effect)> Timeline { get; } = [];
     public int Ticks { get; private set; }
+
+    /// <summary>What each hostname resolves to (null or missing: it does not resolve); answered at once unless <see cref="HoldHostnames"/>.</summary>
+    public Dictionary<string, string?> Hostnames { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>When true, the core's questions about hostnames wait in <see cref="HostnamesAsked"/> for <see cref="AnswerHostnames"/>.</summary>
+    public bool HoldHostnames { get; set; }
+
+    /// <summary>Questions asked and not answered yet (with <see cref="HoldHostnames"/>).</summary>
+    public List<string> HostnamesAsked { get; } = [];
+
+    /// <summary>Answers the questions held so far from <see cref="Hostnames"/>.</summary>
+    public void AnswerHostnames()
+    {
+        var asked = HostnamesAsked.ToList();
+        HostnamesAsked.Clear();
+        foreach (var name in asked) Feed(new HostnameResolved(Now, name, Hostnames.GetValueOrDefault(name)));
+    }
 
     /// <summary>When true, replies are queued and delivered only by <see cref="DeliverReplies"/>.</summary>
     public bool HoldReplies { get; set; }
@@ -248,6 +273,10 @@ internal sealed class SimulatedHost : ICoreHost
                     break;
                 case CloseLink close:
                     _links.Remove(close.Link);
+                    break;
+                case ResolveHostname resolve:
+                    if (HoldHostnames) HostnamesAsked.Add(resolve.Hostname);
+                    else Core.Handle(new HostnameResolved(Now, resolve.Hostname, Hostnames.GetValueOrDefault(resolve.Hostname)));
                     break;
                 case SendCommand send when _links.TryGetValue(send.Link, out var target):
                     _sendLog.Add((Now, target.Node, target.Role, send.Args));

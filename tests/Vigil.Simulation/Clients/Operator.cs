@@ -99,7 +99,54 @@ internal sealed class Operator(SimWorld world)
         string name = world.Scenario.MasterNames[group];
         var (ip, port) = AddressFromOthers(sentinel, group);
         int quorum = world.Scenario.Quorums[group];
+        if (world.Scenario.Hostnames && world.Names.NameOf(ip) is { } hostname)
+        {
+            MonitorByName(sentinel, group, [ "monitor", name, hostname, Text(port), Text(quorum) ]);
+            return;
+        }
         if (Run(sentinel, "monitor", name, ip, Text(port), Text(quorum)) is not RespSimpleString) return;
+        Monitored(sentinel, group);
+    }
+
+    private readonly Dictionary<(SentinelNode Sentinel, int Group), int> _monitorsByNameInFlight = [];
+
+    /// <summary>
+    /// MONITOR by hostname: the reply comes once the sentinel's host answered the name. A name that did not resolve
+    /// (a failed lookup) is tried again a second later, as a person would.
+    /// </summary>
+    private void MonitorByName(SentinelNode sentinel, int group, string[] args)
+    {
+        // One at a time per sentinel process: a second MONITOR while the first waits would be a duplicate.
+        if (_monitorsByNameInFlight.TryGetValue((sentinel, group), out int start) && start == sentinel.Starts) return;
+        int starts = sentinel.Starts;
+        if (!sentinel.Submit(args, reply =>
+            {
+                _monitorsByNameInFlight.Remove((sentinel, group));
+                Commands++;
+                world.Trace.Add(world.NowMs, "operator", $"{sentinel.Name}> SENTINEL {string.Join(' ', args)} -> {Tracing.TraceFormat.Resp(reply)}");
+                if (reply is RespSimpleString)
+                {
+                    if (sentinel.Running && !sentinel.Paused && sentinel.Starts == starts) Monitored(sentinel, group);
+                    return;
+                }
+                if (reply is RespError { Text: "ERR Invalid IP address or hostname specified" or "ERR Can't resolve instance hostname." })
+                {
+                    world.Queue.After(1000, () => Monitor(sentinel, group));
+                    return;
+                }
+                throw new Invariants.InvariantViolationException("operator-command-accepted",
+                    $"{sentinel.Name} refused SENTINEL {string.Join(' ', args)}: {Tracing.TraceFormat.Resp(reply)}");
+            }))
+        {
+            return;
+        }
+        _monitorsByNameInFlight[(sentinel, group)] = starts;
+    }
+
+    /// <summary>The master is monitored again: the group's settings are restored.</summary>
+    private void Monitored(SentinelNode sentinel, int group)
+    {
+        string name = world.Scenario.MasterNames[group];
         _pendingMonitors.Remove((sentinel, group));
         Run(sentinel, "set", name,
             "down-after-milliseconds", Text(world.Scenario.DownAfterMs[group]),
@@ -114,7 +161,9 @@ internal sealed class Operator(SimWorld world)
         foreach (var other in world.Sentinels.OrderBy(_ => world.Random.Next()))
         {
             if (other == asking) continue;
-            if (other.Execute("get-master-addr-by-name", world.Scenario.MasterNames[group]) is RespArray { Items: [RespBulkString ip, RespBulkString port] })
+            // An empty address is a name that sentinel has not resolved yet (seed 1309253): no use to the operator.
+            if (other.Execute("get-master-addr-by-name", world.Scenario.MasterNames[group]) is RespArray { Items: [RespBulkString ip, RespBulkString port] }
+                && ip.Text.Length > 0)
             {
                 return (ip.Text, int.Parse(port.Text, CultureInfo.InvariantCulture));
             }

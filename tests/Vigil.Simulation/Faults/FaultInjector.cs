@@ -229,6 +229,22 @@ internal sealed class FaultInjector(SimWorld world)
                 Temporary(down, sentinel.Start);
                 return true;
             }
+            case FaultKind.SentinelKillAtSave:
+            {
+                var sentinel = RandomRunningSentinel();
+                if (sentinel is null || sentinel.KillBeforeSave is not null) return false;
+                long down = Between(500, 10000);
+                Note($"kill {sentinel.Name} at its next save, down {down} ms");
+                sentinel.KillBeforeSave = _ =>
+                {
+                    sentinel.KillBeforeSave = null;
+                    Temporary(down, sentinel.Start);
+                    return true;
+                };
+                // Disarmed at the heal if no save came: the process must be whole for the liveness check.
+                Temporary(_chaosEndMs - world.NowMs, () => sentinel.KillBeforeSave = null);
+                return true;
+            }
             case FaultKind.SentinelPause:
             {
                 var sentinel = RandomRunningSentinel();

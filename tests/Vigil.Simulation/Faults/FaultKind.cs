@@ -26,4 +26,7 @@ internal enum FaultKind
 
     /// <summary>Forged hellos and vote requests from an attacker who runs no sentinel (see <c>HelloForger</c>).</summary>
     ForgedHello,
+
+    /// <summary>A sentinel killed at its next save, after the core asked for it and before it is written; restarted later.</summary>
+    SentinelKillAtSave,
 }

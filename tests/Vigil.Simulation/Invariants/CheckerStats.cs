@@ -23,6 +23,10 @@ internal sealed class CheckerStats
     /// <summary>Planned switchovers whose replica caught up with the paused master (held to losing no write).</summary>
     public long SwitchoversCaughtUp { get; set; }
 
+    /// <summary>Hostname lookups the sentinels' hosts made (see <c>NameService</c>), and how many failed.</summary>
+    public long HostnameLookups { get; set; }
+    public long HostnameFailures { get; set; }
+
     public void Add(CheckerStats other)
     {
         Events += other.Events;
@@ -42,5 +46,7 @@ internal sealed class CheckerStats
         FencesLifted += other.FencesLifted;
         FailoversDamped += other.FailoversDamped;
         SwitchoversCaughtUp += other.SwitchoversCaughtUp;
+        HostnameLookups += other.HostnameLookups;
+        HostnameFailures += other.HostnameFailures;
     }
 }

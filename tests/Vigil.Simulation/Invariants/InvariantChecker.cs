@@ -719,7 +719,9 @@ internal sealed class InvariantChecker
                 throw Violation("epoch-monotonic", $"{sentinel.Name} saved config-epoch {master.ConfigEpoch} for {master.Name} after {before}");
             }
             track.PersistedConfigEpoch[master.Name] = master.ConfigEpoch;
-            track.PersistedAddress[master.Name] = $"{master.Address.Host}:{master.Address.Port}";
+            // A master known by name is saved by name; hellos and replies give its IP.
+            string savedAddress = $"{_world.Names.Canonical(master.Address.Host)}:{master.Address.Port}";
+            track.PersistedAddress[master.Name] = savedAddress;
             track.Timing[master.Name] = (master.Settings.DownAfterMs, master.Settings.FailoverDampingMs);
             track.KnownSentinels[master.Name] = master.KnownSentinels.Count;
             if (track.PersistedLeaderEpoch.TryGetValue(master.Name, out long voted) && master.LeaderEpoch < voted)
@@ -727,7 +729,7 @@ internal sealed class InvariantChecker
                 throw Violation("one-vote-per-epoch", $"{sentinel.Name} saved leader-epoch {master.LeaderEpoch} for {master.Name} after {voted}: it could vote twice");
             }
             track.PersistedLeaderEpoch[master.Name] = Math.Max(voted, master.LeaderEpoch);
-            RegisterConfig(sentinel.Name, master.Name, master.ConfigEpoch, $"{master.Address.Host}:{master.Address.Port}");
+            RegisterConfig(sentinel.Name, master.Name, master.ConfigEpoch, savedAddress);
         }
     }
 
@@ -790,6 +792,9 @@ internal sealed class InvariantChecker
         // minority partition reused the epoch the majority had just failed over in). Only agreement could prevent
         // it, and the reference's forced failover asks for none; such an epoch binds nobody.
         if (_forcedEpochs.Contains(key) || _minorityEpochs.Contains(key) || VotesWereRecast(key)) return;
+        // A master known by a name whose lookup failed at the sentinel's start has no IP until a lookup succeeds: the
+        // reference reports it as ":port" too. An address not known says nothing against the one known (seed 351).
+        if (address.StartsWith(':')) return;
         if (_configAddresses.TryGetValue(key, out string? known))
         {
             if (known != address)

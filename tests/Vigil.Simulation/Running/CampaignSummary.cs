@@ -54,6 +54,7 @@ internal sealed class CampaignSummary
         sb.AppendLine(string.Create(c, $"split brain:          +fence {Stats.Fences} (lifted for a master the majority still names: {Stats.FencesLifted}), +failover-damped {Stats.FailoversDamped}"));
         sb.AppendLine(string.Create(c, $"votes:                +vote-for-leader {Stats.Votes}, vote answers checked {Stats.VoteReplies}"));
         sb.AppendLine(string.Create(c, $"checked:              {Stats.Persists} saved states, {Stats.HellosChecked} hello payloads"));
+        sb.AppendLine(string.Create(c, $"hostnames:            {Stats.HostnameLookups} lookups, {Stats.HostnameFailures} failed"));
         sb.AppendLine(string.Create(c, $"writes:               {WritesAcked} acknowledged, {WritesLost} lost (excused or within bounds); planned switchovers caught up {Stats.SwitchoversCaughtUp}"));
         if (_convergence.Count > 0)
         {

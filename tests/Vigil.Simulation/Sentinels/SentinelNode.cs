@@ -75,6 +75,9 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
     public bool IsListening => Running;
     public long Ticks { get; private set; }
 
+    /// <summary>How many times the process was started (a request sent to one start dies with it).</summary>
+    public int Starts => _starts;
+
     /// <summary>
     /// A fault at the save: when it returns true for the state the core asks to save, the process is killed before
     /// the write, so the state on disk stays the previous one and nothing queued after the save (a reply) leaves.
@@ -96,6 +99,8 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
             ListeningPort = Port,
             StartNowMs = local,
             StartWallMs = WallClockOriginMs + _world.NowMs,
+            // Like the real host: the names of the config and the state are looked up before the core is built.
+            ResolvedHostnames = StartupHostnames.Of(Config, state).ToDictionary(name => name, _world.Names.ResolveNow),
             CheckSkippedVisits = _world.CheckSkippedVisits,
         };
         var core = new SentinelCore(Config, state, options);
@@ -306,12 +311,34 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
             case Reply reply:
                 if (_requests.Remove(reply.RequestId, out var request)) request.Answer(reply.Value);
                 break;
+            case ResolveHostname resolve:
+                _world.Trace.Add(_world.NowMs, Name, $"resolve {resolve.Hostname}");
+                var asking = Process;
+                _world.Names.Resolve(resolve.Hostname, ip =>
+                {
+                    // An answer for a process that died meanwhile goes nowhere.
+                    if (Process != asking) return;
+                    Deliver(now => new HostnameResolved(now, resolve.Hostname, ip));
+                });
+                break;
             case Exit exit:
                 _world.Trace.Add(_world.NowMs, Name, exit);
                 Crash($"exit {exit.Code}: {exit.Reason}");
                 _world.Queue.After(1000 + _world.Random.Next(2000), Start);
                 break;
         }
+    }
+
+    /// <summary>
+    /// An operator command whose reply may come later (a MONITOR waiting for its hostname's answer):
+    /// <paramref name="then"/> runs with the reply, outside the core's input; never if the process dies first.
+    /// </summary>
+    public bool Submit(string[] args, Action<RespValue> then)
+    {
+        if (Process is null || Paused) return false;
+        Ask(["sentinel", .. args], reply => _world.Queue.After(0, () => then(reply)));
+        ScheduleWake();
+        return true;
     }
 
     /// <summary>Feeds a client request (<paramref name="args"/> with the command name first); <paramref name="answer"/> runs when its reply leaves.</summary>

@@ -45,6 +45,7 @@ public sealed class SimulationCampaignTests(ITestOutputHelper output)
         foreach (var kind in Enum.GetValues<Faults.FaultKind>()) Assert.True(summary.Faults.GetValueOrDefault(kind) > 0, $"{kind} never injected");
         Assert.True(summary.Stats.Tilts > 0, "no TILT in 300 seeds");
         Assert.True(summary.Stats.ObjectiveDowns > 0, "no ODOWN in 300 seeds");
+        Assert.True(summary.Stats.HostnameLookups > 0 && summary.Stats.HostnameFailures > 0, "no hostname lookup, or none failed, in 300 seeds");
         Assert.True(summary.WritesAcked > 0);
     }
 

@@ -44,6 +44,9 @@ internal sealed record Scenario
     /// <summary>No faults at all; the operator asks for one SENTINEL FAILOVER mid-run (no write may be lost).</summary>
     public required bool PlannedFailover { get; init; }
 
+    /// <summary>Sentinels run with <c>resolve-hostnames yes</c> and know each group's first master by name (see <see cref="NameService"/>).</summary>
+    public bool Hostnames { get; init; }
+
     public int GroupCount => MasterNames.Count;
 
     public IReadOnlyList<string> DebugArgs =>
@@ -59,5 +62,5 @@ internal sealed record Scenario
         + $"down-after=[{string.Join(',', DownAfterMs)}] failover-timeout=[{string.Join(',', FailoverTimeoutMs)}] "
         + $"info={InfoPeriodMs} ping={PingPeriodMs} tilt={TiltPeriodMs} net={Network.Name} "
         + $"min-replicas=[{string.Join(',', MinReplicasToWrite)}] warmup={WarmupMs} chaos={ChaosMs} faults/min={FaultsPerMinute:0.#}"
-        + (PlannedFailover ? " planned-failover" : "");
+        + (PlannedFailover ? " planned-failover" : "") + (Hostnames ? " hostnames" : "");
 }

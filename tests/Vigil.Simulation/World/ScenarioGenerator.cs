@@ -13,6 +13,10 @@ internal static class ScenarioGenerator
         // Drawn apart from the world's random source: seeds without forged hellos run exactly as they did before the
         // fault kind existed, so recorded regression seeds keep replaying the same world.
         bool forgedOn = forceForgedHellos || new Random(unchecked(seed * 31 + 7)).Next(10) < 2;
+        // Drawn apart likewise: hostnames in about one seed in four, kills between a save's request and its write in
+        // about one in three.
+        bool hostnamesOn = new Random(unchecked(seed * 37 + 11)).Next(4) == 0;
+        bool killAtSaveOn = new Random(unchecked(seed * 41 + 13)).Next(3) == 0;
         bool ci = profile == SimulationProfile.Ci;
         int sentinels = Pick(random, (3, 55), (5, 35), (7, 10));
         int groups = Pick(random, (1, 65), (2, 27), (3, 8));
@@ -72,6 +76,7 @@ internal static class ScenarioGenerator
             [FaultKind.OperatorSimulateFailure] = operatorOn ? 1 : 0,
             [FaultKind.ForeignElection] = foreignOn ? 6 : 0,
             [FaultKind.ForgedHello] = forgedOn ? 6 : 0,
+            [FaultKind.SentinelKillAtSave] = killAtSaveOn ? 4 : 0,
         };
 
         return new Scenario
@@ -103,6 +108,7 @@ internal static class ScenarioGenerator
             FaultsPerMinute = planned || quiet ? 0 : 4 + random.NextDouble() * (ci ? 36 : 60),
             FaultWeights = weights,
             PlannedFailover = planned,
+            Hostnames = hostnamesOn,
         };
     }
 

@@ -77,6 +77,7 @@ internal sealed class SimWorld
         Checker = new InvariantChecker(this, Scenario.SentinelCount);
         Operator = new Operator(this);
         Faults = new FaultInjector(this);
+        Names = new NameService(this, seed);
 
         var redis = new List<RedisNode>();
         for (int i = 0; i < specs.Count; i++)
@@ -88,13 +89,18 @@ internal sealed class SimWorld
         }
         Redis = redis;
 
+        if (Scenario.Hostnames)
+        {
+            for (int g = 0; g < Scenario.GroupCount; g++) Names.Register(NodeName(g, 0), NodeIp(g, 0));
+        }
         var config = new SentinelConfig
         {
             Server = new ServerOptions { LogLevel = LogLevel.Warning },
+            Sentinel = new SentinelOptions { ResolveHostnames = Scenario.Hostnames },
             Masters = Enumerable.Range(0, Scenario.GroupCount).Select(g => new MasterConfig
             {
                 Name = Scenario.MasterNames[g],
-                Host = NodeIp(g, 0),
+                Host = Scenario.Hostnames ? NodeName(g, 0) : NodeIp(g, 0),
                 Port = 7000,
                 Quorum = Scenario.Quorums[g],
                 DownAfterMs = Scenario.DownAfterMs[g],
@@ -138,6 +144,7 @@ internal sealed class SimWorld
     public InvariantChecker Checker { get; }
     public Operator Operator { get; }
     public FaultInjector Faults { get; }
+    public NameService Names { get; }
     public IReadOnlyList<RedisNode> Redis { get; }
     public IReadOnlyList<SentinelNode> Sentinels { get; }
     public IReadOnlyList<WriterClient> Writers { get; }
@@ -176,6 +183,8 @@ internal sealed class SimWorld
     }
 
     /// <summary>Node <paramref name="index"/> of a group: 10.0.g.x for the first 256 groups (as always), then 10.2.0.x on.</summary>
+    private static string NodeName(int group, int index) => $"redis-{group}-{index}.sim";
+
     private static string NodeIp(int group, int index) =>
         group < 256 ? $"10.0.{group}.{index + 1}" : $"10.{1 + group / 256}.{group % 256}.{index + 1}";
 
