@@ -77,8 +77,8 @@ internal static class Limits
     public const int RunIdLength = 40;
 
     /// <summary>
-    /// The shortest gap between two is-master-down questions to one peer when a peer's own question prompts us to ask
-    /// again (see <c>MasterRecord.AskBackRequested</c>): bounds the questions a stream of such prompts can cause.
+    /// The shortest gap between two rounds of is-master-down questions that peers' own questions prompt (see
+    /// <c>MasterRecord.AskBackRequested</c>): bounds the questions a stream of such prompts can cause.
     /// </summary>
     public const long AskBackMinIntervalMs = 100;
 

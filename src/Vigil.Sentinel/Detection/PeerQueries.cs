@@ -31,8 +31,11 @@ internal sealed class PeerQueries(CoreSettings settings, CoreClock clock, Effect
     public void Ask(MasterRecord master, bool forced)
     {
         long now = clock.NowMs;
-        bool askBack = master.AskBackRequested;
+        // At most one round of asking back per AskBackMinIntervalMs, however many prompts come: the first one after our
+        // own question (often milliseconds after it, as the peers reach SDOWN one after the other) is the one that counts.
+        bool askBack = master.AskBackRequested && now - master.LastAskBackAtMs >= Limits.AskBackMinIntervalMs;
         master.AskBackRequested = false;
+        if (askBack) master.LastAskBackAtMs = now;
         foreach (var peer in master.Peers.Values)
         {
             if (now - peer.LastMasterDownReplyAtMs > AnswerValidityMs)
@@ -41,7 +44,7 @@ internal sealed class PeerQueries(CoreSettings settings, CoreClock clock, Effect
                 peer.Leader = null;
             }
             if (!master.IsSubjectivelyDown || peer.Link.IsDisconnected) continue;
-            bool askedBack = askBack && !peer.AskInFlight && !peer.SaysMasterDown && now - peer.LastAskSentAtMs >= Limits.AskBackMinIntervalMs;
+            bool askedBack = askBack && !peer.AskInFlight && !peer.SaysMasterDown;
             if (!forced && !askedBack && (peer.AskInFlight || now < NextAskAt(peer))) continue;
 
             var address = master.Address;

@@ -89,6 +89,9 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     /// </summary>
     public bool AskBackRequested { get; set; }
 
+    /// <summary>When a peer's question last made us ask the peers again (see <c>Limits.AskBackMinIntervalMs</c>).</summary>
+    public long LastAskBackAtMs { get; set; } = long.MinValue / 2;
+
     /// <summary>An input arrived that may let the failover move on: step it at the next tick.</summary>
     public bool FailoverStepRequested { get; set; }
 
