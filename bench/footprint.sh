@@ -19,14 +19,7 @@ hz=$(clock_ticks_per_second)
 echo "Scenario 4: footprint ($(machine_line))"
 echo "idle monitoring, real redis-server masters (no replicas), $rounds windows of ${window}s after ${settle}s settling"
 for count in ${MASTERS:-1 50}; do
-    monitors=()
-    master_pids=()
-    for i in $(seq 0 $((count - 1))); do
-        port=$(free_port)
-        start_redis "$port" "$bench_dir/masters-$count/$i"
-        master_pids+=("$last_pid")
-        monitors+=("sentinel monitor m$i 127.0.0.1 $port 2")
-    done
+    start_masters "$count" "$bench_dir/masters-$count"
     vigil_port=$(free_port); start_sentinel "$bench_dir/vigil-$count" "$vigil" "$vigil_port" "${monitors[@]}"; vigil_pid=$last_pid
     ref_port=$(free_port); start_sentinel "$bench_dir/reference-$count" "$reference" "$ref_port" "${monitors[@]}"; ref_pid=$last_pid
     wait_ping "$vigil_port"; wait_ping "$ref_port"

@@ -10,12 +10,7 @@ rounds=${ROUNDS:-3}
 window=${WINDOW:-30}
 reference=$(reference_binary)
 hz=$(clock_ticks_per_second)
-monitors=()
-for i in $(seq 0 $((count - 1))); do
-    port=$(free_port)
-    start_redis "$port" "$bench_dir/masters/$i"
-    monitors+=("sentinel monitor m$i 127.0.0.1 $port 2")
-done
+start_masters "$count" "$bench_dir/masters"
 names=("redis-sentinel") pids=()
 port=$(free_port); start_sentinel "$bench_dir/reference" "$reference" "$port" "${monitors[@]}"; pids+=("$last_pid"); wait_ping "$port"
 i=0

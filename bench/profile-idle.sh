@@ -9,12 +9,7 @@ window=${2:-20}
 vigil=$(vigil_binary)
 reference=$(reference_binary)
 out=${PERF_OUT:-/tmp/vigil-idle.perf}
-monitors=()
-for i in $(seq 0 $((count - 1))); do
-    port=$(free_port)
-    start_redis "$port" "$bench_dir/masters/$i"
-    monitors+=("sentinel monitor m$i 127.0.0.1 $port 2")
-done
+start_masters "$count" "$bench_dir/masters"
 vigil_port=$(free_port); start_sentinel "$bench_dir/vigil" "$vigil" "$vigil_port" "${monitors[@]}"; vigil_pid=$last_pid
 ref_port=$(free_port); start_sentinel "$bench_dir/reference" "$reference" "$ref_port" "${monitors[@]}"
 wait_ping "$vigil_port"; wait_ping "$ref_port"

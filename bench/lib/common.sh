@@ -44,6 +44,19 @@ start_redis() { # port dir
     wait_ping "$1"
 }
 
+# start_masters <count> <dir>: that many redis-server masters (no replicas) under <dir>/0, <dir>/1...; sets
+# $monitors (one `sentinel monitor mN` line each, quorum 2) and $master_pids.
+start_masters() {
+    monitors=() master_pids=()
+    local i port
+    for i in $(seq 0 $(($1 - 1))); do
+        port=$(free_port)
+        start_redis "$port" "$2/$i"
+        master_pids+=("$last_pid")
+        monitors+=("sentinel monitor m$i 127.0.0.1 $port 2")
+    done
+}
+
 # start_sentinel <dir> <binary> <port> <config lines...>: sets $last_pid (call it directly, not in $(...)).
 start_sentinel() {
     local dir=$1 binary=$2 port=$3; shift 3
