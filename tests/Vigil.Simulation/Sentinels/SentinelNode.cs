@@ -114,6 +114,8 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
         _world.Trace.Add(_world.NowMs, Name, $"started (#{_starts}) id={MyId[..8]} local={local} state={(state is null ? "none" : $"epoch {state.CurrentEpoch}")}");
         _world.Checker.OnSentinelStarted(this, Process.State);
         _driver.Drain();
+        // The start's own first save may be where a kill-at-save fault strikes.
+        if (!Running) return;
         if (DebugArgs.Count > 0) Ask(["sentinel", "debug", .. DebugArgs], _ => { });
         ScheduleWake();
     }

@@ -71,6 +71,7 @@ public sealed class RegressionSeedTests
     [InlineData(338)] // a tick skipped a master whose failover could end: its last awaited replica went down during its previous visit
     [InlineData(1407140)] // a tick skipped a master whose held failover start was not announced yet (+failover-damped)
     [InlineData(1407631)] // the same
+    [InlineData(1515809)] // model: a sentinel killed at the first save of its own start was then asked to run SENTINEL DEBUG
     public void SeedKeepsEveryInvariant(int seed)
     {
         var result = new SimWorld(seed, new SimWorldOptions()).Run();
