@@ -15,10 +15,16 @@ internal static class PeerContact
     /// </summary>
     public static bool IsReachable(PeerRecord peer, long nowMs, long windowMs)
     {
-        var link = peer.Link;
-        if (link.IsDisconnected) return nowMs - link.LastAvailableAtMs <= windowMs;
-        return link.ActivePingSentAtMs == 0 || nowMs - link.ActivePingSentAtMs <= windowMs;
+        long since = ContactSince(peer);
+        if (since == 0 && !peer.Link.IsDisconnected) return true; // no PING outstanding
+        return nowMs - since <= windowMs;
     }
+
+    /// <summary>
+    /// Since when the peer's silence counts: its oldest unanswered PING, or its last valid reply once the link is
+    /// down (0: a connected link with no PING outstanding).
+    /// </summary>
+    public static long ContactSince(PeerRecord peer) => peer.Link.IsDisconnected ? peer.Link.LastAvailableAtMs : peer.Link.ActivePingSentAtMs;
 
     /// <summary>This sentinel plus the reachable peers make a majority of the sentinels known for the master.</summary>
     public static bool HasMajority(MasterRecord master, long nowMs, long windowMs) =>

@@ -212,10 +212,19 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
             {
                 fence.AskedAtMs.Remove(peer.Name);
             }
-            bool fresh = fence.ConfirmedAtMs.TryGetValue(peer.Name, out long at) && now - at < Limits.FenceConfirmValidityMs / 2;
-            if (fence.AskedAtMs.ContainsKey(peer.Name) || fresh || !PeerContact.IsReachable(peer, now, window)) continue;
+            if (!NeedsQuestion(fence, peer, now, window)) continue;
             if (links.Send(peer, ReplyKind.FenceConfirm, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", master.Name)) fence.AskedAtMs[peer.Name] = now;
         }
+    }
+
+    /// <summary>
+    /// A connected, reachable peer with no question owed and no confirmation recent enough (younger than half its
+    /// validity) is asked which master it follows.
+    /// </summary>
+    private static bool NeedsQuestion(FenceState fence, PeerRecord peer, long now, long window)
+    {
+        if (fence.AskedAtMs.ContainsKey(peer.Name) || peer.Link.IsDisconnected || !PeerContact.IsReachable(peer, now, window)) return false;
+        return !fence.ConfirmedAtMs.TryGetValue(peer.Name, out long at) || now - at >= Limits.FenceConfirmValidityMs / 2;
     }
 
     /// <summary>A peer's answer: it confirms when it names the master we fence (<c>[ip, port]</c>).</summary>
@@ -264,7 +273,7 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
         long due = long.MaxValue;
         foreach (var peer in master.Peers.Values)
         {
-            long since = ContactSince(peer);
+            long since = PeerContact.ContactSince(peer);
             if (since == 0) continue;
             due = Future(due, since + doubtWindow + 1, now);
             due = Future(due, since + window + 1, now);
@@ -291,7 +300,7 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
         if (fence.DeniedAtMs != 0) due = Future(due, fence.DeniedAtMs + Limits.FenceConfirmValidityMs + 1, now);
         foreach (var peer in master.Peers.Values)
         {
-            long since = ContactSince(peer);
+            long since = PeerContact.ContactSince(peer);
             if (since != 0) due = Future(due, since + window + 1, now);
             bool asked = fence.AskedAtMs.TryGetValue(peer.Name, out long askedAt);
             if (asked) due = Future(due, askedAt + Limits.FenceConfirmValidityMs + 1, now);
@@ -300,17 +309,10 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
                 due = Future(due, at + Limits.FenceConfirmValidityMs + 1, now);
                 if (!asked) due = Future(due, at + Limits.FenceConfirmValidityMs / 2, now);
             }
-            if (!asked && !peer.Link.IsDisconnected && PeerContact.IsReachable(peer, now, window)
-                && (!fence.ConfirmedAtMs.TryGetValue(peer.Name, out long confirmedAt) || now - confirmedAt >= Limits.FenceConfirmValidityMs / 2))
-            {
-                due = now; // a question to ask
-            }
+            if (NeedsQuestion(fence, peer, now, window)) due = now;
         }
         return due;
     }
-
-    /// <summary>Since when a peer's contact is measured: its outstanding PING, or its last reply once the link is down (0 = never).</summary>
-    private static long ContactSince(PeerRecord peer) => peer.Link.IsDisconnected ? peer.Link.LastAvailableAtMs : peer.Link.ActivePingSentAtMs;
 
     private static long Future(long due, long at, long now) => at > now ? Math.Min(due, at) : due;
 
