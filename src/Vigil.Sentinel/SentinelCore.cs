@@ -362,13 +362,24 @@ public sealed class SentinelCore : ISentinelCore
         bool acting = _tiltMonitor.ActingAllowed(now);
         bool sweep = _wake.TakeSweep(now) | _tilt.Active != tiltBefore;
         var visits = _tickVisits;
+        var pings = _tickPings;
         visits.Clear();
-        if (sweep) visits.AddRange(_monitored.Masters.Values);
-        else
+        pings.Clear();
+        // Taken on a sweep too: a peer's silence watch that ends now must be noted (see PeerLinkSchedule).
+        _wake.TakeDue(now, visits, pings);
+        if (sweep)
         {
-            _wake.TakeDue(now, visits);
-            // Before the due visits: what they change is for the next tick's due times to pick up.
-            if (_settings.Options.CheckSkippedVisits) CheckSkippedVisits(visits, acting);
+            visits.Clear();
+            visits.AddRange(_monitored.Masters.Values);
+            pings.Clear();
+        }
+        // Before the due visits: what they change is for the next tick's due times to pick up.
+        else if (_settings.Options.CheckSkippedVisits) CheckSkippedVisits(visits, pings, acting);
+        // A peer link's PING: one of its records stands for all (they differ by nothing the PING depends on).
+        foreach (var peer in pings)
+        {
+            HandleInstance(peer, acting);
+            _wake.Touch(peer.OwningMaster);
         }
         foreach (var master in visits) VisitMaster(master, acting, withLayout: sweep);
         // A master that reached update_config switches to the promoted replica, one per tick (TILT or not: it only
@@ -378,15 +389,20 @@ public sealed class SentinelCore : ISentinelCore
     }
 
     private readonly List<MasterRecord> _tickVisits = [];
+    private readonly List<PeerRecord> _tickPings = [];
 
-    private void VisitMaster(MasterRecord master, bool acting, bool withLayout, bool shadow = false)
+    /// <param name="skippedLinks">For a shadow visit: the peer links this tick PINGs; their records are not visited (each would send that PING).</param>
+    private void VisitMaster(MasterRecord master, bool acting, bool withLayout, bool shadow = false, HashSet<InstanceLink>? skippedLinks = null)
     {
         if (master.IsRemoved) return;
         HandleInstance(master, acting);
         // Layout warnings follow discovery, which is slow anyway: checked on the once-a-second sweep only.
         if (withLayout) _layout.Check(master);
         foreach (var replica in master.Replicas.Values.ToList()) HandleInstance(replica, acting);
-        foreach (var peer in master.Peers.Values.ToList()) HandleInstance(peer, acting);
+        foreach (var peer in master.Peers.Values.ToList())
+        {
+            if (skippedLinks is null || !skippedLinks.Contains(peer.Link)) HandleInstance(peer, acting);
+        }
         foreach (var claim in master.PeerClaims.Values.ToList()) _admission.Tick(claim);
         // A shadow visit must do nothing, so nothing is recomputed after it either: the schedule stays as it would be
         // without the check, and so does the counted work.
@@ -394,9 +410,11 @@ public sealed class SentinelCore : ISentinelCore
     }
 
     /// <summary>Visits the masters this tick skipped; any that does something had a rule due that its due time missed.</summary>
-    private void CheckSkippedVisits(List<MasterRecord> visited, bool acting)
+    private void CheckSkippedVisits(List<MasterRecord> visited, List<PeerRecord> pinged, bool acting)
     {
         var seen = new HashSet<MasterRecord>(visited, ReferenceEqualityComparer.Instance);
+        var pingedLinks = new HashSet<InstanceLink>(ReferenceEqualityComparer.Instance);
+        foreach (var peer in pinged) pingedLinks.Add(peer.Link);
         long countedVisits = _recordVisits;
         _hostnames.Silent = true;
         try
@@ -405,7 +423,7 @@ public sealed class SentinelCore : ISentinelCore
             {
                 if (seen.Contains(master) || master.IsRemoved) continue;
                 long before = _effects.Activity;
-                VisitMaster(master, acting, withLayout: false, shadow: true);
+                VisitMaster(master, acting, withLayout: false, shadow: true, skippedLinks: pingedLinks);
                 Invariants.Check(_effects.Activity == before, $"master {master.Name} was not due at {_clock.NowMs} but a visit acted on it ({_effects.LastActivity})");
             }
         }
@@ -431,10 +449,16 @@ public sealed class SentinelCore : ISentinelCore
         };
         if (id is not { } linkId || _links.Find(linkId) is not { } connection) return null;
         var link = connection.Owner;
-        // A reply other than a PING's changes the record that asked for it; anything else on a shared link (its
-        // connection, its PING times) changes the deadlines of every record using it.
-        if (input is LinkReply && connection.Role == LinkRole.Command && link.Awaited.TryPeek(out var awaited) && awaited.Kind != ReplyKind.Ping)
+        // A reply other than a PING's changes the record that asked for it; a PING's reply changes its link's PING times
+        // (a peer's link is scheduled on its own, see PeerLinkSchedule); anything else on a link (its connection)
+        // changes the deadlines of every record using it.
+        if (input is LinkReply && connection.Role == LinkRole.Command && link.Awaited.TryPeek(out var awaited))
         {
+            if (awaited.Kind == ReplyKind.Ping)
+            {
+                _wake.OnPingReply(link);
+                return null;
+            }
             _wake.Touch(awaited.Owner.OwningMaster);
             return awaited.Kind is ReplyKind.PeerIdentity or ReplyKind.PeerWatchesMaster ? awaited.Owner.Name : null;
         }
@@ -467,7 +491,7 @@ public sealed class SentinelCore : ISentinelCore
     private void AfterInput(bool tiltBefore, bool requestChecks)
     {
         if (_tilt.Active != tiltBefore) _wake.TouchAll();
-        _wake.TouchSharedLinkUsers();
+        _wake.CheckLinks();
         if (!requestChecks) return;
         var touched = _wake.Touched;
         for (int i = 0; i < touched.Count; i++)

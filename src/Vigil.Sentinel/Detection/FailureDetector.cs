@@ -53,6 +53,12 @@ internal sealed class FailureDetector(CoreSettings settings, CoreClock clock, Li
     private long MasterReportsReplicaLimitMs(MasterRecord master) =>
         master.DownAfterMs + Limits.MasterReportsReplicaInfoPeriods * settings.Timings.InfoPeriodMs;
 
+    /// <summary>
+    /// The shortest time a PING can go unanswered before <see cref="CheckSubjectivelyDown"/> may act on it for this
+    /// record: the health check's half down-after (SDOWN comes at down-after).
+    /// </summary>
+    public static long ShortestSilenceMs(InstanceRecord record) => record.DownAfterMs / 2;
+
     /// <summary>When <see cref="CheckSubjectivelyDown"/> will next change something for this record.</summary>
     public long SubjectiveDueAt(InstanceRecord record, long now)
     {

@@ -22,6 +22,9 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
     /// <summary>Contact with a peer counts as lost after a PING unanswered this long: a quarter of down-after.</summary>
     public static long ContactWindowMs(MasterRecord master) => Math.Max(Limits.FenceMinContactWindowMs, master.DownAfterMs / 4);
 
+    /// <summary>The shortest time a PING to a peer can go unanswered before the fence may act on it: the doubt window.</summary>
+    public static long ShortestSilenceMs(MasterRecord master) => DoubtWindowMs(ContactWindowMs(master));
+
     /// <summary>One evaluation per tick (acting half only: in TILT nothing is renewed and the lease lapses).</summary>
     public void Check(MasterRecord master)
     {

@@ -26,17 +26,24 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
         if (now >= HelloDueAt(record)) hello.Send(record);
     }
 
-    public long DueAt(InstanceRecord record)
+    /// <summary>When <see cref="Run"/> next sends something to this record; without its PING when <paramref name="withPing"/> is false (a peer's PINGs are scheduled per link, see <c>PeerLinkSchedule</c>).</summary>
+    public long DueAt(InstanceRecord record, bool withPing = true)
     {
         if (!CanSend(record)) return long.MaxValue;
-        long due = Math.Min(PingDueAt(record), HelloDueAt(record));
+        long due = withPing ? Math.Min(PingDueAt(record), HelloDueAt(record)) : HelloDueAt(record);
         if (record is DataNodeRecord node) due = Math.Min(due, InfoDueAt(node));
         return due;
     }
 
-    private static bool CanSend(InstanceRecord record) =>
-        !record.Link.IsDisconnected
-        && record.Link.PendingCommands < Limits.MaxPendingCommandsPerRef * record.Link.RefCount;
+    /// <summary>When <see cref="Run"/> next PINGs this record.</summary>
+    public long PingDueAtIfSendable(InstanceRecord record) => CanSend(record) ? PingDueAt(record) : long.MaxValue;
+
+    private static bool CanSend(InstanceRecord record) => CanSend(record.Link);
+
+    /// <summary>The link is up and has room for more commands.</summary>
+    public static bool CanSend(InstanceLink link) =>
+        !link.IsDisconnected
+        && link.PendingCommands < Limits.MaxPendingCommandsPerRef * link.RefCount;
 
     private long InfoDueAt(DataNodeRecord node)
     {

@@ -12,7 +12,8 @@ namespace Vigil.Sentinel;
 /// When the core must be woken next: the earliest time any rule becomes due. The host sleeps until then instead of
 /// ticking at a fixed rate, so each rule reports its own next due time and this takes the minimum. Per-master due
 /// times are kept in a <see cref="MasterDueHeap"/> and recomputed only for the masters an input touched, so the
-/// cost of a wake does not grow with the fleet.
+/// cost of a wake does not grow with the fleet. A peer sentinel's link, shared by every master the peer watches, is
+/// scheduled once (<see cref="PeerLinkSchedule"/>): its PINGs are due there, not in each master's due time.
 /// </summary>
 internal sealed class WakeSchedule(
     CoreSettings settings, CoreClock clock, EffectQueue effects, TiltState tilt, MonitorState monitored, TiltMonitor tiltMonitor, ScriptQueue scripts,
@@ -20,10 +21,11 @@ internal sealed class WakeSchedule(
     FailoverMachine failover, WriteFence fence)
 {
     private readonly MasterDueHeap _heap = new();
-    private readonly SharedLinkWatch _sharedLinks = new();
+    private readonly PeerLinkSchedule _peerLinks = new(periodic);
+    private long _masterRecordVisits;
 
     /// <summary>Records whose due times <see cref="NextDue"/> computed so far (see <c>SentinelCore.RecordVisits</c>).</summary>
-    public long RecordVisits { get; private set; }
+    public long RecordVisits => _masterRecordVisits + _peerLinks.RecordVisits;
 
     /// <summary>The core time of the last tick; null before the first.</summary>
     public long? LastTickMs { get; set; }
@@ -44,10 +46,14 @@ internal sealed class WakeSchedule(
 
     /// <summary>
     /// Adds to <paramref name="due"/>, earliest first, every master with a rule due at or before <paramref name="nowMs"/>
-    /// (touched masters recomputed first). Each is unscheduled until touched again, as a visit does.
+    /// (touched masters recomputed first), and to <paramref name="pingDue"/> the peer records whose shared link's PING is
+    /// due. Each master is unscheduled until touched again, as a visit does; each link until checked again after the tick.
     /// </summary>
-    public void TakeDue(long nowMs, List<MasterRecord> due)
+    public void TakeDue(long nowMs, List<MasterRecord> due, List<PeerRecord> pingDue)
     {
+        CheckLinks();
+        // First: a peer's silence that lasted long enough touches its masters, which then count in this tick.
+        _peerLinks.TakeDue(nowMs, pingDue, _heap);
         _heap.Refresh(master => MasterDue(master, count: true));
         _heap.TakeDue(nowMs, due);
     }
@@ -58,23 +64,36 @@ internal sealed class WakeSchedule(
     /// <summary>The master's due times may have changed: they are recomputed at the next <see cref="NextDue"/>.</summary>
     public void Touch(MasterRecord master) => _heap.Touch(master);
 
+    /// <summary>Every master's due times may have changed (and its settings, which group a peer link's users).</summary>
     public void TouchAll()
     {
         foreach (var master in monitored.Masters.Values) _heap.Touch(master);
+        _peerLinks.RegroupAll();
     }
 
     /// <summary>Touches every master using <paramref name="link"/> (a peer's link serves one record per master).</summary>
-    public void TouchUsers(InstanceLink link) => SharedLinkWatch.TouchUsers(link, _heap);
+    public void TouchUsers(InstanceLink link) => PeerLinkSchedule.TouchUsers(link, _heap);
 
     /// <summary>
-    /// A shared link the touched masters changed (its connections, its PING times) moves the due times of its other
-    /// users too: touches them.
+    /// A reply to a PING on <paramref name="link"/> is about to change its PING times. A peer's link reschedules itself
+    /// (its masters are touched only if the reply ends a silence they were told of); any other link touches its users.
     /// </summary>
-    public void TouchSharedLinkUsers()
+    public void OnPingReply(InstanceLink link)
     {
+        if (_peerLinks.Tracks(link)) _peerLinks.Changed(link);
+        else TouchUsers(link);
+    }
+
+    /// <summary>
+    /// Checks the peer links the touched masters use, and those a PING reply or a tick changed: a change that matters
+    /// to every master using one (see <see cref="PeerLinkSchedule"/>) touches them all.
+    /// </summary>
+    public void CheckLinks()
+    {
+        _peerLinks.CheckPending(_heap);
         var touched = _heap.Touched;
         // Indexed: touching a shared link's users appends to the list being walked.
-        for (int i = 0; i < touched.Count; i++) _sharedLinks.Check(touched[i], _heap);
+        for (int i = 0; i < touched.Count; i++) _peerLinks.Check(touched[i], _heap);
     }
 
     /// <summary>
@@ -84,8 +103,9 @@ internal sealed class WakeSchedule(
     /// </summary>
     public long NextDue()
     {
+        CheckLinks();
         _heap.Refresh(master => MasterDue(master, count: true));
-        return Clamp(Math.Min(GlobalDue(), _heap.EarliestDueMs()));
+        return Clamp(Math.Min(GlobalDue(), Math.Min(_heap.EarliestDueMs(), _peerLinks.EarliestDueMs())));
     }
 
     /// <summary>The next due time computed by visiting every master: what <see cref="NextDue"/> must never be later than (for tests).</summary>
@@ -94,7 +114,7 @@ internal sealed class WakeSchedule(
         long due = GlobalDue();
         foreach (var master in monitored.Masters.Values)
         {
-            if (!master.IsRemoved) due = Math.Min(due, MasterDue(master, count: false));
+            if (!master.IsRemoved) due = Math.Min(due, MasterDue(master, count: false, withPeerPings: true));
         }
         return Clamp(due);
     }
@@ -116,15 +136,18 @@ internal sealed class WakeSchedule(
         return Math.Min(due, effects.DiscoverySaveDueAt());
     }
 
-    /// <summary>When a tick next has something to do for this master, its replicas, its peers or its peer claims.</summary>
-    private long MasterDue(MasterRecord master, bool count)
+    /// <summary>
+    /// When a tick next has something to do for this master, its replicas, its peers or its peer claims; its peers'
+    /// PINGs only with <paramref name="withPeerPings"/> (they are their links' rule, scheduled once per link).
+    /// </summary>
+    private long MasterDue(MasterRecord master, bool count, bool withPeerPings = false)
     {
         long now = clock.NowMs;
         bool acting = !tilt.Active;
         long due = RecordDue(master, now, acting);
         foreach (var replica in master.Replicas.Values) due = Math.Min(due, RecordDue(replica, now, acting));
-        foreach (var peer in master.Peers.Values) due = Math.Min(due, RecordDue(peer, now, acting));
-        if (count) RecordVisits += 1 + master.Replicas.Count + master.Peers.Count;
+        foreach (var peer in master.Peers.Values) due = Math.Min(due, RecordDue(peer, now, acting, withPeerPings));
+        if (count) _masterRecordVisits += 1 + master.Replicas.Count + master.Peers.Count;
         foreach (var claim in master.PeerClaims.Values) due = Math.Min(due, admission.DueAt(claim));
         if (acting)
         {
@@ -137,9 +160,9 @@ internal sealed class WakeSchedule(
         return due;
     }
 
-    private long RecordDue(InstanceRecord record, long now, bool acting)
+    private long RecordDue(InstanceRecord record, long now, bool acting, bool withPing = true)
     {
-        long due = Math.Min(links.ReconnectDueAt(record), periodic.DueAt(record));
+        long due = Math.Min(links.ReconnectDueAt(record), periodic.DueAt(record, withPing));
         return acting ? Math.Min(due, detector.SubjectiveDueAt(record, now)) : due;
     }
 

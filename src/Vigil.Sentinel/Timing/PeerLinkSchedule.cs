@@ -1,0 +1,268 @@
+using Vigil.Sentinel.Detection;
+using Vigil.Sentinel.Fencing;
+using Vigil.Sentinel.Links;
+using Vigil.Sentinel.Monitoring;
+
+namespace Vigil.Sentinel;
+
+/// <summary>
+/// A peer sentinel's link, scheduled once however many masters' records use it (one per master the peer watches).
+/// Its PINGs fall due here, not in each master's due time. Its PING and each reply change the link four times a
+/// second or more, and every user's SDOWN, link-health and write-fence deadlines count from that PING; but those
+/// deadlines are all at least <see cref="ShortestSilenceMs"/> after it, so the masters are touched (their due times
+/// recomputed) only when a change can matter to them:
+/// <list type="bullet">
+/// <item>its connections, its users or its capacity for commands changed (<see cref="LinkConnections"/>);</item>
+/// <item>a PING has gone unanswered for the shortest silence any user's rule acts on: from then on their due times
+/// follow that PING exactly;</item>
+/// <item>the silence they were touched for ended (a reply) or started again.</item>
+/// </list>
+/// A PING answered sooner only moves deadlines later, never earlier: a master whose stored due time was computed
+/// while the PING was out is visited once for nothing, at worst.
+/// </summary>
+/// <remarks>
+/// The users of a link differ only by their masters' down-after, so one user per distinct down-after stands for all
+/// (<see cref="Entry.Groups"/>): the link's PING is due when the earliest of theirs is, and a tick that finds it due
+/// visits that user only.
+/// </remarks>
+internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
+{
+    private readonly Dictionary<InstanceLink, Entry> _entries = new(ReferenceEqualityComparer.Instance);
+    private readonly PeerLinkDueHeap _heap = new();
+    private readonly List<InstanceLink> _pending = [];
+    private readonly List<InstanceLink> _due = [];
+    private readonly HashSet<long> _downAfters = [];
+    private int _entriesAfterCleanup;
+
+    /// <summary>Records visited to compute the links' due times (see <c>SentinelCore.RecordVisits</c>).</summary>
+    public long RecordVisits { get; private set; }
+
+    /// <summary>Whether the link is scheduled here (a peer's link some master's refresh has seen).</summary>
+    public bool Tracks(InstanceLink link) => _entries.ContainsKey(link);
+
+    /// <summary>Checks the links of the master's peers now: a new one is tracked from now on.</summary>
+    public void Check(MasterRecord master, MasterDueHeap masters)
+    {
+        foreach (var peer in master.Peers.Values)
+        {
+            if (peer.IsRemoved) continue;
+            var entry = EntryOf(peer.Link);
+            if (!entry.HasGroupFor(peer)) entry.GroupsStale = true;
+            Check(peer.Link, entry, masters);
+        }
+    }
+
+    /// <summary>The link's PING times are about to change (a reply to its PING): checked at the next <see cref="CheckPending"/>.</summary>
+    public void Changed(InstanceLink link) => _pending.Add(link);
+
+    /// <summary>Checks the links noted by <see cref="Changed"/> and <see cref="TakeDue"/>.</summary>
+    public void CheckPending(MasterDueHeap masters)
+    {
+        for (int i = 0; i < _pending.Count; i++)
+        {
+            var link = _pending[i];
+            if (_entries.TryGetValue(link, out var entry)) Check(link, entry, masters);
+        }
+        _pending.Clear();
+        if (_entries.Count > 2 * _entriesAfterCleanup + 64) ForgetUnused();
+    }
+
+    /// <summary>Every master's settings may have changed (a command): the links' users are grouped again.</summary>
+    public void RegroupAll()
+    {
+        foreach (var (link, entry) in _entries)
+        {
+            entry.GroupsStale = true;
+            _pending.Add(link);
+        }
+    }
+
+    /// <summary>The earliest time a link is due (<see cref="long.MaxValue"/> when none).</summary>
+    public long EarliestDueMs() => _heap.EarliestDueMs();
+
+    /// <summary>
+    /// Takes the links due at or before <paramref name="nowMs"/>: a silence that lasted long enough touches the link's
+    /// users; a PING due adds the user it is due for to <paramref name="pingDue"/>. Each taken link is checked (and
+    /// scheduled) again at the next <see cref="CheckPending"/>, after the tick's visits.
+    /// </summary>
+    public void TakeDue(long nowMs, List<PeerRecord> pingDue, MasterDueHeap masters)
+    {
+        _due.Clear();
+        _heap.TakeDue(nowMs, _due);
+        foreach (var link in _due)
+        {
+            if (!_entries.TryGetValue(link, out var entry)) continue;
+            entry.Unscheduled = true;
+            _pending.Add(link);
+            long since = SilenceSinceMs(link);
+            if (since != 0 && since != entry.WatchedSilenceSinceMs && nowMs > since + entry.ShortestSilenceMs)
+            {
+                entry.WatchedSilenceSinceMs = since;
+                TouchUsers(link, masters);
+            }
+            foreach (var user in entry.Groups)
+            {
+                if (!user.IsRemoved && periodic.PingDueAtIfSendable(user) <= nowMs) pingDue.Add(user);
+            }
+        }
+    }
+
+    /// <summary>Touches every master using <paramref name="link"/>.</summary>
+    public static void TouchUsers(InstanceLink link, MasterDueHeap masters)
+    {
+        foreach (var user in link.Users) masters.Touch(user.OwningMaster);
+    }
+
+    private Entry EntryOf(InstanceLink link)
+    {
+        if (!_entries.TryGetValue(link, out var entry))
+        {
+            entry = new Entry();
+            _entries[link] = entry;
+        }
+        return entry;
+    }
+
+    private void Check(InstanceLink link, Entry entry, MasterDueHeap masters)
+    {
+        if (link.Users.Count == 0)
+        {
+            _entries.Remove(link);
+            _heap.Forget(link);
+            return;
+        }
+        var connections = LinkConnections.Of(link);
+        var pings = PingTimes.Of(link);
+        if (connections != entry.Connections || !entry.Seen)
+        {
+            entry.Seen = true;
+            entry.Connections = connections;
+            entry.WatchedSilenceSinceMs = 0;
+            entry.GroupsStale = true;
+            TouchUsers(link, masters);
+        }
+        else if (entry.WatchedSilenceSinceMs != 0 && SilenceSinceMs(link) != entry.WatchedSilenceSinceMs)
+        {
+            entry.WatchedSilenceSinceMs = 0;
+            TouchUsers(link, masters);
+        }
+        else if (pings == entry.Pings && !entry.GroupsStale && !entry.Unscheduled && !entry.LostAGroup(link))
+        {
+            return;
+        }
+        entry.Pings = pings;
+        if (entry.GroupsStale || entry.LostAGroup(link)) Regroup(link, entry);
+        entry.Unscheduled = false;
+        _heap.Schedule(link, DueAt(link, entry));
+    }
+
+    /// <summary>The earliest PING of the link's groups, and the end of the current silence's watch.</summary>
+    private long DueAt(InstanceLink link, Entry entry)
+    {
+        long due = long.MaxValue;
+        foreach (var user in entry.Groups) due = Math.Min(due, periodic.PingDueAtIfSendable(user));
+        RecordVisits += entry.Groups.Count;
+        long since = SilenceSinceMs(link);
+        if (since != 0 && since != entry.WatchedSilenceSinceMs) due = Math.Min(due, since + entry.ShortestSilenceMs + 1);
+        return due;
+    }
+
+    private void Regroup(InstanceLink link, Entry entry)
+    {
+        entry.GroupsStale = false;
+        entry.Groups.Clear();
+        entry.ShortestSilenceMs = long.MaxValue;
+        _downAfters.Clear();
+        foreach (var user in link.Users)
+        {
+            RecordVisits++;
+            if (user is not PeerRecord peer || peer.IsRemoved) continue;
+            if (_downAfters.Add(peer.DownAfterMs)) entry.Groups.Add(peer);
+            entry.ShortestSilenceMs = Math.Min(entry.ShortestSilenceMs, ShortestSilenceMs(peer));
+        }
+    }
+
+    /// <summary>
+    /// The shortest time a PING to the peer can go unanswered before one of this record's rules may act on it: the
+    /// health check that drops the command connection (SDOWN comes later), and write fencing's contact windows.
+    /// </summary>
+    private static long ShortestSilenceMs(PeerRecord peer) =>
+        Math.Min(FailureDetector.ShortestSilenceMs(peer), WriteFence.ShortestSilenceMs(peer.OwningMaster));
+
+    /// <summary>Since when the peer has not answered (its oldest unanswered PING); 0 when it has, or when the link is down (a connection change, which touches every user anyway).</summary>
+    private static long SilenceSinceMs(InstanceLink link) => link.IsDisconnected ? 0 : link.ActivePingSentAtMs;
+
+    private void ForgetUnused()
+    {
+        foreach (var (link, _) in _entries)
+        {
+            if (link.Users.Count > 0) continue;
+            _entries.Remove(link);
+            _heap.Forget(link);
+        }
+        _entriesAfterCleanup = _entries.Count;
+    }
+
+    private sealed class Entry
+    {
+        public bool Seen { get; set; }
+        public LinkConnections Connections { get; set; }
+        public PingTimes Pings { get; set; }
+
+        /// <summary>One user per distinct down-after; the first one found of each.</summary>
+        public List<PeerRecord> Groups { get; } = [];
+        public bool GroupsStale { get; set; } = true;
+        public long ShortestSilenceMs { get; set; } = long.MaxValue;
+
+        /// <summary>The silence (its first unanswered PING) the users were touched for; 0 when none.</summary>
+        public long WatchedSilenceSinceMs { get; set; }
+
+        /// <summary>Taken by a tick and not scheduled again yet.</summary>
+        public bool Unscheduled { get; set; }
+
+        public bool HasGroupFor(PeerRecord peer)
+        {
+            foreach (var user in Groups)
+            {
+                if (user.DownAfterMs == peer.DownAfterMs) return true;
+            }
+            return false;
+        }
+
+        public bool LostAGroup(InstanceLink link)
+        {
+            foreach (var user in Groups)
+            {
+                if (user.IsRemoved || !ReferenceEquals(user.Link, link)) return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>What a change of touches every user: its connections, its users, whether it takes commands.</summary>
+    private readonly record struct LinkConnections(
+        Connection? Command,
+        bool CommandUp,
+        Connection? PubSub,
+        bool PubSubUp,
+        long LastReconnectAtMs,
+        int UserCount,
+        bool TakesCommands)
+    {
+        public static LinkConnections Of(InstanceLink link) => new(
+            link.Command,
+            link.Command?.IsUp ?? false,
+            link.PubSub,
+            link.PubSub?.IsUp ?? false,
+            link.LastReconnectAtMs,
+            link.Users.Count,
+            PeriodicCommands.CanSend(link));
+    }
+
+    /// <summary>The PING times the link's own schedule follows.</summary>
+    private readonly record struct PingTimes(long ActivePingSentAtMs, long LastPingSentAtMs, long LastPongAtMs, long LastAvailableAtMs)
+    {
+        public static PingTimes Of(InstanceLink link) =>
+            new(link.ActivePingSentAtMs, link.LastPingSentAtMs, link.LastPongAtMs, link.LastAvailableAtMs);
+    }
+}
