@@ -252,6 +252,7 @@ public sealed class SentinelCore : ISentinelCore
                 _commands.RequestId = sentinel.RequestId;
                 _commands.ExecutablePaths = sentinel.ExecutablePaths;
                 RespValue reply;
+                long epochBefore = _epochs.Current;
                 _resolver.CommandRunning = true;
                 try
                 {
@@ -261,7 +262,7 @@ public sealed class SentinelCore : ISentinelCore
                 {
                     _resolver.CommandRunning = false;
                 }
-                if (!ReadOnlySubcommands.Contains(words)) _wake.TouchAll();
+                TouchAfterCommand(words, epochBefore);
                 if (!ReferenceEquals(reply, SentinelSubcommands.AnswerLater)) _effects.EmitReply(sentinel.RequestId, reply);
                 break;
             case RoleRequest role:
@@ -283,6 +284,22 @@ public sealed class SentinelCore : ISentinelCore
                     Observation.ObservationBuilder.Build(_settings, _clock, _epochs, _tilt, _monitored, _scripts.RunningCount, _scripts.QueueLength)));
                 break;
         }
+    }
+
+    /// <summary>
+    /// A SENTINEL subcommand that may change any master touches them all, except IS-MASTER-DOWN-BY-ADDR: peers send it
+    /// every second for every master they see down, and it changes at most the master it names (a vote, a request to
+    /// ask back), unless the vote raised the current epoch, which every master's election reads.
+    /// </summary>
+    private void TouchAfterCommand(string[] words, long epochBefore)
+    {
+        if (ReadOnlySubcommands.Contains(words)) return;
+        if (words.Length > 0 && string.Equals(words[0], "is-master-down-by-addr", StringComparison.OrdinalIgnoreCase) && _epochs.Current == epochBefore)
+        {
+            if (_commands.AskedAbout is { } master) _wake.Touch(master);
+            return;
+        }
+        _wake.TouchAll();
     }
 
     /// <summary>

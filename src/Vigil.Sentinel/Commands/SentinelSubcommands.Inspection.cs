@@ -113,6 +113,7 @@ internal sealed partial class SentinelSubcommands
             return Errors.NotAnInteger;
         }
         var master = port is >= 0 and <= 65535 ? _topology.FindMasterByAddress(args[1], (int)port) : null;
+        AskedAbout = master;
         bool down = !_tilt.Active && master is { IsSubjectivelyDown: true };
         if (down && args[4] == "*") master!.AskBackRequested = true;
 

@@ -39,6 +39,9 @@ internal sealed partial class SentinelSubcommands
     /// <summary>The request being executed: a command whose reply reports its save names it (see <see cref="EffectQueue.RequestReportedPersist"/>).</summary>
     public long RequestId { get; set; }
 
+    /// <summary>The master the last IS-MASTER-DOWN-BY-ADDR named (null: none known at that address).</summary>
+    public MasterRecord? AskedAbout { get; private set; }
+
     /// <summary>The script paths the host found executable for the request being executed (see <see cref="SentinelRequest.ExecutablePaths"/>).</summary>
     public IReadOnlySet<string> ExecutablePaths { get; set; } = new HashSet<string>();
 
