@@ -95,11 +95,7 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
             entry.Unscheduled = true;
             _pending.Add(link);
             long since = SilenceSinceMs(link);
-            if (since != 0 && since != entry.WatchedSilenceSinceMs && nowMs > since + entry.ShortestSilenceMs)
-            {
-                entry.WatchedSilenceSinceMs = since;
-                TouchUsers(link, masters);
-            }
+            if (since != 0 && since != entry.WatchedSilenceSinceMs && nowMs > since + entry.ShortestSilenceMs) TouchUsers(link, entry, masters);
             foreach (var user in entry.Groups)
             {
                 if (!user.IsRemoved && periodic.PingDueAtIfSendable(user) <= nowMs) pingDue.Add(user);
@@ -111,6 +107,17 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
     public static void TouchUsers(InstanceLink link, MasterDueHeap masters)
     {
         foreach (var user in link.Users) masters.Touch(user.OwningMaster);
+    }
+
+    /// <summary>
+    /// Touches every master using the link and remembers the silence they were touched during: from now on their due
+    /// times follow it, and whatever they derive from it (a peer's SDOWN, a fence's lost contact) is theirs to undo,
+    /// so its end touches them again.
+    /// </summary>
+    private static void TouchUsers(InstanceLink link, Entry entry, MasterDueHeap masters)
+    {
+        entry.WatchedSilenceSinceMs = SilenceSinceMs(link);
+        TouchUsers(link, masters);
     }
 
     private Entry EntryOf(InstanceLink link)
@@ -137,14 +144,12 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
         {
             entry.Seen = true;
             entry.Connections = connections;
-            entry.WatchedSilenceSinceMs = 0;
             entry.GroupsStale = true;
-            TouchUsers(link, masters);
+            TouchUsers(link, entry, masters);
         }
         else if (entry.WatchedSilenceSinceMs != 0 && SilenceSinceMs(link) != entry.WatchedSilenceSinceMs)
         {
-            entry.WatchedSilenceSinceMs = 0;
-            TouchUsers(link, masters);
+            TouchUsers(link, entry, masters);
         }
         else if (pings == entry.Pings && !entry.GroupsStale && !entry.Unscheduled && !entry.LostAGroup(link))
         {
@@ -189,8 +194,12 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
     private static long ShortestSilenceMs(PeerRecord peer) =>
         Math.Min(FailureDetector.ShortestSilenceMs(peer), WriteFence.ShortestSilenceMs(peer.OwningMaster));
 
-    /// <summary>Since when the peer has not answered (its oldest unanswered PING); 0 when it has, or when the link is down (a connection change, which touches every user anyway).</summary>
-    private static long SilenceSinceMs(InstanceLink link) => link.IsDisconnected ? 0 : link.ActivePingSentAtMs;
+    /// <summary>
+    /// Since when the peer has not answered: its oldest unanswered PING, or while the link is down its last valid reply
+    /// (where the SDOWN and contact rules count from); 0 when it has answered.
+    /// </summary>
+    private static long SilenceSinceMs(InstanceLink link) =>
+        link.ActivePingSentAtMs != 0 ? link.ActivePingSentAtMs : link.IsDisconnected ? link.LastAvailableAtMs : 0;
 
     private void ForgetUnused()
     {
@@ -214,7 +223,7 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
         public bool GroupsStale { get; set; } = true;
         public long ShortestSilenceMs { get; set; } = long.MaxValue;
 
-        /// <summary>The silence (its first unanswered PING) the users were touched for; 0 when none.</summary>
+        /// <summary>The silence (see <see cref="SilenceSinceMs"/>) the users were last touched during; 0 when none.</summary>
         public long WatchedSilenceSinceMs { get; set; }
 
         /// <summary>Taken by a tick and not scheduled again yet.</summary>
