@@ -72,6 +72,8 @@ public sealed class RegressionSeedTests
     [InlineData(1407140)] // a tick skipped a master whose held failover start was not announced yet (+failover-damped)
     [InlineData(1407631)] // the same
     [InlineData(1515809)] // model: a sentinel killed at the first save of its own start was then asked to run SENTINEL DEBUG
+    [InlineData(33)] // a tick skipped a master whose peer record could end SDOWN: the silence spanned a reconnect, and its end touched no master
+    [InlineData(715)] // the same
     public void SeedKeepsEveryInvariant(int seed)
     {
         var result = new SimWorld(seed, new SimWorldOptions()).Run();
