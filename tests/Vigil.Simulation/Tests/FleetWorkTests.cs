@@ -15,9 +15,10 @@ public sealed class FleetWorkTests(ITestOutputHelper output)
         double small = VisitsPerInput(masters: 10);
         double large = VisitsPerInput(masters: 50);
 
-        // A tick that visited every master would make the large fleet's figure about five times the small one's;
-        // what grows is only the share of a peer's shared link, touched once per master it watches.
-        Assert.True(large < 1.5 * small, $"records visited per input: {small:0.00} with 10 masters, {large:0.00} with 50");
+        // A tick that visited every master would make the large fleet's figure about five times the small one's, and
+        // a peer's link recomputing every master it watches on each PING and reply made it 1.2 times (7.05 against
+        // 6.93 since its PINGs are scheduled per link).
+        Assert.True(large < 1.15 * small, $"records visited per input: {small:0.00} with 10 masters, {large:0.00} with 50");
     }
 
     private double VisitsPerInput(int masters)
