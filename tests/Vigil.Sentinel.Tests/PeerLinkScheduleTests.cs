@@ -1,3 +1,4 @@
+using Vigil.Resp;
 using Vigil.Sentinel.Tests.Support;
 using static Vigil.Sentinel.Tests.Support.Fixtures;
 
@@ -68,6 +69,29 @@ public sealed class PeerLinkScheduleTests
         // One link, one PING stream (a quarter of the ping period), not one per master.
         Assert.InRange(host.TimesOf(PeerIp, PeerPort, "PING").Count(t => t > since), 15, 17);
         Assert.Empty(host.Events("+sdown"));
+    }
+
+    [Fact]
+    public void APeerSilentAcrossAReconnectComesBackUnderEveryMasterWhenItAnswersAgain()
+    {
+        var (host, peer) = TwoMastersOnePeer();
+        // Errors prove the link alive but not the peer: the silence goes on, on a connection that stays up.
+        peer.PingReply = new RespError("ERR not now");
+        host.RunFor(6000);
+        Assert.Equal(2, host.Events("+sdown").Count(e => e.Message.StartsWith("sentinel ", StringComparison.Ordinal)));
+
+        // A new connection during the silence: its masters are told of the link again, still silent.
+        host.DropLinksTo(PeerIp, PeerPort);
+        host.RunFor(1500);
+        Assert.Empty(host.Events("-sdown"));
+
+        long answeringAt = host.Now;
+        peer.PingReply = new RespSimpleString("PONG");
+        host.RunFor(2000);
+        // The first PONG ends both SDOWNs at once (within a PING period and its resend gap).
+        long fastUp = FirstEventAt(host, "-sdown", "fast");
+        Assert.InRange(fastUp, answeringAt, answeringAt + 800);
+        Assert.Equal(fastUp, FirstEventAt(host, "-sdown", "slow"));
     }
 
     [Fact]
