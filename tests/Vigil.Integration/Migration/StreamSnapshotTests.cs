@@ -59,7 +59,7 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
                     db = key.Db;
                     writer.Send([Encoding.ASCII.GetBytes("SELECT"), Encoding.ASCII.GetBytes(db.ToString(CultureInfo.InvariantCulture))], -1);
                 }
-                writer.Send(StreamReplicator.RestoreCommand(key), -1);
+                writer.SendRestore(key.Key, key.ExpireAtMs ?? 0, key.Dump.Span, key.ExpireAtMs is not null);
             }
             Assert.Equal(file.Length, reader.BytesRead);
             await writer.DrainAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
