@@ -27,6 +27,7 @@ public sealed class SnapshotLanes : IDisposable
 
     private readonly TargetWriter[] _lanes;
     private readonly int[] _db;
+    private readonly long[] _keys;
     private int _current;
     private long _queuedAtRotation;
 
@@ -34,10 +35,14 @@ public sealed class SnapshotLanes : IDisposable
     {
         _lanes = lanes;
         _db = new int[lanes.Length];
+        _keys = new long[lanes.Length];
     }
 
     /// <summary>How many connections the keys go through.</summary>
     public int Count => _lanes.Length;
+
+    /// <summary>How many keys went through each connection, the stream's own first.</summary>
+    public long[] KeysPerConnection => [.. _keys];
 
     /// <summary>
     /// The stream's writer and up to <paramref name="connections"/> - 1 more connections to its target. The
@@ -80,6 +85,7 @@ public sealed class SnapshotLanes : IDisposable
     /// <summary>After a key's commands: once the connection had a batch's worth, it is flushed and the next one takes over.</summary>
     public void KeyWritten()
     {
+        _keys[_current]++;
         if (_lanes.Length == 1) return;
         var lane = _lanes[_current];
         if (lane.BytesQueued - _queuedAtRotation < TargetWriter.FlushBytes) return;

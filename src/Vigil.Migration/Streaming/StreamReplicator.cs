@@ -47,6 +47,9 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
     /// <summary>How many connections the last snapshot's keys went through.</summary>
     public int SnapshotConnections;
 
+    /// <summary>How many of the last snapshot's keys went through each of those connections (the stream's own first).</summary>
+    public long[] SnapshotKeysPerConnection = [];
+
     /// <summary>How the last snapshot's keys were written: "RESTORE" or "plain commands", null before one began.</summary>
     public volatile string? KeysWrittenWith;
 
@@ -191,6 +194,7 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
         }
         finally
         {
+            SnapshotKeysPerConnection = lanes.KeysPerConnection;
             link.Input.BeforeWait = writer.Flush;
         }
         // Every key is answered on every connection: what follows on the writer's connection comes after all of them.

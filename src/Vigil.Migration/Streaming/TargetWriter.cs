@@ -235,7 +235,7 @@ public sealed class TargetWriter : IAsyncDisposable
 
     private async Task ReadRepliesAsync()
     {
-        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         try
         {
             while (true)
@@ -326,7 +326,7 @@ public sealed class TargetWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         try { _socket.Shutdown(SocketShutdown.Both); }
-        catch (SocketException) { }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
         await _stream.DisposeAsync().ConfigureAwait(false);
         try { await _replies.ConfigureAwait(false); }
         catch (ObjectDisposedException) { }
