@@ -32,11 +32,11 @@ public static class ArgumentInterner
         return fresh;
     }
 
-    // FNV-1a: short inputs, no allocation, good enough spread for a table that tolerates collisions.
+    // Four bytes a step (a byte-at-a-time hash was a visible share of a pipelined query's cost); no allocation.
     private static uint Hash(ReadOnlySpan<byte> value)
     {
-        uint hash = 2166136261;
-        foreach (var b in value) hash = (hash ^ b) * 16777619;
-        return hash;
+        var hash = new HashCode();
+        hash.AddBytes(value);
+        return (uint)hash.ToHashCode();
     }
 }

@@ -152,6 +152,8 @@ public sealed class ClientSession
             var count = await connection.ReceiveAsync(received.Free, cancellationToken).ConfigureAwait(false);
             if (count == 0) return;
             received.Received(count);
+            // Per read, as the reference stamps it: one clock read for a pipeline of commands.
+            LastInteractionMs = _server.Clock.NowMs;
             var buffer = received.Unconsumed;
             var consumed = buffer.Start;
             var closeAfterReply = false;
@@ -168,7 +170,6 @@ public sealed class ClientSession
                     closeAfterReply = true;
                     break;
                 }
-                LastInteractionMs = _server.Clock.NowMs;
                 var execution = ExecuteAsync(args!);
                 if (!execution.IsCompletedSuccessfully) await execution.ConfigureAwait(false);
             }

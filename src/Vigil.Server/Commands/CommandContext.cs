@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Vigil.Resp;
 using Vigil.Server.Clients;
@@ -20,6 +21,7 @@ public readonly struct CommandContext(ClientSession session, IReadOnlyList<byte[
     public string ArgLower(int index) => Arg(index).ToLowerInvariant();
 
     public void Reply(RespValue value) => Session.Output.Write(value);
+    public void Reply(EncodedReply reply) => Session.Output.Write(reply, static (output, encoded, protocol) => output.Write(encoded.For(protocol)));
     public void ReplyOk() => Session.Output.Write(RespValue.Ok);
     public void ReplyError(string text) => Session.Output.Write(new RespError(text));
     public void ReplySyntaxError() => ReplyError("ERR syntax error");

@@ -17,18 +17,18 @@ public sealed class CommandDispatcher(ServerContext server)
     // Names up to this long are decoded onto the stack for the lookups (longer ones, if any, into a string).
     private const int MaxNameBytes = 64;
 
+    private readonly ResolvedNames _resolved = new();
+
     public ValueTask ExecuteAsync(ClientSession session, IReadOnlyList<byte[]> args)
     {
         server.Stats.CountCommand();
-        Span<char> name = stackalloc char[MaxNameBytes];
-        var spec = args[0].Length <= MaxNameBytes ? server.Commands.Find(Decode(args[0], name)) : server.Commands.Find(Encoding.UTF8.GetString(args[0]));
+        var spec = _resolved.Find(args[0], null) ?? FindCommand(args[0]);
         if (spec is null) return Fail(session, UnknownCommand(Encoding.UTF8.GetString(args[0]), args));
         var parentHandler = spec.Handler;
 
         if (spec.Subcommands.Count > 0 && args.Count >= 2)
         {
-            Span<char> subName = stackalloc char[MaxNameBytes];
-            var sub = spec.FindSubcommand(args[1].Length <= MaxNameBytes ? Decode(args[1], subName) : Encoding.UTF8.GetString(args[1]));
+            var sub = _resolved.Find(args[0], args[1]) ?? FindSubcommand(spec, args[0], args[1]);
             if (sub is null)
             {
                 var typed = Encoding.UTF8.GetString(args[1]);
@@ -95,6 +95,22 @@ public sealed class CommandDispatcher(ServerContext server)
             if (!user.CanAccessChannel(channel, isPattern)) return channel;
         }
         return null;
+    }
+
+    private CommandSpec? FindCommand(byte[] name)
+    {
+        Span<char> chars = stackalloc char[MaxNameBytes];
+        var spec = name.Length <= MaxNameBytes ? server.Commands.Find(Decode(name, chars)) : server.Commands.Find(Encoding.UTF8.GetString(name));
+        if (spec is not null) _resolved.Store(name, null, spec);
+        return spec;
+    }
+
+    private CommandSpec? FindSubcommand(CommandSpec parent, byte[] name, byte[] subName)
+    {
+        Span<char> chars = stackalloc char[MaxNameBytes];
+        var sub = parent.FindSubcommand(subName.Length <= MaxNameBytes ? Decode(subName, chars) : Encoding.UTF8.GetString(subName));
+        if (sub is not null) _resolved.Store(name, subName, sub);
+        return sub;
     }
 
     private static ReadOnlySpan<char> Decode(byte[] bytes, Span<char> chars) => chars[..Encoding.UTF8.GetChars(bytes, chars)];

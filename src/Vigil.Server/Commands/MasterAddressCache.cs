@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
-using Vigil.Resp;
 
 namespace Vigil.Server.Commands;
 
@@ -13,33 +11,36 @@ namespace Vigil.Server.Commands;
 /// every stored answer stale at once. The core stays the only source of answers; this only avoids asking it
 /// again about a state that has not changed.
 /// </summary>
+/// <remarks>
+/// Answers are keyed by the name's bytes as the client sent them and kept encoded: a hit neither decodes the name
+/// nor formats the reply. Two spellings the core's decoding confuses (invalid UTF-8) are two entries here, each
+/// holding what the core answered for it.
+/// </remarks>
 public sealed class MasterAddressCache
 {
     /// <summary>Most answers kept for one step; past it, answers are not stored (the loop still gives them).</summary>
     public const int MaxEntries = 1024;
 
-    /// <summary>Longest name (in bytes) looked up here; longer ones always go to the loop.</summary>
+    /// <summary>Longest name (in bytes) kept here; longer ones always go to the loop.</summary>
     public const int MaxNameBytes = 256;
 
     private Answers _answers = new(-1);
 
     /// <summary>The answer computed at <paramref name="currentStep"/>, if one was stored and the loop is still there.</summary>
-    public bool TryGet(ReadOnlySpan<byte> masterName, long currentStep, [NotNullWhen(true)] out RespValue? answer)
+    public bool TryGet(ReadOnlySpan<byte> masterName, long currentStep, [NotNullWhen(true)] out EncodedReply? answer)
     {
         answer = null;
         var answers = Volatile.Read(ref _answers);
-        if (answers.Step != currentStep || masterName.Length > MaxNameBytes) return false;
-        // Decoded as the core decodes its arguments, so two spellings the core confuses are confused here too.
-        Span<char> chars = stackalloc char[MaxNameBytes];
-        var count = Encoding.UTF8.GetChars(masterName, chars);
-        return answers.ByName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..count], out answer);
+        return answers.Step == currentStep
+            && masterName.Length <= MaxNameBytes
+            && answers.ByName.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(masterName, out answer);
     }
 
     /// <summary>
     /// Stores <paramref name="answer"/>, computed in <paramref name="step"/>. Sessions store concurrently: a set only
     /// ever holds answers of its own step, so a lost race loses an entry, never mixes steps.
     /// </summary>
-    public void Store(string masterName, RespValue answer, long step)
+    public void Store(byte[] masterName, EncodedReply answer, long step)
     {
         var answers = _answers;
         if (answers.Step != step)
@@ -47,16 +48,13 @@ public sealed class MasterAddressCache
             answers = new Answers(step);
             Volatile.Write(ref _answers, answers);
         }
-        if (answers.ByName.Count < MaxEntries && Encoding.UTF8.GetByteCount(masterName) <= MaxNameBytes)
-        {
-            answers.ByName[masterName] = answer;
-        }
+        if (answers.ByName.Count < MaxEntries && masterName.Length <= MaxNameBytes) answers.ByName[masterName] = answer;
     }
 
     // Readers and writers on session threads; a new step gets a new set rather than a cleared one.
     private sealed class Answers(long step)
     {
         public long Step { get; } = step;
-        public ConcurrentDictionary<string, RespValue> ByName { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<byte[], EncodedReply> ByName { get; } = new(ByteStringComparer.Instance);
     }
 }

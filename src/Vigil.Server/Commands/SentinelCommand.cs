@@ -1,4 +1,3 @@
-using System.Text;
 using Vigil.Sentinel;
 using Vigil.Sentinel.Commands;
 using Vigil.Sentinel.Config;
@@ -33,8 +32,14 @@ public static class SentinelCommand
             .ConfigureAwait(false);
         var reply = ((Reply)answer.Answer).Value;
         // Cached as of the step that computed it: the cache drops it as soon as the loop has moved on.
-        if (isAddressQuery) server.MasterAddresses.Store(Encoding.UTF8.GetString(args[1]), reply, answer.HandledAtStep);
-        context.Reply(reply);
+        if (!isAddressQuery)
+        {
+            context.Reply(reply);
+            return;
+        }
+        var encoded = new EncodedReply(reply);
+        server.MasterAddresses.Store(args[1], encoded, answer.HandledAtStep);
+        context.Reply(encoded);
     }
 
     private static HashSet<string> ExecutablePaths(byte[][] args)

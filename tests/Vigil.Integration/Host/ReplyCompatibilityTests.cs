@@ -1,3 +1,4 @@
+using System.Text;
 using Vigil.Integration.Infrastructure;
 using Vigil.Resp;
 
@@ -91,6 +92,31 @@ public sealed class ReplyCompatibilityTests(SentinelPairFixture pair) : IClassFi
             RespBulkString bulk => bulk.Text.Length == 40 ? "$id" : "$",
             _ => reply.GetType().Name,
         };
+    }
+
+    /// <summary>
+    /// Repeats of the address query are answered from the host's cache of encoded replies while the core has not moved:
+    /// every answer of a pipeline, whichever path gave it, is the reference's, in both protocols and for a null answer.
+    /// </summary>
+    [Theory]
+    [InlineData("mymaster", false)]
+    [InlineData("mymaster", true)]
+    [InlineData("nosuch", false)]
+    [InlineData("nosuch", true)]
+    public async Task RepeatedAddressQueriesInAPipelineAllGetTheReferenceReply(string name, bool resp3)
+    {
+        var theirs = RespText.Render(await ReplyAsync(_reference!, $"sentinel get-master-addr-by-name {name}", resp3));
+        await using var client = await _vigil!.ConnectAsync();
+        if (resp3) await client.CallAsync("HELLO", "3");
+        const int Repeats = 200;
+        var batch = new StringBuilder();
+        for (var i = 0; i < Repeats; i++)
+        {
+            var subcommand = i % 2 == 0 ? "GET-MASTER-ADDR-BY-NAME" : "get-Master-Addr-By-Name";
+            batch.Append($"*3\r\n$8\r\nsentinel\r\n$23\r\n{subcommand}\r\n${name.Length}\r\n{name}\r\n");
+        }
+        await client.SendRawAsync(batch.ToString());
+        for (var i = 0; i < Repeats; i++) Assert.Equal(theirs, RespText.Render(await client.ReadAsync()));
     }
 
     [Fact]
