@@ -10,7 +10,8 @@
 # acknowledged writer, for the baseline and for migrate alike; in stream mode migrate streams STREAM_SECONDS (default
 # 15) in sync before its cutover (--stream-seconds) and the steady-state lag of that time is printed.
 # Usage: bench/migrate.sh [keys] [value-bytes] [writes-per-second] [replicaof|stream]
-#        (defaults 1000000 1000 1000 replicaof; LOAD=, STREAM_SECONDS=, KEEP_DIR=1 keeps logs)
+#        (defaults 1000000 1000 1000 replicaof; LOAD=, STREAM_SECONDS=, KEEP_DIR=1 keeps logs;
+#        MIGRATE_ARGS= adds options to migrate, e.g. MIGRATE_ARGS="--snapshot-connections 1")
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$bench_root"
@@ -88,7 +89,7 @@ start_load migrate
 start_bg "$out/writer.log" python3 bench/lib/acked_writer.py write "$src" mig: "$out/acked.txt" "$rate"; writer=$last_pid
 sleep 1
 start=$(now)
-"$vigil" migrate --source "127.0.0.1:$src" "${targets[@]}" --yes \
+"$vigil" migrate --source "127.0.0.1:$src" "${targets[@]}" ${MIGRATE_ARGS:-} --yes \
     --json "$out/report.json" --state-file "$out/state.json" > "$out/migrate.log" 2>&1 &
 migrate_pid=$!
 peak_kb=0

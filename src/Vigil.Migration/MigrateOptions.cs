@@ -19,7 +19,8 @@ public sealed record MigrateOptions
         Usage: vigil migrate --source HOST:PORT --target HOST:PORT [--target HOST:PORT ...]
                              [--sentinel HOST:PORT ... [--master-name NAME]] [--old-nodes replica|shutdown]
                              [--user U] [--pass P | --pass-file F] [--flush-target] [--mode replicaof|stream]
-                             [--stream-seconds N] [--plan] [--yes] [--json FILE] [--state-file F]
+                             [--stream-seconds N] [--snapshot-connections N] [--plan] [--yes]
+                             [--json FILE] [--state-file F]
                vigil migrate verify --source HOST:PORT --target HOST:PORT [--sample N] [--ttl-tolerance MS]
                              [--user U] [--pass P | --pass-file F] [--json FILE]
                vigil migrate abort [--state-file F] [--user U] [--pass P | --pass-file F]
@@ -50,6 +51,8 @@ public sealed record MigrateOptions
                                       refused with NOREPLICAS)
                --stream-seconds N     stream mode: once in sync, keep streaming N seconds before the cutover,
                                       showing the lag (its highest and mean go into the JSON report)
+               --snapshot-connections N  stream mode: write the snapshot's keys through N connections to the
+                                      target (default 4, at most 16; 1: the stream's own connection only)
                --plan                 run the preflight checks, print the plan, change nothing
                --yes                  do not ask for confirmation
                --json FILE            write a report: phases with timestamps, bytes, lag, write pause
@@ -73,6 +76,9 @@ public sealed record MigrateOptions
     /// <summary>Stream mode: seconds to stay in sync, watching the lag, before the cutover (0: cut over at once).</summary>
     public int StreamSeconds { get; init; }
 
+    /// <summary>Stream mode: connections to the target the snapshot's keys are spread over.</summary>
+    public int SnapshotConnections { get; init; } = Streaming.SnapshotLanes.DefaultConnections;
+
     public static string DefaultStateFile => Path.Combine(Path.GetTempPath(), "vigil-migrate.state.json");
 
     /// <summary>Parses the arguments after <c>migrate</c>; on failure returns null and a one-line reason.</summary>
@@ -91,7 +97,7 @@ public sealed record MigrateOptions
                 continue;
             }
             string? value = null;
-            if (name is "--source" or "--target" or "--sentinel" or "--master-name" or "--old-nodes" or "--json" or "--state-file" or "--mode" or "--stream-seconds")
+            if (name is "--source" or "--target" or "--sentinel" or "--master-name" or "--old-nodes" or "--json" or "--state-file" or "--mode" or "--stream-seconds" or "--snapshot-connections")
             {
                 if (i + 1 >= args.Count) { error = $"{name} needs a value"; return null; }
                 value = args[++i];
@@ -126,6 +132,14 @@ public sealed record MigrateOptions
                 case "--stream-seconds":
                     if (!TryPositive(value!, out var seconds)) { error = $"--stream-seconds needs a positive number of seconds, not '{value}'"; return null; }
                     options = options with { StreamSeconds = seconds };
+                    break;
+                case "--snapshot-connections":
+                    if (!TryPositive(value!, out var connections) || connections > Streaming.SnapshotLanes.MaxConnections)
+                    {
+                        error = $"--snapshot-connections needs a number from 1 to {Streaming.SnapshotLanes.MaxConnections}, not '{value}'";
+                        return null;
+                    }
+                    options = options with { SnapshotConnections = connections };
                     break;
                 case "--json": options = options with { JsonPath = value }; break;
                 case "--state-file": options = options with { StateFile = value! }; break;

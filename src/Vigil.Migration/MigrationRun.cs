@@ -213,7 +213,7 @@ public sealed class MigrationRun(MigrateOptions options, TextWriter output, Text
         _report.Begin("finish");
         _report.NewMaster = plan.First.Endpoint.ToString();
         var replicator = stream.Replicator!;
-        _progress.Line($"stream: {Units.N(Interlocked.Read(ref replicator.SnapshotKeys))} keys from the snapshot, {replicator.FullSyncs} full sync(s), {replicator.PartialResyncs} partial resync(s)");
+        _progress.Line($"stream: {Units.N(Interlocked.Read(ref replicator.SnapshotKeys))} keys from the snapshot through {replicator.SnapshotConnections} connection(s), {replicator.FullSyncs} full sync(s), {replicator.PartialResyncs} partial resync(s)");
         try
         {
             if (options.OldNodes == OldNodes.Shutdown)

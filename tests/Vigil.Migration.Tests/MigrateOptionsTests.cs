@@ -45,6 +45,19 @@ public sealed class MigrateOptionsTests
     }
 
     [Fact]
+    public void SnapshotConnectionsDefaultToFourAndAreBounded()
+    {
+        Assert.Equal(4, MigrateOptions.Parse(["--source", "a:1", "--target", "b:2"], out _)!.SnapshotConnections);
+        Assert.Equal(1, MigrateOptions.Parse(["--source", "a:1", "--target", "b:2", "--snapshot-connections", "1"], out _)!.SnapshotConnections);
+        Assert.Equal(16, MigrateOptions.Parse(["--source", "a:1", "--target", "b:2", "--snapshot-connections", "16"], out _)!.SnapshotConnections);
+        foreach (var bad in new[] { "0", "17", "-1", "four" })
+        {
+            Assert.Null(MigrateOptions.Parse(["--source", "a:1", "--target", "b:2", "--snapshot-connections", bad], out var error));
+            Assert.Equal($"--snapshot-connections needs a number from 1 to 16, not '{bad}'", error);
+        }
+    }
+
+    [Fact]
     public void PasswordFileGivesItsFirstLine()
     {
         var file = Path.GetTempFileName();

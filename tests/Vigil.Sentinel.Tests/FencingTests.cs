@@ -142,7 +142,10 @@ public sealed class FencingTests
         // Damping would not matter here; a long down-after keeps the majority from failing over during the cut.
         var network = Group(m => m with { DownAfterMs = 8000 });
         CutMasterBox(network);
-        network.RunFor(4500);
+        // Long enough for link health to drop the silent connections (PING unanswered for down-after/2, connection
+        // older than 15 s), as a real partition does: the simulated one loses the commands sent into it on open
+        // connections, so replies after the heal would answer the wrong commands on a connection kept.
+        network.RunFor(5500);
         Assert.Single(network.Events(0, "+fence"));
         Assert.True(OldMaster(network).Model!.WritesPaused);
 
@@ -161,7 +164,10 @@ public sealed class FencingTests
     {
         var network = Group(m => m with { DownAfterMs = 8000 });
         CutMasterBox(network);
-        network.RunFor(4500);
+        // Long enough for link health to drop the silent connections (PING unanswered for down-after/2, connection
+        // older than 15 s), as a real partition does: the simulated one loses the commands sent into it on open
+        // connections, so replies after the heal would answer the wrong commands on a connection kept.
+        network.RunFor(5500);
         Assert.Single(network.Events(0, "+fence"));
 
         // The master's links heal; sentinel 0 stays cut off from everything but the master.

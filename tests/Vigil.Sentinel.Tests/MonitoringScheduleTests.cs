@@ -12,12 +12,30 @@ public sealed class MonitoringScheduleTests
         var host = HostExtensions.StartedWithMasterAndReplica();
         host.RunFor(10_000);
 
+        // After the first PING (sent on connecting), every PING falls on a multiple of its period.
         var pings = host.TimesOf(MasterIp, MasterPort, "PING");
         Assert.InRange(pings.Count, 39, 41);
-        Assert.All(pings.Zip(pings.Skip(1)), p => Assert.InRange(p.Second - p.First, 250, 251));
+        Assert.All(pings.Skip(1), t => Assert.Equal(0, t % 250));
+        Assert.All(pings.Skip(1).Zip(pings.Skip(2)), p => Assert.Equal(250, p.Second - p.First));
         var replicaPings = host.TimesOf(ReplicaIp, ReplicaPort, "PING");
         Assert.InRange(replicaPings.Count, 9, 11);
-        Assert.All(replicaPings.Zip(replicaPings.Skip(1)), p => Assert.InRange(p.Second - p.First, 1000, 1001));
+        Assert.All(replicaPings.Skip(1), t => Assert.Equal(0, t % 1000));
+        Assert.All(replicaPings.Skip(1).Zip(replicaPings.Skip(2)), p => Assert.Equal(1000, p.Second - p.First));
+    }
+
+    [Fact]
+    public void MastersWithDifferentPhasesArePingedInTheSameTick()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(337); // the second master connects between two of the first one's PING slots
+        host.AddNode("10.0.0.7", 7007, MasterInfo(RunId('o')));
+        host.Sentinel("monitor", "other", "10.0.0.7", "7007", "2");
+        host.RunFor(5_000);
+
+        var first = host.TimesOf(MasterIp, MasterPort, "PING").Where(t => t > host.Now - 3_000).ToList();
+        var second = host.TimesOf("10.0.0.7", 7007, "PING").Where(t => t > host.Now - 3_000).ToList();
+        Assert.InRange(first.Count, 11, 12);
+        Assert.Equal(first, second);
     }
 
     [Fact]
@@ -26,9 +44,10 @@ public sealed class MonitoringScheduleTests
         var host = HostExtensions.StartedWithMasterAndReplica();
         host.RunFor(25_000);
 
-        // Connected during the first tick; the next tick (1 ms later) sends the first INFO.
+        // Connected during the first tick; the next tick (1 ms later) sends the first INFO, the next ones go out with
+        // the master's PINGs, ten seconds apart.
         var infos = host.TimesOf(MasterIp, MasterPort, "INFO");
-        Assert.Equal([StartMs + 1, StartMs + 10_002, StartMs + 20_003], infos);
+        Assert.Equal([StartMs + 1, StartMs + 10_000, StartMs + 20_000], infos);
     }
 
     [Fact]
@@ -41,7 +60,8 @@ public sealed class MonitoringScheduleTests
         {
             var hellos = host.TimesOf(ip, port, "PUBLISH");
             Assert.InRange(hellos.Count, 4, 5);
-            Assert.All(hellos.Zip(hellos.Skip(1)), p => Assert.Equal(2001, p.Second - p.First));
+            Assert.All(hellos.Zip(hellos.Skip(1)), p => Assert.Equal(2000, p.Second - p.First));
+            Assert.All(hellos, t => Assert.Equal(0, t % 250)); // with the PINGs
         }
     }
 
@@ -99,7 +119,8 @@ public sealed class MonitoringScheduleTests
         host.RunFor(10_000);
 
         var infos = host.TimesOf(ReplicaIp, ReplicaPort, "INFO");
-        Assert.InRange(infos.Count, 8, 10);
+        Assert.InRange(infos.Count, 9, 11);
+        Assert.All(infos.Skip(1).Zip(infos.Skip(2)), p => Assert.Equal(1000, p.Second - p.First));
     }
 
     [Fact]

@@ -73,7 +73,9 @@ public sealed record MigrationPlan
     private IEnumerable<string> DescribeStream()
     {
         yield return $"  1. migrate connects to {Source.Endpoint} as a replica (PSYNC) and receives its snapshot (~{Units.Seconds(EstimatedSyncSeconds)} estimated);";
-        yield return $"     FLUSHALL on {First.Endpoint}, then {KeyWriting.Describe(Source)}, function libraries with FUNCTION LOAD";
+        var connections = Options.SnapshotConnections;
+        yield return $"     FLUSHALL on {First.Endpoint}, then {KeyWriting.Describe(Source)}, function libraries with FUNCTION LOAD"
+            + (connections > 1 ? $"; the keys through {connections} connections, all answered before step 2" : "");
         yield return $"  2. the source's command stream is replayed into {First.Endpoint} in order; a dropped link resumes with PSYNC at the next offset";
         yield return "  3. wait until the applied offset is less than 1 s behind the source";
         yield return $"  4. CLIENT PAUSE WRITE on the source, wait until {First.Endpoint} has applied its offset, fence the source";

@@ -13,6 +13,13 @@ namespace Vigil.Migration.Streaming;
 /// </summary>
 public sealed class StreamPhase(MigrationPlan plan, ProgressDisplay progress, MigrationReport report) : IAsyncDisposable
 {
+    /// <summary>
+    /// How often the source's offset is read until in sync. Shorter than the replicaof mode's polling (which asks every
+    /// target's INFO): the applied offset is known here without asking, and an INFO of the source is cheap, so
+    /// the moment the target is in sync is seen within 50 ms instead of 200.
+    /// </summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly Stopwatch _sinceStart = new();
     private TargetWriter? _writer;
     private Task? _running;
@@ -24,7 +31,7 @@ public sealed class StreamPhase(MigrationPlan plan, ProgressDisplay progress, Mi
     {
         _sinceStart.Start();
         _writer = await TargetWriter.ConnectAsync(plan.First.Endpoint, plan.Options.Credentials, cancel).ConfigureAwait(false);
-        Replicator = new StreamReplicator(plan.Source.Endpoint, plan.Options.Credentials, _writer, plan.KeyWriting);
+        Replicator = new StreamReplicator(plan.Source.Endpoint, plan.Options.Credentials, _writer, plan.KeyWriting, plan.Options.SnapshotConnections);
         _running = Replicator.StartAsync();
         progress.Line($"{plan.Source.Endpoint}: replicating into {plan.First.Endpoint} (PSYNC, then {plan.KeyWriting.Describe(plan.Source)}, then the command stream)");
     }
@@ -55,7 +62,7 @@ public sealed class StreamPhase(MigrationPlan plan, ProgressDisplay progress, Mi
                 progress.EndLive();
                 return status;
             }
-            await Task.Delay(ReplicationPhase.PollInterval, cancel).ConfigureAwait(false);
+            await Task.Delay(PollInterval, cancel).ConfigureAwait(false);
         }
     }
 

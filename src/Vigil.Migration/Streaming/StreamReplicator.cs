@@ -12,11 +12,14 @@ namespace Vigil.Migration.Streaming;
 /// the snapshot as RESTORE commands (one per key, with its absolute expiry) or, for a target that refuses RESTORE or
 /// cannot read the snapshot's RDB version, as plain commands (<see cref="PlainCommands"/>), function libraries with
 /// FUNCTION LOAD, then the command stream as it comes, in order (SELECT and MULTI/EXEC included; PING and
-/// REPLCONF are the link's own and skipped). Runs on a thread of its own with blocking reads. A dropped
+/// REPLCONF are the link's own and skipped). The snapshot's keys are spread over several connections to the
+/// target (<see cref="SnapshotLanes"/>, <paramref name="snapshotConnections"/> of them), all answered before the
+/// command stream goes on through the writer's one connection. Runs on a thread of its own with blocking reads. A dropped
 /// connection is resumed with PSYNC at the next offset; only when the source refuses (the backlog no longer
 /// holds that offset, the source restarted) does a fresh full sync start, after FLUSHALL on the target.
 /// </summary>
-public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? credentials, TargetWriter writer, KeyWriting keyWriting)
+public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? credentials, TargetWriter writer, KeyWriting keyWriting,
+    int snapshotConnections = SnapshotLanes.DefaultConnections)
 {
     /// <summary>How long a read may wait: the source pings its replicas every 10 s by default and sends newlines while it prepares a snapshot.</summary>
     public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(60);
@@ -40,6 +43,12 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
     public int FullSyncs;
     public int PartialResyncs;
     public bool SnapshotLoaded;
+
+    /// <summary>How many connections the last snapshot's keys went through.</summary>
+    public int SnapshotConnections;
+
+    /// <summary>How many of the last snapshot's keys went through each of those connections (the stream's own first).</summary>
+    public long[] SnapshotKeysPerConnection = [];
 
     /// <summary>How the last snapshot's keys were written: "RESTORE" or "plain commands", null before one began.</summary>
     public volatile string? KeysWrittenWith;
@@ -172,19 +181,49 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
         writer.Send([Bytes("FLUSHALL")], -1);
         State = transfer.Diskless ? "receiving the snapshot (diskless)" : "receiving the snapshot";
         var reader = new RdbReader(link.Input);
-        var db = 0;
-        PlainCommands? plain = null;
         writer.Send([Bytes("SELECT"), Bytes("0")], -1);
         Interlocked.Exchange(ref SnapshotKeys, 0);
+        // The other connections write keys only once the target has emptied itself.
+        if (snapshotConnections > 1 && !writer.WaitAnswered(() => _stopping)) return;
+        using var lanes = SnapshotLanes.Open(writer, credentials, snapshotConnections);
+        SnapshotConnections = lanes.Count;
+        link.Input.BeforeWait = lanes.Flush;
+        try
+        {
+            if (!WriteSnapshot(link, transfer, reader, lanes)) return;
+        }
+        finally
+        {
+            SnapshotKeysPerConnection = lanes.KeysPerConnection;
+            link.Input.BeforeWait = writer.Flush;
+        }
+        // Every key is answered on every connection: what follows on the writer's connection comes after all of them.
+        // Once the target answers this PING, everything before it is applied: the offset of the snapshot.
+        writer.Send([Bytes("PING")], full.Offset);
+        _replId = full.ReplId;
+        Interlocked.Exchange(ref _offset, full.Offset);
+        // After a diskless snapshot the source holds the command stream back until the replica's first
+        // ACK. Sent by the periodic timer, that ACK came up to a second late, and a cutover right after
+        // the snapshot waited that long for writes the source had long acknowledged. So: once the target
+        // has the snapshot (the source buffers meanwhile), acknowledge at once.
+        if (!writer.WaitApplied(full.Offset, () => _stopping)) return;
+        SnapshotLoaded = true;
+        Acknowledge();
+    }
+
+    /// <summary>The snapshot's entries into the target, up to its end; false if stopped first.</summary>
+    private bool WriteSnapshot(ReplicaLink link, SnapshotTransfer transfer, RdbReader reader, SnapshotLanes lanes)
+    {
+        var db = 0;
+        PlainCommands? plain = null;
         while (true)
         {
             var entry = reader.Next();
             Interlocked.Exchange(ref SnapshotBytes, reader.BytesRead);
             switch (entry)
             {
-                case RdbSelectDb select when select.Db != db:
+                case RdbSelectDb select:
                     db = select.Db;
-                    writer.Send([Bytes("SELECT"), Bytes(db.ToString(CultureInfo.InvariantCulture))], -1);
                     break;
                 case RdbFunction function:
                     writer.Send([Bytes("FUNCTION"), Bytes("LOAD"), Bytes("REPLACE"), function.Code], -1, "FUNCTION LOAD (a library of the snapshot)");
@@ -196,41 +235,23 @@ public sealed class StreamReplicator(RedisEndpoint source, RedisCredentials? cre
                         if (!keyWriting.Restores(reader.Version)) plain = new PlainCommands(keyWriting.TargetVersion);
                         KeysWrittenWith = plain is null ? "RESTORE" : "plain commands";
                     }
+                    var lane = lanes.ForKey(db);
                     if (plain is null)
                     {
-                        writer.Send(RestoreCommand(key), -1);
+                        lane.SendRestore(key.Key, key.ExpireAtMs ?? 0, key.Dump.Span, key.ExpireAtMs is not null);
                     }
                     else
                     {
-                        foreach (var command in plain.For(key)) writer.Send(command, -1);
+                        foreach (var command in plain.For(key)) lane.Send(command, -1);
                     }
+                    lanes.KeyWritten();
                     Interlocked.Increment(ref SnapshotKeys);
                     break;
                 case RdbEnd:
                     link.ReadSnapshotEnd(transfer, reader.BytesRead);
-                    // Once the target answers this, everything before it is applied: the offset of the snapshot.
-                    writer.Send([Bytes("PING")], full.Offset);
-                    _replId = full.ReplId;
-                    Interlocked.Exchange(ref _offset, full.Offset);
-                    // After a diskless snapshot the source holds the command stream back until the replica's first
-                    // ACK. Sent by the periodic timer, that ACK came up to a second late, and a cutover right after
-                    // the snapshot waited that long for writes the source had long acknowledged. So: once the target
-                    // has the snapshot (the source buffers meanwhile), acknowledge at once.
-                    if (!writer.WaitApplied(full.Offset, () => _stopping)) return;
-                    SnapshotLoaded = true;
-                    Acknowledge();
-                    return;
+                    return lanes.WaitAnswered(() => _stopping);
             }
         }
-    }
-
-    /// <summary>RESTORE key ttl payload REPLACE [ABSTTL]: an expired absolute TTL makes the target drop the key, as the source would.</summary>
-    internal static byte[][] RestoreCommand(RdbKey key)
-    {
-        var ttl = key.ExpireAtMs ?? 0;
-        var command = new List<byte[]> { Bytes("RESTORE"), key.Key, Bytes(ttl.ToString(CultureInfo.InvariantCulture)), key.Dump.ToArray(), Bytes("REPLACE") };
-        if (key.ExpireAtMs is not null) command.Add(Bytes("ABSTTL"));
-        return [.. command];
     }
 
     private void Acknowledge()

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
@@ -11,17 +12,22 @@ namespace Vigil.Migration.Streaming;
 /// <summary>
 /// Writes commands into the target over one pipelined connection. One thread sends (the replication thread);
 /// a reader task takes the replies in order, so each reply is matched with the command it answers. At most
-/// <see cref="MaxInFlightBytes"/> of commands wait for replies; the sender blocks beyond that, which in turn
+/// <see cref="InFlightLimitBytes"/> of commands wait for replies; the sender blocks beyond that, which in turn
 /// slows the reading of the source (it buffers, as it would for a slow replica). The applied offset is the
 /// replication offset of the last command the target answered. The first error reply stops everything: the
 /// next <see cref="Send"/> throws with the key and the target's words.
 /// </summary>
 public sealed class TargetWriter : IAsyncDisposable
 {
+    /// <summary>The stream's connection: what may wait for the target's replies.</summary>
     public const long MaxInFlightBytes = 8L * 1024 * 1024;
 
     /// <summary>Commands are written to the socket in batches of this size, or when the source has nothing more for now.</summary>
-    private const int FlushBytes = 256 * 1024;
+    public const int FlushBytes = 256 * 1024;
+
+    private static readonly byte[] RestoreName = "RESTORE"u8.ToArray();
+    private static readonly byte[] ReplaceArg = "REPLACE"u8.ToArray();
+    private static readonly byte[] AbsTtlArg = "ABSTTL"u8.ToArray();
 
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
@@ -35,15 +41,19 @@ public sealed class TargetWriter : IAsyncDisposable
     private string? _failure;
     private long _commands;
 
-    private TargetWriter(Socket socket, RedisEndpoint endpoint)
+    private TargetWriter(Socket socket, RedisEndpoint endpoint, long inFlightLimitBytes)
     {
         _socket = socket;
         Endpoint = endpoint;
+        InFlightLimitBytes = inFlightLimitBytes;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _replies = Task.Run(ReadRepliesAsync);
     }
 
     public RedisEndpoint Endpoint { get; }
+
+    /// <summary>How many bytes of commands may wait for replies before <see cref="Send"/> blocks.</summary>
+    public long InFlightLimitBytes { get; }
 
     /// <summary>The replication offset the target has applied up to, or -1 before the snapshot was applied.</summary>
     public long AppliedOffset { get { lock (_lock) return _appliedOffset; } }
@@ -54,7 +64,8 @@ public sealed class TargetWriter : IAsyncDisposable
     /// <summary>Commands the target has answered.</summary>
     public long Applied => Interlocked.Read(ref _commands);
 
-    public static async Task<TargetWriter> ConnectAsync(RedisEndpoint endpoint, RedisCredentials? credentials, CancellationToken cancel)
+    public static async Task<TargetWriter> ConnectAsync(RedisEndpoint endpoint, RedisCredentials? credentials, CancellationToken cancel,
+        long inFlightLimitBytes = MaxInFlightBytes)
     {
         // The handshake goes through an ordinary link (AUTH refused, unreachable: the usual messages) ...
         await using (var probe = await RedisLink.ConnectAsync(endpoint, credentials, cancel).ConfigureAwait(false)) { }
@@ -69,7 +80,7 @@ public sealed class TargetWriter : IAsyncDisposable
             socket.Dispose();
             throw;
         }
-        var writer = new TargetWriter(socket, endpoint);
+        var writer = new TargetWriter(socket, endpoint, inFlightLimitBytes);
         if (credentials is not null) writer.Send([.. credentials.AuthCommand.Select(Encoding.UTF8.GetBytes)], -1, "AUTH");
         return writer;
     }
@@ -84,18 +95,47 @@ public sealed class TargetWriter : IAsyncDisposable
     {
         var before = _pending.WrittenCount;
         RespWriter.WriteCommand(_pending, command);
-        var sent = new Sent(_pending.WrittenCount - before, what ?? (object)command, offsetAfter, IsExec(command));
+        Queued(new Sent(_pending.WrittenCount - before, what ?? (object)command, offsetAfter, IsExec(command)));
+    }
+
+    /// <summary>
+    /// RESTORE key ttl payload REPLACE [ABSTTL], written straight into the outgoing buffer: the snapshot's
+    /// millions of keys go through here, so no argument array is built (an error names the key).
+    /// </summary>
+    public void SendRestore(byte[] key, long ttlMs, ReadOnlySpan<byte> payload, bool absoluteTtl)
+    {
+        var before = _pending.WrittenCount;
+        Span<byte> ttl = stackalloc byte[20];
+        Utf8Formatter.TryFormat(ttlMs, ttl, out var ttlLength);
+        RespWriter.WriteArrayHeader(_pending, absoluteTtl ? 6 : 5);
+        RespWriter.WriteBulk(_pending, RestoreName);
+        RespWriter.WriteBulk(_pending, key);
+        RespWriter.WriteBulk(_pending, ttl[..ttlLength]);
+        RespWriter.WriteBulk(_pending, payload);
+        RespWriter.WriteBulk(_pending, ReplaceArg);
+        if (absoluteTtl) RespWriter.WriteBulk(_pending, AbsTtlArg);
+        Queued(new Sent(_pending.WrittenCount - before, key, -1, isExec: false));
+    }
+
+    /// <summary>Bytes of commands queued since the connection opened (the sending thread's count).</summary>
+    public long BytesQueued { get; private set; }
+
+    private void Queued(Sent sent)
+    {
+        BytesQueued += sent.Bytes;
+        long inFlight;
         lock (_lock)
         {
             ThrowIfFailed();
             _inFlight.Enqueue(sent);
             _last = sent;
-            _inFlightBytes += sent.Bytes;
+            inFlight = _inFlightBytes += sent.Bytes;
         }
         if (_pending.WrittenCount >= FlushBytes) Flush();
+        if (inFlight <= InFlightLimitBytes) return;
         lock (_lock)
         {
-            while (_inFlightBytes > MaxInFlightBytes && _failure is null) Monitor.Wait(_lock);
+            while (_inFlightBytes > InFlightLimitBytes && _failure is null) Monitor.Wait(_lock);
             ThrowIfFailed();
         }
     }
@@ -145,6 +185,23 @@ public sealed class TargetWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Blocks until every queued command is answered; false if <paramref name="stopping"/> says so first.</summary>
+    public bool WaitAnswered(Func<bool> stopping)
+    {
+        Flush();
+        lock (_lock)
+        {
+            while (_inFlight.Count > 0)
+            {
+                ThrowIfFailed();
+                if (stopping()) return false;
+                Monitor.Wait(_lock, 100);
+            }
+            ThrowIfFailed();
+            return true;
+        }
+    }
+
     /// <summary>Waits until every queued command is answered (or the writer failed).</summary>
     public async Task DrainAsync(TimeSpan timeout, CancellationToken cancel)
     {
@@ -178,26 +235,17 @@ public sealed class TargetWriter : IAsyncDisposable
 
     private async Task ReadRepliesAsync()
     {
-        var reader = PipeReader.Create(_stream);
+        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         try
         {
             while (true)
             {
-                var reply = await reader.ReadValueAsync(RespLimits.Default, "the target closed the connection", CancellationToken.None).ConfigureAwait(false);
-                Interlocked.Increment(ref _commands);
-                lock (_lock)
-                {
-                    if (!_inFlight.TryDequeue(out var sent))
-                    {
-                        _failure ??= $"target {Endpoint}: a reply nobody asked for";
-                        Monitor.PulseAll(_lock);
-                        return;
-                    }
-                    _inFlightBytes -= sent.Bytes;
-                    if (sent.OffsetAfter >= 0) _appliedOffset = sent.OffsetAfter;
-                    if (ErrorIn(reply, sent.IsExec) is { } error) _failure ??= $"target {Endpoint} refused {sent.What}: {error}";
-                    Monitor.PulseAll(_lock);
-                }
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var consumed = TakeReplies(buffer);
+                reader.AdvanceTo(consumed, buffer.End);
+                if (result.IsCompleted) throw new EndOfStreamException("the target closed the connection");
+                if (Failure is not null) return;
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or EndOfStreamException or ObjectDisposedException or InvalidOperationException)
@@ -208,6 +256,57 @@ public sealed class TargetWriter : IAsyncDisposable
         {
             await reader.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Matches every whole reply in <paramref name="buffer"/> with its command, under one lock (a read holds
+    /// hundreds of replies while the snapshot is written); returns where the unread part begins. A status
+    /// reply (+OK, the answer to almost everything) is skipped without building a value.
+    /// </summary>
+    private SequencePosition TakeReplies(ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        var taken = 0;
+        lock (_lock)
+        {
+            try
+            {
+                while (!reader.End)
+                {
+                    RespValue? reply = null;
+                    reader.TryPeek(out var first);
+                    if (first == (byte)'+')
+                    {
+                        if (!reader.TryAdvanceTo((byte)'\n')) break;
+                    }
+                    else
+                    {
+                        var outcome = RespReader.TryRead(ref reader, RespLimits.Default, out reply, out var error);
+                        if (outcome == RespReadResult.NeedMoreData) break;
+                        if (outcome == RespReadResult.ProtocolError) throw new IOException("protocol error: " + error);
+                    }
+                    taken++;
+                    if (!_inFlight.TryDequeue(out var sent))
+                    {
+                        _failure ??= $"target {Endpoint}: a reply nobody asked for";
+                        break;
+                    }
+                    _inFlightBytes -= sent.Bytes;
+                    if (sent.OffsetAfter >= 0) _appliedOffset = sent.OffsetAfter;
+                    if (reply is not null && ErrorIn(reply, sent.IsExec) is { } refusal)
+                    {
+                        _failure ??= $"target {Endpoint} refused {sent.What}: {refusal}";
+                        break;
+                    }
+                }
+            }
+            finally
+            {
+                Interlocked.Add(ref _commands, taken);
+                if (taken > 0) Monitor.PulseAll(_lock);
+            }
+        }
+        return reader.Position;
     }
 
     /// <summary>An error reply, or inside an EXEC's replies the first error of a queued command.</summary>
@@ -227,16 +326,22 @@ public sealed class TargetWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         try { _socket.Shutdown(SocketShutdown.Both); }
-        catch (SocketException) { }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
         await _stream.DisposeAsync().ConfigureAwait(false);
         try { await _replies.ConfigureAwait(false); }
         catch (ObjectDisposedException) { }
     }
 
+    /// <summary>A command waiting for its reply. <paramref name="what"/> names it for an error: a text, the command, or (a RESTORE) its key alone.</summary>
     private sealed class Sent(int bytes, object what, long offsetAfter, bool isExec)
     {
         public int Bytes { get; } = bytes;
-        public string What => what as string ?? Describe((IReadOnlyList<byte[]>)what);
+        public string What => what switch
+        {
+            string text => text,
+            byte[] restoredKey => $"RESTORE '{RdbReader.Printable(restoredKey)}'",
+            _ => Describe((IReadOnlyList<byte[]>)what),
+        };
         public long OffsetAfter { get; set; } = offsetAfter;
         public bool IsExec { get; } = isExec;
     }

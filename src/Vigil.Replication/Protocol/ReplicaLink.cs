@@ -122,26 +122,46 @@ public sealed class ReplicaLink : IDisposable
     public (byte[][] Args, long Bytes) ReadCommand()
     {
         var start = Input.Position;
-        var header = Input.ReadLine();
-        if (header.Length < 2 || header[0] != '*' || !int.TryParse(header.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
-        {
-            throw new ReplicationException($"unexpected data in the replication stream: '{Truncate(header)}'");
-        }
+        var count = ReadHeader((byte)'*', int.MaxValue);
+        if (count < 1) throw new ReplicationException("unexpected data in the replication stream: an empty command");
         var args = new byte[count][];
         long total = 0;
         for (var i = 0; i < count; i++)
         {
-            var bulk = Input.ReadLine();
-            if (bulk.Length < 2 || bulk[0] != '$' || !long.TryParse(bulk.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
-                || (total += length) > MaxCommandBytes)
-            {
-                throw new ReplicationException($"unexpected data in the replication stream: '{Truncate(bulk)}'");
-            }
+            var length = ReadHeader((byte)'$', MaxCommandBytes);
+            if ((total += length) > MaxCommandBytes) throw new ReplicationException($"a command of more than {MaxCommandBytes} bytes in the replication stream");
             args[i] = new byte[length];
             Input.ReadExactly(args[i]);
             if (Input.ReadByte() != '\r' || Input.ReadByte() != '\n') throw new ReplicationException("a bulk string not ended by CRLF in the replication stream");
         }
         return (args, Input.Position - start);
+    }
+
+    /// <summary>
+    /// A <c>*n</c> or <c>$n</c> line's number, read byte by byte (a line of its own would cost two allocations per
+    /// argument, and the stream is mostly short commands).
+    /// </summary>
+    private long ReadHeader(byte prefix, long max)
+    {
+        var first = Input.ReadByte();
+        if (first == prefix)
+        {
+            long value = 0;
+            var digits = 0;
+            while (true)
+            {
+                var b = Input.ReadByte();
+                if (b is >= (byte)'0' and <= (byte)'9' && digits < 18)
+                {
+                    value = value * 10 + (b - '0');
+                    digits++;
+                    continue;
+                }
+                if (b == '\r' && digits > 0 && value <= max && Input.ReadByte() == '\n') return value;
+                break;
+            }
+        }
+        throw new ReplicationException($"unexpected data in the replication stream near offset {Input.Position}: expected '{(char)prefix}' and a length");
     }
 
     /// <summary><c>REPLCONF ACK offset</c>: tells the source how far we have applied; safe from any thread.</summary>

@@ -33,9 +33,15 @@ public sealed class ByteInput(Stream source, int bufferSize = 64 * 1024)
     public byte ReadByte()
     {
         if (_start == _end) Fill();
-        var b = _buffer[_start];
-        Consumed(_buffer.AsSpan(_start, 1));
-        _start++;
+        var b = _buffer[_start++];
+        // The one-byte case without spans: a snapshot's keys are mostly opcodes, lengths and type bytes.
+        Position++;
+        if (TrackCrc) Crc = Crc64.UpdateByte(Crc, b);
+        if (Capture is { } capture)
+        {
+            capture.GetSpan(1)[0] = b;
+            capture.Advance(1);
+        }
         return b;
     }
 

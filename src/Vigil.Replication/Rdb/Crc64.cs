@@ -25,6 +25,8 @@ public static class Crc64
         return crc;
     }
 
+    public static ulong UpdateByte(ulong crc, byte value) => Tables[0][(crc ^ value) & 0xff] ^ (crc >> 8);
+
     private static ulong[][] BuildTables()
     {
         var tables = new ulong[8][];

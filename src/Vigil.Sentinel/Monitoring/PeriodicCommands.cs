@@ -5,7 +5,8 @@ namespace Vigil.Sentinel.Monitoring;
 
 /// <summary>
 /// The monitoring half's traffic (compatibility-rules §2.1, §4.2): PING about once a second (masters four times a second), INFO every 10 s (1 s when it matters),
-/// hello every 2 s — only on connected links with fewer than 100 × refcount replies owed. INFO and hello have at
+/// hello every 2 s — only on connected links with fewer than 100 × refcount replies owed. All of it falls due on the
+/// slots of the record's ping period (<see cref="Cadence"/>). INFO and hello have at
 /// most one request in flight per record (compatibility-rules §13.10).
 /// </summary>
 internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, LinkManager links, HelloProcessor hello)
@@ -48,7 +49,11 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
     private long InfoDueAt(DataNodeRecord node)
     {
         if (node.InfoInFlight) return long.MaxValue;
-        long due = node.InfoRefreshedAtMs == 0 || node.InfoWantedNow ? 0 : node.InfoRefreshedAtMs + InfoPeriodMs(node) + 1;
+        if (node.InfoRefreshedAtMs == 0 || node.InfoWantedNow) return node.InfoRetryNotBeforeMs;
+        long period = InfoPeriodMs(node);
+        long slot = PingPeriodMs(node);
+        // Polls faster than the record's PINGs (a failover's, a fence's) keep their own pace.
+        long due = period >= slot ? Cadence.Next(node.InfoRefreshedAtMs, period, slot) : node.InfoRefreshedAtMs + period + 1;
         return Math.Max(due, node.InfoRetryNotBeforeMs);
     }
 
@@ -69,18 +74,21 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
     }
 
     /// <summary>
-    /// PING when the last reply is older than p = min(down-after, ping period) and the last PING older than p/2. While
-    /// a PING is unanswered, re-sending faster than the reference's pace (half a ping period) would only pile up
-    /// unanswered PINGs: silence already counts from the first one.
+    /// PINGs go out on the slots of the record's ping period p = min(down-after, ping period): the next slot at least
+    /// half a period after the last reply and after the last PING. While a PING is unanswered, re-sending faster than
+    /// the reference's pace (half a ping period) would only pile up unanswered PINGs: silence already counts from the
+    /// first one.
     /// </summary>
     private long PingDueAt(InstanceRecord record)
     {
-        long period = Math.Min(record.DownAfterMs, PingPeriodMs(record));
+        long period = PingPeriodMs(record);
         var link = record.Link;
-        long resendGap = link.ActivePingSentAtMs != 0
+        long spacing = link.ActivePingSentAtMs != 0
             ? Math.Min(record.DownAfterMs, settings.Timings.PingPeriodMs) / 2
-            : period / 2;
-        return Math.Max(link.LastPongAtMs + period + 1, link.LastPingSentAtMs + resendGap + 1);
+            : period;
+        return Math.Max(
+            Cadence.Next(link.LastPingSentAtMs, spacing, period),
+            Cadence.SlotAtOrAfter(link.LastPongAtMs + period / 2, period));
     }
 
     /// <summary>
@@ -96,14 +104,18 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
     }
 
     /// <summary>
-    /// Masters and peer sentinels are pinged <see cref="Limits.MasterPingsPerPeriod"/> times as often as replicas:
-    /// silence counts from the first unanswered PING, so the ping period is the detection's resolution (on average
-    /// half a period is added to down-after). For peers it is how soon write fencing sees that the majority is gone.
+    /// The record's ping period, min(down-after, period), and so the slot its periodic commands fall due on. Masters
+    /// and peer sentinels are pinged <see cref="Limits.MasterPingsPerPeriod"/> times as often as replicas: silence
+    /// counts from the first unanswered PING, so the ping period is the detection's resolution (on average half a
+    /// period is added to down-after). For peers it is how soon write fencing sees that the majority is gone.
     /// </summary>
-    private long PingPeriodMs(InstanceRecord record) =>
-        record is MasterRecord or PeerRecord
+    private long PingPeriodMs(InstanceRecord record)
+    {
+        long period = record is MasterRecord or PeerRecord
             ? Math.Max(1, settings.Timings.PingPeriodMs / Limits.MasterPingsPerPeriod)
             : settings.Timings.PingPeriodMs;
+        return Math.Max(1, Math.Min(record.DownAfterMs, period));
+    }
 
     private long HelloDueAt(InstanceRecord record)
     {
@@ -117,6 +129,8 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
         if (record is ReplicaRecord { AwaitingFence: true }) return long.MaxValue;
         if (settings.Wide.AnnounceIp is null && record.Link.CommandLocalIp is null) return long.MaxValue;
         if (!HelloProcessor.CanAnnounceMaster(record.OwningMaster, settings.AnnounceHostnames)) return long.MaxValue;
-        return Math.Max(record.LastHelloPublishedAtMs + settings.Timings.PublishPeriodMs + 1, record.HelloRetryNotBeforeMs);
+        return Math.Max(
+            Cadence.Next(record.LastHelloPublishedAtMs, settings.Timings.PublishPeriodMs, PingPeriodMs(record)),
+            record.HelloRetryNotBeforeMs);
     }
 }

@@ -15,7 +15,7 @@ namespace Vigil.Integration.Migration;
 /// </summary>
 public sealed class StreamSentinelMigrationTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int Keys = 5_000;
+    private const int Keys = 200_000;
     private readonly SentinelGroup _group = new();
 
     public Task InitializeAsync() => Task.CompletedTask;

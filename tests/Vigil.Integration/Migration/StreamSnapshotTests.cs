@@ -59,7 +59,7 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
                     db = key.Db;
                     writer.Send([Encoding.ASCII.GetBytes("SELECT"), Encoding.ASCII.GetBytes(db.ToString(CultureInfo.InvariantCulture))], -1);
                 }
-                writer.Send(StreamReplicator.RestoreCommand(key), -1);
+                writer.SendRestore(key.Key, key.ExpireAtMs ?? 0, key.Dump.Span, key.ExpireAtMs is not null);
             }
             Assert.Equal(file.Length, reader.BytesRead);
             await writer.DrainAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
@@ -263,6 +263,66 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
         Assert.IsType<RespSimpleString>(await Topology.CallAsync(source, "SET", "still", "writable"));
     }
 
+    [Fact]
+    public async Task SnapshotThroughSeveralConnectionsCarriesEveryTypeAndDatabase()
+    {
+        var source = await _nodes.StartAsync([.. EncodingDataset.ServerArgs, "--repl-diskless-sync-delay", "0"]);
+        var target = await _nodes.StartAsync(ManagedTargetArgs);
+        await EncodingDataset.FillAsync(source);
+        // Enough bytes for every connection to get batches, in two databases (each connection SELECTs for itself).
+        await BulkKeysAsync(source, db: 0, count: 20_000);
+        await BulkKeysAsync(source, db: 5, count: 10_000);
+        string? failure = await StreamAsync(source, target, async (writer, replicator) =>
+        {
+            await CaughtUpAsync(source, writer, replicator);
+            Assert.Equal(3, replicator.SnapshotConnections);
+            output.WriteLine("keys per connection: " + string.Join(", ", replicator.SnapshotKeysPerConnection));
+            Assert.Equal(3, replicator.SnapshotKeysPerConnection.Length);
+            Assert.All(replicator.SnapshotKeysPerConnection, keys => Assert.True(keys > 1_000, $"{keys} keys through one connection"));
+            Assert.Equal(await EncodingDataset.KeysAsync(source), replicator.SnapshotKeysPerConnection.Sum());
+            await AssertSameAsync(source, target);
+
+            // The command stream goes on through the writer's connection, after every key of the snapshot.
+            await using (var client = await source.ConnectAsync())
+            {
+                await WritesAsync(client, "a");
+            }
+            await CaughtUpAsync(source, writer, replicator);
+            await AssertSameAsync(source, target);
+        }, snapshotConnections: 3);
+        Assert.Null(failure);
+    }
+
+    [Fact]
+    public async Task RefusalOnOneOfSeveralConnectionsStopsTheSnapshotNamingTheKey()
+    {
+        var source = await _nodes.StartAsync("--repl-diskless-sync-delay", "0");
+        var target = await _nodes.StartAsync(ManagedTargetArgs);
+        // The same user on both; on the target it may not write one key, wherever that key falls in the snapshot.
+        await Topology.CallAsync(source, "ACL", "SETUSER", "mover", "on", ">secret", "~*", "&*", "+@all");
+        await Topology.CallAsync(target, "ACL", "SETUSER", "mover", "on", ">secret", "~bulk:*", "&*", "+@all");
+        await BulkKeysAsync(source, db: 0, count: 30_000);
+        await Topology.CallAsync(source, "SET", "forbidden", "v");
+        string? failure = await StreamAsync(source, target, async (_, replicator) =>
+        {
+            await Wait.UntilAsync(() => replicator.Failure is not null, TimeSpan.FromSeconds(30), "the stream stopped");
+            Assert.Equal(4, replicator.SnapshotConnections);
+            Assert.False(replicator.SnapshotLoaded);
+        }, snapshotConnections: 4, credentials: new RedisCredentials("mover", "secret"));
+        output.WriteLine(failure);
+        Assert.Contains("refused RESTORE 'forbidden': NOPERM", failure, StringComparison.Ordinal);
+        Assert.Equal("master", await RoleAsync(source));
+        Assert.IsType<RespSimpleString>(await Topology.CallAsync(source, "SET", "still", "writable"));
+    }
+
+    /// <summary><paramref name="count"/> strings of 100 bytes in database <paramref name="db"/>, written by one script.</summary>
+    private static async Task BulkKeysAsync(RunningNode node, int db, int count)
+    {
+        var script = "redis.call('select', ARGV[1]) for i = 1, tonumber(ARGV[2]) do redis.call('set', 'bulk:' .. i, string.rep('v', 100)) end return 1";
+        var reply = await Topology.CallAsync(node, "EVAL", script, "0", db.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(1, Assert.IsType<RespInteger>(reply).Value);
+    }
+
     private static async Task WritesAsync(RespTestClient client, string tag)
     {
         string[][] commands =
@@ -284,10 +344,10 @@ public sealed class StreamSnapshotTests(ITestOutputHelper output) : IDisposable
     /// replicator however the body ends, and returns why the stream stopped by itself (null: it did not).
     /// </summary>
     private static async Task<string?> StreamAsync(RunningNode source, RunningNode target, Func<TargetWriter, StreamReplicator, Task> body,
-        KeyWriting? keyWriting = null)
+        KeyWriting? keyWriting = null, int snapshotConnections = SnapshotLanes.DefaultConnections, RedisCredentials? credentials = null)
     {
-        await using var writer = await TargetWriter.ConnectAsync(new RedisEndpoint("127.0.0.1", target.Port), null, CancellationToken.None);
-        var replicator = new StreamReplicator(new RedisEndpoint("127.0.0.1", source.Port), null, writer, keyWriting ?? Restoring);
+        await using var writer = await TargetWriter.ConnectAsync(new RedisEndpoint("127.0.0.1", target.Port), credentials, CancellationToken.None);
+        var replicator = new StreamReplicator(new RedisEndpoint("127.0.0.1", source.Port), credentials, writer, keyWriting ?? Restoring, snapshotConnections);
         var running = replicator.StartAsync();
         try
         {
