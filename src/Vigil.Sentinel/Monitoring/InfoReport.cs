@@ -37,19 +37,25 @@ internal sealed class InfoReport
 
     public static InfoReport Parse(string info)
     {
+        // Line by line over the reply without splitting it: an INFO is a hundred lines or more, read every 10 s per
+        // instance (every second in a failover), and only the few values kept become strings.
         var report = new InfoReport();
-        foreach (var line in info.Split("\r\n"))
+        var rest = info.AsSpan();
+        while (true)
         {
-            report.ReadLine(line);
+            int end = rest.IndexOf("\r\n", StringComparison.Ordinal);
+            report.ReadLine(end < 0 ? rest : rest[..end]);
+            if (end < 0) break;
+            rest = rest[(end + 2)..];
         }
         return report;
     }
 
-    private void ReadLine(string line)
+    private void ReadLine(ReadOnlySpan<char> line)
     {
         if (line.Length >= 47 && line.StartsWith("run_id:", StringComparison.Ordinal))
         {
-            RunId = line.Substring(7, 40);
+            RunId = line.Slice(7, 40).ToString();
         }
 
         if (line.Length >= 7 && line.StartsWith("slave", StringComparison.Ordinal) && char.IsAsciiDigit(line[5]))
@@ -61,27 +67,27 @@ internal sealed class InfoReport
 
         if (line.Length >= 32 && line.StartsWith("master_link_down_since_seconds", StringComparison.Ordinal))
         {
-            MasterLinkDownTimeMs = RedisNumbers.StrToLong(line.AsSpan(31)) * 1000;
+            MasterLinkDownTimeMs = RedisNumbers.StrToLong(line[31..]) * 1000;
         }
 
-        if (line.StartsWith("master_repl_offset:", StringComparison.Ordinal)) MasterReplOffset = RedisNumbers.StrToULong(line.AsSpan(19));
+        if (line.StartsWith("master_repl_offset:", StringComparison.Ordinal)) MasterReplOffset = RedisNumbers.StrToULong(line[19..]);
 
         if (line.StartsWith("role:master", StringComparison.Ordinal)) Role = ReportedRole.Master;
         else if (line.StartsWith("role:slave", StringComparison.Ordinal)) Role = ReportedRole.Slave;
 
         if (Role != ReportedRole.Slave) return;
-        if (line.StartsWith("master_host:", StringComparison.Ordinal)) MasterHost = line[12..];
-        if (line.StartsWith("master_port:", StringComparison.Ordinal)) MasterPort = RedisNumbers.AtoiSaturating(line.AsSpan(12));
+        if (line.StartsWith("master_host:", StringComparison.Ordinal)) MasterHost = line[12..].ToString();
+        if (line.StartsWith("master_port:", StringComparison.Ordinal)) MasterPort = RedisNumbers.AtoiSaturating(line[12..]);
         if (line.StartsWith("master_link_status:", StringComparison.Ordinal))
         {
-            MasterLinkUp = string.Equals(line[19..], "up", StringComparison.OrdinalIgnoreCase);
+            MasterLinkUp = line[19..].Equals("up", StringComparison.OrdinalIgnoreCase);
         }
-        if (line.StartsWith("slave_priority:", StringComparison.Ordinal)) SlavePriority = RedisNumbers.AtoiSaturating(line.AsSpan(15));
-        if (line.StartsWith("slave_repl_offset:", StringComparison.Ordinal)) SlaveReplOffset = RedisNumbers.StrToULong(line.AsSpan(18));
-        if (line.StartsWith("replica_announced:", StringComparison.Ordinal)) ReplicaAnnounced = RedisNumbers.AtoiSaturating(line.AsSpan(18));
+        if (line.StartsWith("slave_priority:", StringComparison.Ordinal)) SlavePriority = RedisNumbers.AtoiSaturating(line[15..]);
+        if (line.StartsWith("slave_repl_offset:", StringComparison.Ordinal)) SlaveReplOffset = RedisNumbers.StrToULong(line[18..]);
+        if (line.StartsWith("replica_announced:", StringComparison.Ordinal)) ReplicaAnnounced = RedisNumbers.AtoiSaturating(line[18..]);
     }
 
-    private static bool TryReadReplicaLine(string line, out string host, out int port)
+    private static bool TryReadReplicaLine(ReadOnlySpan<char> line, out string host, out int port)
     {
         host = "";
         port = 0;
@@ -91,34 +97,41 @@ internal sealed class InfoReport
             // Old format: slave0:<ip>,<port>,<state>
             int colon = line.IndexOf(':');
             if (colon < 0) return false;
-            int comma = line.IndexOf(',', colon + 1);
+            int comma = IndexOf(line, ',', colon + 1);
             if (comma < 0) return false;
-            int end = line.IndexOf(',', comma + 1);
+            int end = IndexOf(line, ',', comma + 1);
             if (end < 0) return false;
-            host = line[(colon + 1)..comma];
-            port = RedisNumbers.AtoiSaturating(line.AsSpan(comma + 1, end - comma - 1));
+            host = line[(colon + 1)..comma].ToString();
+            port = RedisNumbers.AtoiSaturating(line.Slice(comma + 1, end - comma - 1));
             return true;
         }
         int portAt = line.IndexOf("port=", StringComparison.Ordinal);
         if (portAt < 0) return false;
-        host = UpToComma(line, ipAt + 3);
+        host = UpToComma(line, ipAt + 3).ToString();
         port = RedisNumbers.AtoiSaturating(UpToComma(line, portAt + 5));
         return true;
     }
 
     /// <summary>New-format replica line (<c>...,state=online,offset=..,lag=N</c>) with a small lag.</summary>
-    private static bool IsRecentlyAcknowledging(string line)
+    private static bool IsRecentlyAcknowledging(ReadOnlySpan<char> line)
     {
-        if (!line.Contains(",state=online,", StringComparison.Ordinal)) return false;
+        if (line.IndexOf(",state=online,", StringComparison.Ordinal) < 0) return false;
         int lagAt = line.IndexOf(",lag=", StringComparison.Ordinal);
         if (lagAt < 0) return false;
         return long.TryParse(UpToComma(line, lagAt + 5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long lag)
             && lag <= Limits.FenceReplicaLagLimitSeconds;
     }
 
-    private static string UpToComma(string line, int start)
+    private static ReadOnlySpan<char> UpToComma(ReadOnlySpan<char> line, int start)
     {
-        int end = line.IndexOf(',', start);
+        int end = IndexOf(line, ',', start);
         return end < 0 ? line[start..] : line[start..end];
+    }
+
+    /// <summary>The first <paramref name="value"/> at or after <paramref name="start"/>, as string.IndexOf(char, int) finds it.</summary>
+    private static int IndexOf(ReadOnlySpan<char> line, char value, int start)
+    {
+        int found = line[start..].IndexOf(value);
+        return found < 0 ? -1 : start + found;
     }
 }
