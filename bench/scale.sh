@@ -81,13 +81,17 @@ run_group() {
         [ $((SECONDS - started)) -gt 300 ] && { echo "not every sentinel saw every master ($seen of $((count * group)))" >&2; break; }
         sleep 1
     done
-    local discovery=$((SECONDS - started)) cpu_mean=-1 cpu_max=-1 rss=-1 fleet_cpu=-1
+    local discovery=$((SECONDS - started)) cpu_mean=-1 cpu_max=-1 rss=-1 fleet_cpu=-1 tilts=-1
     if [ "$measure" = yes ]; then
         sleep 5
         local before=() after=() f0 f1
         for s in "${pids[@]}"; do before+=("$(cpu_ticks "$s")"); done
         f0=$(cpu_ticks "$fleet_pid")
+        local tilts_before tilts_after
+        tilts_before=$(cat "$bench_dir"/s*/out.log | grep -c '+tilt' || true)
         sleep "$window"
+        tilts_after=$(cat "$bench_dir"/s*/out.log | grep -c '+tilt' || true)
+        tilts=$((tilts_after - tilts_before))
         for s in "${pids[@]}"; do after+=("$(cpu_ticks "$s")"); done
         f1=$(cpu_ticks "$fleet_pid")
         read -r cpu_mean cpu_max < <(python3 -c "
@@ -101,7 +105,7 @@ print(f'{sum(pct)/len(pct):.2f} {max(pct):.2f}')")
     probe=$(python3 "$bench_root/bench/lib/failover_probe.py" "$control" "$((base + 2 * victim))" "m$victim" 90 "${ports[@]}")
     for s in "${pids[@]}"; do stop_pid "$s"; done
     stop_pid "$fleet_pid"
-    echo "$discovery $cpu_mean $cpu_max $rss $fleet_cpu $(echo "$probe" | sed 's/[a-z_]*=//g')"
+    echo "$discovery $cpu_mean $cpu_max $rss $fleet_cpu $tilts $(echo "$probe" | sed 's/[a-z_]*=//g')"
 }
 
 echo "Scenario 5: scale ($(machine_line))"
@@ -111,11 +115,11 @@ for round in $(seq 1 "$rounds"); do
     order="vigil reference"; [ $((round % 2)) -eq 0 ] && order="reference vigil"
     for who in $order; do
         binary=$vigil; [ "$who" = reference ] && binary=$reference
-        read -r disc mean max rss fleet odown first last < <(run_group "$binary" "$masters" yes)
-        echo "  round $round $who: $masters masters: discovery ${disc}s, CPU mean ${mean}% max ${max}% of one core, RSS ${rss} MB, fleet ${fleet}%; failover odown ${odown} ms, +switch-master first ${first} ms, last ${last} ms" >&2
+        read -r disc mean max rss fleet tilts odown first last < <(run_group "$binary" "$masters" yes)
+        echo "  round $round $who: $masters masters: discovery ${disc}s, CPU mean ${mean}% max ${max}% of one core, RSS ${rss} MB, fleet ${fleet}%, +tilt events in the window ${tilts}; failover odown ${odown} ms, +switch-master first ${first} ms, last ${last} ms" >&2
         v[$who-disc]+=" $disc"; v[$who-mean]+=" $mean"; v[$who-max]+=" $max"; v[$who-rss]+=" $rss"
         v[$who-first]+=" $first"; v[$who-last]+=" $last"
-        read -r _ _ _ _ _ odown1 first1 last1 < <(run_group "$binary" 1 no)
+        read -r _ _ _ _ _ _ odown1 first1 last1 < <(run_group "$binary" 1 no)
         echo "  round $round $who: 1 master: failover odown ${odown1} ms, +switch-master first ${first1} ms, last ${last1} ms" >&2
         v[$who-first1]+=" $first1"; v[$who-last1]+=" $last1"
     done

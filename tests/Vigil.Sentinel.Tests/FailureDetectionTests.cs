@@ -205,6 +205,35 @@ public sealed class FailureDetectionTests
     }
 
     [Fact]
+    public void APromptThatCrossesOurQuestionAsksThatPeerBackOnceItsAnswerIsIn()
+    {
+        // Both reach SDOWN within milliseconds: our question reaches the peer before its own SDOWN, so it answers "not
+        // down", while its question reaches us while ours is still out. Its answer is older than its prompt, so the
+        // peer is asked back as soon as the answer is in, not an ask period later.
+        int answers = 0;
+        var host = WithPeer(_ => Down(answers++ > 0));
+        var peerNode = host.Nodes[(PeerIp, PeerPort)];
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(4900);
+        Assert.Empty(host.Events("+sdown"));
+        peerNode.Frozen = true; // not long enough for its link to be given up
+        host.RunUntilEvent("+sdown", 1000);
+        host.RunFor(5);
+        host.Sentinel("is-master-down-by-addr", MasterIp, MasterPort.ToString(), "0", "*");
+        host.RunFor(5);
+        Assert.Single(host.Sends(PeerIp, PeerPort), s => IsAsk(s.Args));
+
+        peerNode.Frozen = false;
+        host.RunFor(400); // the fake node answers its backlog at the core's next wake
+
+        var asks = host.Sends(PeerIp, PeerPort).Where(s => IsAsk(s.Args)).ToList();
+        Assert.Equal(2, asks.Count);
+        Assert.Equal(2, answers);
+        Assert.InRange(asks[1].AtMs - asks[0].AtMs, 0, 400); // not an ask period (1 s) later
+        Assert.Single(host.Events("+odown"));
+    }
+
+    [Fact]
     public void NoAsksWhileTheMasterIsHealthy()
     {
         var host = WithPeer(_ => Down(true));

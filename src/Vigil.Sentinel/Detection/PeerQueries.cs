@@ -43,8 +43,16 @@ internal sealed class PeerQueries(CoreSettings settings, CoreClock clock, Effect
                 peer.SaysMasterDown = false;
                 peer.Leader = null;
             }
-            if (!master.IsSubjectivelyDown || peer.Link.IsDisconnected) continue;
-            bool askedBack = askBack && !peer.AskInFlight && !peer.SaysMasterDown;
+            if (!master.IsSubjectivelyDown || peer.Link.IsDisconnected)
+            {
+                peer.AskBackAfterAnswer = false;
+                continue;
+            }
+            // A question still out when the prompt came may be answered from before the peer's SDOWN (they cross on the
+            // wire when both reach SDOWN in the same few milliseconds): that peer is asked back once its answer is in.
+            if (askBack && peer.AskInFlight && !peer.SaysMasterDown) peer.AskBackAfterAnswer = true;
+            bool askedBack = (askBack || peer.AskBackAfterAnswer) && !peer.AskInFlight && !peer.SaysMasterDown;
+            if (!peer.AskInFlight) peer.AskBackAfterAnswer = false;
             if (!forced && !askedBack && (peer.AskInFlight || now < NextAskAt(peer))) continue;
 
             var address = master.Address;
@@ -73,6 +81,7 @@ internal sealed class PeerQueries(CoreSettings settings, CoreClock clock, Effect
         long due = long.MaxValue;
         foreach (var peer in master.Peers.Values)
         {
+            if (peer.AskBackAfterAnswer && !peer.AskInFlight) return clock.NowMs;
             if (peer.SaysMasterDown || peer.Leader is not null) due = Math.Min(due, peer.LastMasterDownReplyAtMs + AnswerValidityMs + 1);
             if (master.IsSubjectivelyDown && !peer.Link.IsDisconnected && !peer.AskInFlight)
             {

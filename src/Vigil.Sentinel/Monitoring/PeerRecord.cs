@@ -34,6 +34,12 @@ internal sealed class PeerRecord(string runId, InstanceAddress address, Instance
     public long LastAskSentAtMs { get; set; }
 
     /// <summary>
+    /// A peer's question prompted an ask-back while our question to this peer was still out: if its answer says "not
+    /// down", this peer is asked again at once (the answer may predate the peer's own SDOWN).
+    /// </summary>
+    public bool AskBackAfterAnswer { get; set; }
+
+    /// <summary>
     /// Whether the last answer is young enough to count (compatibility-rules §5.2: five ask periods). Checked where answers are counted,
     /// not only where they are expired: the expiry runs with the questions, which TILT suspends.
     /// </summary>
