@@ -3,13 +3,15 @@
 # same machine, interleaved rounds (the order rotates each round): redis-benchmark SET and GET, 50 clients,
 # pipeline 1 and 16. Prints min / median / max of throughput, p50 and p99 latency per path, the ratios
 # vigil proxy / HAProxy, and the latency each proxy adds over direct connections at the median.
-# Usage: bench/proxy.sh [rounds]   (default 3; REQUESTS=100000 per run; VIGIL or VIGIL_BIN=path skips the build;
+# Usage: bench/proxy.sh [rounds]   (default 3; REQUESTS=100000 per run at pipeline 1 and REQUESTS_P16=10 times that
+# at pipeline 16, so that a run lasts seconds there too, not a fifth of one; VIGIL or VIGIL_BIN=path skips the build;
 # VIGIL_PROXY_ARGS="--io-threads 1" adds options to the proxy under test; VIGIL_BEFORE=path adds a second
 # vigil proxy from that binary to the rotation, to compare two builds in one run)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 rounds=${1:-3}
 requests=${REQUESTS:-100000}
+requests_p16=${REQUESTS_P16:-$((requests * 10))}
 vigil=$(vigil_binary)
 command -v haproxy >/dev/null || { echo "haproxy is needed (apt-get install haproxy)" >&2; exit 1; }
 
@@ -43,18 +45,19 @@ wait_ping "$haproxy_port" 20
 [ -z "${VIGIL_BEFORE:-}" ] || wait_ping "$before_port" 20
 
 echo "vigil proxy vs direct vs HAProxy $(haproxy -v | awk 'NR==1 {print $3}') ($(machine_line))"
-echo "redis-benchmark -c 50 -n $requests -t set,get -P 1|16, $rounds interleaved rounds"
+echo "redis-benchmark -c 50 -t set,get, -n $requests at -P 1 and $requests_p16 at -P 16, $rounds interleaved rounds"
 results="$bench_dir/results.tsv"
 : > "$results"
 hz=$(clock_ticks_per_second)
 run() { # who port pipeline pid-whose-CPU-to-count
-    local before after cpu
+    local before after cpu n=$requests
+    [ "$3" = 1 ] || n=$requests_p16
     before=$(cpu_ticks "$4")
-    nice -n 10 redis-benchmark -p "$2" -c 50 -n "$requests" -P "$3" -t set,get --csv 2>/dev/null \
+    nice -n 10 redis-benchmark -p "$2" -c 50 -n "$n" -P "$3" -t set,get --csv 2>/dev/null \
         | tr -d '"' | awk -F, -v who="$1" -v p="$3" 'NR>1 {print who "\t" p "\t" $1 "\t" $2 "\t" $5 "\t" $7}' > "$bench_dir/run.tsv"
     after=$(cpu_ticks "$4")
     # The path's CPU time (Redis for direct, the proxy otherwise) per 100,000 requests of the run (SET and GET).
-    cpu=$(( (after - before) * 1000 * 100000 / hz / (2 * requests) ))
+    cpu=$(( (after - before) * 1000 * 100000 / hz / (2 * n) ))
     awk -v cpu="$cpu" '{print $0 "\t" cpu}' "$bench_dir/run.tsv" >> "$results"
 }
 order=(direct vigil haproxy)
