@@ -16,7 +16,7 @@ bash bench/failover.sh "$@"
 bash bench/switchover.sh "$@"
 # 3. query throughput (redis-benchmark, 50 clients, pipeline 1 and 16)
 bash bench/query-throughput.sh "$@"
-# 4. footprint (RSS, CPU per minute, threads, fds; 1 and 50 masters) and 5. scale (1,000 masters)
-for scenario in bench/footprint.sh bench/scale.sh; do
+# 4. footprint (RSS, CPU per minute, threads, fds; 1 and 50 masters; side by side and in groups) and 5. scale (1,000 masters)
+for scenario in bench/footprint.sh bench/footprint-groups.sh bench/scale.sh; do
     if [ -f "$scenario" ]; then bash "$scenario" "$@"; else echo "($scenario not present yet)"; fi
 done

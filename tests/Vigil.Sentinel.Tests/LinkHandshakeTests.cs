@@ -21,6 +21,23 @@ public sealed class LinkHandshakeTests
     }
 
     [Fact]
+    public void AHostWhoseClockStartsAtZeroOpensTheLinksInTheFirstTickAndSeesNoSdown()
+    {
+        // A host's monotonic clock may start near zero at process start. A link that was never opened must count as
+        // opened long ago, not at time zero: otherwise the first connection waited a ping period, and with
+        // down-after at most a period the master went SDOWN (and, with quorum 1, ODOWN) before it was ever asked.
+        var config = ConfigOf(Master(quorum: 1) with { DownAfterMs = 1000 });
+        var host = new SimulatedHost(config, options: Options() with { StartNowMs = 0 });
+        host.AddNode(MasterIp, MasterPort, MasterInfo(RunId('m')));
+        host.Tick(0);
+
+        Assert.Contains(host.EffectsOf<OpenLink>(), o => o is { Host: MasterIp, Port: MasterPort, Role: LinkRole.Command });
+        host.RunFor(3000);
+        Assert.Empty(host.Events("+sdown"));
+        Assert.Empty(host.Events("+odown"));
+    }
+
+    [Fact]
     public void CommandLinkIsNamedThenPinged()
     {
         var host = new SimulatedHost();

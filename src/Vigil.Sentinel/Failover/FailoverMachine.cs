@@ -92,9 +92,10 @@ internal sealed class FailoverMachine(
 
     /// <summary>
     /// The wait between ODOWN and the attempt: one election slot per live peer whose run id sorts before ours, plus a
-    /// random part of half a slot. Sentinels that see ODOWN together (a crash is noticed by all within milliseconds)
-    /// start at least half a slot apart, in run-id order, so the first one's vote requests arrive before the next one
-    /// asks for itself; the lowest live run id asks at once. A split vote costs two failover timeouts.
+    /// random part of a quarter slot. Sentinels that see ODOWN together (a crash is noticed by all within milliseconds)
+    /// start at least three quarters of a slot apart, in run-id order, so the first one's vote requests arrive before
+    /// the next one asks for itself; the lowest live run id asks within a quarter slot. A split vote costs two failover
+    /// timeouts.
     /// </summary>
     private long PreElectionWaitMs(MasterRecord master)
     {
@@ -104,7 +105,7 @@ internal sealed class FailoverMachine(
             if (peer.IsSubjectivelyDown || peer.Link.IsDisconnected) continue;
             if (string.Compare(peer.Name, monitored.MyId, StringComparison.OrdinalIgnoreCase) < 0) rank++;
         }
-        return rank * Limits.ElectionSlotMs + random.Next((int)(Limits.ElectionSlotMs / 2));
+        return rank * Limits.ElectionSlotMs + random.Next((int)(Limits.ElectionSlotMs / 4));
     }
 
     private long DiscoveryEndsAt(MasterRecord master) =>

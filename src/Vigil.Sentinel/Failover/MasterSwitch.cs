@@ -55,7 +55,7 @@ internal sealed class MasterSwitch(CoreSettings settings, CoreClock clock, Effec
         master.InfoRefreshedAtMs = 0;
         master.InfoText = null;
         master.MasterReplOffset = null;
-        master.Link.LastReconnectAtMs = 0;
+        master.Link.LastReconnectAtMs = CoreClock.LongAgoMs;
 
         foreach (var address in replicaAddresses)
         {

@@ -45,7 +45,11 @@ internal sealed class InstanceLink
     /// -1 until one was measured. A round trip longer than a PING period includes the wait for the next PING.
     /// </summary>
     public long LastRoundTripMs { get; set; } = -1;
-    public long LastReconnectAtMs { get; set; }
+    /// <summary>
+    /// When the links were last (re)opened; "long ago" until then, not zero: the host's clock may start near zero,
+    /// and a first connection held back a ping period let a master go SDOWN before it was ever asked.
+    /// </summary>
+    public long LastReconnectAtMs { get; set; } = CoreClock.LongAgoMs;
 
     /// <summary>True while any required connection is missing or still connecting.</summary>
     public bool IsDisconnected => Command is not { IsUp: true } || (WantsPubSub && PubSub is not { IsUp: true });
