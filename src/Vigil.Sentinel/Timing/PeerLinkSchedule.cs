@@ -12,7 +12,9 @@ namespace Vigil.Sentinel;
 /// deadlines are all at least <see cref="ShortestSilenceMs"/> after it, so the masters are touched (their due times
 /// recomputed) only when a change can matter to them:
 /// <list type="bullet">
-/// <item>its connections, its users or its capacity for commands changed (<see cref="LinkConnections"/>);</item>
+/// <item>its connections or its capacity for commands changed (<see cref="LinkConnections"/>); a master that starts or
+/// stops using the link changes no other user's rules (its own master is touched by whatever made it a user), so a
+/// link that every master of a fleet joins during discovery is not recomputed once per join for all the others;</item>
 /// <item>a PING has gone unanswered for the shortest silence any user's rule acts on: from then on their due times
 /// follow that PING exactly;</item>
 /// <item>the silence they were touched for ended (a reply) or started again.</item>
@@ -248,14 +250,13 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
         }
     }
 
-    /// <summary>What a change of touches every user: its connections, its users, whether it takes commands.</summary>
+    /// <summary>What a change of touches every user: its connections and whether it takes commands.</summary>
     private readonly record struct LinkConnections(
         Connection? Command,
         bool CommandUp,
         Connection? PubSub,
         bool PubSubUp,
         long LastReconnectAtMs,
-        int UserCount,
         bool TakesCommands)
     {
         public static LinkConnections Of(InstanceLink link) => new(
@@ -264,7 +265,6 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
             link.PubSub,
             link.PubSub?.IsUp ?? false,
             link.LastReconnectAtMs,
-            link.Users.Count,
             PeriodicCommands.CanSend(link));
     }
 
