@@ -22,7 +22,7 @@ internal sealed class WriterClient(SimWorld world, int group, int hostId, long i
     private long _nextQueryAtMs;
 
     public int Group { get; } = group;
-    public string Name => $"client-{Group}";
+    public string Name { get; } = $"client-{group}";
     public List<AckedWrite> Acked { get; } = [];
     public long Attempts { get; private set; }
     public long Rejected { get; private set; }

@@ -753,7 +753,8 @@ internal sealed class InvariantChecker
         {
             throw Violation("discovery-is-truthful", $"hello ({where}) misstates its sender or master: {payload}");
         }
-        RegisterConfig($"hello from {Short(fields[2])} ({where})", fields[4], configEpoch, $"{fields[5]}:{fields[6]}");
+        // Epoch 0 registers nothing (see RegisterConfig); most hellos of a fleet carry it, so their texts are not built.
+        if (configEpoch >= 1) RegisterConfig($"hello from {Short(fields[2])} ({where})", fields[4], configEpoch, $"{fields[5]}:{fields[6]}");
     }
 
     /// <summary>The attacker is about to send this hello: it states nothing true, so it is not held to the rules above.</summary>

@@ -15,7 +15,8 @@ internal sealed class SimNetwork
     private readonly Random _random;
     private readonly int[,] _blocked;
     private readonly LinkLatency[,] _latency;
-    private readonly List<Pipe> _stalled = [];
+    // Per direction: a split network unblocks millions of directions at once, each resuming only its own pipes.
+    private readonly Dictionary<(int From, int To), List<Pipe>> _stalled = [];
     private readonly List<SimConnection> _connections = [];
     private int _lastConnectionId;
 
@@ -75,22 +76,23 @@ internal sealed class SimNetwork
     {
         if (fromHost == toHost || _blocked[fromHost, toHost] == 0) return;
         if (--_blocked[fromHost, toHost] > 0) return;
-        for (int i = _stalled.Count - 1; i >= 0; i--)
+        if (!_stalled.Remove((fromHost, toHost), out var pipes)) return;
+        // Latest stalled first: each resume draws a delay, so this order is part of what a seed replays.
+        for (int i = pipes.Count - 1; i >= 0; i--)
         {
-            var pipe = _stalled[i];
-            if (pipe.IsDead)
-            {
-                _stalled.RemoveAt(i);
-            }
-            else if (pipe.FromHost == fromHost && pipe.ToHost == toHost)
-            {
-                _stalled.RemoveAt(i);
-                pipe.Resume();
-            }
+            if (!pipes[i].IsDead) pipes[i].Resume();
         }
     }
 
-    public void AddStalled(Pipe pipe) => _stalled.Add(pipe);
+    public void AddStalled(Pipe pipe)
+    {
+        if (!_stalled.TryGetValue((pipe.FromHost, pipe.ToHost), out var pipes))
+        {
+            pipes = [];
+            _stalled[(pipe.FromHost, pipe.ToHost)] = pipes;
+        }
+        pipes.Add(pipe);
+    }
 
     /// <summary>How often the Vigil host starts a fresh connection attempt while earlier ones get no answer (its connect race).</summary>
     public const long RacingRetryMs = 250;

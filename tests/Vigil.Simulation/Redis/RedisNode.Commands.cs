@@ -229,7 +229,7 @@ internal sealed partial class RedisNode
 
     private RespValue Publish(string channel, string payload)
     {
-        if (channel == "__sentinel__:hello") _world.Checker.OnHelloSeen(payload, $"{Name} channel");
+        if (channel == "__sentinel__:hello") _world.Checker.OnHelloSeen(payload, _helloSource ??= $"{Name} channel");
         int receivers = 0;
         var message = RespValue.Array(RespValue.Bulk("message"), RespValue.Bulk(channel), RespValue.Bulk(payload));
         foreach (var subscriber in _clients)

@@ -25,6 +25,9 @@ internal sealed partial class RedisNode : IConnectionServer
     private readonly List<SimConnection> _clients = [];
     private readonly Queue<(SimConnection Connection, string[] Args)> _frozenInbox = new();
     private int _incarnation;
+    private RedisAddress? _upstream;
+    private string? _name;
+    private string? _helloSource;
 
     public RedisNode(SimWorld world, RedisNodeSpec spec, int hostId)
     {
@@ -43,7 +46,7 @@ internal sealed partial class RedisNode : IConnectionServer
     public int Port => Spec.Port;
     public int HostId { get; }
     public RedisAddress Address => new(Spec.Ip, Spec.Port);
-    public string Name => $"redis-{Spec.Group}.{Spec.Index}";
+    public string Name => _name ??= $"redis-{Spec.Group}.{Spec.Index}";
     public int Priority => Spec.Priority;
 
     public string RunId { get; private set; }
@@ -53,7 +56,15 @@ internal sealed partial class RedisNode : IConnectionServer
     public long StartedAtMs { get; private set; }
 
     /// <summary>Null for a master; else the address given to REPLICAOF.</summary>
-    public RedisAddress? Upstream { get; private set; }
+    public RedisAddress? Upstream
+    {
+        get => _upstream;
+        private set
+        {
+            _world.Replicas.Move(this, _upstream, value);
+            _upstream = value;
+        }
+    }
 
     /// <summary>The role written to the config file (initial config, then CONFIG REWRITE); used at restart.</summary>
     public RedisAddress? ConfiguredUpstream { get; private set; }
@@ -318,7 +329,7 @@ internal sealed partial class RedisNode : IConnectionServer
     /// <summary>The replicas this node, as a master, currently sees attached (the <c>slaveN</c> lines).</summary>
     public IEnumerable<RedisNode> AttachedReplicas()
     {
-        foreach (var node in _world.Redis)
+        foreach (var node in _world.Replicas.NamingHost(Ip))
         {
             if (node == this || !node.Running || node.Upstream is not { } up || !up.Matches(Ip, Port)) continue;
             if (node.LinkState == ReplicationLinkState.Down) continue;

@@ -28,6 +28,8 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
     private readonly List<SimConnection> _served = [];
     private readonly Queue<Action> _inbox = new();
     private readonly Func<SentinelCore, ISentinelProcess> _wrap;
+    private string? _name;
+    private string? _helloSource;
     private CoreDriver? _driver;
     private readonly Dictionary<long, (string[] Args, Action<RespValue> Answer)> _requests = [];
     private long _lastRequestId;
@@ -53,7 +55,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
     }
 
     public int Index { get; }
-    public string Name => $"sentinel-{Index}";
+    public string Name => _name ??= $"sentinel-{Index}";
     public string Ip { get; }
     public int Port { get; }
     public int HostId { get; }
@@ -477,7 +479,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
                     Answer(connection, slot, new RespError("ERR Only HELLO messages are accepted by Sentinel instances."));
                     return;
                 }
-                _world.Checker.OnHelloSeen(args[2], $"PUBLISH to {Name}");
+                _world.Checker.OnHelloSeen(args[2], _helloSource ??= $"PUBLISH to {Name}");
                 _world.Trace.Add(_world.NowMs, Name, $"served PUBLISH hello {args[2]}");
                 Ask(args, reply => Answer(connection, slot, reply));
                 break;

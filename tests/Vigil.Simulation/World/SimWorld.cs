@@ -23,6 +23,7 @@ internal sealed class SimWorld
     private readonly Dictionary<(string Host, int Port), (IConnectionServer Server, int HostId)> _servers = [];
     private readonly Dictionary<(string Host, int Port), RedisNode> _redisByAddress = [];
     private readonly HashSet<int> _dataLossGroups = [];
+    private Dictionary<string, int>? _groupByMasterName;
     private long _nextWriteId;
     private long _maxDownAfterMs;
     private long _maxFailoverTimeoutMs;
@@ -146,6 +147,9 @@ internal sealed class SimWorld
     public FaultInjector Faults { get; }
     public NameService Names { get; }
     public IReadOnlyList<RedisNode> Redis { get; }
+
+    /// <summary>Which nodes replicate from which host (kept by the nodes as their upstreams change).</summary>
+    public ReplicaIndex Replicas { get; } = new();
     public IReadOnlyList<SentinelNode> Sentinels { get; }
     public IReadOnlyList<WriterClient> Writers { get; }
     public IReadOnlyList<ForeignCandidate> ForeignCandidates { get; }
@@ -173,13 +177,16 @@ internal sealed class SimWorld
     public (IConnectionServer? Server, int Host) FindServer(string host, int port, int fallbackHost) =>
         _servers.TryGetValue((host, port), out var found) ? (found.Server, found.HostId) : (null, fallbackHost);
 
+    /// <summary>The group of the master named <paramref name="name"/> (the first such group), or -1.</summary>
     public int GroupOfMaster(string name)
     {
-        for (int g = 0; g < Scenario.MasterNames.Count; g++)
+        // Asked for every hello on the wire: a fleet's thousand names are not walked each time.
+        if (_groupByMasterName is null)
         {
-            if (Scenario.MasterNames[g] == name) return g;
+            _groupByMasterName = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int g = 0; g < Scenario.MasterNames.Count; g++) _groupByMasterName.TryAdd(Scenario.MasterNames[g], g);
         }
-        return -1;
+        return _groupByMasterName.TryGetValue(name, out int group) ? group : -1;
     }
 
     /// <summary>Node <paramref name="index"/> of a group: 10.0.g.x for the first 256 groups (as always), then 10.2.0.x on.</summary>
