@@ -47,6 +47,8 @@ public sealed class EventLoop
     private readonly Lock _driving = new();
     // When the loop's thread will wake by itself (under _driving); long.MinValue while it is awake and will look again.
     private long _sleepUntilMs = long.MinValue;
+
+    private readonly InputOrder _order = new();
     // What the core threw while driven on a poster's thread: the loop's thread rethrows it and ends, as it would have
     // had it been driving.
     private volatile Exception? _failure;
@@ -164,7 +166,7 @@ public sealed class EventLoop
         {
             BeginStep();
             _driver.Drain(); // what the core queued when it was built
-            _driver.Feed(new Tick(_clock.NowMs));
+            Feed(new Tick(_clock.NowMs));
             WriteSaves();
             _started = true;
         }
@@ -203,7 +205,7 @@ public sealed class EventLoop
         {
             BeginStep();
             if (input is ClientRequest request) _requests.Handling(request.RequestId, Step);
-            _driver.Feed(input);
+            Feed(input);
         }
     }
 
@@ -211,8 +213,10 @@ public sealed class EventLoop
     {
         if (_clock.NowMs < _core.NextWakeMs) return;
         BeginStep();
-        _driver.Feed(new Tick(_clock.NowMs));
+        Feed(new Tick(_clock.NowMs));
     }
+
+    private void Feed(Input input) => _driver.Feed(_order.Next(input));
 
     /// <summary>The first point of the wake grid at or after <paramref name="dueMs"/>.</summary>
     private static long WakeAtMs(long dueMs) =>
