@@ -43,12 +43,12 @@ public sealed class EventLoop
     private readonly State.CoalescingStateStore _state;
     private readonly PendingRequests _requests;
     private readonly CoreDriver _driver;
+    // Every input this loop feeds goes through it, saves' confirmations included (see Feed).
+    private readonly InputOrder _order = new();
     // Whoever holds it drives the core; posters only try it, so a socket thread never waits for a tick or a save.
     private readonly Lock _driving = new();
     // When the loop's thread will wake by itself (under _driving); long.MinValue while it is awake and will look again.
     private long _sleepUntilMs = long.MinValue;
-
-    private readonly InputOrder _order = new();
     // What the core threw while driven on a poster's thread: the loop's thread rethrows it and ends, as it would have
     // had it been driving.
     private volatile Exception? _failure;
@@ -216,6 +216,10 @@ public sealed class EventLoop
         Feed(new Tick(_clock.NowMs));
     }
 
+    /// <summary>
+    /// Feeds the core in time order (<see cref="InputOrder"/>). A save's confirmation goes the same way: it is stamped
+    /// after the fsync, and an input read before it but handled after it would otherwise move the core's clock ahead.
+    /// </summary>
     private void Feed(Input input) => _driver.Feed(_order.Next(input));
 
     /// <summary>The first point of the wake grid at or after <paramref name="dueMs"/>.</summary>
@@ -229,7 +233,7 @@ public sealed class EventLoop
         while (_state.Flush() is { } saved)
         {
             BeginStep();
-            _driver.Saved(saved.Seq, saved.Ok);
+            Feed(new StateSaved(_clock.NowMs, saved.Seq, saved.Ok));
         }
     }
 
