@@ -560,10 +560,12 @@ public sealed class SentinelCore : ISentinelCore
             case ReplyKind.Info when awaited.Owner is DataNodeRecord node:
                 Invariants.Check(node.InfoInFlight, $"an INFO reply for {node.Name} with no INFO in flight");
                 node.InfoInFlight = false;
+                _pingReplies.ApplyProbe(node, input.Reply);
                 if (input.Reply is RespBulkString info) _info.Apply(node, info.Text);
                 else node.InfoRetryNotBeforeMs = _clock.NowMs + Limits.RetryAfterErrorReplyMs;
                 break;
             case ReplyKind.Publish:
+                if (awaited.Owner is DataNodeRecord target) _pingReplies.ApplyProbe(target, input.Reply);
                 _hello.OnPublishReply(awaited.Owner, input.Reply is RespError);
                 break;
             case ReplyKind.IsMasterDown when awaited.Owner is PeerRecord peer:
