@@ -41,7 +41,10 @@ public sealed class FailureDetectionTests
     [Theory]
     [InlineData(1000, 250)]
     [InlineData(2000, 250)]
+    [InlineData(3999, 250)]
+    [InlineData(4000, 500)]
     [InlineData(5000, 500)]
+    [InlineData(8000, 1000)]
     [InlineData(30_000, 1000)]
     public void AMastersProbesComeOftenEnoughThatAFreezeIsNoticedWithinAnEighthOfDownAfterOrAQuarterPeriod(long downAfter, long period)
     {

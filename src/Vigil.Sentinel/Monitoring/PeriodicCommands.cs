@@ -127,7 +127,7 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
         return Math.Max(1, Math.Min(record.DownAfterMs, period));
     }
 
-    public static long MasterPingPeriodMs(long basePeriod, long downAfterMs)
+    private static long MasterPingPeriodMs(long basePeriod, long downAfterMs)
     {
         long period = basePeriod;
         long finest = basePeriod / Limits.MasterPingsPerPeriodAtMost;
