@@ -572,7 +572,11 @@ public sealed class SentinelCore : ISentinelCore
                 Invariants.Check(node.InfoInFlight, $"an INFO reply for {node.Name} with no INFO in flight");
                 node.InfoInFlight = false;
                 _pingReplies.ApplyProbe(node, input.Reply);
-                if (input.Reply is RespBulkString info) _info.Apply(node, info.Text);
+                if (input.Reply is RespBulkString info)
+                {
+                    node.LastInfo.Set(info.Bytes);
+                    _info.Apply(node, info.Text);
+                }
                 else node.InfoRetryNotBeforeMs = _clock.NowMs + Limits.RetryAfterErrorReplyMs;
                 break;
             case ReplyKind.Publish:

@@ -127,6 +127,21 @@ public sealed class DiscoveryTests
     }
 
     [Fact]
+    public void InfoCacheHoldsExactlyTheLastInfoWhetherLongerOrShorterThanTheOneBefore()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        var master = host.Nodes[(MasterIp, MasterPort)];
+        string basic = master.Info!;
+        foreach (var text in new[] { basic + "# Extra\r\n" + new string('x', 3000) + "\r\n", basic, basic + "a:1\r\n" })
+        {
+            master.Info = text;
+            host.RunFor(11_000); // one INFO period
+            var entries = Replies.Items(Replies.Items(host.Sentinel("info-cache", "mymaster"))[1]);
+            Assert.Equal(text, Replies.Text(Replies.Items(entries[0])[1]));
+        }
+    }
+
+    [Fact]
     public void InfoCacheAgeOfAReplicaWithoutInfoIsZero()
     {
         var host = new SimulatedHost();

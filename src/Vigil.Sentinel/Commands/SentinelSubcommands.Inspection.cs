@@ -56,18 +56,18 @@ internal sealed partial class SentinelSubcommands
         foreach (var master in selected)
         {
             reply.Add(RespValue.Bulk(master.Name));
-            var entries = new List<RespValue> { CacheEntry(master.InfoRefreshedAtMs != 0 ? now - master.InfoRefreshedAtMs : 0, master.InfoText) };
+            var entries = new List<RespValue> { CacheEntry(master.InfoRefreshedAtMs != 0 ? now - master.InfoRefreshedAtMs : 0, master.LastInfo.ToArray()) };
             foreach (var replica in master.Replicas.Values)
             {
-                entries.Add(CacheEntry(replica.InfoRefreshedAtMs != 0 ? now - replica.InfoRefreshedAtMs : 0, replica.InfoText));
+                entries.Add(CacheEntry(replica.InfoRefreshedAtMs != 0 ? now - replica.InfoRefreshedAtMs : 0, replica.LastInfo.ToArray()));
             }
             reply.Add(new RespArray(entries));
         }
         return new RespArray(reply);
     }
 
-    private static RespValue CacheEntry(long ageMs, string? info) =>
-        RespValue.Array(RespValue.Integer(ageMs), info is null ? RespValue.NullValue : RespValue.Bulk(info));
+    private static RespValue CacheEntry(long ageMs, byte[]? info) =>
+        RespValue.Array(RespValue.Integer(ageMs), info is null ? RespValue.NullValue : new RespBulkString(info));
 
     /// <summary>
     /// usable = this sentinel + peers not SDOWN/ODOWN; quorum needs usable ≥ quorum, authorisation needs a

@@ -53,7 +53,7 @@ internal sealed class MasterSwitch(CoreSettings settings, CoreClock clock, Effec
         // Whatever we knew came from the old address. Without this the reference treats the new master as "sane"
         // on the strength of the old one's INFO; here it must answer INFO itself first (asked at once).
         master.InfoRefreshedAtMs = 0;
-        master.InfoText = null;
+        master.LastInfo.Clear();
         master.MasterReplOffset = null;
         master.Link.LastReconnectAtMs = CoreClock.LongAgoMs;
 

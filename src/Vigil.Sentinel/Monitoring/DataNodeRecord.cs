@@ -8,7 +8,7 @@ internal abstract class DataNodeRecord(string name, InstanceAddress address, Ins
 {
     /// <summary>Time of the last INFO reply; 0 if none yet.</summary>
     public long InfoRefreshedAtMs { get; set; }
-    public string? InfoText { get; set; }
+    public InfoCopy LastInfo { get; } = new();
     public bool InfoInFlight { get; set; }
     public long InfoRetryNotBeforeMs { get; set; }
 

@@ -22,7 +22,6 @@ internal sealed class InfoHandler(CoreClock clock, EffectQueue effects, TiltStat
     {
         long now = clock.NowMs;
         var report = InfoReport.Parse(info);
-        record.InfoText = info;
 
         if (report.RunId is { } runId)
         {
