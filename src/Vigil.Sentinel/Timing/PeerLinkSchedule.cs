@@ -7,14 +7,18 @@ namespace Vigil.Sentinel;
 
 /// <summary>
 /// A peer sentinel's link, scheduled once however many masters' records use it (one per master the peer watches).
-/// Its PINGs fall due here, not in each master's due time. Its PING and each reply change the link four times a
-/// second or more, and every user's SDOWN, link-health and write-fence deadlines count from that PING; but those
-/// deadlines are all at least <see cref="ShortestSilenceMs"/> after it, so the masters are touched (their due times
-/// recomputed) only when a change can matter to them:
+/// Its rules fall due here, not in each master's due time: its PINGs, its reconnects and its connection's health check
+/// (a connection that could not be made in time, or a PING unanswered for half a down-after, closes it). Its PING and
+/// each reply change the link four times a second or more, a peer that cannot be reached is dialled about once a
+/// second, and every user's SDOWN and write-fence deadlines count from that PING; but those deadlines are all at least
+/// <see cref="ShortestSilenceMs"/> after it, and nothing a user's own rules do depends on a connection that is not up,
+/// so the masters are touched (their due times recomputed) only when a change can matter to them:
 /// <list type="bullet">
-/// <item>its connections or its capacity for commands changed (<see cref="LinkConnections"/>); a master that starts or
-/// stops using the link changes no other user's rules (its own master is touched by whatever made it a user), so a
-/// link that every master of a fleet joins during discovery is not recomputed once per join for all the others;</item>
+/// <item>the link became usable or unusable (<see cref="Usability"/>: its command connection up or not, room for
+/// commands or not); a connection opened, or one that failed before it was up, only reschedules the link; a master
+/// that starts or stops using the link changes no other user's rules (its own master is touched by whatever made it a
+/// user), so a link that every master of a fleet joins during discovery is not recomputed once per join for all the
+/// others;</item>
 /// <item>a PING has gone unanswered for the shortest silence any user's rule acts on: from then on their due times
 /// follow that PING exactly;</item>
 /// <item>the silence they were touched for ended (a reply) or started again.</item>
@@ -24,10 +28,10 @@ namespace Vigil.Sentinel;
 /// </summary>
 /// <remarks>
 /// The users of a link differ only by their masters' down-after, so one user per distinct down-after stands for all
-/// (<see cref="Entry.Groups"/>): the link's PING is due when the earliest of theirs is, and a tick that finds it due
-/// visits that user only.
+/// (<see cref="Entry.Groups"/>): the link's PING, reconnect or health check is due when the earliest of theirs is, and
+/// a tick that finds it due visits that user only (the health check counts half its down-after, the others none).
 /// </remarks>
-internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
+internal sealed class PeerLinkSchedule(TiltState tilt, LinkManager links, PeriodicCommands periodic, FailureDetector detector)
 {
     private readonly Dictionary<InstanceLink, Entry> _entries = new(ReferenceEqualityComparer.Instance);
     private readonly PeerLinkDueHeap _heap = new();
@@ -54,7 +58,7 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
         }
     }
 
-    /// <summary>The link's PING times are about to change (a reply to its PING): checked at the next <see cref="CheckPending"/>.</summary>
+    /// <summary>An input is about to change the link (a reply to its PING, a connection up or closed): checked at the next <see cref="CheckPending"/>.</summary>
     public void Changed(InstanceLink link) => _pending.Add(link);
 
     /// <summary>Checks the links noted by <see cref="Changed"/> and <see cref="TakeDue"/>.</summary>
@@ -84,10 +88,10 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
 
     /// <summary>
     /// Takes the links due at or before <paramref name="nowMs"/>: a silence that lasted long enough touches the link's
-    /// users; a PING due adds the user it is due for to <paramref name="pingDue"/>. Each taken link is checked (and
-    /// scheduled) again at the next <see cref="CheckPending"/>, after the tick's visits.
+    /// users; a PING, reconnect or health check due adds the user it is due for to <paramref name="linkDue"/>. Each taken
+    /// link is checked (and scheduled) again at the next <see cref="CheckPending"/>, after the tick's visits.
     /// </summary>
-    public void TakeDue(long nowMs, List<PeerRecord> pingDue, MasterDueHeap masters)
+    public void TakeDue(long nowMs, List<PeerRecord> linkDue, MasterDueHeap masters)
     {
         _due.Clear();
         _heap.TakeDue(nowMs, _due);
@@ -100,7 +104,7 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
             if (since != 0 && since != entry.WatchedSilenceSinceMs && nowMs > since + entry.ShortestSilenceMs) TouchUsers(link, entry, masters);
             foreach (var user in entry.Groups)
             {
-                if (!user.IsRemoved && periodic.PingDueAtIfSendable(user) <= nowMs) pingDue.Add(user);
+                if (!user.IsRemoved && UserDueAt(user) <= nowMs) linkDue.Add(user);
             }
         }
     }
@@ -140,12 +144,13 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
             _heap.Forget(link);
             return;
         }
+        var usability = Usability.Of(link);
         var connections = LinkConnections.Of(link);
         var pings = PingTimes.Of(link);
-        if (connections != entry.Connections || !entry.Seen)
+        if (usability != entry.Usability || !entry.Seen)
         {
             entry.Seen = true;
-            entry.Connections = connections;
+            entry.Usability = usability;
             entry.GroupsStale = true;
             TouchUsers(link, entry, masters);
         }
@@ -153,25 +158,36 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
         {
             TouchUsers(link, entry, masters);
         }
-        else if (pings == entry.Pings && !entry.GroupsStale && !entry.Unscheduled && !entry.LostAGroup(link))
+        else if (connections == entry.Connections && pings == entry.Pings && !entry.GroupsStale && !entry.Unscheduled && !entry.LostAGroup(link))
         {
             return;
         }
+        entry.Connections = connections;
         entry.Pings = pings;
         if (entry.GroupsStale || entry.LostAGroup(link)) Regroup(link, entry);
         entry.Unscheduled = false;
         _heap.Schedule(link, DueAt(link, entry));
     }
 
-    /// <summary>The earliest PING of the link's groups, and the end of the current silence's watch.</summary>
+    /// <summary>The earliest rule of the link's groups, and the end of the current silence's watch.</summary>
     private long DueAt(InstanceLink link, Entry entry)
     {
         long due = long.MaxValue;
-        foreach (var user in entry.Groups) due = Math.Min(due, periodic.PingDueAtIfSendable(user));
+        foreach (var user in entry.Groups) due = Math.Min(due, UserDueAt(user));
         RecordVisits += entry.Groups.Count;
         long since = SilenceSinceMs(link);
         if (since != 0 && since != entry.WatchedSilenceSinceMs) due = Math.Min(due, since + entry.ShortestSilenceMs + 1);
         return due;
+    }
+
+    /// <summary>
+    /// When a visit of <paramref name="user"/> next acts on the link: its PING, a reconnect, or (unless in TILT, when
+    /// SDOWN and the health check wait) closing an unhealthy connection.
+    /// </summary>
+    private long UserDueAt(PeerRecord user)
+    {
+        long due = Math.Min(periodic.PingDueAtIfSendable(user), links.ReconnectDueAt(user));
+        return tilt.Active ? due : Math.Min(due, detector.LinkHealthDueAt(user));
     }
 
     private void Regroup(InstanceLink link, Entry entry)
@@ -217,6 +233,7 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
     private sealed class Entry
     {
         public bool Seen { get; set; }
+        public Usability Usability { get; set; }
         public LinkConnections Connections { get; set; }
         public PingTimes Pings { get; set; }
 
@@ -250,22 +267,30 @@ internal sealed class PeerLinkSchedule(PeriodicCommands periodic)
         }
     }
 
-    /// <summary>What a change of touches every user: its connections and whether it takes commands.</summary>
+    /// <summary>
+    /// What a change of touches every user: whether the command connection is up and whether it takes commands. Every
+    /// rule of a user's own that looks at the link asks these (<see cref="InstanceLink.IsDisconnected"/>,
+    /// <see cref="PeriodicCommands.CanSend(InstanceLink)"/>); commands are sent only on a connection that is up.
+    /// </summary>
+    private readonly record struct Usability(bool Disconnected, bool TakesCommands)
+    {
+        public static Usability Of(InstanceLink link) => new(link.IsDisconnected, PeriodicCommands.CanSend(link));
+    }
+
+    /// <summary>What the link's own reconnect and health rules follow: its connections and when it last dialled.</summary>
     private readonly record struct LinkConnections(
         Connection? Command,
         bool CommandUp,
         Connection? PubSub,
         bool PubSubUp,
-        long LastReconnectAtMs,
-        bool TakesCommands)
+        long LastReconnectAtMs)
     {
         public static LinkConnections Of(InstanceLink link) => new(
             link.Command,
             link.Command?.IsUp ?? false,
             link.PubSub,
             link.PubSub?.IsUp ?? false,
-            link.LastReconnectAtMs,
-            PeriodicCommands.CanSend(link));
+            link.LastReconnectAtMs);
     }
 
     /// <summary>The PING times the link's own schedule follows.</summary>
