@@ -25,6 +25,35 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
     /// <summary>The shortest time a PING to a peer can go unanswered before the fence may act on it: the doubt window.</summary>
     public static long ShortestSilenceMs(MasterRecord master) => DoubtWindowMs(ContactWindowMs(master));
 
+    /// <summary>
+    /// Whether a silence of <paramref name="peer"/> long enough to lapse the doubt window may change what its master's
+    /// fence does: the fence is engaged, in doubt or asked for a check, or it could fence and the other peers that
+    /// surely answer (connected, no PING outstanding) make no majority without this one. A peer whose silence has
+    /// begun counts as lost: its own silence, when it lapses, asks this again with this peer's silence counted.
+    /// </summary>
+    public static bool MayActOnSilenceOf(PeerRecord peer)
+    {
+        var master = peer.OwningMaster;
+        var fence = master.Fence;
+        if (fence.Engaged || fence.DoubtSinceMs != 0 || fence.CheckRequested) return true;
+        return CanFence(master) && !SureMajority(master, except: peer);
+    }
+
+    /// <summary>
+    /// The peers other than <paramref name="except"/> that surely answer (connected, no PING outstanding) make a
+    /// majority with this sentinel: no lapse of another peer's contact can start a doubt until one of them falls
+    /// silent, which its link watches.
+    /// </summary>
+    private static bool SureMajority(MasterRecord master, PeerRecord? except)
+    {
+        int sure = 0;
+        foreach (var other in master.Peers.Values)
+        {
+            if (other != except && !other.IsRemoved && !other.Link.IsDisconnected && PeerContact.ContactSince(other) == 0) sure++;
+        }
+        return PeerContact.IsMajority(master, sure);
+    }
+
     /// <summary>One evaluation per tick (acting half only: in TILT nothing is renewed and the lease lapses).</summary>
     public void Check(MasterRecord master)
     {
@@ -274,8 +303,14 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
             return now;
         }
         long due = long.MaxValue;
+        // Out of doubt, with a majority that surely answers, a peer's PING going unanswered for the doubt window
+        // changes nothing: no visit is due for it (in a large fleet, some peer's PING is out at most moments, and each
+        // would make the master due for nothing). Should one of that majority fall silent, its link's silence watch
+        // touches this master (see PeerLinkSchedule and MayActOnSilenceOf).
+        bool lapsesMatter = fence.DoubtSinceMs != 0 || !SureMajority(master, except: null);
         foreach (var peer in master.Peers.Values)
         {
+            if (!lapsesMatter) break;
             long since = PeerContact.ContactSince(peer);
             if (since == 0) continue;
             due = Future(due, since + doubtWindow + 1, now);

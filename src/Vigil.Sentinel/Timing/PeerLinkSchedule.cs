@@ -11,16 +11,18 @@ namespace Vigil.Sentinel;
 /// (a connection that could not be made in time, or a PING unanswered for half a down-after, closes it). Its PING and
 /// each reply change the link four times a second or more, a peer that cannot be reached is dialled about once a
 /// second, and every user's SDOWN and write-fence deadlines count from that PING; but those deadlines are all at least
-/// <see cref="ShortestSilenceMs"/> after it, and nothing a user's own rules do depends on a connection that is not up,
-/// so the masters are touched (their due times recomputed) only when a change can matter to them:
+/// the fence's doubt window after it (half a down-after for all but the fence), and nothing a user's own rules do
+/// depends on a connection that is not up, so the masters are touched (their due times recomputed) only when a change
+/// can matter to them:
 /// <list type="bullet">
 /// <item>the link became usable or unusable (<see cref="Usability"/>: its command connection up or not, room for
 /// commands or not); a connection opened, or one that failed before it was up, only reschedules the link; a master
 /// that starts or stops using the link changes no other user's rules (its own master is touched by whatever made it a
 /// user), so a link that every master of a fleet joins during discovery is not recomputed once per join for all the
 /// others;</item>
-/// <item>a PING has gone unanswered for the shortest silence any user's rule acts on: from then on their due times
-/// follow that PING exactly;</item>
+/// <item>a PING has gone unanswered for half the shortest down-after of its users, or for the fence's doubt window and
+/// some user's fence may act on it (<see cref="WriteFence.MayActOnSilenceOf"/>): from then on their due times follow
+/// that PING exactly;</item>
 /// <item>the silence they were touched for ended (a reply) or started again.</item>
 /// </list>
 /// A PING answered sooner only moves deadlines later, never earlier: a master whose stored due time was computed
@@ -100,13 +102,43 @@ internal sealed class PeerLinkSchedule(TiltState tilt, LinkManager links, Period
             if (!_entries.TryGetValue(link, out var entry)) continue;
             entry.Unscheduled = true;
             _pending.Add(link);
-            long since = SilenceSinceMs(link);
-            if (since != 0 && since != entry.WatchedSilenceSinceMs && nowMs > since + entry.ShortestSilenceMs) TouchUsers(link, entry, masters);
+            WatchSilence(link, entry, nowMs, masters);
             foreach (var user in entry.Groups)
             {
                 if (!user.IsRemoved && UserDueAt(user) <= nowMs) linkDue.Add(user);
             }
         }
+    }
+
+    /// <summary>
+    /// A silence of the link that lasted long enough: past the shortest silence any user's rule acts on, every user is
+    /// touched; past the fence's doubt window (shorter), only if some user's fence may act on it. A peer connection
+    /// that carries every master's hellos and questions is held up behind a slow message now and then, far more often
+    /// in a large fleet than in a small one, and with the other peers answering no fence acts on it: touching every
+    /// master for each such hold-up and again at its end was most of the work left at a thousand masters.
+    /// </summary>
+    private void WatchSilence(InstanceLink link, Entry entry, long nowMs, MasterDueHeap masters)
+    {
+        long since = SilenceSinceMs(link);
+        if (since == 0 || since == entry.WatchedSilenceSinceMs) return;
+        if (nowMs > since + entry.ShortestSilenceMs)
+        {
+            TouchUsers(link, entry, masters);
+            return;
+        }
+        if (nowMs <= since + entry.FenceSilenceMs || since == entry.FenceWatchedSilenceSinceMs) return;
+        entry.FenceWatchedSilenceSinceMs = since;
+        if (AnyFenceMayAct(link)) TouchUsers(link, entry, masters);
+    }
+
+    private bool AnyFenceMayAct(InstanceLink link)
+    {
+        foreach (var user in link.Users)
+        {
+            RecordVisits++;
+            if (user is PeerRecord { IsRemoved: false } peer && WriteFence.MayActOnSilenceOf(peer)) return true;
+        }
+        return false;
     }
 
     /// <summary>Touches every master using <paramref name="link"/>.</summary>
@@ -169,14 +201,18 @@ internal sealed class PeerLinkSchedule(TiltState tilt, LinkManager links, Period
         _heap.Schedule(link, DueAt(link, entry));
     }
 
-    /// <summary>The earliest rule of the link's groups, and the end of the current silence's watch.</summary>
+    /// <summary>The earliest rule of the link's groups, and the ends of the current silence's watches.</summary>
     private long DueAt(InstanceLink link, Entry entry)
     {
         long due = long.MaxValue;
         foreach (var user in entry.Groups) due = Math.Min(due, UserDueAt(user));
         RecordVisits += entry.Groups.Count;
         long since = SilenceSinceMs(link);
-        if (since != 0 && since != entry.WatchedSilenceSinceMs) due = Math.Min(due, since + entry.ShortestSilenceMs + 1);
+        if (since != 0 && since != entry.WatchedSilenceSinceMs)
+        {
+            due = Math.Min(due, since + entry.ShortestSilenceMs + 1);
+            if (since != entry.FenceWatchedSilenceSinceMs) due = Math.Min(due, since + entry.FenceSilenceMs + 1);
+        }
         return due;
     }
 
@@ -195,22 +231,17 @@ internal sealed class PeerLinkSchedule(TiltState tilt, LinkManager links, Period
         entry.GroupsStale = false;
         entry.Groups.Clear();
         entry.ShortestSilenceMs = long.MaxValue;
+        entry.FenceSilenceMs = long.MaxValue;
         _downAfters.Clear();
         foreach (var user in link.Users)
         {
             RecordVisits++;
             if (user is not PeerRecord peer || peer.IsRemoved) continue;
             if (_downAfters.Add(peer.DownAfterMs)) entry.Groups.Add(peer);
-            entry.ShortestSilenceMs = Math.Min(entry.ShortestSilenceMs, ShortestSilenceMs(peer));
+            entry.ShortestSilenceMs = Math.Min(entry.ShortestSilenceMs, FailureDetector.ShortestSilenceMs(peer));
+            entry.FenceSilenceMs = Math.Min(entry.FenceSilenceMs, WriteFence.ShortestSilenceMs(peer.OwningMaster));
         }
     }
-
-    /// <summary>
-    /// The shortest time a PING to the peer can go unanswered before one of this record's rules may act on it: the
-    /// health check that drops the command connection (SDOWN comes later), and write fencing's contact windows.
-    /// </summary>
-    private static long ShortestSilenceMs(PeerRecord peer) =>
-        Math.Min(FailureDetector.ShortestSilenceMs(peer), WriteFence.ShortestSilenceMs(peer.OwningMaster));
 
     /// <summary>
     /// Since when the peer has not answered: its oldest unanswered PING, or while the link is down its last valid reply
@@ -240,7 +271,15 @@ internal sealed class PeerLinkSchedule(TiltState tilt, LinkManager links, Period
         /// <summary>One user per distinct down-after; the first one found of each.</summary>
         public List<PeerRecord> Groups { get; } = [];
         public bool GroupsStale { get; set; } = true;
+        /// <summary>
+        /// The shortest silence any user's rule other than its fence acts on (half a down-after: the link's own health
+        /// check, then the peer's SDOWN), and the shortest a fence acts on (its doubt window).
+        /// </summary>
         public long ShortestSilenceMs { get; set; } = long.MaxValue;
+        public long FenceSilenceMs { get; set; } = long.MaxValue;
+
+        /// <summary>The silence whose doubt window was looked at, whether or not a fence could act on it; 0 when none.</summary>
+        public long FenceWatchedSilenceSinceMs { get; set; }
 
         /// <summary>The silence (see <see cref="SilenceSinceMs"/>) the users were last touched during; 0 when none.</summary>
         public long WatchedSilenceSinceMs { get; set; }
