@@ -96,6 +96,9 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
 
     private static long DoubtWindowMs(long contactWindowMs) => Math.Min(contactWindowMs, Limits.FenceDoubtMs);
 
+    /// <summary>No master's doubt window is shorter (see <see cref="ContactWindowMs"/>).</summary>
+    private const long ShortestDoubtWindowMs = Limits.FenceMinContactWindowMs < Limits.FenceDoubtMs ? Limits.FenceMinContactWindowMs : Limits.FenceDoubtMs;
+
     /// <summary>
     /// Whether the replicas are cut off from the master too, and how we know: null while nothing says so. A probe sent
     /// since the doubt began decides: it is asked every quarter second and answers within a fraction of one. The
@@ -307,12 +310,16 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
         // changes nothing: no visit is due for it (in a large fleet, some peer's PING is out at most moments, and each
         // would make the master due for nothing). Should one of that majority fall silent, its link's silence watch
         // touches this master (see PeerLinkSchedule and MayActOnSilenceOf).
-        bool lapsesMatter = fence.DoubtSinceMs != 0 || !SureMajority(master, except: null);
+        // Out of doubt too, a connected peer's PING out for no longer than any master's doubt window is its link's to
+        // watch: the watch falls due no later than this lapse, and touches this master if its fence may act on it.
+        bool doubting = fence.DoubtSinceMs != 0;
+        bool lapsesMatter = doubting || !SureMajority(master, except: null);
         foreach (var peer in master.Peers.Values)
         {
             if (!lapsesMatter) break;
             long since = PeerContact.ContactSince(peer);
             if (since == 0) continue;
+            if (!doubting && !peer.Link.IsDisconnected && now - since <= ShortestDoubtWindowMs) continue;
             due = Future(due, since + doubtWindow + 1, now);
             due = Future(due, since + window + 1, now);
         }

@@ -117,16 +117,23 @@ internal sealed class PeerLinkSchedule(TiltState tilt, LinkManager links, Period
     /// in a large fleet than in a small one, and with the other peers answering no fence acts on it: touching every
     /// master for each such hold-up and again at its end was most of the work left at a thousand masters.
     /// </summary>
+    /// <remarks>
+    /// The doubt window's watch is kept for every silence, even one whose users were all touched already: a fence
+    /// out of doubt leaves a PING out for less than any doubt window to this watch (see <c>WriteFence.DueAt</c>).
+    /// </remarks>
     private void WatchSilence(InstanceLink link, Entry entry, long nowMs, MasterDueHeap masters)
     {
         long since = SilenceSinceMs(link);
-        if (since == 0 || since == entry.WatchedSilenceSinceMs) return;
-        if (nowMs > since + entry.ShortestSilenceMs)
+        if (since == 0) return;
+        bool fenceWatchDue = since != entry.FenceWatchedSilenceSinceMs && nowMs > since + entry.FenceSilenceMs;
+        if (since != entry.WatchedSilenceSinceMs && nowMs > since + entry.ShortestSilenceMs)
         {
             TouchUsers(link, entry, masters);
+            // Touched past the doubt window: their due times count this PING's lapse already.
+            if (fenceWatchDue) entry.FenceWatchedSilenceSinceMs = since;
             return;
         }
-        if (nowMs <= since + entry.FenceSilenceMs || since == entry.FenceWatchedSilenceSinceMs) return;
+        if (!fenceWatchDue) return;
         entry.FenceWatchedSilenceSinceMs = since;
         if (AnyFenceMayAct(link)) TouchUsers(link, entry, masters);
     }
@@ -208,9 +215,9 @@ internal sealed class PeerLinkSchedule(TiltState tilt, LinkManager links, Period
         foreach (var user in entry.Groups) due = Math.Min(due, UserDueAt(user));
         RecordVisits += entry.Groups.Count;
         long since = SilenceSinceMs(link);
-        if (since != 0 && since != entry.WatchedSilenceSinceMs)
+        if (since != 0)
         {
-            due = Math.Min(due, since + entry.ShortestSilenceMs + 1);
+            if (since != entry.WatchedSilenceSinceMs) due = Math.Min(due, since + entry.ShortestSilenceMs + 1);
             if (since != entry.FenceWatchedSilenceSinceMs) due = Math.Min(due, since + entry.FenceSilenceMs + 1);
         }
         return due;
