@@ -4,11 +4,21 @@ namespace Vigil.Sentinel;
 internal static class Limits
 {
     /// <summary>
-    /// Masters are pinged this many times per ping period (250 ms by default; never less often than down-after):
-    /// the reference pings once a period, which adds on average half a period to the time a frozen master is noticed.
-    /// Replicas and peers keep one PING per period.
+    /// Masters are pinged up to this many times per ping period: the reference pings once a period, which adds up to
+    /// a period to the time a frozen master is noticed. How often within that bound follows down-after
+    /// (<see cref="DetectionSlotsPerDownAfter"/>); replicas keep one PING per period.
     /// </summary>
-    public const int MasterPingsPerPeriod = 4;
+    public const int MasterPingsPerPeriodAtMost = 4;
+
+    /// <summary>
+    /// A master's ping period is at most this fraction of its down-after (within the bound above): what a freeze
+    /// may add to down-after before it is noticed stays an eighth of it or less, while a master with the default
+    /// 30 s costs no more PINGs than the reference's one a second.
+    /// </summary>
+    public const int DetectionSlotsPerDownAfter = 8;
+
+    /// <summary>Peer sentinels are pinged this many times per ping period: the write fence's view of the majority.</summary>
+    public const int PeerPingsPerPeriod = 4;
 
     /// <summary>Periodic commands (PING, INFO, hello) are skipped while this many × link refcount replies are owed.</summary>
     public const int MaxPendingCommandsPerRef = 100;

@@ -406,6 +406,8 @@ public sealed class SentinelCore : ISentinelCore
     }
 
     private readonly List<MasterRecord> _tickVisits = [];
+    private readonly List<ReplicaRecord> _visitReplicas = [];
+    private readonly List<PeerRecord> _visitPeers = [];
     private readonly List<PeerRecord> _tickLinkDue = [];
 
     /// <param name="skippedLinks">For a shadow visit: the peer links with a rule due this tick; their records are not visited (each would act on the link as the tick does).</param>
@@ -415,12 +417,21 @@ public sealed class SentinelCore : ISentinelCore
         HandleInstance(master, acting);
         // Layout warnings follow discovery, which is slow anyway: checked on the once-a-second sweep only.
         if (withLayout) _layout.Check(master);
-        foreach (var replica in master.Replicas.Values.ToList()) HandleInstance(replica, acting);
-        foreach (var peer in master.Peers.Values.ToList())
+        // Copied first (a visit may remove a record), into lists kept for it: a tick visits many masters.
+        var replicas = _visitReplicas;
+        replicas.Clear();
+        replicas.AddRange(master.Replicas.Values);
+        foreach (var replica in replicas) HandleInstance(replica, acting);
+        var peers = _visitPeers;
+        peers.Clear();
+        peers.AddRange(master.Peers.Values);
+        foreach (var peer in peers)
         {
             if (skippedLinks is null || !skippedLinks.Contains(peer.Link)) HandleInstance(peer, acting);
         }
-        foreach (var claim in master.PeerClaims.Values.ToList()) _admission.Tick(claim);
+        peers.Clear();
+        peers.AddRange(master.PeerClaims.Values);
+        foreach (var claim in peers) _admission.Tick(claim);
         // A shadow visit must do nothing, so nothing is recomputed after it either: the schedule stays as it would be
         // without the check, and so does the counted work.
         if (!shadow) _wake.Touch(master);
@@ -492,9 +503,9 @@ public sealed class SentinelCore : ISentinelCore
 
     private void TouchNamedInHello(string payload)
     {
-        // Field 5 of a hello names the master (ip,port,runid,epoch,master-name,...).
-        var fields = payload.Split(',');
-        if (fields.Length == 8 && _monitored.Masters.TryGetValue(fields[4], out var master)) _wake.Touch(master);
+        // Only the name is cut out (not every field): at a thousand masters a hello arrives every few hundred microseconds.
+        var name = HelloMessage.MasterNameField(payload);
+        if (!name.IsEmpty && _monitored.Masters.TryGetValue(name.ToString(), out var master)) _wake.Touch(master);
     }
 
     /// <summary>
@@ -558,10 +569,12 @@ public sealed class SentinelCore : ISentinelCore
             case ReplyKind.Info when awaited.Owner is DataNodeRecord node:
                 Invariants.Check(node.InfoInFlight, $"an INFO reply for {node.Name} with no INFO in flight");
                 node.InfoInFlight = false;
+                _pingReplies.ApplyProbe(node, input.Reply);
                 if (input.Reply is RespBulkString info) _info.Apply(node, info.Text);
                 else node.InfoRetryNotBeforeMs = _clock.NowMs + Limits.RetryAfterErrorReplyMs;
                 break;
             case ReplyKind.Publish:
+                if (awaited.Owner is DataNodeRecord target) _pingReplies.ApplyProbe(target, input.Reply);
                 _hello.OnPublishReply(awaited.Owner, input.Reply is RespError);
                 break;
             case ReplyKind.IsMasterDown when awaited.Owner is PeerRecord peer:

@@ -27,44 +27,85 @@ public sealed class FailureDetectionTests
         var host = HostExtensions.StartedWithMasterAndReplica();
         host.RunFor(1000);
         host.Nodes[(MasterIp, MasterPort)].Frozen = true;
-        long lastAnswered = host.TimesOf(MasterIp, MasterPort, "PING").Last();
+        long lastAnswered = host.ProbeTimesOf(MasterIp, MasterPort).Last();
         host.RunFor(10_000);
 
-        var firstUnanswered = host.TimesOf(MasterIp, MasterPort, "PING").First(t => t > lastAnswered);
+        var firstUnanswered = host.ProbeTimesOf(MasterIp, MasterPort).First(t => t > lastAnswered);
         var sdown = Assert.Single(host.Events("+sdown"));
         Assert.Equal($"master mymaster {MasterIp} {MasterPort}", sdown.Message);
-        // The host was woken exactly when down-after (5000) had passed since the first unanswered PING.
+        // The host was woken exactly when down-after (5000) had passed since the first unanswered probe.
         Assert.Equal(firstUnanswered + 5001, SdownTime(host));
         Assert.Contains("s_down", Replies.Fields(host.Sentinel("master", "mymaster"))["flags"]);
     }
 
-    [Fact]
-    public void MasterIsPingedFourTimesAPeriodSoAFreezeIsNoticedWithinAQuarterPeriodOfDownAfter()
+    [Theory]
+    [InlineData(1000, 250)]
+    [InlineData(2000, 250)]
+    [InlineData(3999, 250)]
+    [InlineData(4000, 500)]
+    [InlineData(5000, 500)]
+    [InlineData(8000, 1000)]
+    [InlineData(30_000, 1000)]
+    public void AMastersProbesComeOftenEnoughThatAFreezeIsNoticedWithinAnEighthOfDownAfterOrAQuarterPeriod(long downAfter, long period)
     {
-        var host = HostExtensions.StartedWithMasterAndReplica();
+        var config = ConfigOf(Master() with { DownAfterMs = downAfter });
+        var host = HostExtensions.StartedWithMasterAndReplica(config);
         host.RunFor(3000);
         long since = host.Now;
-        host.RunFor(2000);
-        // Answered pings to the master: one every 250 ms (plus the tick); to the replica: one a second.
-        int masterPings = host.TimesOf(MasterIp, MasterPort, "PING").Count(t => t > since);
-        int replicaPings = host.TimesOf(ReplicaIp, ReplicaPort, "PING").Count(t => t > since);
-        Assert.InRange(masterPings, 7, 8);
-        Assert.InRange(replicaPings, 1, 2);
+        host.RunFor(4000);
+        // A probe (a PING, or an INFO or hello in its place) to the master every period; the replica's once a second.
+        Assert.InRange(host.ProbeTimesOf(MasterIp, MasterPort).Count(t => t > since), 4000 / period - 1, 4000 / period + 1);
+        Assert.InRange(host.ProbeTimesOf(ReplicaIp, ReplicaPort).Count(t => t > since), 3, 5);
 
-        for (int freezeOffset = 0; freezeOffset < 260; freezeOffset += 37)
+        for (long freezeOffset = 0; freezeOffset < period + 10; freezeOffset += period / 7)
         {
-            var h = HostExtensions.StartedWithMasterAndReplica();
+            var h = HostExtensions.StartedWithMasterAndReplica(config);
             h.RunFor(3000 + freezeOffset);
             long frozenAt = h.Now;
             h.Nodes[(MasterIp, MasterPort)].Frozen = true;
-            h.RunUntilEvent("+sdown", 10_000);
-            // Silence still counts from the first unanswered PING, which left at most 251 ms after the freeze.
-            Assert.InRange(SdownTime(h) - frozenAt, 5001, 5001 + 252);
-            // While it stays unanswered, PINGs are re-sent at the reference's pace (every 500 ms), not every 125 ms.
-            h.RunFor(3000);
-            int unanswered = h.TimesOf(MasterIp, MasterPort, "PING").Count(t => t > frozenAt);
-            Assert.InRange(unanswered, (5000 + 3000) / 500 - 1, (5000 + 3000) / 500 + 2);
+            h.RunUntilEvent("+sdown", downAfter + 2000);
+            // Silence counts from the first unanswered probe, which left at most a period (and the tick) after the freeze.
+            Assert.InRange(SdownTime(h) - frozenAt, downAfter + 1, downAfter + 1 + period + 2);
         }
+    }
+
+    [Fact]
+    public void AnErrorToAnInfoOrHelloIsNoSignOfLifeSoThePingAfterItDecides()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        var master = host.Nodes[(MasterIp, MasterPort)];
+        master.RefusedCommands.UnionWith(["INFO", "PUBLISH"]);
+        host.RunFor(3000);
+        long since = host.Now;
+        host.RunFor(20_000);
+        Assert.Empty(host.Events("+sdown"));
+        // Each refused probe is followed by a PING half a period later (not a slot later), which is answered.
+        var refused = host.Sends(MasterIp, MasterPort).Where(s => s.AtMs > since && s.AtMs < host.Now - 500 && s.Args[0] is "INFO" or "PUBLISH").Select(s => s.AtMs).ToList();
+        Assert.NotEmpty(refused);
+        var pings = host.TimesOf(MasterIp, MasterPort, "PING");
+        Assert.All(refused, t => Assert.Contains(pings, p => p > t && p <= t + 500));
+
+        // A master that stops answering PING but still answers INFO and hello is alive too: they prove it.
+        master.RefusedCommands.Clear();
+        master.PingReply = new RespError("NOPERM this user has no permissions to run the 'ping' command");
+        host.RunFor(20_000);
+        Assert.Empty(host.Events("+sdown"));
+        master.RefusedCommands.UnionWith(["INFO", "PUBLISH"]);
+        host.RunUntilEvent("+sdown", 10_000);
+        Assert.Single(host.Events("+sdown"));
+    }
+
+    [Fact]
+    public void WhileAProbeIsUnansweredPingsAreResentAtTheReferencesPace()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(3000);
+        long frozenAt = host.Now;
+        host.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        host.RunFor(8000);
+        // Every 500 ms (half the ping period), neither every slot nor less often.
+        int unanswered = host.TimesOf(MasterIp, MasterPort, "PING").Count(t => t > frozenAt);
+        Assert.InRange(unanswered, 8000 / 500 - 2, 8000 / 500 + 1);
     }
 
     private static long SdownTime(SimulatedHost host)
@@ -214,7 +255,10 @@ public sealed class FailureDetectionTests
         var host = WithPeer(_ => Down(answers++ > 0));
         var peerNode = host.Nodes[(PeerIp, PeerPort)];
         host.Nodes[(MasterIp, MasterPort)].Frozen = true;
-        host.RunFor(4900);
+        long frozenAt = host.Now;
+        host.RunFor(1000);
+        // The peer freezes 350 ms before our SDOWN (down-after from the first unanswered probe).
+        host.RunFor(host.ProbeTimesOf(MasterIp, MasterPort).First(t => t > frozenAt) + 5000 - 350 - host.Now);
         Assert.Empty(host.Events("+sdown"));
         peerNode.Frozen = true; // not long enough for its link to be given up
         host.RunUntilEvent("+sdown", 1000);

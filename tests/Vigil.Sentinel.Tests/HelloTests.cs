@@ -8,6 +8,18 @@ public sealed class HelloTests
     private static string Hello(string ip, int port, string runId, long epoch = 0, string master = "mymaster", long configEpoch = 0) =>
         $"{ip},{port},{runId},{epoch},{master},{MasterIp},{MasterPort},{configEpoch}";
 
+    [Theory]
+    [InlineData("10.0.0.9,7109,id,0,mymaster,10.0.0.1,7001,0", "mymaster")]
+    [InlineData("10.0.0.9,7109,id,0,,10.0.0.1,7001,0", "")]
+    [InlineData("10.0.0.9,7109,id,0,mymaster,10.0.0.1,7001", "")]
+    [InlineData("10.0.0.9,7109,id,0,mymaster,10.0.0.1,7001,0,extra", "")]
+    [InlineData("", "")]
+    public void TheMasterNameFieldIsCutOnlyFromAHelloOfEightFields(string payload, string expected)
+    {
+        Assert.Equal(expected, Vigil.Sentinel.Discovery.HelloMessage.MasterNameField(payload).ToString());
+        Assert.Equal(expected, Vigil.Sentinel.Discovery.HelloMessage.TryParse(payload)?.MasterName ?? "");
+    }
+
     [Fact]
     public void HelloFromAnUnknownSentinelAddsItAsPeer()
     {

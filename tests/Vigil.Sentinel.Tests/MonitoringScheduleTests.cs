@@ -7,20 +7,24 @@ namespace Vigil.Sentinel.Tests;
 public sealed class MonitoringScheduleTests
 {
     [Fact]
-    public void MasterIsPingedFourTimesPerSecondReplicaOnce()
+    public void MasterIsProbedTwiceASecondAtDownAfterFiveSecondsReplicaOnce()
     {
         var host = HostExtensions.StartedWithMasterAndReplica();
         host.RunFor(10_000);
 
-        // After the first PING (sent on connecting), every PING falls on a multiple of its period.
+        // After the first probes (sent on connecting), every slot of the period has a probe: an INFO or hello takes
+        // the place of the slot's PING.
+        var probes = host.ProbeTimesOf(MasterIp, MasterPort).Skip(2).Distinct().ToList();
+        Assert.InRange(probes.Count, 18, 20);
         var pings = host.TimesOf(MasterIp, MasterPort, "PING");
-        Assert.InRange(pings.Count, 39, 41);
-        Assert.All(pings.Skip(1), t => Assert.Equal(0, t % 250));
-        Assert.All(pings.Skip(1).Zip(pings.Skip(2)), p => Assert.Equal(250, p.Second - p.First));
-        var replicaPings = host.TimesOf(ReplicaIp, ReplicaPort, "PING");
-        Assert.InRange(replicaPings.Count, 9, 11);
-        Assert.All(replicaPings.Skip(1), t => Assert.Equal(0, t % 1000));
-        Assert.All(replicaPings.Skip(1).Zip(replicaPings.Skip(2)), p => Assert.Equal(1000, p.Second - p.First));
+        Assert.DoesNotContain(host.TimesOf(MasterIp, MasterPort, "PUBLISH").Concat(host.TimesOf(MasterIp, MasterPort, "INFO")), pings.Contains);
+        Assert.All(probes, t => Assert.Equal(0, t % 500));
+        Assert.All(probes.Zip(probes.Skip(1)), p => Assert.Equal(500, p.Second - p.First));
+        Assert.Contains(probes, t => host.TimesOf(MasterIp, MasterPort, "PUBLISH").Contains(t));
+        var replicaProbes = host.ProbeTimesOf(ReplicaIp, ReplicaPort).Skip(2).Distinct().ToList();
+        Assert.InRange(replicaProbes.Count, 8, 10);
+        Assert.All(replicaProbes, t => Assert.Equal(0, t % 1000));
+        Assert.All(replicaProbes.Zip(replicaProbes.Skip(1)), p => Assert.Equal(1000, p.Second - p.First));
     }
 
     [Fact]
@@ -30,11 +34,12 @@ public sealed class MonitoringScheduleTests
         host.RunFor(337); // the second master connects between two of the first one's PING slots
         host.AddNode("10.0.0.7", 7007, MasterInfo(RunId('o')));
         host.Sentinel("monitor", "other", "10.0.0.7", "7007", "2");
+        host.Sentinel("set", "other", "down-after-milliseconds", "5000"); // the same ping period as the first
         host.RunFor(5_000);
 
-        var first = host.TimesOf(MasterIp, MasterPort, "PING").Where(t => t > host.Now - 3_000).ToList();
-        var second = host.TimesOf("10.0.0.7", 7007, "PING").Where(t => t > host.Now - 3_000).ToList();
-        Assert.InRange(first.Count, 11, 12);
+        var first = host.ProbeTimesOf(MasterIp, MasterPort).Where(t => t > host.Now - 3_000).ToList();
+        var second = host.ProbeTimesOf("10.0.0.7", 7007).Where(t => t > host.Now - 3_000).ToList();
+        Assert.InRange(first.Count, 5, 6);
         Assert.Equal(first, second);
     }
 
@@ -106,8 +111,9 @@ public sealed class MonitoringScheduleTests
         var host = HostExtensions.StartedWithMasterAndReplica();
         host.RunFor(60_000);
 
-        // The master needs 4 PINGs/s, the replica 1, each a hello every 2 s; the reference ticks 10-19 times a second.
-        Assert.InRange(host.Ticks, 240, 400);
+        // The master needs a probe every 500 ms at down-after 5 s, the replica every second, on common slots; the
+        // reference ticks 10-19 times a second.
+        Assert.InRange(host.Ticks, 110, 200);
     }
 
     [Fact]

@@ -15,7 +15,11 @@ internal sealed class LayoutMonitor(CoreSettings settings, CoreClock clock, Even
     public void Check(MasterRecord master)
     {
         if (clock.NowMs < master.MonitoringStartedAtMs + Limits.DiscoveryPublishPeriods * settings.Timings.PublishPeriodMs) return;
-        var warnings = LayoutAdvice.ForMaster(master.Name, master.Settings.Quorum, master.Peers.Count + 1, TwoSentinelsBesideMasterAndReplica(master));
+        // The same layout gives the same warnings, already announced: nothing to build (checked every second per master).
+        var layout = new MasterLayout(master.Settings.Quorum, master.Peers.Count + 1, TwoSentinelsBesideMasterAndReplica(master));
+        if (master.LayoutChecked == layout) return;
+        master.LayoutChecked = layout;
+        var warnings = LayoutAdvice.ForMaster(master.Name, layout.Quorum, layout.Sentinels, layout.TwoSentinelsBesideMasterAndReplica);
         var kinds = warnings.Select(w => w.Kind).ToHashSet(StringComparer.Ordinal);
         foreach (var warning in warnings)
         {
@@ -35,3 +39,6 @@ internal sealed class LayoutMonitor(CoreSettings settings, CoreClock clock, Even
         return (BesideMaster(ownHost) && BesideReplica(peerHost)) || (BesideMaster(peerHost) && BesideReplica(ownHost));
     }
 }
+
+/// <summary>What the layout warnings of a master depend on.</summary>
+internal readonly record struct MasterLayout(int Quorum, int Sentinels, bool TwoSentinelsBesideMasterAndReplica);

@@ -30,18 +30,18 @@ internal sealed class InstanceLink
 
     public long PubSubLastActivityMs { get; set; }
 
-    /// <summary>Last valid PING reply (PONG, LOADING, MASTERDOWN).</summary>
+    /// <summary>Last answer that proved the instance alive (see <see cref="PingReplies"/>).</summary>
     public long LastAvailableAtMs { get; set; }
 
-    /// <summary>Send time of the oldest unanswered PING; 0 when none is outstanding.</summary>
+    /// <summary>Send time of the oldest unanswered probe (a PING, or what stood for one); 0 when none is outstanding.</summary>
     public long ActivePingSentAtMs { get; set; }
     public long LastPingSentAtMs { get; set; }
 
-    /// <summary>Last PING reply of any kind.</summary>
+    /// <summary>Last reply of any kind to a probe.</summary>
     public long LastPongAtMs { get; set; }
 
     /// <summary>
-    /// Milliseconds from the oldest unanswered PING (for a fresh link: the connect that queued it) to a valid reply;
+    /// Milliseconds from the oldest unanswered probe (for a fresh link: the connect that queued it) to a valid reply;
     /// -1 until one was measured. A round trip longer than a PING period includes the wait for the next PING.
     /// </summary>
     public long LastRoundTripMs { get; set; } = -1;

@@ -281,12 +281,17 @@ internal sealed class LinkManager(CoreSettings settings, CoreClock clock, Effect
         return true;
     }
 
-    public void SendPing(InstanceRecord record)
+    public void SendPing(InstanceRecord record) => Send(record, ReplyKind.Ping, "PING");
+
+    /// <summary>
+    /// A probe is a command whose answer proves the instance alive: a PING, and to a master or replica also its INFO
+    /// and our hello's PUBLISH (<see cref="PingReplies.IsProbe"/>). A probe stands for the PING of its slot, so an
+    /// instance is not asked twice in one slot.
+    /// </summary>
+    private void NoteProbeSent(InstanceLink link)
     {
-        if (!Send(record, ReplyKind.Ping, "PING")) return;
-        var link = record.Link;
         link.LastPingSentAtMs = clock.NowMs;
-        // While a PING is unanswered the silence is measured from the first one, not the latest.
+        // While a probe is unanswered the silence is measured from the first one, not the latest.
         if (link.ActivePingSentAtMs == 0) link.ActivePingSentAtMs = clock.NowMs;
     }
 
@@ -295,7 +300,11 @@ internal sealed class LinkManager(CoreSettings settings, CoreClock clock, Effect
         // At most one INFO in flight per record (compatibility-rules §13.10): its reply is matched by that flag.
         Invariants.Check(kind != ReplyKind.Info || record is not DataNodeRecord { InfoInFlight: true },
             $"a second INFO in flight for {record.Name}");
-        if (connection.Role == LinkRole.Command) connection.Owner.Awaited.Enqueue(new AwaitedReply(kind, record, clock.NowMs, about));
+        if (connection.Role == LinkRole.Command)
+        {
+            connection.Owner.Awaited.Enqueue(new AwaitedReply(kind, record, clock.NowMs, about));
+            if (PingReplies.IsProbe(kind, record)) NoteProbeSent(connection.Owner);
+        }
         effects.Emit(new SendCommand(connection.Id, args));
     }
 

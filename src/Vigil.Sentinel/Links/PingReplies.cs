@@ -4,12 +4,21 @@ using Vigil.Sentinel.Monitoring;
 namespace Vigil.Sentinel.Links;
 
 /// <summary>
-/// What a PING reply proves (compatibility-rules §1.6): PONG, LOADING and
-/// MASTERDOWN prove the instance alive; any reply proves the link alive. A BUSY reply from an SDOWN instance earns
-/// one SCRIPT KILL.
+/// What the answer to a probe proves (compatibility-rules §1.6). A PING's PONG, LOADING and MASTERDOWN prove the
+/// instance alive; any reply proves the link alive. A BUSY reply from an SDOWN instance earns one SCRIPT KILL.
 /// </summary>
+/// <remarks>
+/// A master or replica is also asked for its INFO and sent our hello, and it answers them only when it would have
+/// answered a PING in their place: so they are probes too, and the PING of their slot is not sent. On a sentinel
+/// watching many masters this saves a PING exchange for every hello and INFO (the reference sends all three), and
+/// the silence still counts from the first unanswered probe. Peers keep their own PINGs: their links are scheduled
+/// apart (<c>PeerLinkSchedule</c>).
+/// </remarks>
 internal sealed class PingReplies(CoreClock clock, LinkManager links)
 {
+    public static bool IsProbe(ReplyKind kind, InstanceRecord record) =>
+        kind == ReplyKind.Ping || (kind is ReplyKind.Info or ReplyKind.Publish && record is DataNodeRecord);
+
     public void Apply(InstanceRecord record, RespValue reply)
     {
         var link = record.Link;
@@ -21,13 +30,9 @@ internal sealed class PingReplies(CoreClock clock, LinkManager links)
         };
         if (text is not null)
         {
-            if (text.StartsWith("PONG", StringComparison.Ordinal)
-                || text.StartsWith("LOADING", StringComparison.Ordinal)
-                || text.StartsWith("MASTERDOWN", StringComparison.Ordinal))
+            if (text.StartsWith("PONG", StringComparison.Ordinal) || ProvesAliveDespiteError(text))
             {
-                if (link.ActivePingSentAtMs != 0 && link.LastPingSentAtMs != 0) link.LastRoundTripMs = clock.NowMs - link.ActivePingSentAtMs;
-                link.LastAvailableAtMs = clock.NowMs;
-                link.ActivePingSentAtMs = 0;
+                MarkAlive(link);
                 if (record is MasterRecord { RebootDetected: true } master && text.StartsWith("PONG", StringComparison.Ordinal))
                 {
                     master.RebootDetected = false;
@@ -41,5 +46,23 @@ internal sealed class PingReplies(CoreClock clock, LinkManager links)
             }
         }
         link.LastPongAtMs = clock.NowMs;
+    }
+
+    /// <summary>The answer to an INFO or hello that stood for a PING (<see cref="IsProbe"/>): any reply but an error proves the instance alive.</summary>
+    public void ApplyProbe(DataNodeRecord node, RespValue reply)
+    {
+        var link = node.Link;
+        if (reply is not RespError error || ProvesAliveDespiteError(error.Text)) MarkAlive(link);
+        link.LastPongAtMs = clock.NowMs;
+    }
+
+    private static bool ProvesAliveDespiteError(string text) =>
+        text.StartsWith("LOADING", StringComparison.Ordinal) || text.StartsWith("MASTERDOWN", StringComparison.Ordinal);
+
+    private void MarkAlive(InstanceLink link)
+    {
+        if (link.ActivePingSentAtMs != 0 && link.LastPingSentAtMs != 0) link.LastRoundTripMs = clock.NowMs - link.ActivePingSentAtMs;
+        link.LastAvailableAtMs = clock.NowMs;
+        link.ActivePingSentAtMs = 0;
     }
 }

@@ -119,6 +119,9 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     /// <summary>The layout warnings (their kinds) already published for this master.</summary>
     public HashSet<string> LayoutWarningsAnnounced { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The layout the announced warnings were judged on; null until judged.</summary>
+    public Layout.MasterLayout? LayoutChecked { get; set; }
+
     /// <summary>A newer configuration a peer announced, being checked before it is adopted.</summary>
     public Discovery.PendingAdoption? PendingAdoption { get; set; }
 

@@ -4,7 +4,8 @@ using Vigil.Sentinel.Links;
 namespace Vigil.Sentinel.Monitoring;
 
 /// <summary>
-/// The monitoring half's traffic (compatibility-rules §2.1, §4.2): PING about once a second (masters four times a second), INFO every 10 s (1 s when it matters),
+/// The monitoring half's traffic (compatibility-rules §2.1, §4.2): PING about once a second (masters up to four times a second, see
+/// <see cref="PingPeriodMs"/>; an INFO or hello stands for a master's or replica's PING), INFO every 10 s (1 s when it matters),
 /// hello every 2 s — only on connected links with fewer than 100 × refcount replies owed. All of it falls due on the
 /// slots of the record's ping period (<see cref="Cadence"/>). INFO and hello have at
 /// most one request in flight per record (compatibility-rules §13.10).
@@ -23,8 +24,9 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
                 node.InfoWantedNow = false;
             }
         }
-        if (now >= PingDueAt(record)) links.SendPing(record);
+        // The hello before the PING: to a master or replica it is the slot's probe, and the PING then waits a slot.
         if (now >= HelloDueAt(record)) hello.Send(record);
+        if (now >= PingDueAt(record)) links.SendPing(record);
     }
 
     /// <summary>When <see cref="Run"/> next sends something to this record; without its PING when <paramref name="withPing"/> is false (a peer's PINGs are scheduled per link, see <c>PeerLinkSchedule</c>).</summary>
@@ -104,17 +106,33 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
     }
 
     /// <summary>
-    /// The record's ping period, min(down-after, period), and so the slot its periodic commands fall due on. Masters
-    /// and peer sentinels are pinged <see cref="Limits.MasterPingsPerPeriod"/> times as often as replicas: silence
-    /// counts from the first unanswered PING, so the ping period is the detection's resolution (on average half a
-    /// period is added to down-after). For peers it is how soon write fencing sees that the majority is gone.
+    /// The record's ping period, and so the slot its periodic commands fall due on. Silence counts from the first
+    /// unanswered probe, so a master's ping period is how much a freeze may add to down-after before it is noticed:
+    /// masters get the longest of a period, its half and its quarter (1 s, 500 ms, 250 ms by default) that is at
+    /// most an eighth of down-after, so the detection's resolution follows what the operator asked for (at the
+    /// reference's 1 s from a down-after of 8 s, four times as fine at 2 s and below). Halving keeps every period a
+    /// divisor of the base period, so sentinels whose clocks agree ping on the same slots. Peer sentinels are pinged
+    /// <see cref="Limits.PeerPingsPerPeriod"/> times a period: that is how soon write fencing sees that the majority
+    /// is gone, and a peer's link is one per peer, not per master. Never less often than down-after.
     /// </summary>
     private long PingPeriodMs(InstanceRecord record)
     {
-        long period = record is MasterRecord or PeerRecord
-            ? Math.Max(1, settings.Timings.PingPeriodMs / Limits.MasterPingsPerPeriod)
-            : settings.Timings.PingPeriodMs;
+        long basePeriod = settings.Timings.PingPeriodMs;
+        long period = record switch
+        {
+            MasterRecord => MasterPingPeriodMs(basePeriod, record.DownAfterMs),
+            PeerRecord => basePeriod / Limits.PeerPingsPerPeriod,
+            _ => basePeriod,
+        };
         return Math.Max(1, Math.Min(record.DownAfterMs, period));
+    }
+
+    private static long MasterPingPeriodMs(long basePeriod, long downAfterMs)
+    {
+        long period = basePeriod;
+        long finest = basePeriod / Limits.MasterPingsPerPeriodAtMost;
+        while (period > finest && period > downAfterMs / Limits.DetectionSlotsPerDownAfter) period /= 2;
+        return period;
     }
 
     private long HelloDueAt(InstanceRecord record)

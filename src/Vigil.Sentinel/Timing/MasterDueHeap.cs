@@ -27,10 +27,27 @@ internal sealed class MasterDueHeap
     private readonly Dictionary<MasterRecord, Slot> _slots = new(ReferenceEqualityComparer.Instance);
     private readonly PriorityQueue<MasterRecord, (long DueMs, int Ordinal)> _heap = new();
     private readonly List<MasterRecord> _touched = [];
+    private readonly List<MasterRecord> _touchedSinceTaken = [];
     private int _nextOrdinal;
 
     /// <summary>Masters touched since the last <see cref="Refresh"/>, in the order they were first touched.</summary>
     public IReadOnlyList<MasterRecord> Touched => _touched;
+
+    /// <summary>
+    /// Adds to <paramref name="into"/> the masters touched since the last call (a master touched again after it was
+    /// taken counts again), and forgets them. Whoever walks the touched masters after every input takes these: the
+    /// whole <see cref="Touched"/> list grows through a batch of inputs, and walking it after each one was quadratic
+    /// in the batch (a once-a-second visit of every master touches the whole fleet).
+    /// </summary>
+    public void TakeTouchedSinceTaken(List<MasterRecord> into)
+    {
+        foreach (var master in _touchedSinceTaken)
+        {
+            if (_slots.TryGetValue(master, out var slot)) slot.AwaitsTaking = false;
+            into.Add(master);
+        }
+        _touchedSinceTaken.Clear();
+    }
 
     /// <summary>The master's due time may have changed: it is recomputed at the next <see cref="Refresh"/>.</summary>
     public void Touch(MasterRecord master)
@@ -39,6 +56,11 @@ internal sealed class MasterDueHeap
         {
             slot = new Slot(_nextOrdinal++);
             _slots[master] = slot;
+        }
+        if (!slot.AwaitsTaking)
+        {
+            slot.AwaitsTaking = true;
+            _touchedSinceTaken.Add(master);
         }
         if (slot.Touched) return;
         slot.Touched = true;
@@ -109,5 +131,6 @@ internal sealed class MasterDueHeap
         public int Ordinal { get; } = ordinal;
         public long DueMs { get; set; } = Unscheduled;
         public bool Touched { get; set; }
+        public bool AwaitsTaking { get; set; }
     }
 }

@@ -94,10 +94,17 @@ internal sealed class WakeSchedule(
     public void CheckLinks()
     {
         _peerLinks.CheckPending(_heap);
-        var touched = _heap.Touched;
-        // Indexed: touching a shared link's users appends to the list being walked.
-        for (int i = 0; i < touched.Count; i++) _peerLinks.Check(touched[i], _heap);
+        // Only the masters touched since the last check: a master checked earlier in a batch of inputs and not touched
+        // since has nothing new. Checking touches a shared link's users, which are then taken in the next round.
+        var toCheck = _linkChecks;
+        for (_heap.TakeTouchedSinceTaken(toCheck); toCheck.Count > 0; _heap.TakeTouchedSinceTaken(toCheck))
+        {
+            foreach (var master in toCheck) _peerLinks.Check(master, _heap);
+            toCheck.Clear();
+        }
     }
+
+    private readonly List<MasterRecord> _linkChecks = [];
 
     /// <summary>
     /// The earliest time any rule becomes due, at most <see cref="Limits.MaxTickIntervalMs"/> after the last tick

@@ -34,6 +34,9 @@ internal sealed class FakeNode(string ip, int port)
     /// <summary>Reply to PING (PONG by default).</summary>
     public RespValue PingReply { get; set; } = new RespSimpleString("PONG");
 
+    /// <summary>Commands answered with a NOPERM error, as an ACL that does not allow them would.</summary>
+    public HashSet<string> RefusedCommands { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Answer to SENTINEL is-master-down-by-addr, for peers.</summary>
     public Func<IReadOnlyList<string>, RespValue>? IsMasterDownReply { get; set; }
 
@@ -57,6 +60,7 @@ internal sealed class FakeNode(string ip, int port)
         Received.Add(args);
         if (Model?.Answer(args) is { } modelled) return modelled;
         string name = args[0].ToUpperInvariant();
+        if (RefusedCommands.Contains(name)) return new RespError($"NOPERM this user has no permissions to run the '{args[0]}' command");
         return name switch
         {
             "PING" => PingReply,

@@ -1,11 +1,13 @@
+using Vigil.Sentinel.Config;
+
 namespace Vigil.Sentinel.Tests.Support;
 
 internal static class HostExtensions
 {
     /// <summary>A host with the fixture master up (with one replica listed in its INFO), ticked once.</summary>
-    public static SimulatedHost StartedWithMasterAndReplica()
+    public static SimulatedHost StartedWithMasterAndReplica(SentinelConfig? config = null)
     {
-        var host = new SimulatedHost();
+        var host = new SimulatedHost(config);
         host.AddNode(Fixtures.MasterIp, Fixtures.MasterPort, Fixtures.MasterInfo(Fixtures.RunId('m'), (Fixtures.ReplicaIp, Fixtures.ReplicaPort)));
         host.AddNode(Fixtures.ReplicaIp, Fixtures.ReplicaPort, Fixtures.ReplicaInfo(Fixtures.RunId('r'), Fixtures.MasterIp, Fixtures.MasterPort));
         host.Tick(Fixtures.StartMs);
@@ -26,4 +28,8 @@ internal static class HostExtensions
 
     public static List<long> TimesOf(this SimulatedHost host, string ip, int port, string command) =>
         host.Sends(ip, port).Where(s => s.Args[0] == command).Select(s => s.AtMs).ToList();
+
+    /// <summary>When the node was sent a probe: a PING, or an INFO or hello standing for one.</summary>
+    public static List<long> ProbeTimesOf(this SimulatedHost host, string ip, int port) =>
+        host.Sends(ip, port).Where(s => s.Args[0] is "PING" or "INFO" or "PUBLISH").Select(s => s.AtMs).ToList();
 }
