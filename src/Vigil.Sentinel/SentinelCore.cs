@@ -519,7 +519,7 @@ public sealed class SentinelCore : ISentinelCore
         if (_tilt.Active != tiltBefore) _wake.TouchAll();
         _wake.CheckLinks();
         if (!requestChecks) return;
-        var touched = _wake.Touched;
+        var touched = _wake.TouchedSinceChecked;
         for (int i = 0; i < touched.Count; i++)
         {
             var master = touched[i];

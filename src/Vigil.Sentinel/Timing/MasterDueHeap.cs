@@ -30,13 +30,10 @@ internal sealed class MasterDueHeap
     private readonly List<MasterRecord> _touchedSinceTaken = [];
     private int _nextOrdinal;
 
-    /// <summary>Masters touched since the last <see cref="Refresh"/>, in the order they were first touched.</summary>
-    public IReadOnlyList<MasterRecord> Touched => _touched;
-
     /// <summary>
     /// Adds to <paramref name="into"/> the masters touched since the last call (a master touched again after it was
     /// taken counts again), and forgets them. Whoever walks the touched masters after every input takes these: the
-    /// whole <see cref="Touched"/> list grows through a batch of inputs, and walking it after each one was quadratic
+    /// whole list of masters touched since the last <see cref="Refresh"/> grows through a batch of inputs, and walking it after each one was quadratic
     /// in the batch (a once-a-second visit of every master touches the whole fleet).
     /// </summary>
     public void TakeTouchedSinceTaken(List<MasterRecord> into)

@@ -60,9 +60,6 @@ internal sealed class WakeSchedule(
         _heap.TakeDue(nowMs, due);
     }
 
-    /// <summary>Masters touched since the last <see cref="NextDue"/>.</summary>
-    public IReadOnlyList<MasterRecord> Touched => _heap.Touched;
-
     /// <summary>The master's due times may have changed: they are recomputed at the next <see cref="NextDue"/>.</summary>
     public void Touch(MasterRecord master) => _heap.Touch(master);
 
@@ -95,16 +92,23 @@ internal sealed class WakeSchedule(
     {
         _peerLinks.CheckPending(_heap);
         // Only the masters touched since the last check: a master checked earlier in a batch of inputs and not touched
-        // since has nothing new. Checking touches a shared link's users, which are then taken in the next round.
-        var toCheck = _linkChecks;
-        for (_heap.TakeTouchedSinceTaken(toCheck); toCheck.Count > 0; _heap.TakeTouchedSinceTaken(toCheck))
+        // since has nothing new. Checking touches a shared link's users, which are then taken and checked too.
+        var taken = _touchedSinceChecked;
+        taken.Clear();
+        int checkedCount = 0;
+        for (_heap.TakeTouchedSinceTaken(taken); checkedCount < taken.Count; _heap.TakeTouchedSinceTaken(taken))
         {
-            foreach (var master in toCheck) _peerLinks.Check(master, _heap);
-            toCheck.Clear();
+            while (checkedCount < taken.Count) _peerLinks.Check(taken[checkedCount++], _heap);
         }
     }
 
-    private readonly List<MasterRecord> _linkChecks = [];
+    private readonly List<MasterRecord> _touchedSinceChecked = [];
+
+    /// <summary>
+    /// The masters <see cref="CheckLinks"/> took last: those touched since the check before it, with the users of the
+    /// shared links that changed. After an input, what that input touched (and what a tick before it did).
+    /// </summary>
+    public IReadOnlyList<MasterRecord> TouchedSinceChecked => _touchedSinceChecked;
 
     /// <summary>
     /// The earliest time any rule becomes due, at most <see cref="Limits.MaxTickIntervalMs"/> after the last tick
