@@ -23,7 +23,8 @@ namespace Vigil.Sentinel;
 /// <item>a PING has gone unanswered for half the shortest down-after of its users, or for the fence's doubt window and
 /// some user's fence may act on it (<see cref="WriteFence.MayActOnSilenceOf"/>): from then on their due times follow
 /// that PING exactly;</item>
-/// <item>the silence they were touched for ended (a reply) or started again.</item>
+/// <item>the silence they were touched for ended (a reply) or started again, or a silence whose doubt window lapsed
+/// untouched ended while some user's fence may act (it may have engaged or begun to doubt since).</item>
 /// </list>
 /// A PING answered sooner only moves deadlines later, never earlier: a master whose stored due time was computed
 /// while the PING was out is visited once for nothing, at worst.
@@ -186,6 +187,11 @@ internal sealed class PeerLinkSchedule(TiltState tilt, LinkManager links, Period
         var usability = Usability.Of(link);
         var connections = LinkConnections.Of(link);
         var pings = PingTimes.Of(link);
+        long silence = SilenceSinceMs(link);
+        // A silence whose doubt window lapsed while no fence could act on it has ended: a fence engaged or in doubt
+        // since (by an input about its own master) counted the peer as lost, and may now ask it to confirm.
+        bool fenceWatchEnded = entry.FenceWatchedSilenceSinceMs != 0 && silence != entry.FenceWatchedSilenceSinceMs;
+        if (fenceWatchEnded) entry.FenceWatchedSilenceSinceMs = 0;
         if (usability != entry.Usability || !entry.Seen)
         {
             entry.Seen = true;
@@ -193,7 +199,11 @@ internal sealed class PeerLinkSchedule(TiltState tilt, LinkManager links, Period
             entry.GroupsStale = true;
             TouchUsers(link, entry, masters);
         }
-        else if (entry.WatchedSilenceSinceMs != 0 && SilenceSinceMs(link) != entry.WatchedSilenceSinceMs)
+        else if (entry.WatchedSilenceSinceMs != 0 && silence != entry.WatchedSilenceSinceMs)
+        {
+            TouchUsers(link, entry, masters);
+        }
+        else if (fenceWatchEnded && AnyFenceMayAct(link))
         {
             TouchUsers(link, entry, masters);
         }
