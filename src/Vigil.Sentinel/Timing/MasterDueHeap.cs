@@ -33,8 +33,8 @@ internal sealed class MasterDueHeap
     /// <summary>
     /// Adds to <paramref name="into"/> the masters touched since the last call (a master touched again after it was
     /// taken counts again), and forgets them. Whoever walks the touched masters after every input takes these: the
-    /// whole list of masters touched since the last <see cref="Refresh"/> grows through a batch of inputs, and walking it after each one was quadratic
-    /// in the batch (a once-a-second visit of every master touches the whole fleet).
+    /// masters touched since the last <see cref="Refresh"/> pile up through a batch of inputs, and walking all of them
+    /// after each input was quadratic in the batch (a once-a-second visit of every master touches the whole fleet).
     /// </summary>
     public void TakeTouchedSinceTaken(List<MasterRecord> into)
     {
