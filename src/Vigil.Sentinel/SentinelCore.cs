@@ -182,7 +182,7 @@ public sealed class SentinelCore : ISentinelCore
         }
         _clock.AdvanceClock(input.NowMs);
         bool tiltBefore = _tilt.Active;
-        string? claimedRunId = TouchFor(input);
+        TouchFor(input);
         switch (input)
         {
             case Tick:
@@ -223,8 +223,8 @@ public sealed class SentinelCore : ISentinelCore
                 OnClientRequest(request);
                 break;
         }
-        // Admitting a sentinel may move its records under every other master to its new address.
-        if (claimedRunId is not null) TouchPeersWithRunId(claimedRunId);
+        // Admitting a sentinel may remove or move its records under other masters (an address switch, a new run id).
+        TouchOtherMastersAdmissionChanged();
         // Only an input that may move a failover or a fence on asks for their checks now (not a tick, a save
         // confirmed or a read).
         AfterInput(tiltBefore, requestChecks: input is not (Tick or StateSaved or RoleRequest or InfoSentinelRequest or ObserveRequest));
@@ -379,21 +379,21 @@ public sealed class SentinelCore : ISentinelCore
         bool acting = _tiltMonitor.ActingAllowed(now);
         bool sweep = _wake.TakeSweep(now) | _tilt.Active != tiltBefore;
         var visits = _tickVisits;
-        var pings = _tickPings;
+        var linkDue = _tickLinkDue;
         visits.Clear();
-        pings.Clear();
+        linkDue.Clear();
         // Taken on a sweep too: a peer's silence watch that ends now must be noted (see PeerLinkSchedule).
-        _wake.TakeDue(now, visits, pings);
+        _wake.TakeDue(now, visits, linkDue);
         if (sweep)
         {
             visits.Clear();
             visits.AddRange(_monitored.Masters.Values);
-            pings.Clear();
+            linkDue.Clear();
         }
         // Before the due visits: what they change is for the next tick's due times to pick up.
-        else if (_settings.Options.CheckSkippedVisits) CheckSkippedVisits(visits, pings, acting);
-        // A peer link's PING: one of its records stands for all (they differ by nothing the PING depends on).
-        foreach (var peer in pings)
+        else if (_settings.Options.CheckSkippedVisits) CheckSkippedVisits(visits, linkDue, acting);
+        // A peer link's PING, reconnect or health check: one of its records stands for all those of its down-after.
+        foreach (var peer in linkDue)
         {
             HandleInstance(peer, acting);
             _wake.Touch(peer.OwningMaster);
@@ -408,9 +408,9 @@ public sealed class SentinelCore : ISentinelCore
     private readonly List<MasterRecord> _tickVisits = [];
     private readonly List<ReplicaRecord> _visitReplicas = [];
     private readonly List<PeerRecord> _visitPeers = [];
-    private readonly List<PeerRecord> _tickPings = [];
+    private readonly List<PeerRecord> _tickLinkDue = [];
 
-    /// <param name="skippedLinks">For a shadow visit: the peer links this tick PINGs; their records are not visited (each would send that PING).</param>
+    /// <param name="skippedLinks">For a shadow visit: the peer links with a rule due this tick; their records are not visited (each would act on the link as the tick does).</param>
     private void VisitMaster(MasterRecord master, bool acting, bool withLayout, bool shadow = false, HashSet<InstanceLink>? skippedLinks = null)
     {
         if (master.IsRemoved) return;
@@ -438,11 +438,11 @@ public sealed class SentinelCore : ISentinelCore
     }
 
     /// <summary>Visits the masters this tick skipped; any that does something had a rule due that its due time missed.</summary>
-    private void CheckSkippedVisits(List<MasterRecord> visited, List<PeerRecord> pinged, bool acting)
+    private void CheckSkippedVisits(List<MasterRecord> visited, List<PeerRecord> linkDue, bool acting)
     {
         var seen = new HashSet<MasterRecord>(visited, ReferenceEqualityComparer.Instance);
-        var pingedLinks = new HashSet<InstanceLink>(ReferenceEqualityComparer.Instance);
-        foreach (var peer in pinged) pingedLinks.Add(peer.Link);
+        var dueLinks = new HashSet<InstanceLink>(ReferenceEqualityComparer.Instance);
+        foreach (var peer in linkDue) dueLinks.Add(peer.Link);
         long countedVisits = _recordVisits;
         _hostnames.Silent = true;
         try
@@ -451,7 +451,7 @@ public sealed class SentinelCore : ISentinelCore
             {
                 if (seen.Contains(master) || master.IsRemoved) continue;
                 long before = _effects.Activity;
-                VisitMaster(master, acting, withLayout: false, shadow: true, skippedLinks: pingedLinks);
+                VisitMaster(master, acting, withLayout: false, shadow: true, skippedLinks: dueLinks);
                 Invariants.Check(_effects.Activity == before, $"master {master.Name} was not due at {_clock.NowMs} but a visit acted on it ({_effects.LastActivity})");
             }
         }
@@ -463,10 +463,10 @@ public sealed class SentinelCore : ISentinelCore
     }
 
     /// <summary>
-    /// Touches the masters an input is about: those using the link it came on (a peer's link serves many). Returns
-    /// the run id of a claimed sentinel the input may admit.
+    /// Touches the masters an input is about: the master of the record a reply answers, or those using the link it
+    /// came on (a peer's link serves many, and is scheduled on its own: see <see cref="PeerLinkSchedule"/>).
     /// </summary>
-    private string? TouchFor(Input input)
+    private void TouchFor(Input input)
     {
         LinkId? id = input switch
         {
@@ -475,32 +475,30 @@ public sealed class SentinelCore : ISentinelCore
             LinkReply reply => reply.Link,
             _ => null,
         };
-        if (id is not { } linkId || _links.Find(linkId) is not { } connection) return null;
+        if (id is not { } linkId || _links.Find(linkId) is not { } connection) return;
         var link = connection.Owner;
-        // A reply other than a PING's changes the record that asked for it; a PING's reply changes its link's PING times
-        // (a peer's link is scheduled on its own, see PeerLinkSchedule); anything else on a link (its connection)
-        // changes the deadlines of every record using it.
+        // A reply other than a PING's changes the record that asked for it; a PING's reply changes its link's PING times;
+        // anything else on a link (its connections) changes the deadlines of every record using it, or for a peer's
+        // link, its own schedule and, if it became usable or unusable, its users' (see PeerLinkSchedule).
         if (input is LinkReply && connection.Role == LinkRole.Command && link.Awaited.TryPeek(out var awaited))
         {
-            if (awaited.Kind == ReplyKind.Ping)
-            {
-                _wake.OnPingReply(link);
-                return null;
-            }
-            _wake.Touch(awaited.Owner.OwningMaster);
-            return awaited.Kind is ReplyKind.PeerIdentity or ReplyKind.PeerWatchesMaster ? awaited.Owner.Name : null;
+            if (awaited.Kind == ReplyKind.Ping) _wake.OnLinkChanged(link);
+            else _wake.Touch(awaited.Owner.OwningMaster);
+            return;
         }
-        _wake.TouchUsers(link);
+        _wake.OnLinkChanged(link);
         if (input is LinkReply { Reply: var message } && connection.Role == LinkRole.PubSub && HelloListener.HelloPayload(message) is { } payload)
         {
             TouchNamedInHello(payload);
         }
-        return null;
     }
 
-    private void TouchPeersWithRunId(string runId)
+    private void TouchOtherMastersAdmissionChanged()
     {
-        foreach (var peer in _monitored.PeersWithRunId(runId)) _wake.Touch(peer.OwningMaster);
+        var changed = _admission.OtherMastersChanged;
+        if (changed.Count == 0) return;
+        foreach (var master in changed) _wake.Touch(master);
+        changed.Clear();
     }
 
     private void TouchNamedInHello(string payload)

@@ -59,10 +59,13 @@ internal sealed class FailureDetector(CoreSettings settings, CoreClock clock, Li
     /// </summary>
     public static long ShortestSilenceMs(InstanceRecord record) => record.DownAfterMs / 2;
 
-    /// <summary>When <see cref="CheckSubjectivelyDown"/> will next change something for this record.</summary>
-    public long SubjectiveDueAt(InstanceRecord record, long now)
+    /// <summary>
+    /// When <see cref="CheckSubjectivelyDown"/> will next change something for this record; without the link-health
+    /// check when <paramref name="withLinkHealth"/> is false (a peer's link is checked per link, see <c>PeerLinkSchedule</c>).
+    /// </summary>
+    public long SubjectiveDueAt(InstanceRecord record, long now, bool withLinkHealth = true)
     {
-        long due = HealthDueAt(record);
+        long due = withLinkHealth ? LinkHealthDueAt(record) : long.MaxValue;
         bool downNow = IsSubjectivelyDownNow(record, now);
         if (downNow != record.IsSubjectivelyDown) return now;
         if (downNow) return due; // only a reply (an input) can end it
@@ -91,7 +94,8 @@ internal sealed class FailureDetector(CoreSettings settings, CoreClock clock, Li
         if (link.PubSub is { } pubsub && now >= PubSubCloseDueAt(pubsub)) links.ClosePubSubConnection(link);
     }
 
-    private long HealthDueAt(InstanceRecord record)
+    /// <summary>When <see cref="CheckSubjectivelyDown"/> next closes one of the record's connections as unhealthy.</summary>
+    public long LinkHealthDueAt(InstanceRecord record)
     {
         var link = record.Link;
         long due = long.MaxValue;

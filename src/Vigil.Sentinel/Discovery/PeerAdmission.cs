@@ -24,6 +24,13 @@ namespace Vigil.Sentinel.Discovery;
 /// </remarks>
 internal sealed class PeerAdmission(CoreSettings settings, CoreClock clock, EffectQueue effects, MonitorState monitored, AddressResolver resolver, LinkManager links, Topology topology, EventEmitter events)
 {
+    /// <summary>
+    /// Masters other than the claim's own whose records the last admissions removed or moved (to be touched by the
+    /// core, which clears the list). Only these: an answer that admits nothing, or admits a sentinel no other master
+    /// knows at another address, changes no other master.
+    /// </summary>
+    public List<MasterRecord> OtherMastersChanged { get; } = [];
+
     public static string ClaimKey(string runId, InstanceAddress address) =>
         string.Create(CultureInfo.InvariantCulture, $"{runId} {address.Hostname}:{address.Port}");
 
@@ -126,7 +133,10 @@ internal sealed class PeerAdmission(CoreSettings settings, CoreClock clock, Effe
         {
             if (other.Name == claim.Name || !other.Address.SameAs(claim.Address)) continue;
             events.About(LogLevel.Notice, "+sentinel-invalid-addr", other);
-            foreach (var anyMaster in monitored.Masters.Values.ToList()) topology.RemovePeersWithRunId(anyMaster, other.Name);
+            foreach (var anyMaster in monitored.Masters.Values.ToList())
+            {
+                if (topology.RemovePeersWithRunId(anyMaster, other.Name) > 0 && anyMaster != master) OtherMastersChanged.Add(anyMaster);
+            }
         }
 
         int moved = topology.RemovePeersWithRunId(master, claim.Name);
@@ -184,6 +194,8 @@ internal sealed class PeerAdmission(CoreSettings settings, CoreClock clock, Effe
             if (match == moved) continue;
             links.CloseAll(match.Link);
             match.Address = moved.Address;
+            // The closed link is shared by this run id's records only, each of them a match.
+            OtherMastersChanged.Add(match.OwningMaster);
             updated++;
         }
         if (updated > 0)

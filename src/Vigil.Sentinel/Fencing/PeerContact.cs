@@ -52,7 +52,8 @@ internal static class PeerContact
     public static bool AllKnownConfirm(MasterRecord master, long nowMs, long windowMs, IReadOnlySet<string> confirmed) =>
         CountReachable(master, nowMs, windowMs, confirmed) == master.Peers.Count;
 
-    private static bool IsMajority(MasterRecord master, int reachablePeers) => 2 * (reachablePeers + 1) > master.Peers.Count + 1;
+    /// <summary>This sentinel plus <paramref name="reachablePeers"/> of the master's peers make a majority of its sentinels.</summary>
+    public static bool IsMajority(MasterRecord master, int reachablePeers) => 2 * (reachablePeers + 1) > master.Peers.Count + 1;
 
     private static int CountReachable(MasterRecord master, long nowMs, long windowMs, IReadOnlySet<string>? confirmed)
     {

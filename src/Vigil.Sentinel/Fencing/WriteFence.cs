@@ -25,6 +25,35 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
     /// <summary>The shortest time a PING to a peer can go unanswered before the fence may act on it: the doubt window.</summary>
     public static long ShortestSilenceMs(MasterRecord master) => DoubtWindowMs(ContactWindowMs(master));
 
+    /// <summary>
+    /// Whether a silence of <paramref name="peer"/> long enough to lapse the doubt window may change what its master's
+    /// fence does: the fence is engaged, in doubt or asked for a check, or it could fence and the other peers that
+    /// surely answer (connected, no PING outstanding) make no majority without this one. A peer whose silence has
+    /// begun counts as lost: its own silence, when it lapses, asks this again with this peer's silence counted.
+    /// </summary>
+    public static bool MayActOnSilenceOf(PeerRecord peer)
+    {
+        var master = peer.OwningMaster;
+        var fence = master.Fence;
+        if (fence.Engaged || fence.DoubtSinceMs != 0 || fence.CheckRequested) return true;
+        return CanFence(master) && !SureMajority(master, except: peer);
+    }
+
+    /// <summary>
+    /// The peers other than <paramref name="except"/> that surely answer (connected, no PING outstanding) make a
+    /// majority with this sentinel: no lapse of another peer's contact can start a doubt until one of them falls
+    /// silent, which its link watches.
+    /// </summary>
+    private static bool SureMajority(MasterRecord master, PeerRecord? except)
+    {
+        int sure = 0;
+        foreach (var other in master.Peers.Values)
+        {
+            if (other != except && !other.IsRemoved && !other.Link.IsDisconnected && PeerContact.ContactSince(other) == 0) sure++;
+        }
+        return PeerContact.IsMajority(master, sure);
+    }
+
     /// <summary>One evaluation per tick (acting half only: in TILT nothing is renewed and the lease lapses).</summary>
     public void Check(MasterRecord master)
     {
@@ -66,6 +95,9 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
     }
 
     private static long DoubtWindowMs(long contactWindowMs) => Math.Min(contactWindowMs, Limits.FenceDoubtMs);
+
+    /// <summary>No master's doubt window is shorter (see <see cref="ContactWindowMs"/>).</summary>
+    private const long ShortestDoubtWindowMs = Limits.FenceMinContactWindowMs < Limits.FenceDoubtMs ? Limits.FenceMinContactWindowMs : Limits.FenceDoubtMs;
 
     /// <summary>
     /// Whether the replicas are cut off from the master too, and how we know: null while nothing says so. A probe sent
@@ -274,10 +306,20 @@ internal sealed class WriteFence(CoreClock clock, EffectQueue effects, AddressRe
             return now;
         }
         long due = long.MaxValue;
+        // Out of doubt, with a majority that surely answers, a peer's PING going unanswered for the doubt window
+        // changes nothing: no visit is due for it (in a large fleet, some peer's PING is out at most moments, and each
+        // would make the master due for nothing). Should one of that majority fall silent, its link's silence watch
+        // touches this master (see PeerLinkSchedule and MayActOnSilenceOf).
+        // Out of doubt too, a connected peer's PING out for no longer than any master's doubt window is its link's to
+        // watch: the watch falls due no later than this lapse, and touches this master if its fence may act on it.
+        bool doubting = fence.DoubtSinceMs != 0;
+        bool lapsesMatter = doubting || !SureMajority(master, except: null);
         foreach (var peer in master.Peers.Values)
         {
+            if (!lapsesMatter) break;
             long since = PeerContact.ContactSince(peer);
             if (since == 0) continue;
+            if (!doubting && !peer.Link.IsDisconnected && now - since <= ShortestDoubtWindowMs) continue;
             due = Future(due, since + doubtWindow + 1, now);
             due = Future(due, since + window + 1, now);
         }

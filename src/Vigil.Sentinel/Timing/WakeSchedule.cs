@@ -13,7 +13,8 @@ namespace Vigil.Sentinel;
 /// ticking at a fixed rate, so each rule reports its own next due time and this takes the minimum. Per-master due
 /// times are kept in a <see cref="MasterDueHeap"/> and recomputed only for the masters an input touched, so the
 /// cost of a wake does not grow with the fleet. A peer sentinel's link, shared by every master the peer watches, is
-/// scheduled once (<see cref="PeerLinkSchedule"/>): its PINGs are due there, not in each master's due time.
+/// scheduled once (<see cref="PeerLinkSchedule"/>): its PINGs, reconnects and health checks are due there, not in each
+/// master's due time.
 /// </summary>
 internal sealed class WakeSchedule(
     CoreSettings settings, CoreClock clock, EffectQueue effects, TiltState tilt, MonitorState monitored, TiltMonitor tiltMonitor, ScriptQueue scripts,
@@ -21,7 +22,7 @@ internal sealed class WakeSchedule(
     FailoverMachine failover, WriteFence fence)
 {
     private readonly MasterDueHeap _heap = new();
-    private readonly PeerLinkSchedule _peerLinks = new(periodic);
+    private readonly PeerLinkSchedule _peerLinks = new(tilt, links, periodic, detector);
     private long _masterRecordVisits;
 
     /// <summary>Records whose due times <see cref="NextDue"/> computed so far (see <c>SentinelCore.RecordVisits</c>).</summary>
@@ -46,14 +47,15 @@ internal sealed class WakeSchedule(
 
     /// <summary>
     /// Adds to <paramref name="due"/>, earliest first, every master with a rule due at or before <paramref name="nowMs"/>
-    /// (touched masters recomputed first), and to <paramref name="pingDue"/> the peer records whose shared link's PING is
-    /// due. Each master is unscheduled until touched again, as a visit does; each link until checked again after the tick.
+    /// (touched masters recomputed first), and to <paramref name="linkDue"/> the peer records whose shared link has a
+    /// rule due (PING, reconnect, health check). Each master is unscheduled until touched again, as a visit does; each
+    /// link until checked again after the tick.
     /// </summary>
-    public void TakeDue(long nowMs, List<MasterRecord> due, List<PeerRecord> pingDue)
+    public void TakeDue(long nowMs, List<MasterRecord> due, List<PeerRecord> linkDue)
     {
         CheckLinks();
         // First: a peer's silence that lasted long enough touches its masters, which then count in this tick.
-        _peerLinks.TakeDue(nowMs, pingDue, _heap);
+        _peerLinks.TakeDue(nowMs, linkDue, _heap);
         _heap.Refresh(master => MasterDue(master, count: true));
         _heap.TakeDue(nowMs, due);
     }
@@ -69,20 +71,21 @@ internal sealed class WakeSchedule(
     }
 
     /// <summary>Touches every master using <paramref name="link"/> (a peer's link serves one record per master).</summary>
-    public void TouchUsers(InstanceLink link) => PeerLinkSchedule.TouchUsers(link, _heap);
+    private void TouchUsers(InstanceLink link) => PeerLinkSchedule.TouchUsers(link, _heap);
 
     /// <summary>
-    /// A reply to a PING on <paramref name="link"/> is about to change its PING times. A peer's link reschedules itself
-    /// (its masters are touched only if the reply ends a silence they were told of); any other link touches its users.
+    /// An input on <paramref name="link"/> (a PING's reply, a connection up or closed) is about to change it. A peer's
+    /// link reschedules itself (its masters are touched only if it became usable or unusable, or a silence they were
+    /// told of ended); any other link touches its users.
     /// </summary>
-    public void OnPingReply(InstanceLink link)
+    public void OnLinkChanged(InstanceLink link)
     {
         if (_peerLinks.Tracks(link)) _peerLinks.Changed(link);
         else TouchUsers(link);
     }
 
     /// <summary>
-    /// Checks the peer links the touched masters use, and those a PING reply or a tick changed: a change that matters
+    /// Checks the peer links the touched masters use, and those an input or a tick changed: a change that matters
     /// to every master using one (see <see cref="PeerLinkSchedule"/>) touches them all.
     /// </summary>
     public void CheckLinks()
@@ -125,7 +128,7 @@ internal sealed class WakeSchedule(
         long due = GlobalDue();
         foreach (var master in monitored.Masters.Values)
         {
-            if (!master.IsRemoved) due = Math.Min(due, MasterDue(master, count: false, withPeerPings: true));
+            if (!master.IsRemoved) due = Math.Min(due, MasterDue(master, count: false, withPeerLinkRules: true));
         }
         return Clamp(due);
     }
@@ -149,15 +152,16 @@ internal sealed class WakeSchedule(
 
     /// <summary>
     /// When a tick next has something to do for this master, its replicas, its peers or its peer claims; its peers'
-    /// PINGs only with <paramref name="withPeerPings"/> (they are their links' rule, scheduled once per link).
+    /// PINGs, reconnects and link-health checks only with <paramref name="withPeerLinkRules"/> (they are their links'
+    /// rules, scheduled once per link).
     /// </summary>
-    private long MasterDue(MasterRecord master, bool count, bool withPeerPings = false)
+    private long MasterDue(MasterRecord master, bool count, bool withPeerLinkRules = false)
     {
         long now = clock.NowMs;
         bool acting = !tilt.Active;
         long due = RecordDue(master, now, acting);
         foreach (var replica in master.Replicas.Values) due = Math.Min(due, RecordDue(replica, now, acting));
-        foreach (var peer in master.Peers.Values) due = Math.Min(due, RecordDue(peer, now, acting, withPeerPings));
+        foreach (var peer in master.Peers.Values) due = Math.Min(due, RecordDue(peer, now, acting, withPeerLinkRules));
         if (count) _masterRecordVisits += 1 + master.Replicas.Count + master.Peers.Count;
         foreach (var claim in master.PeerClaims.Values) due = Math.Min(due, admission.DueAt(claim));
         if (acting)
@@ -171,10 +175,11 @@ internal sealed class WakeSchedule(
         return due;
     }
 
-    private long RecordDue(InstanceRecord record, long now, bool acting, bool withPing = true)
+    private long RecordDue(InstanceRecord record, long now, bool acting, bool withLinkRules = true)
     {
-        long due = Math.Min(links.ReconnectDueAt(record), periodic.DueAt(record, withPing));
-        return acting ? Math.Min(due, detector.SubjectiveDueAt(record, now)) : due;
+        long due = periodic.DueAt(record, withLinkRules);
+        if (withLinkRules) due = Math.Min(due, links.ReconnectDueAt(record));
+        return acting ? Math.Min(due, detector.SubjectiveDueAt(record, now, withLinkRules)) : due;
     }
 
     /// <summary>Every rule's next due time, named (for diagnostics).</summary>

@@ -13,12 +13,16 @@ public sealed class FleetWorkTests(ITestOutputHelper output)
     public void WorkPerInputStaysFlatAsTheFleetGrows()
     {
         double small = VisitsPerInput(masters: 10);
-        double large = VisitsPerInput(masters: 50);
+        double medium = VisitsPerInput(masters: 50);
+        double large = VisitsPerInput(masters: 100);
 
-        // A tick that visited every master would make the large fleet's figure about five times the small one's, and
-        // a peer's link recomputing every master it watches on each PING and reply made it 1.2 times (7.05 against
-        // 6.93 since its PINGs are scheduled per link).
-        Assert.True(large < 1.15 * small, $"records visited per input: {small:0.00} with 10 masters, {large:0.00} with 50");
+        // A tick that visited every master would make the larger fleets' figures about five and ten times the small
+        // one's. A peer's link recomputing every master it watches on each PING and reply made 50 masters 1.2 times
+        // 10; each answer of a peer being admitted touching every master that knows it, each reconnect to a cut-off
+        // peer touching all its masters, and each short hold-up of a peer's PING touching them twice made 100 masters
+        // 1.13 times (8.92 against 7.90). Now: 6.80 and 6.86 against 6.59.
+        Assert.True(medium < 1.10 * small, $"records visited per input: {small:0.00} with 10 masters, {medium:0.00} with 50");
+        Assert.True(large < 1.10 * small, $"records visited per input: {small:0.00} with 10 masters, {large:0.00} with 100");
     }
 
     private double VisitsPerInput(int masters)

@@ -82,6 +82,15 @@ public sealed class RegressionSeedTests
     }
 
     [Theory]
+    [InlineData(73)] // a tick skipped a master whose engaged fence could ask a peer to confirm: the peer's silence had lapsed while no fence could act on it, and its end touched no master
+    public void LongProfileSeedKeepsEveryInvariant(int seed)
+    {
+        var result = new SimWorld(seed, new SimWorldOptions { Profile = SimulationProfile.Long }).Run();
+
+        Assert.True(result.Passed, $"seed {seed} (long profile): [{result.Invariant}] {result.Detail}");
+    }
+
+    [Theory]
     [InlineData(318732)] // checker: SENTINEL FAILOVER refused, a later unplanned failover held to the planned bound
     [InlineData(313053)] // a replication loop between the named master and a priority-0 replica: no failover could end it
     public void ForgedHelloSeedKeepsEveryInvariant(int seed)
