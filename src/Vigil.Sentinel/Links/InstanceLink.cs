@@ -37,6 +37,9 @@ internal sealed class InstanceLink
     public long ActivePingSentAtMs { get; set; }
     public long LastPingSentAtMs { get; set; }
 
+    /// <summary>The last PING got anything but a valid answer: until one does, no other probe's answer proves the instance alive.</summary>
+    public bool PingRefused { get; set; }
+
     /// <summary>Last reply of any kind to a probe.</summary>
     public long LastPongAtMs { get; set; }
 

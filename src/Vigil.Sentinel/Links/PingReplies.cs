@@ -8,11 +8,13 @@ namespace Vigil.Sentinel.Links;
 /// instance alive; any reply proves the link alive. A BUSY reply from an SDOWN instance earns one SCRIPT KILL.
 /// </summary>
 /// <remarks>
-/// A master or replica is also asked for its INFO and sent our hello, and it answers them only when it would have
-/// answered a PING in their place: so they are probes too, and the PING of their slot is not sent. On a sentinel
-/// watching many masters this saves a PING exchange for every hello and INFO (the reference sends all three), and
-/// the silence still counts from the first unanswered probe. Peers keep their own PINGs: their links are scheduled
-/// apart (<c>PeerLinkSchedule</c>).
+/// A master or replica is also asked for its INFO and sent our hello, and a live instance answers them as it answers
+/// a PING: so they are probes too, and the PING of their slot is not sent. On a sentinel watching many masters this
+/// saves a PING exchange for every hello and INFO (the reference sends all three), and the silence still counts from
+/// the first unanswered probe. But an instance can refuse PING while it still runs INFO and PUBLISH (a master that
+/// cannot write its snapshot answers PING with -MISCONF; an ACL may deny PING), and the reference flags it SDOWN: so
+/// once a PING got anything but a valid answer, no INFO or hello proves the instance alive until a PING does. Peers
+/// keep their own PINGs: their links are scheduled apart (<c>PeerLinkSchedule</c>).
 /// </remarks>
 internal sealed class PingReplies(CoreClock clock, LinkManager links)
 {
@@ -32,27 +34,39 @@ internal sealed class PingReplies(CoreClock clock, LinkManager links)
         {
             if (text.StartsWith("PONG", StringComparison.Ordinal) || ProvesAliveDespiteError(text))
             {
+                link.PingRefused = false;
                 MarkAlive(link);
                 if (record is MasterRecord { RebootDetected: true } master && text.StartsWith("PONG", StringComparison.Ordinal))
                 {
                     master.RebootDetected = false;
                 }
             }
-            else if (text.StartsWith("BUSY", StringComparison.Ordinal)
-                     && record is DataNodeRecord { IsSubjectivelyDown: true, ScriptKillSent: false } node)
+            else
             {
-                links.Send(node, ReplyKind.Discard, "SCRIPT", "KILL");
-                node.ScriptKillSent = true;
+                link.PingRefused = true;
+                if (text.StartsWith("BUSY", StringComparison.Ordinal)
+                    && record is DataNodeRecord { IsSubjectivelyDown: true, ScriptKillSent: false } node)
+                {
+                    links.Send(node, ReplyKind.Discard, "SCRIPT", "KILL");
+                    node.ScriptKillSent = true;
+                }
             }
+        }
+        else
+        {
+            link.PingRefused = true;
         }
         link.LastPongAtMs = clock.NowMs;
     }
 
-    /// <summary>The answer to an INFO or hello that stood for a PING (<see cref="IsProbe"/>): any reply but an error proves the instance alive.</summary>
+    /// <summary>
+    /// The answer to an INFO or hello that stood for a PING (<see cref="IsProbe"/>): any reply but an error proves the
+    /// instance alive, unless its last PING was refused.
+    /// </summary>
     public void ApplyProbe(DataNodeRecord node, RespValue reply)
     {
         var link = node.Link;
-        if (reply is not RespError error || ProvesAliveDespiteError(error.Text)) MarkAlive(link);
+        if (!link.PingRefused && (reply is not RespError error || ProvesAliveDespiteError(error.Text))) MarkAlive(link);
         link.LastPongAtMs = clock.NowMs;
     }
 
