@@ -13,13 +13,18 @@ namespace Vigil.Sentinel.Links;
 /// saves a PING exchange for every hello and INFO (the reference sends all three), and the silence still counts from
 /// the first unanswered probe. But an instance can refuse PING while it still runs INFO and PUBLISH (a master that
 /// cannot write its snapshot answers PING with -MISCONF; an ACL may deny PING), and the reference flags it SDOWN: so
-/// once a PING got anything but a valid answer, no INFO or hello proves the instance alive until a PING does. Peers
+/// once a PING got anything but a valid answer, no INFO or hello proves the instance alive, or stands for a PING, until
+/// a PING is answered again. Peers
 /// keep their own PINGs: their links are scheduled apart (<c>PeerLinkSchedule</c>).
 /// </remarks>
 internal sealed class PingReplies(CoreClock clock, LinkManager links)
 {
+    /// <summary>
+    /// Whether sending this command counts as the slot's probe. While PINGs are refused an INFO or hello does not: the
+    /// PINGs must go on (an instance polled for INFO every slot would otherwise never be PINGed, and never recover).
+    /// </summary>
     public static bool IsProbe(ReplyKind kind, InstanceRecord record) =>
-        kind == ReplyKind.Ping || (kind is ReplyKind.Info or ReplyKind.Publish && record is DataNodeRecord);
+        kind == ReplyKind.Ping || (kind is ReplyKind.Info or ReplyKind.Publish && record is DataNodeRecord && !record.Link.PingRefused);
 
     public void Apply(InstanceRecord record, RespValue reply)
     {

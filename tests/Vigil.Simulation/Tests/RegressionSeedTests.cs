@@ -45,6 +45,7 @@ public sealed class RegressionSeedTests
     [InlineData(41300)] // checker: a minority winner (peers undiscovered) and a majority winner in one epoch
     [InlineData(726)]   // operator model: SET on a master removed and not monitored again yet
     [InlineData(58543)] // every sentinel forgot a failover: the old master followed a node none of them knew
+    [InlineData(273)]   // a replica polled for INFO every slot after a busy script never got a PING again: SDOWN for good
     [InlineData(115848)] // peer answers held back by a stalled link counted as fresh when they arrived: ODOWN without quorum
     [InlineData(400389)] // checker: the operator's resets left two islands of sentinels that share no node
     [InlineData(200368)] // the same as 58543, but the node the old master followed reports no priority (it is a master)
