@@ -569,7 +569,6 @@ public sealed class SentinelCore : ISentinelCore
             case ReplyKind.Info when awaited.Owner is DataNodeRecord node:
                 Invariants.Check(node.InfoInFlight, $"an INFO reply for {node.Name} with no INFO in flight");
                 node.InfoInFlight = false;
-                _pingReplies.ApplyProbe(node, input.Reply);
                 if (input.Reply is RespBulkString info)
                 {
                     node.LastInfo.Set(info.Bytes);

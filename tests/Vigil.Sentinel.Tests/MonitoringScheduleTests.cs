@@ -12,12 +12,14 @@ public sealed class MonitoringScheduleTests
         var host = HostExtensions.StartedWithMasterAndReplica();
         host.RunFor(10_000);
 
-        // After the first probes (sent on connecting), every slot of the period has a probe: an INFO or hello takes
-        // the place of the slot's PING.
+        // After the first probes (sent on connecting), every slot of the period has a probe: a hello takes the place
+        // of the slot's PING (not an INFO), and the slot before a hello always has a PING.
         var probes = host.ProbeTimesOf(MasterIp, MasterPort).Skip(2).Distinct().ToList();
         Assert.InRange(probes.Count, 18, 20);
         var pings = host.TimesOf(MasterIp, MasterPort, "PING");
-        Assert.DoesNotContain(host.TimesOf(MasterIp, MasterPort, "PUBLISH").Concat(host.TimesOf(MasterIp, MasterPort, "INFO")), pings.Contains);
+        var hellos = host.TimesOf(MasterIp, MasterPort, "PUBLISH");
+        Assert.DoesNotContain(hellos, pings.Contains);
+        Assert.All(hellos.Where(t => t > probes[0]), t => Assert.Contains(t - 500, pings));
         Assert.All(probes, t => Assert.Equal(0, t % 500));
         Assert.All(probes.Zip(probes.Skip(1)), p => Assert.Equal(500, p.Second - p.First));
         Assert.Contains(probes, t => host.TimesOf(MasterIp, MasterPort, "PUBLISH").Contains(t));

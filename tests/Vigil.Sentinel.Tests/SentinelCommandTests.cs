@@ -241,16 +241,16 @@ public sealed class SentinelCommandTests
         long from = host.Now;
         host.RunFor(2000);
         // At 200 ms a period is finer than an eighth of down-after (5 s): masters are probed once a period too.
-        Assert.InRange(host.ProbeTimesOf(ReplicaIp, ReplicaPort).Count(t => t > from), 9, 11);
-        Assert.InRange(host.ProbeTimesOf(MasterIp, MasterPort).Count(t => t > from), 9, 11);
+        Assert.InRange(host.ProbeTimesOf(ReplicaIp, ReplicaPort).Distinct().Count(t => t > from), 9, 11);
+        Assert.InRange(host.ProbeTimesOf(MasterIp, MasterPort).Distinct().Count(t => t > from), 9, 11);
 
         host.Sentinel("debug", "ping-period", "4000");
         host.RunFor(4000);
         from = host.Now;
         host.RunFor(8000);
         // At 4 s, replicas once a period (4 s, under down-after); masters four times a period (1 s, the finest allowed).
-        Assert.InRange(host.ProbeTimesOf(ReplicaIp, ReplicaPort).Count(t => t > from), 1, 3);
-        Assert.InRange(host.ProbeTimesOf(MasterIp, MasterPort).Count(t => t > from), 7, 9);
+        Assert.InRange(host.ProbeTimesOf(ReplicaIp, ReplicaPort).Distinct().Count(t => t > from), 1, 3);
+        Assert.InRange(host.ProbeTimesOf(MasterIp, MasterPort).Distinct().Count(t => t > from), 7, 9);
     }
 
     [Fact]

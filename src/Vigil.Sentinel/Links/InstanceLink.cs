@@ -37,6 +37,9 @@ internal sealed class InstanceLink
     public long ActivePingSentAtMs { get; set; }
     public long LastPingSentAtMs { get; set; }
 
+    /// <summary>When the last PING itself (not a hello standing for one) was sent.</summary>
+    public long LastActualPingSentAtMs { get; set; }
+
     /// <summary>The last PING got anything but a valid answer: until one does, no other probe's answer proves the instance alive.</summary>
     public bool PingRefused { get; set; }
 

@@ -284,13 +284,14 @@ internal sealed class LinkManager(CoreSettings settings, CoreClock clock, Effect
     public void SendPing(InstanceRecord record) => Send(record, ReplyKind.Ping, "PING");
 
     /// <summary>
-    /// A probe is a command whose answer proves the instance alive: a PING, and to a master or replica also its INFO
-    /// and our hello's PUBLISH (<see cref="PingReplies.IsProbe"/>). A probe stands for the PING of its slot, so an
-    /// instance is not asked twice in one slot.
+    /// A probe is a command whose answer proves the instance alive: a PING, and to a master or replica also our
+    /// hello's PUBLISH (<see cref="PingReplies.IsProbe"/>). A probe stands for the PING of its slot, so an instance is
+    /// not asked twice in one slot.
     /// </summary>
-    private void NoteProbeSent(InstanceLink link)
+    private void NoteProbeSent(InstanceLink link, ReplyKind kind)
     {
         link.LastPingSentAtMs = clock.NowMs;
+        if (kind == ReplyKind.Ping) link.LastActualPingSentAtMs = clock.NowMs;
         // While a probe is unanswered the silence is measured from the first one, not the latest.
         if (link.ActivePingSentAtMs == 0) link.ActivePingSentAtMs = clock.NowMs;
     }
@@ -303,7 +304,7 @@ internal sealed class LinkManager(CoreSettings settings, CoreClock clock, Effect
         if (connection.Role == LinkRole.Command)
         {
             connection.Owner.Awaited.Enqueue(new AwaitedReply(kind, record, clock.NowMs, about));
-            if (PingReplies.IsProbe(kind, record)) NoteProbeSent(connection.Owner);
+            if (PingReplies.IsProbe(kind, record)) NoteProbeSent(connection.Owner, kind);
         }
         effects.Emit(new SendCommand(connection.Id, args));
     }

@@ -8,23 +8,23 @@ namespace Vigil.Sentinel.Links;
 /// instance alive; any reply proves the link alive. A BUSY reply from an SDOWN instance earns one SCRIPT KILL.
 /// </summary>
 /// <remarks>
-/// A master or replica is also asked for its INFO and sent our hello, and a live instance answers them as it answers
-/// a PING: so they are probes too, and the PING of their slot is not sent. On a sentinel watching many masters this
-/// saves a PING exchange for every hello and INFO (the reference sends all three), and the silence still counts from
-/// the first unanswered probe. But an instance can refuse PING while it still runs INFO and PUBLISH (a master that
-/// cannot write its snapshot answers PING with -MISCONF; an ACL may deny PING), and the reference flags it SDOWN: so
-/// once a PING got anything but a valid answer, no INFO or hello proves the instance alive, or stands for a PING, until
-/// a PING is answered again. Peers
-/// keep their own PINGs: their links are scheduled apart (<c>PeerLinkSchedule</c>).
+/// A master or replica is also sent our hello, and a live instance answers it as it answers a PING: so a hello is a
+/// probe too, and the PING of its slot is not sent. On a sentinel watching many masters this saves a PING exchange
+/// for every hello (the reference sends both), and the silence still counts from the first unanswered probe. But an
+/// instance can refuse PING while it still runs PUBLISH (a master that cannot write its snapshot answers PING with
+/// -MISCONF; an ACL may deny PING), and the reference flags it SDOWN. So a hello stands for a PING only when the probe
+/// before it was a PING (a PING goes out at least every other slot), and once a PING got anything but a valid answer,
+/// no hello proves the instance alive or stands for a PING until a PING is answered again. INFO is never a probe: it
+/// is polled every slot during a failover or a fence, which would leave no slot for a PING. Peers keep their own
+/// PINGs: their links are scheduled apart (<c>PeerLinkSchedule</c>).
 /// </remarks>
 internal sealed class PingReplies(CoreClock clock, LinkManager links)
 {
-    /// <summary>
-    /// Whether sending this command counts as the slot's probe. While PINGs are refused an INFO or hello does not: the
-    /// PINGs must go on (an instance polled for INFO every slot would otherwise never be PINGed, and never recover).
-    /// </summary>
+    /// <summary>Whether sending this command counts as the slot's probe (see the remarks).</summary>
     public static bool IsProbe(ReplyKind kind, InstanceRecord record) =>
-        kind == ReplyKind.Ping || (kind is ReplyKind.Info or ReplyKind.Publish && record is DataNodeRecord && !record.Link.PingRefused);
+        kind == ReplyKind.Ping
+        || (kind == ReplyKind.Publish && record is DataNodeRecord && !record.Link.PingRefused
+            && record.Link.LastActualPingSentAtMs == record.Link.LastPingSentAtMs);
 
     public void Apply(InstanceRecord record, RespValue reply)
     {
@@ -65,8 +65,8 @@ internal sealed class PingReplies(CoreClock clock, LinkManager links)
     }
 
     /// <summary>
-    /// The answer to an INFO or hello that stood for a PING (<see cref="IsProbe"/>): any reply but an error proves the
-    /// instance alive, unless its last PING was refused.
+    /// The answer to a hello (<see cref="IsProbe"/>): any reply but an error proves the instance alive, unless its last
+    /// PING was refused.
     /// </summary>
     public void ApplyProbe(DataNodeRecord node, RespValue reply)
     {

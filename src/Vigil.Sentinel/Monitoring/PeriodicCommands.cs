@@ -5,7 +5,7 @@ namespace Vigil.Sentinel.Monitoring;
 
 /// <summary>
 /// The monitoring half's traffic (compatibility-rules §2.1, §4.2): PING about once a second (masters up to four times a second, see
-/// <see cref="PingPeriodMs"/>; an INFO or hello stands for a master's or replica's PING), INFO every 10 s (1 s when it matters),
+/// <see cref="PingPeriodMs"/>; a hello stands for a master's or replica's PING), INFO every 10 s (1 s when it matters),
 /// hello every 2 s — only on connected links with fewer than 100 × refcount replies owed. All of it falls due on the
 /// slots of the record's ping period (<see cref="Cadence"/>). INFO and hello have at
 /// most one request in flight per record (compatibility-rules §13.10).
