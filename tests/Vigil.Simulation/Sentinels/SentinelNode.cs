@@ -371,9 +371,9 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
     public void OnConnectFailed(SimConnection connection, string reason) => OnClosed(connection, reason);
 
     /// <summary>
-    /// When this sentinel last read a valid answer to a probe from each Redis node (PONG, LOADING, MASTERDOWN, or an
-    /// INFO's text or a PUBLISH's count, which stand for a PING): a replica it selects for promotion must have given
-    /// one within five PING periods (compatibility-rules §7.3).
+    /// When this sentinel last read a valid answer to a probe from each Redis node (PONG, LOADING, MASTERDOWN, or a
+    /// hello PUBLISH's count, which may stand for a PING): a replica it selects for promotion must have given one
+    /// within five PING periods (compatibility-rules §7.3).
     /// </summary>
     public Dictionary<Redis.RedisNode, long> LastValidPongAtMs { get; } = [];
 
@@ -392,7 +392,7 @@ internal sealed class SentinelNode : IConnectionServer, IConnectionClient, ICore
 
     private static bool IsValidPingAnswer(RespValue reply) => reply switch
     {
-        RespSimpleString { Text: "PONG" } or RespBulkString or RespInteger => true,
+        RespSimpleString { Text: "PONG" } or RespInteger => true,
         RespError error => error.Text.StartsWith("LOADING", StringComparison.Ordinal) || error.Text.StartsWith("MASTERDOWN", StringComparison.Ordinal),
         _ => false,
     };
