@@ -53,7 +53,7 @@ public sealed class FailureDetectionTests
         host.RunFor(3000);
         long since = host.Now;
         host.RunFor(4000);
-        // A probe (a PING, or an INFO or hello in its place) to the master every period; the replica's once a second.
+        // A probe (a PING, or a hello in its place) to the master every period; the replica's once a second.
         Assert.InRange(host.ProbeTimesOf(MasterIp, MasterPort).Count(t => t > since), 4000 / period - 1, 4000 / period + 1);
         Assert.InRange(host.ProbeTimesOf(ReplicaIp, ReplicaPort).Count(t => t > since), 3, 5);
 
@@ -79,7 +79,7 @@ public sealed class FailureDetectionTests
         long since = host.Now;
         host.RunFor(20_000);
         Assert.Empty(host.Events("+sdown"));
-        // Each refused probe is followed by a PING half a period later (not a slot later), which is answered.
+        // Each refused INFO or hello has a PING in its slot or half a period later (not a slot later), which is answered.
         var refused = host.Sends(MasterIp, MasterPort).Where(s => s.AtMs > since && s.AtMs < host.Now - 500 && s.Args[0] is "INFO" or "PUBLISH").Select(s => s.AtMs).ToList();
         Assert.NotEmpty(refused);
         var pings = host.TimesOf(MasterIp, MasterPort, "PING");
