@@ -487,9 +487,9 @@ public sealed class SentinelCore : ISentinelCore
             return;
         }
         _wake.OnLinkChanged(link);
-        if (input is LinkReply { Reply: var message } && connection.Role == LinkRole.PubSub && HelloListener.HelloPayload(message) is { } payload)
+        if (input is LinkReply { Reply: var message } && connection.Role == LinkRole.PubSub && _helloListener.MasterNamedIn(message) is { } master)
         {
-            TouchNamedInHello(payload);
+            _wake.Touch(master);
         }
     }
 
@@ -503,9 +503,7 @@ public sealed class SentinelCore : ISentinelCore
 
     private void TouchNamedInHello(string payload)
     {
-        // Only the name is cut out (not every field): at a thousand masters a hello arrives every few hundred microseconds.
-        var name = HelloMessage.MasterNameField(payload);
-        if (!name.IsEmpty && _monitored.Masters.TryGetValue(name.ToString(), out var master)) _wake.Touch(master);
+        if (_hello.MasterNamedIn(payload) is { } master) _wake.Touch(master);
     }
 
     /// <summary>

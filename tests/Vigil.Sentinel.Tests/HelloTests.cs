@@ -17,7 +17,21 @@ public sealed class HelloTests
     public void TheMasterNameFieldIsCutOnlyFromAHelloOfEightFields(string payload, string expected)
     {
         Assert.Equal(expected, Vigil.Sentinel.Discovery.HelloMessage.MasterNameField(payload).ToString());
-        Assert.Equal(expected, Vigil.Sentinel.Discovery.HelloMessage.TryParse(payload)?.MasterName ?? "");
+        Assert.Equal(expected, Vigil.Sentinel.Discovery.HelloMessage.TryParse(payload, new Vigil.Sentinel.Text.TextInterner())?.MasterName ?? "");
+    }
+
+    [Fact]
+    public void AHelloIsReadFieldByFieldAndItsTextsAreSharedWithTheHelloBeforeIt()
+    {
+        var texts = new Vigil.Sentinel.Text.TextInterner();
+        var first = Vigil.Sentinel.Discovery.HelloMessage.TryParse("10.0.0.9,7109,id,18446744073709551615,mymaster,10.0.0.1,99999999999,-1", texts);
+        var again = Vigil.Sentinel.Discovery.HelloMessage.TryParse("10.0.0.9,7109,id,18446744073709551615,mymaster,10.0.0.1,99999999999,-1", texts);
+
+        Assert.Equal(new Vigil.Sentinel.Discovery.HelloMessage("10.0.0.9", 7109, "id", long.MaxValue, "mymaster", "10.0.0.1", int.MaxValue, long.MaxValue), first);
+        Assert.Equal(first, again);
+        Assert.Same(first!.SentinelHost, again!.SentinelHost);
+        Assert.Same(first.RunId, again.RunId);
+        Assert.Same(first.MasterName, again.MasterName);
     }
 
     [Fact]

@@ -31,6 +31,27 @@ public static class RespReader
     private static readonly RespBoolean False = new(false);
     private static readonly RespNull NullArray = new() { IsNullArray = true };
 
+    // The replies a sentinel reads thousands of times a second from a fleet (PING's, a command's, PUBLISH's count)
+    // are shared rather than built each time; values are immutable, so sharing is safe.
+    private static readonly RespSimpleString Pong = new("PONG");
+    private static readonly RespSimpleString Queued = new("QUEUED");
+    private static readonly RespInteger[] SmallIntegers = [.. Enumerable.Range(0, 64).Select(n => new RespInteger(n))];
+
+    private static RespValue SimpleString(in ReadOnlySequence<byte> line)
+    {
+        if (line.IsSingleSegment)
+        {
+            var text = line.FirstSpan;
+            if (text.SequenceEqual("OK"u8)) return RespValue.Ok;
+            if (text.SequenceEqual("PONG"u8)) return Pong;
+            if (text.SequenceEqual("QUEUED"u8)) return Queued;
+        }
+        return new RespSimpleString(Encoding.UTF8.GetString(line));
+    }
+
+    private static RespInteger Integer(long value) =>
+        value >= 0 && value < SmallIntegers.Length ? SmallIntegers[value] : new RespInteger(value);
+
     /// <summary>Reads one value; see the other overload, which also gives the error text.</summary>
     public static RespReadResult TryRead(ref SequenceReader<byte> reader, in RespLimits limits, out RespValue? value)
         => TryRead(ref reader, in limits, out value, out _);
@@ -232,8 +253,7 @@ public static class RespReader
                 }
                 if (build)
                 {
-                    var text = Encoding.UTF8.GetString(line);
-                    item = type == (byte)'+' ? new RespSimpleString(text) : new RespError(text);
+                    item = type == (byte)'+' ? SimpleString(line) : new RespError(Encoding.UTF8.GetString(line));
                 }
                 return null;
 
@@ -242,7 +262,7 @@ public static class RespReader
                 {
                     return "Bad integer value";
                 }
-                item = build ? new RespInteger(integer) : null;
+                item = build ? Integer(integer) : null;
                 return null;
 
             case (byte)',':
@@ -338,7 +358,7 @@ public static class RespReader
         {
             item = type switch
             {
-                (byte)'$' => new RespBulkString(length == 0 ? [] : payload.ToArray()),
+                (byte)'$' => new RespBulkString(payload.IsSingleSegment ? ArgumentInterner.Get(payload.FirstSpan) : payload.ToArray()),
                 (byte)'!' => new RespError(Encoding.UTF8.GetString(payload)),
                 _ => new RespVerbatimString(
                     Encoding.UTF8.GetString(payload.Slice(0, 3)), Encoding.UTF8.GetString(payload.Slice(4))),

@@ -17,6 +17,8 @@ internal sealed record HelloMessage(
     int MasterPort,
     long MasterConfigEpoch)
 {
+    private const int FieldCount = 8;
+
     public string Format() => string.Join(',',
         SentinelHost,
         SentinelPort.ToString(CultureInfo.InvariantCulture),
@@ -27,28 +29,31 @@ internal sealed record HelloMessage(
         MasterPort.ToString(CultureInfo.InvariantCulture),
         MasterConfigEpoch.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>Null unless the payload has exactly eight comma-separated fields.</summary>
-    public static HelloMessage? TryParse(string payload)
+    /// <summary>
+    /// Null unless the payload has exactly eight comma-separated fields. Its texts come from <paramref name="texts"/>,
+    /// so a repeated hello allocates only its record.
+    /// </summary>
+    public static HelloMessage? TryParse(ReadOnlySpan<char> payload, TextInterner texts)
     {
-        var fields = payload.Split(',');
-        if (fields.Length != 8) return null;
+        Span<Range> fields = stackalloc Range[FieldCount + 1];
+        if (payload.Split(fields, ',') != FieldCount) return null;
         return new HelloMessage(
-            fields[0],
-            RedisNumbers.AtoiSaturating(fields[1]),
-            fields[2],
-            Epoch(fields[3]),
-            fields[4],
-            fields[5],
-            RedisNumbers.AtoiSaturating(fields[6]),
-            Epoch(fields[7]));
+            texts.Get(payload[fields[0]]),
+            RedisNumbers.AtoiSaturating(payload[fields[1]]),
+            texts.Get(payload[fields[2]]),
+            Epoch(payload[fields[3]]),
+            texts.Get(payload[fields[4]]),
+            texts.Get(payload[fields[5]]),
+            RedisNumbers.AtoiSaturating(payload[fields[6]]),
+            Epoch(payload[fields[7]]));
     }
 
     /// <summary>The master-name field of a payload with exactly eight fields, without splitting it; empty otherwise.</summary>
-    public static ReadOnlySpan<char> MasterNameField(string payload)
+    public static ReadOnlySpan<char> MasterNameField(ReadOnlySpan<char> payload)
     {
         ReadOnlySpan<char> rest = payload;
         ReadOnlySpan<char> name = default;
-        for (int field = 0; field < 7; field++)
+        for (int field = 0; field < FieldCount - 1; field++)
         {
             int comma = rest.IndexOf(',');
             if (comma < 0) return default;
@@ -62,7 +67,7 @@ internal sealed record HelloMessage(
     /// Epochs are unsigned on the wire; one beyond <see cref="long.MaxValue"/> (or a negative one, which
     /// <c>strtoull</c> wraps) is clamped rather than allowed to wrap our signed epochs.
     /// </summary>
-    private static long Epoch(string text)
+    private static long Epoch(ReadOnlySpan<char> text)
     {
         ulong value = RedisNumbers.StrToULong(text);
         return value > long.MaxValue ? long.MaxValue : (long)value;

@@ -4,6 +4,7 @@ using Vigil.Sentinel.Election;
 using Vigil.Sentinel.Events;
 using Vigil.Sentinel.Links;
 using Vigil.Sentinel.Monitoring;
+using Vigil.Sentinel.Text;
 
 namespace Vigil.Sentinel.Discovery;
 
@@ -11,6 +12,15 @@ namespace Vigil.Sentinel.Discovery;
 internal sealed class HelloProcessor(
     CoreSettings settings, CoreClock clock, EffectQueue effects, Epochs epochs, MonitorState monitored, LinkManager links, Topology topology, EventEmitter events, ConfigAdoption adoption, PeerAdmission admission)
 {
+    private readonly TextInterner _texts = new();
+
+    /// <summary>The master a hello names, if we monitor it; only the name is cut out, not every field.</summary>
+    public MasterRecord? MasterNamedIn(ReadOnlySpan<char> payload)
+    {
+        var name = HelloMessage.MasterNameField(payload);
+        return !name.IsEmpty && monitored.Masters.TryGetValue(_texts.Get(name), out var master) ? master : null;
+    }
+
     /// <summary>The hello for <paramref name="target"/>'s master, or null while our own address is unknown.</summary>
     public HelloMessage? Build(InstanceRecord target)
     {
@@ -57,9 +67,9 @@ internal sealed class HelloProcessor(
     /// A hello from any source. Malformed ones and unknown master names are ignored. Only a hello naming an admitted
     /// peer (run id and address) is believed; any other opens a claim to check (see <see cref="PeerAdmission"/>).
     /// </summary>
-    public void Process(string payload)
+    public void Process(ReadOnlySpan<char> payload)
     {
-        if (HelloMessage.TryParse(payload) is not { } hello) return;
+        if (HelloMessage.TryParse(payload, _texts) is not { } hello) return;
         if (!monitored.Masters.TryGetValue(hello.MasterName, out var master)) return;
         // Our own id can only come from a forged PUBLISH (our own hellos are filtered on pub/sub): the reference would
         // record itself as a peer, a voter we can never reach.

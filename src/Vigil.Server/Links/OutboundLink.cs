@@ -33,6 +33,8 @@ public sealed class OutboundLink
     private readonly CancellationTokenSource _closing = new();
     private readonly SentinelLog? _log;
     private int _closedByCore;
+    // Only the thread driving the core sends and flushes.
+    private bool _flushDue;
 
     public OutboundLink(OpenLink target, EventLoop loop, Clock clock, TlsContext? tls = null, SentinelLog? log = null)
     {
@@ -43,9 +45,22 @@ public sealed class OutboundLink
         _log = log;
     }
 
-    public void Send(IReadOnlyList<string> args)
+    /// <summary>
+    /// Queues a command; it leaves at the next <see cref="Flush"/>. Returns whether it is the first since the last
+    /// flush, so the caller knows which links to flush.
+    /// </summary>
+    public bool Send(IReadOnlyList<string> args)
     {
-        _output.Write(args, static (writer, command, _) => RespWriter.WriteCommand(writer, [.. command]));
+        _output.Write(args, static (writer, command, _) => RespWriter.WriteCommand(writer, command as string[] ?? [.. command]));
+        if (_flushDue) return false;
+        _flushDue = true;
+        return true;
+    }
+
+    /// <summary>Sends what <see cref="Send"/> queued, in one write when no earlier one is still in flight.</summary>
+    public void Flush()
+    {
+        _flushDue = false;
         _output.Flush();
     }
 

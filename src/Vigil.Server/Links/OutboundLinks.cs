@@ -14,6 +14,8 @@ public sealed class OutboundLinks(Clock clock, CancellationToken stopping, TlsCo
 {
     private readonly ConcurrentDictionary<LinkId, OutboundLink> _links = new();
     private readonly List<Task> _running = [];
+    // Links written since the last FlushSent; only the thread driving the core sends, so no lock.
+    private readonly List<OutboundLink> _unflushed = [];
 
     public EventLoop? Loop { get; set; }
 
@@ -29,9 +31,20 @@ public sealed class OutboundLinks(Clock clock, CancellationToken stopping, TlsCo
         }
     }
 
+    /// <summary>Queues the command on its link; it leaves at <see cref="FlushSent"/>.</summary>
     public void Send(SendCommand send)
     {
-        if (_links.TryGetValue(send.Link, out var link)) link.Send(send.Args);
+        if (_links.TryGetValue(send.Link, out var link) && link.Send(send.Args)) _unflushed.Add(link);
+    }
+
+    /// <summary>
+    /// Sends what the commands queued since the last call, one write per link: a tick that visits many masters sends
+    /// many hellos to each peer sentinel, and each would otherwise be its own packet and wake-up at both ends.
+    /// </summary>
+    public void FlushSent()
+    {
+        foreach (var link in _unflushed) link.Flush();
+        _unflushed.Clear();
     }
 
     public void Close(CloseLink close)

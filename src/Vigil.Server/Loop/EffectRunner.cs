@@ -30,6 +30,9 @@ public sealed class EffectRunner(Clock clock, OutboundLinks links, PubSubHub pub
         return null;
     }
 
+    /// <summary>Sends the commands the effects carried out so far queued (see <see cref="OutboundLinks.FlushSent"/>).</summary>
+    public void FlushSent() => links.FlushSent();
+
     public void Carry(Effect effect)
     {
         switch (effect)

@@ -43,6 +43,7 @@ public sealed class EventLoop
     private readonly State.CoalescingStateStore _state;
     private readonly PendingRequests _requests;
     private readonly CoreDriver _driver;
+    private readonly EffectRunner _effects;
     // Every input this loop feeds goes through it, saves' confirmations included (see Feed).
     private readonly InputOrder _order = new();
     // Whoever holds it drives the core; posters only try it, so a socket thread never waits for a tick or a save.
@@ -63,6 +64,7 @@ public sealed class EventLoop
         _clock = clock;
         _state = state;
         _requests = requests;
+        _effects = effects;
         _driver = new CoreDriver(core, effects);
     }
 
@@ -166,6 +168,7 @@ public sealed class EventLoop
         {
             BeginStep();
             _driver.Drain(); // what the core queued when it was built
+            _effects.FlushSent();
             Feed(new Tick(_clock.NowMs));
             WriteSaves();
             _started = true;
@@ -219,8 +222,13 @@ public sealed class EventLoop
     /// <summary>
     /// Feeds the core in time order (<see cref="InputOrder"/>). A save's confirmation goes the same way: it is stamped
     /// after the fsync, and an input read before it but handled after it would otherwise move the core's clock ahead.
+    /// The commands one input caused leave together: one write per link.
     /// </summary>
-    private void Feed(Input input) => _driver.Feed(_order.Next(input));
+    private void Feed(Input input)
+    {
+        _driver.Feed(_order.Next(input));
+        _effects.FlushSent();
+    }
 
     /// <summary>The first point of the wake grid at or after <paramref name="dueMs"/>.</summary>
     private static long WakeAtMs(long dueMs) =>
