@@ -146,8 +146,8 @@ summarise "$masters masters: RSS of one sentinel" "MB" "${v[vigil-rss]}" "${v[re
 summarise "$masters masters: time until all seen" "s" "${v[vigil-disc]}" "${v[reference-disc]}"
 summarise "$masters masters: freeze to +switch-master, first" "ms" "${v[vigil-first]}" "${v[reference-first]}"
 summarise "$masters masters: freeze to +switch-master, last" "ms" "${v[vigil-last]}" "${v[reference-last]}"
-summarise "real master alone: freeze to +switch-master, first" "ms" "${v[vigil-first1]}" "${v[reference-first1]}"
-summarise "real master alone: freeze to +switch-master, last" "ms" "${v[vigil-last1]}" "${v[reference-last1]}"
+summarise "watched alone: freeze to +switch-master, first" "ms" "${v[vigil-first1]}" "${v[reference-first1]}"
+summarise "watched alone: freeze to +switch-master, last" "ms" "${v[vigil-last1]}" "${v[reference-last1]}"
 python3 - "${v[vigil-first]}" "${v[vigil-first1]}" "${v[reference-first]}" "${v[reference-first1]}" <<'PY'
 import statistics, sys
 vm, v1, rm, r1 = (statistics.median(float(x) for x in a.split()) for a in sys.argv[1:5])
