@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Scenario 5: one group of sentinels watching 1,000 masters, Vigil (NativeAOT) vs redis-sentinel.
-# The masters and their replicas are a fake fleet (bench/Vigil.Bench.Fake): one process that speaks real RESP
-# over real loopback sockets on one port per instance (PING, INFO replication in Redis 7.0's format, pub/sub
-# for the hello channel, REPLICAOF, MULTI/EXEC, CLIENT, CONFIG) and can freeze a master as DEBUG SLEEP does.
-# Per round and per implementation: start the fleet and a group of sentinels, wait until every sentinel sees
-# every master with its replica and its peers, measure each sentinel's CPU over a window, then freeze one
-# master and time its failover; the same failover is also timed with that master watched alone.
-# Usage: bench/scale.sh [rounds] [window-seconds]   (default 2 rounds, 60 s; MASTERS=1000 SENTINELS=3
-#        DOWN_AFTER=5000; VIGIL or VIGIL_BIN=path skips the build)
+# One of the masters is real: a redis-server master with one redis-server replica (monitored as `real`). The
+# others and their replicas are a fake fleet (bench/Vigil.Bench.Fake): one process that speaks real RESP over
+# real loopback sockets on one port per instance (PING, INFO replication in Redis 7.0's format, pub/sub for the
+# hello channel, REPLICAOF, MULTI/EXEC, CLIENT, CONFIG).
+# Per round and per implementation: start the real group, the fleet and a group of sentinels, wait until every
+# sentinel sees every master with its replica and its peers, measure each sentinel's CPU over a window, then
+# freeze the real master with DEBUG SLEEP and time fault -> +switch-master; the same failover is also timed with
+# the real group watched alone (no fleet).
+# Usage: bench/scale.sh [rounds] [window-seconds]   (default 2 rounds, 60 s; MASTERS=1000 (the real one
+#        included) SENTINELS=3 DOWN_AFTER=5000; VIGIL or VIGIL_BIN=path skips the build)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 rounds=${1:-2}
@@ -21,6 +23,7 @@ reference=$(reference_binary)
 dotnet build "$bench_root/bench/Vigil.Bench.Fake/Vigil.Bench.Fake.csproj" -c Release -o "$bench_root/artifacts/fake" -nologo -v quiet >"$bench_dir/fake-build.log" 2>&1 || { cat "$bench_dir/fake-build.log" >&2; exit 1; }
 fleet_binary="$bench_root/artifacts/fake/vigil-fake-fleet"
 hz=$(clock_ticks_per_second)
+probe_timeout=90
 
 # A base port below the ephemeral range with 2 x masters free ports after it.
 pick_base_port() {
@@ -41,23 +44,31 @@ for _ in range(50):
 PY
 }
 
-# run_group <binary> <masters> <measure:yes|no>: prints "discovery_s cpu_mean_pct cpu_max_pct rss_mb fleet_pct odown_ms first_ms last_ms"
+# run_group <binary> <fake-masters> <measure:yes|no>: the real group, plus that many fake masters (none: no fleet);
+# prints "discovery_s cpu_mean_pct cpu_max_pct rss_mb fleet_pct tilts odown_ms first_ms last_ms"
 run_group() {
     local binary=$1 count=$2 measure=$3
-    local base control fleet_pid i s
+    local base control fleet_pid= i s
     local attempt
-    for attempt in 1 2 3 4 5; do # a port found free may be taken by the time the fleet binds it: pick again
-        base=$(pick_base_port $((count * 2)))
-        control=$(free_port)
-        start_bg "$bench_dir/fleet.log" env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "$fleet_binary" \
-            --base-port "$base" --masters "$count" --replicas 1 --control-port "$control"
-        fleet_pid=$last_pid
-        for _ in $(seq 1 300); do grep -q '^ready\|cannot listen' "$bench_dir/fleet.log" 2>/dev/null && break; sleep 0.1; done
-        grep -q '^ready' "$bench_dir/fleet.log" && break
-        stop_pid "$fleet_pid"
-    done
-    grep -q '^ready' "$bench_dir/fleet.log" || { cat "$bench_dir/fleet.log" >&2; return 1; }
-    local config=()
+    bench_pids=(); trap kill_started EXIT # run_group runs in a subshell
+    rm -rf "$bench_dir/real"
+    start_real_group "$bench_dir/real"
+    local config=("sentinel monitor real 127.0.0.1 $real_master $quorum"
+                  "sentinel down-after-milliseconds real $down_after"
+                  "sentinel failover-timeout real 60000")
+    if [ "$count" -gt 0 ]; then
+        for attempt in 1 2 3 4 5; do # a port found free may be taken by the time the fleet binds it: pick again
+            base=$(pick_base_port $((count * 2)))
+            control=$(free_port)
+            start_bg "$bench_dir/fleet.log" env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "$fleet_binary" \
+                --base-port "$base" --masters "$count" --replicas 1 --control-port "$control"
+            fleet_pid=$last_pid
+            for _ in $(seq 1 300); do grep -q '^ready\|cannot listen' "$bench_dir/fleet.log" 2>/dev/null && break; sleep 0.1; done
+            grep -q '^ready' "$bench_dir/fleet.log" && break
+            stop_pid "$fleet_pid"
+        done
+        grep -q '^ready' "$bench_dir/fleet.log" || { cat "$bench_dir/fleet.log" >&2; return 1; }
+    fi
     for i in $(seq 0 $((count - 1))); do
         config+=("sentinel monitor m$i 127.0.0.1 $((base + 2 * i)) $quorum"
                  "sentinel down-after-milliseconds m$i $down_after"
@@ -77,23 +88,23 @@ run_group() {
         for s in "${ports[@]}"; do
             seen=$(( seen + $(redis-cli -p "$s" info sentinel | grep -c "slaves=1,sentinels=$group" || true) ))
         done
-        [ "$seen" -ge $((count * group)) ] && break
-        [ $((SECONDS - started)) -gt 300 ] && { echo "not every sentinel saw every master ($seen of $((count * group)))" >&2; break; }
+        [ "$seen" -ge $(((count + 1) * group)) ] && break
+        [ $((SECONDS - started)) -gt 300 ] && { echo "not every sentinel saw every master ($seen of $(((count + 1) * group)))" >&2; break; }
         sleep 1
     done
     local discovery=$((SECONDS - started)) cpu_mean=-1 cpu_max=-1 rss=-1 fleet_cpu=-1 tilts=-1
     if [ "$measure" = yes ]; then
         sleep 5
-        local before=() after=() f0 f1
+        local before=() after=() f0=0 f1=0
         for s in "${pids[@]}"; do before+=("$(cpu_ticks "$s")"); done
-        f0=$(cpu_ticks "$fleet_pid")
+        [ -z "$fleet_pid" ] || f0=$(cpu_ticks "$fleet_pid")
         local tilts_before tilts_after
         tilts_before=$(cat "$bench_dir"/s*/out.log | grep -c '+tilt' || true)
         sleep "$window"
         tilts_after=$(cat "$bench_dir"/s*/out.log | grep -c '+tilt' || true)
         tilts=$((tilts_after - tilts_before))
         for s in "${pids[@]}"; do after+=("$(cpu_ticks "$s")"); done
-        f1=$(cpu_ticks "$fleet_pid")
+        [ -z "$fleet_pid" ] || f1=$(cpu_ticks "$fleet_pid")
         read -r cpu_mean cpu_max < <(python3 -c "
 b=[int(x) for x in '${before[*]}'.split()]; a=[int(x) for x in '${after[*]}'.split()]
 pct=[(y-x)/$hz/$window*100 for x,y in zip(b,a)]
@@ -101,26 +112,31 @@ print(f'{sum(pct)/len(pct):.2f} {max(pct):.2f}')")
         rss=$(( $(rss_kb "${pids[0]}") / 1024 ))
         fleet_cpu=$(python3 -c "print(f'{($f1-$f0)/$hz/$window*100:.1f}')")
     fi
-    local victim=$((count / 2)) probe
-    probe=$(python3 "$bench_root/bench/lib/failover_probe.py" "$control" "$((base + 2 * victim))" "m$victim" 90 "${ports[@]}")
+    # The victim is the real master. It sleeps longer than the probe waits, so it cannot wake into the failover.
+    local probe
+    probe=$(python3 "$bench_root/bench/lib/failover_probe.py" "sleep:$real_master:$((probe_timeout + 30))" real \
+        "$probe_timeout" "${ports[@]}") || probe="odown_ms=-1 switch_first_ms=-1 switch_last_ms=-1"
     for s in "${pids[@]}"; do stop_pid "$s"; done
-    stop_pid "$fleet_pid"
+    [ -z "$fleet_pid" ] || stop_pid "$fleet_pid"
+    stop_pid "$real_master_pid" KILL
+    stop_pid "$real_replica_pid"
+    trap - EXIT
     echo "$discovery $cpu_mean $cpu_max $rss $fleet_cpu $tilts $(echo "$probe" | sed 's/[a-z_]*=//g')"
 }
 
 echo "Scenario 5: scale ($(machine_line))"
-echo "$group sentinels (quorum $quorum) per implementation, $masters fake masters with one fake replica each, down-after ${down_after} ms, $rounds interleaved rounds, CPU window ${window}s"
+echo "$group sentinels (quorum $quorum) per implementation, $masters masters: $((masters - 1)) fake ones with one fake replica each and one redis-server master with a redis-server replica (the victim), down-after ${down_after} ms, $rounds interleaved rounds, CPU window ${window}s"
 declare -A v=()
 for round in $(seq 1 "$rounds"); do
     order="vigil reference"; [ $((round % 2)) -eq 0 ] && order="reference vigil"
     for who in $order; do
         binary=$vigil; [ "$who" = reference ] && binary=$reference
-        read -r disc mean max rss fleet tilts odown first last < <(run_group "$binary" "$masters" yes)
+        read -r disc mean max rss fleet tilts odown first last < <(run_group "$binary" $((masters - 1)) yes)
         echo "  round $round $who: $masters masters: discovery ${disc}s, CPU mean ${mean}% max ${max}% of one core, RSS ${rss} MB, fleet ${fleet}%, +tilt events in the window ${tilts}; failover odown ${odown} ms, +switch-master first ${first} ms, last ${last} ms" >&2
         v[$who-disc]+=" $disc"; v[$who-mean]+=" $mean"; v[$who-max]+=" $max"; v[$who-rss]+=" $rss"
         v[$who-first]+=" $first"; v[$who-last]+=" $last"
-        read -r _ _ _ _ _ _ odown1 first1 last1 < <(run_group "$binary" 1 no)
-        echo "  round $round $who: 1 master: failover odown ${odown1} ms, +switch-master first ${first1} ms, last ${last1} ms" >&2
+        read -r _ _ _ _ _ _ odown1 first1 last1 < <(run_group "$binary" 0 no)
+        echo "  round $round $who: the real master alone: failover odown ${odown1} ms, +switch-master first ${first1} ms, last ${last1} ms" >&2
         v[$who-first1]+=" $first1"; v[$who-last1]+=" $last1"
     done
 done
@@ -130,8 +146,8 @@ summarise "$masters masters: RSS of one sentinel" "MB" "${v[vigil-rss]}" "${v[re
 summarise "$masters masters: time until all seen" "s" "${v[vigil-disc]}" "${v[reference-disc]}"
 summarise "$masters masters: freeze to +switch-master, first" "ms" "${v[vigil-first]}" "${v[reference-first]}"
 summarise "$masters masters: freeze to +switch-master, last" "ms" "${v[vigil-last]}" "${v[reference-last]}"
-summarise "1 master: freeze to +switch-master, first" "ms" "${v[vigil-first1]}" "${v[reference-first1]}"
-summarise "1 master: freeze to +switch-master, last" "ms" "${v[vigil-last1]}" "${v[reference-last1]}"
+summarise "watched alone: freeze to +switch-master, first" "ms" "${v[vigil-first1]}" "${v[reference-first1]}"
+summarise "watched alone: freeze to +switch-master, last" "ms" "${v[vigil-last1]}" "${v[reference-last1]}"
 python3 - "${v[vigil-first]}" "${v[vigil-first1]}" "${v[reference-first]}" "${v[reference-first1]}" <<'PY'
 import statistics, sys
 vm, v1, rm, r1 = (statistics.median(float(x) for x in a.split()) for a in sys.argv[1:5])

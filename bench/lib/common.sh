@@ -10,6 +10,14 @@ bench_cleanup() {
     for pid in "${bench_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     [ -n "${KEEP_DIR:-}" ] || rm -rf "$bench_dir"
 }
+# For a function run in a subshell (its start_bg list is its own): `bench_pids=(); trap kill_started EXIT` at its
+# top and `trap - EXIT` once it has stopped everything, so a failure half-way leaves nothing running. KILL, since
+# a redis-server inside DEBUG SLEEP would handle TERM only when it wakes.
+kill_started() {
+    local pid
+    for pid in "${bench_pids[@]}"; do kill -s KILL "$pid" 2>/dev/null || true; done
+    for pid in "${bench_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -27,7 +35,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # start_bg <log> <command...>: runs in the background and is killed on exit; $last_pid is its pid.
 start_bg() { local log=$1; shift; "$@" >"$log" 2>&1 & bench_pids+=($!); last_pid=$!; }
 
-stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+stop_pid() { # pid [signal]; a redis-server inside DEBUG SLEEP handles TERM only when it wakes: give it KILL
+    kill -s "${2:-TERM}" "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
+}
 
 wait_ping() { # port [seconds]
     local i
@@ -38,10 +48,32 @@ wait_ping() { # port [seconds]
     echo "no PONG from port $1" >&2; return 1
 }
 
-start_redis() { # port dir
+start_redis() { # port dir [redis-server options...]
     mkdir -p "$2"
-    start_bg "$2/redis.log" redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --dir "$2" --daemonize no
+    start_bg "$2/redis.log" redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --dir "$2" --daemonize no "${@:3}"
     wait_ping "$1"
+}
+
+wait_in_sync() { # replica-port [seconds]
+    local i
+    for i in $(seq 1 $(( ${2:-30} * 10 ))); do
+        redis-cli -p "$1" info replication 2>/dev/null | grep -q '^master_link_status:up' && return 0
+        sleep 0.1
+    done
+    echo "replica on port $1 not in sync with its master" >&2; return 1
+}
+
+# start_real_group <dir>: a redis-server master and one replica in sync with it, both accepting DEBUG (Redis 7
+# refuses it otherwise) so the master can be frozen; sets $real_master $real_replica (ports) and
+# $real_master_pid $real_replica_pid (call it directly, not in $(...)).
+start_real_group() {
+    real_master=$(free_port); real_replica=$(free_port)
+    start_redis "$real_master" "$1/master" --enable-debug-command yes --repl-diskless-sync-delay 0
+    real_master_pid=$last_pid
+    start_redis "$real_replica" "$1/replica" --enable-debug-command yes --repl-diskless-sync-delay 0 \
+        --replicaof 127.0.0.1 "$real_master"
+    real_replica_pid=$last_pid
+    wait_in_sync "$real_replica"
 }
 
 # start_masters <count> <dir>: that many redis-server masters (no replicas) under <dir>/0, <dir>/1...; sets

@@ -1,14 +1,18 @@
-"""Freezes one fake master and times its failover as the sentinels report it.
+"""Freezes one master and times its failover as the sentinels report it.
 
-usage: failover_probe.py <control-port> <victim-port> <master-name> <timeout-s> <sentinel-port>...
-Subscribes to +odown and +switch-master on every sentinel, sends FREEZE to the fleet's control port, and
-prints one line: "odown_ms=<first +odown> switch_first_ms=<first +switch-master> switch_last_ms=<last>"
-(milliseconds after the freeze; -1 when a sentinel did not report within the timeout).
+usage: failover_probe.py fleet:<control-port>:<victim-port>|sleep:<redis-port>:<seconds> <master-name> <timeout-s> <sentinel-port>...
+Subscribes to +odown and +switch-master on every sentinel, then freezes the master: `fleet:` sends FREEZE for
+<victim-port> to the fake fleet's control port, `sleep:` sends DEBUG SLEEP <seconds> to a redis-server on its
+own connection without waiting for the reply (which comes only when the sleep ends). Prints one line:
+"odown_ms=<first +odown> switch_first_ms=<first +switch-master> switch_last_ms=<last>" (milliseconds after the
+freeze; -1 when a sentinel did not report within the timeout). Exits 2 if the freeze is refused.
 """
 import select, socket, sys, time
 
-control, victim, name, timeout = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
-ports = [int(p) for p in sys.argv[5:]]
+fault, name, timeout = sys.argv[1].split(":"), sys.argv[2], float(sys.argv[3])
+ports = [int(p) for p in sys.argv[4:]]
+if len(fault) != 3 or fault[0] not in ("fleet", "sleep"):
+    sys.exit(__doc__.strip().splitlines()[2])
 
 def command(*args):
     out = f"*{len(args)}\r\n".encode()
@@ -23,15 +27,27 @@ for port in ports:
     s.sendall(command("SUBSCRIBE", "+odown", "+switch-master"))
     links.append(s)
 time.sleep(0.3)  # the subscriptions are in place before the fault
-with socket.create_connection(("127.0.0.1", control)) as c:
-    c.sendall(command("FREEZE", victim))
+if fault[0] == "fleet":
+    with socket.create_connection(("127.0.0.1", int(fault[1]))) as c:
+        c.sendall(command("FREEZE", int(fault[2])))
+        start = time.monotonic()
+        if not c.recv(64).startswith(b"+OK"):
+            print("the fleet refused FREEZE", file=sys.stderr); sys.exit(2)
+else:
+    # Watched with the sentinels: the reply comes only when the sleep ends, an error (DEBUG not enabled) at once.
+    sleeper = socket.create_connection(("127.0.0.1", int(fault[1])))
+    sleeper.sendall(command("DEBUG", "SLEEP", fault[2]))
     start = time.monotonic()
-    assert c.recv(64).startswith(b"+OK"), "the fleet refused FREEZE"
 
 odown, switched, buffers = [], {}, {s: b"" for s in links}
 while len(switched) < len(links) and time.monotonic() - start < timeout:
-    ready, _, _ = select.select(links, [], [], 0.2)
+    ready, _, _ = select.select(links + ([sleeper] if fault[0] == "sleep" else []), [], [], 0.2)
     for s in ready:
+        if fault[0] == "sleep" and s is sleeper:
+            reply = s.recv(256)
+            if reply.startswith(b"-"):
+                print("DEBUG SLEEP refused: %r" % reply, file=sys.stderr); sys.exit(2)
+            print("the master woke from DEBUG SLEEP before every sentinel switched", file=sys.stderr); sys.exit(2)
         data = s.recv(65536)
         if not data:
             links.remove(s); continue
