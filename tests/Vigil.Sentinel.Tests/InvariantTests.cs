@@ -6,6 +6,29 @@ namespace Vigil.Sentinel.Tests;
 public sealed class InvariantTests
 {
     [Fact]
+    public void ARulesTextIsMadeOnlyWhenTheRuleIsBroken()
+    {
+        var counted = new CountsFormatting();
+        Invariants.Check(true, $"held for {counted}");
+        Assert.Equal(0, counted.Times);
+
+        var broken = Assert.Throws<InvariantViolation>(() => Invariants.Check(false, $"broken for {counted} at {42:D4}"));
+        Assert.Equal("core invariant broken: broken for counted at 0042", broken.Message);
+        Assert.Equal(1, counted.Times);
+    }
+
+    private sealed class CountsFormatting
+    {
+        public int Times { get; private set; }
+
+        public override string ToString()
+        {
+            Times++;
+            return "counted";
+        }
+    }
+
+    [Fact]
     public void TheCurrentEpochNeverGoesBack()
     {
         var epochs = new Epochs(new CoreClock(0)) { Current = 5 };

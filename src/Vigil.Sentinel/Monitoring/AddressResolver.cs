@@ -30,7 +30,7 @@ internal sealed class AddressResolver(HostnameCache cache, Action<string> logWar
     public bool CommandRunning { get; set; }
 
     /// <summary>A hostname (not a literal IP) that resolve-hostnames sends to the host.</summary>
-    public bool IsResolvedName(string host) => ResolveHostnames && host.Length > 0 && !TryParseIpLiteral(host, out _);
+    public bool IsResolvedName(string host) => ResolveHostnames && host.Length > 0 && LiteralIp(host) is null;
 
     /// <summary>A name the host has not answered yet (asked now if it was not); false for literal IPs and without resolve-hostnames.</summary>
     public bool IsUnanswered(string host) => IsResolvedName(host) && !cache.TryLatest(host, lastFound: true, out _);
@@ -75,9 +75,9 @@ internal sealed class AddressResolver(HostnameCache cache, Action<string> logWar
     private string? Resolve(string host, out bool answered)
     {
         answered = true;
-        if (TryParseIpLiteral(host, out string? ip)) return ip;
+        if (LiteralIp(host) is { } literal) return literal;
         if (!IsResolvedName(host)) return null;
-        answered = cache.TryLatest(host, lastFound: !CommandRunning, out ip);
+        answered = cache.TryLatest(host, lastFound: !CommandRunning, out var ip);
         return ip;
     }
 
@@ -89,6 +89,23 @@ internal sealed class AddressResolver(HostnameCache cache, Action<string> logWar
         if (ip is null) return string.Equals(ResolveHostnames ? address.Hostname : address.Ip, host, StringComparison.OrdinalIgnoreCase);
         return string.Equals(address.Ip, ip, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>
+    /// <see cref="TryParseIpLiteral"/>'s answer, remembered: every hello names a sentinel and a master by address, and
+    /// a fleet's hellos arrive thousands of times a second with the same few. Emptied when full, as a peer may send
+    /// ever new strings.
+    /// </summary>
+    private string? LiteralIp(string host)
+    {
+        if (_literals.TryGetValue(host, out var known)) return known;
+        TryParseIpLiteral(host, out var ip);
+        if (_literals.Count >= MaxRememberedLiterals) _literals.Clear();
+        _literals[host] = ip;
+        return ip;
+    }
+
+    private const int MaxRememberedLiterals = 4096;
+    private readonly Dictionary<string, string?> _literals = new(StringComparer.Ordinal);
 
     public static bool TryParseIpLiteral(string host, out string? ip)
     {
