@@ -165,6 +165,22 @@ public sealed class HelloTests
     }
 
     [Fact]
+    public void OurHelloCarriesTheNewEpochOnceItWasAdopted()
+    {
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.RunFor(3000);
+        var published = host.Nodes[(MasterIp, MasterPort)].Published;
+        Assert.All(published, p => Assert.Equal($"192.168.0.9,{MyPort},{host.Core.MyId},0,mymaster,{MasterIp},{MasterPort},0", p));
+        int before = published.Count;
+
+        host.PublishHello(Hello("10.0.0.9", 7109, PeerA));
+        host.PublishHello(Hello("10.0.0.9", 7109, PeerA, epoch: 7, configEpoch: 7));
+        host.RunFor(3000);
+
+        Assert.Equal($"192.168.0.9,{MyPort},{host.Core.MyId},7,mymaster,{MasterIp},{MasterPort},7", published.Skip(before).First());
+    }
+
+    [Fact]
     public void NewerConfigEpochForTheSameAddressIsAdoptedWithoutSwitching()
     {
         var host = HostExtensions.StartedWithMasterAndReplica();

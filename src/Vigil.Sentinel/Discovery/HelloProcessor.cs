@@ -53,7 +53,16 @@ internal sealed class HelloProcessor(
     public void Send(InstanceRecord target)
     {
         if (Build(target) is not { } hello) return;
-        if (links.Send(target, ReplyKind.Publish, "PUBLISH", HelloChannel.Name, hello.Format())) target.HelloInFlight = true;
+        if (links.Send(target, ReplyKind.Publish, "PUBLISH", HelloChannel.Name, TextOf(hello, target.OwningMaster))) target.HelloInFlight = true;
+    }
+
+    // A master's hello changes only with an epoch, an address or a failover: its text is made again only then.
+    private static string TextOf(HelloMessage hello, MasterRecord master)
+    {
+        if (master.LastHelloSent is { } last && last.Hello == hello) return last.Text;
+        var text = hello.Format();
+        master.LastHelloSent = (hello, text);
+        return text;
     }
 
     public void OnPublishReply(InstanceRecord target, bool isError)

@@ -122,6 +122,9 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     /// <summary>The layout the announced warnings were judged on; null until judged.</summary>
     public Layout.MasterLayout? LayoutChecked { get; set; }
 
+    /// <summary>The hello last sent about this master and its text, sent again as long as nothing in it changed.</summary>
+    public (Discovery.HelloMessage Hello, string Text)? LastHelloSent { get; set; }
+
     /// <summary>A newer configuration a peer announced, being checked before it is adopted.</summary>
     public Discovery.PendingAdoption? PendingAdoption { get; set; }
 
