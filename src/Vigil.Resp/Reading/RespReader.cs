@@ -86,7 +86,8 @@ public static class RespReader
         var maxDepth = Math.Max(0, limits.MaxDepth);
         // expected[d] = children still to come in the aggregate open at depth d.
         Span<long> expected = stackalloc long[StackDepthCounters];
-        var open = build ? new List<OpenAggregate>() : null;
+        // Made at the first aggregate: most replies (PONG, OK, an integer) are none. Null while not building.
+        List<OpenAggregate>? open = null;
         var depth = 0;
         while (true)
         {
@@ -181,7 +182,7 @@ public static class RespReader
                         expected = grown;
                     }
                     expected[depth] = children;
-                    open?.Add(new OpenAggregate(type, children));
+                    if (build) (open ??= []).Add(new OpenAggregate(type, children));
                     depth++;
                     continue;
 

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Vigil.Server.Net;
 
@@ -38,6 +39,8 @@ public sealed class PlainConnection(Socket socket) : Connection(socket)
         var waiting = Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
         return waiting.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitAsync(waiting);
 
+        // Pooled: every link waits again after each read, and a fresh box per wait was a tenth of a fleet's allocations.
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
         static async ValueTask AwaitAsync(ValueTask<int> waiting) => await waiting.ConfigureAwait(false);
     }
 
