@@ -274,9 +274,7 @@ public sealed class SentinelCore : ISentinelCore
                     RespValue.Bulk(Observation.InfoSentinelSection.Render(_settings, _clock, _effects, _tilt, _monitored, _scripts, info.NowMs)));
                 break;
             case HelloPublished hello:
-                TouchNamedInHello(hello.Payload);
-                _hello.Process(hello.Payload);
-                TouchNamedInHello(hello.Payload);
+                TouchChangedByHello(_hello.Process(hello.Payload));
                 _effects.EmitReply(hello.RequestId, RespValue.Integer(1));
                 break;
             case ObserveRequest observe:
@@ -486,11 +484,10 @@ public sealed class SentinelCore : ISentinelCore
             else _wake.Touch(awaited.Owner.OwningMaster);
             return;
         }
+        // A message on a pub/sub link only puts the link's health check later; a hello in it that changed a master's
+        // state touches that master once processed (OnReply). At a thousand masters these are thousands a second.
+        if (input is LinkReply { Reply: var message } && connection.Role == LinkRole.PubSub && HelloListener.HelloPayload(message) is not null) return;
         _wake.OnLinkChanged(link);
-        if (input is LinkReply { Reply: var message } && connection.Role == LinkRole.PubSub && _helloListener.MasterNamedIn(message) is { } master)
-        {
-            _wake.Touch(master);
-        }
     }
 
     private void TouchOtherMastersAdmissionChanged()
@@ -501,9 +498,12 @@ public sealed class SentinelCore : ISentinelCore
         changed.Clear();
     }
 
-    private void TouchNamedInHello(string payload)
+    /// <summary>A hello changed <paramref name="master"/>'s state: its record, and the one now under its name if it was replaced.</summary>
+    private void TouchChangedByHello(MasterRecord? master)
     {
-        if (_hello.MasterNamedIn(payload) is { } master) _wake.Touch(master);
+        if (master is null) return;
+        _wake.Touch(master);
+        if (_monitored.Masters.TryGetValue(master.Name, out var now) && now != master) _wake.Touch(now);
     }
 
     /// <summary>
@@ -550,7 +550,7 @@ public sealed class SentinelCore : ISentinelCore
         var link = connection.Owner;
         if (connection.Role == LinkRole.PubSub)
         {
-            if (_links.KeepsPubSubAfter(connection, input.Reply)) _helloListener.OnMessage(link, input.Reply);
+            if (_links.KeepsPubSubAfter(connection, input.Reply)) TouchChangedByHello(_helloListener.OnMessage(link, input.Reply));
             return;
         }
         if (!link.Awaited.TryDequeue(out var awaited) || awaited.Owner.IsRemoved) return;

@@ -19,16 +19,16 @@ internal sealed class HelloListener(CoreClock clock, MonitorState monitored, Hel
     private string _idOf = "";
     private byte[] _idBytes = [];
 
-    public void OnMessage(InstanceLink link, RespValue message)
+    /// <summary>
+    /// Any reply or message on a pub/sub link. Returns the master whose state a hello changed (see
+    /// <see cref="HelloProcessor.Process"/>); the link's own activity only puts its health check later.
+    /// </summary>
+    public MasterRecord? OnMessage(InstanceLink link, RespValue message)
     {
         link.PubSubLastActivityMs = clock.NowMs;
-        if (HelloPayload(message) is not { } payload || payload.AsSpan().IndexOf(MyIdBytes()) >= 0) return;
-        hello.Process(TextOf(payload));
+        if (HelloPayload(message) is not { } payload || payload.AsSpan().IndexOf(MyIdBytes()) >= 0) return null;
+        return hello.Process(TextOf(payload));
     }
-
-    /// <summary>The master a hello on a pub/sub link names, if we monitor it.</summary>
-    public MasterRecord? MasterNamedIn(RespValue message) =>
-        HelloPayload(message) is { } payload ? hello.MasterNamedIn(TextOf(payload)) : null;
 
     /// <summary>The payload of a <c>message</c> push (RESP2 array or RESP3 push), or null for anything else.</summary>
     public static byte[]? HelloPayload(RespValue message)

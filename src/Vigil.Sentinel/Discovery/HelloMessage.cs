@@ -48,21 +48,6 @@ internal sealed record HelloMessage(
             Epoch(payload[fields[7]]));
     }
 
-    /// <summary>The master-name field of a payload with exactly eight fields, without splitting it; empty otherwise.</summary>
-    public static ReadOnlySpan<char> MasterNameField(ReadOnlySpan<char> payload)
-    {
-        ReadOnlySpan<char> rest = payload;
-        ReadOnlySpan<char> name = default;
-        for (int field = 0; field < FieldCount - 1; field++)
-        {
-            int comma = rest.IndexOf(',');
-            if (comma < 0) return default;
-            if (field == 4) name = rest[..comma];
-            rest = rest[(comma + 1)..];
-        }
-        return rest.Contains(',') ? default : name;
-    }
-
     /// <summary>
     /// Epochs are unsigned on the wire; one beyond <see cref="long.MaxValue"/> (or a negative one, which
     /// <c>strtoull</c> wraps) is clamped rather than allowed to wrap our signed epochs.

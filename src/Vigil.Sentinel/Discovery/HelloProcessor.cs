@@ -14,13 +14,6 @@ internal sealed class HelloProcessor(
 {
     private readonly TextInterner _texts = new();
 
-    /// <summary>The master a hello names, if we monitor it; only the name is cut out, not every field.</summary>
-    public MasterRecord? MasterNamedIn(ReadOnlySpan<char> payload)
-    {
-        var name = HelloMessage.MasterNameField(payload);
-        return !name.IsEmpty && monitored.Masters.TryGetValue(_texts.Get(name), out var master) ? master : null;
-    }
-
     /// <summary>The hello for <paramref name="target"/>'s master, or null while our own address is unknown.</summary>
     public HelloMessage? Build(InstanceRecord target)
     {
@@ -75,34 +68,40 @@ internal sealed class HelloProcessor(
     /// <summary>
     /// A hello from any source. Malformed ones and unknown master names are ignored. Only a hello naming an admitted
     /// peer (run id and address) is believed; any other opens a claim to check (see <see cref="PeerAdmission"/>).
+    /// Returns the master whose state the hello changed (a claim, an epoch, a newer configuration), or null when it
+    /// only confirmed what was known, as nearly every hello of a fleet does.
     /// </summary>
-    public void Process(ReadOnlySpan<char> payload)
+    public MasterRecord? Process(ReadOnlySpan<char> payload)
     {
-        if (HelloMessage.TryParse(payload, _texts) is not { } hello) return;
-        if (!monitored.Masters.TryGetValue(hello.MasterName, out var master)) return;
+        if (HelloMessage.TryParse(payload, _texts) is not { } hello) return null;
+        if (!monitored.Masters.TryGetValue(hello.MasterName, out var master)) return null;
         // Our own id can only come from a forged PUBLISH (our own hellos are filtered on pub/sub): the reference would
         // record itself as a peer, a voter we can never reach.
-        if (hello.RunId == monitored.MyId) return;
+        if (hello.RunId == monitored.MyId) return null;
 
         var peer = topology.FindPeer(master, hello.SentinelHost, hello.SentinelPort, hello.RunId);
         if (peer is null)
         {
             admission.Claim(master, hello.RunId, hello.SentinelHost, hello.SentinelPort);
-            return;
+            return master;
         }
         peer.LastHelloReceivedAtMs = clock.NowMs;
+        bool changed = false;
 
         if (hello.CurrentEpoch > epochs.Current && EpochRules.Accepts(effects, epochs, hello.CurrentEpoch, $"the hello of sentinel {peer.Name}"))
         {
             epochs.Current = hello.CurrentEpoch;
             effects.RequestPersist();
             events.Raw(LogLevel.Warning, "+new-epoch", master, epochs.Current.ToString(CultureInfo.InvariantCulture));
+            changed = true;
         }
 
         if (ConfigAdoption.Supersedes(master, hello.MasterConfigEpoch, hello.MasterHost, hello.MasterPort)
             && EpochRules.Accepts(effects, epochs, hello.MasterConfigEpoch, $"the config-epoch of '{master.Name}' in the hello of sentinel {peer.Name}"))
         {
             adoption.OnNewerConfigEpoch(master, peer, hello.MasterHost, hello.MasterPort, hello.MasterConfigEpoch);
+            changed = true;
         }
+        return changed ? master : null;
     }
 }
