@@ -575,7 +575,7 @@ public sealed class SentinelCore : ISentinelCore
                 else node.InfoRetryNotBeforeMs = _clock.NowMs + Limits.RetryAfterErrorReplyMs;
                 break;
             case ReplyKind.Publish:
-                if (awaited.Owner is DataNodeRecord target) _pingReplies.ApplyProbe(target, input.Reply);
+                if (awaited is { Probe: true, Owner: DataNodeRecord target }) _pingReplies.ApplyProbe(target, input.Reply);
                 _hello.OnPublishReply(awaited.Owner, input.Reply is RespError);
                 break;
             case ReplyKind.IsMasterDown when awaited.Owner is PeerRecord peer:

@@ -303,8 +303,9 @@ internal sealed class LinkManager(CoreSettings settings, CoreClock clock, Effect
             $"a second INFO in flight for {record.Name}");
         if (connection.Role == LinkRole.Command)
         {
-            connection.Owner.Awaited.Enqueue(new AwaitedReply(kind, record, clock.NowMs, about));
-            if (PingReplies.IsProbe(kind, record)) NoteProbeSent(connection.Owner, kind);
+            bool probe = PingReplies.IsProbe(kind, record);
+            connection.Owner.Awaited.Enqueue(new AwaitedReply(kind, record, clock.NowMs, about, probe));
+            if (probe) NoteProbeSent(connection.Owner, kind);
         }
         effects.Emit(new SendCommand(connection.Id, args));
     }

@@ -65,8 +65,8 @@ internal sealed class PingReplies(CoreClock clock, LinkManager links)
     }
 
     /// <summary>
-    /// The answer to a hello (<see cref="IsProbe"/>): any reply but an error proves the instance alive, unless its last
-    /// PING was refused.
+    /// The answer to a hello that was its slot's probe (<see cref="IsProbe"/>): any reply but an error proves the
+    /// instance alive, unless its last PING was refused.
     /// </summary>
     public void ApplyProbe(DataNodeRecord node, RespValue reply)
     {
