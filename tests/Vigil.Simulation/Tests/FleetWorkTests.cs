@@ -23,9 +23,12 @@ public sealed class FleetWorkTests(ITestOutputHelper output)
         // 1.13 times (8.92 against 7.90). Then 6.80 and 6.86 against 6.59. Any change of timing makes a seed draw other
         // faults, and the faults' own work counts too: with a master's PING period following down-after, this seed's
         // minute at 100 masters draws a split network that cuts half the masters off (8.14 against 6.68), so the
-        // larger fleet keeps a wider bound than the scheduling alone would need.
+        // larger fleet keeps a wider bound than the scheduling alone would need. Once a hello that only confirms a known
+        // peer stopped rescheduling its master, every figure fell (5.55, 5.08 and 7.13), the smallest fleet's most:
+        // its inputs are mostly such hellos, while half the 100 masters, cut off, send none and cost fault work
+        // instead. So the ratio at 100 rose from 1.22 to 1.28 while the work itself fell by an eighth.
         Assert.True(medium < 1.10 * small, $"records visited per input: {small:0.00} with 10 masters, {medium:0.00} with 50");
-        Assert.True(large < 1.25 * small, $"records visited per input: {small:0.00} with 10 masters, {large:0.00} with 100");
+        Assert.True(large < 1.30 * small, $"records visited per input: {small:0.00} with 10 masters, {large:0.00} with 100");
     }
 
     private double VisitsPerInput(int masters)
