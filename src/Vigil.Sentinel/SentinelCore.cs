@@ -498,12 +498,10 @@ public sealed class SentinelCore : ISentinelCore
         changed.Clear();
     }
 
-    /// <summary>A hello changed <paramref name="master"/>'s state: its record, and the one now under its name if it was replaced.</summary>
+    /// <summary>A hello changed <paramref name="master"/>'s state (a hello never adds or removes a master record).</summary>
     private void TouchChangedByHello(MasterRecord? master)
     {
-        if (master is null) return;
-        _wake.Touch(master);
-        if (_monitored.Masters.TryGetValue(master.Name, out var now) && now != master) _wake.Touch(now);
+        if (master is not null) _wake.Touch(master);
     }
 
     /// <summary>
