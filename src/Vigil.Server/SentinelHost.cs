@@ -193,6 +193,7 @@ public sealed class SentinelHost : IAsyncDisposable
 
         var loopTask = loop.RunAsync(_stopping.Token);
         var listenTask = listener.RunAsync(_stopping.Token);
+        var trimTask = new Memory.HeapTrimmer(new Memory.HeapTrimPolicy()).RunAsync(log, _stopping.Token);
         // The listener's first accept has started the socket engine: the environment can be the operator's again.
         inlineCompletions.Dispose();
         supervision.Ready();
@@ -216,7 +217,7 @@ public sealed class SentinelHost : IAsyncDisposable
         try
         {
             await links.StopAsync().ConfigureAwait(false);
-            await Task.WhenAll(loopTask, listenTask).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await Task.WhenAll(loopTask, listenTask, trimTask).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
