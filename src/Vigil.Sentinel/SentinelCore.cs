@@ -197,12 +197,15 @@ public sealed class SentinelCore : ISentinelCore
                 _wake.TouchAll();
                 break;
             case LinkConnected connected:
-                if (_links.OnConnected(connected) && _admission.ClaimOn(connected.Link) is { } claimUp) _admission.OnConnected(claimUp);
+                if (_links.OnConnected(connected))
+                {
+                    foreach (var claimUp in _admission.ClaimsOn(connected.Link)) _admission.Ask(claimUp);
+                }
                 break;
             case LinkClosed closed:
-                var claimLost = _admission.ClaimOn(closed.Link);
+                var claimsLost = _admission.ClaimsOn(closed.Link);
                 _links.OnClosed(closed);
-                if (claimLost is not null) _admission.OnClosed(claimLost);
+                foreach (var claimLost in claimsLost) _admission.OnClosed(claimLost);
                 break;
             case LinkReply reply:
                 OnReply(reply);

@@ -131,7 +131,7 @@ public sealed class HelloTests
     }
 
     [Fact]
-    public void OnePeerWatchingTwoMastersSharesOneLink()
+    public void OnePeerWatchingTwoMastersIsCheckedAndPingedOverOneLink()
     {
         var host = new SimulatedHost(ConfigOf(Master("m1"), Master("m2", port: 7011)));
         host.AddNode("10.0.0.9", 7109);
@@ -139,8 +139,12 @@ public sealed class HelloTests
         host.PublishHello($"10.0.0.9,7109,{PeerA},0,m2,{MasterIp},7011,0");
         host.RunFor(3000);
 
-        // Each claim is checked on a connection of its own; once admitted, the records share the first one.
-        Assert.Equal(2, host.EffectsOf<OpenLink>().Count(o => o.Host == "10.0.0.9"));
+        // Both claims are checked over one connection (each asks its own questions on it); admitted, they keep sharing it.
+        Assert.Equal(1, host.EffectsOf<OpenLink>().Count(o => o.Host == "10.0.0.9"));
+        var asked = host.CommandsTo("10.0.0.9", 7109).Where(a => a[0] == "SENTINEL").Select(a => string.Join(' ', a.Skip(1))).ToList();
+        Assert.Equal(2, asked.Count(a => a == "MYID"));
+        Assert.Contains("GET-MASTER-ADDR-BY-NAME m1", asked);
+        Assert.Contains("GET-MASTER-ADDR-BY-NAME m2", asked);
         var peer = Replies.Fields(Replies.Items(host.Sentinel("sentinels", "m1")).Single());
         Assert.Equal("2", peer["link-refcount"]);
         // One PING stream for the shared link, and one hello per master.
@@ -148,6 +152,37 @@ public sealed class HelloTests
         Assert.Contains("m1", publishes);
         Assert.Contains("m2", publishes);
         Assert.InRange(host.CommandsTo("10.0.0.9", 7109).Count(a => a[0] == "PING"), 8, 16); // peers are pinged four times a period
+    }
+
+    [Fact]
+    public void AClaimOfAnAdmittedSentinelForAnotherMasterIsAskedOverItsLink()
+    {
+        var host = new SimulatedHost(ConfigOf(Master("m1"), Master("m2", port: 7011)));
+        host.AddNode("10.0.0.9", 7109);
+        host.PublishHello(Hello("10.0.0.9", 7109, PeerA, master: "m1"));
+        host.RunFor(1000);
+        Assert.Single(host.Events("+sentinel"));
+
+        host.PublishHello($"10.0.0.9,7109,{PeerA},0,m2,{MasterIp},7011,0");
+        host.RunFor(1000);
+
+        Assert.Equal(2, host.Events("+sentinel").Count());
+        Assert.Equal(1, host.EffectsOf<OpenLink>().Count(o => o.Host == "10.0.0.9"));
+        Assert.Contains(host.CommandsTo("10.0.0.9", 7109), a => a is ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "m2"]);
+    }
+
+    [Fact]
+    public void AnotherRunIdAtAnAdmittedSentinelsAddressIsCheckedOnAConnectionOfItsOwn()
+    {
+        var host = new SimulatedHost(ConfigOf(Master("m1"), Master("m2", port: 7011)));
+        host.AddNode("10.0.0.9", 7109);
+        host.PublishHello(Hello("10.0.0.9", 7109, PeerA, master: "m1"));
+        host.RunFor(1000);
+
+        host.PublishHello($"10.0.0.9,7109,{PeerB},0,m2,{MasterIp},7011,0");
+        host.RunFor(1000);
+
+        Assert.Equal(2, host.EffectsOf<OpenLink>().Count(o => o.Host == "10.0.0.9"));
     }
 
     [Fact]

@@ -47,8 +47,11 @@ internal sealed class PeerAdmission(CoreSettings settings, CoreClock clock, Effe
                 $"Not checking sentinel {runId} at {host}:{port} for '{master.Name}': {Limits.MaxPeerClaimsPerMaster} claims are being checked");
             return;
         }
-        // Its own link, never one shared with an admitted record: the address is what is being checked.
-        var claim = new PeerRecord(runId, address, new InstanceLink(wantsPubSub: false, clock.NowMs), master, clock.NowMs)
+        // A link of its own to the announced address, shared only with the claims and the admitted records of the same
+        // run id at the same address: the questions are asked over our own connection to that address either way.
+        var link = LinkForClaim(key, runId, address);
+        bool fresh = link.Users.Count == 0;
+        var claim = new PeerRecord(runId, address, link, master, clock.NowMs)
         {
             RunId = runId,
             LastHelloPublishedAtMs = clock.NowMs,
@@ -56,9 +59,31 @@ internal sealed class PeerAdmission(CoreSettings settings, CoreClock clock, Effe
         LinkManager.Attach(claim);
         master.PeerClaims.Add(key, claim);
         effects.Log(LogLevel.Verbose, $"Sentinel {runId} at {host}:{port} announced for '{master.Name}': checking it");
+        if (link.Command is { IsUp: true })
+        {
+            Ask(claim);
+            return;
+        }
+        if (!fresh) return; // the connection is being opened: its claims are asked once it is up
         // Connect now rather than a ping period from now: a real peer is admitted within a round trip of its hello.
         claim.Link.LastReconnectAtMs = clock.NowMs - settings.Timings.PingPeriodMs;
         links.Reconnect(claim);
+    }
+
+    /// <summary>
+    /// The link of another claim of the same run id at the same address (under another master), else that of the
+    /// admitted peer of that run id at that address, else a new one. A sentinel announces itself for every master it
+    /// watches within milliseconds: at 1,000 masters a link per claim was 1,000 connections opened to each peer at once.
+    /// </summary>
+    private InstanceLink LinkForClaim(string key, string runId, InstanceAddress address)
+    {
+        InstanceLink? admitted = null;
+        foreach (var other in monitored.Masters.Values)
+        {
+            if (other.PeerClaims.TryGetValue(key, out var claim) && !claim.IsRemoved) return claim.Link;
+            if (admitted is null && other.Peers.TryGetValue(runId, out var peer) && !peer.IsRemoved && peer.Address.SameAs(address)) admitted = peer.Link;
+        }
+        return admitted ?? new InstanceLink(wantsPubSub: false, clock.NowMs);
     }
 
     /// <summary>Drops a claim past its time, otherwise (re)opens its connection.</summary>
@@ -75,12 +100,20 @@ internal sealed class PeerAdmission(CoreSettings settings, CoreClock clock, Effe
     public long DueAt(PeerRecord claim) =>
         Math.Min(claim.ClaimedAtMs + Limits.PeerClaimCheckMs + 1, links.ReconnectDueAt(claim));
 
-    /// <summary>The claim whose connection this is, if any.</summary>
-    public PeerRecord? ClaimOn(LinkId id) =>
-        links.Find(id) is { Owner.Users: [PeerRecord { IsAdmitted: false, IsRemoved: false } claim] } ? claim : null;
+    /// <summary>The claims being checked over this connection (none for most).</summary>
+    public List<PeerRecord> ClaimsOn(LinkId id)
+    {
+        var claims = new List<PeerRecord>();
+        if (links.Find(id) is not { Role: LinkRole.Command } connection) return claims;
+        foreach (var user in connection.Owner.Users)
+        {
+            if (user is PeerRecord { IsAdmitted: false, IsRemoved: false } claim) claims.Add(claim);
+        }
+        return claims;
+    }
 
     /// <summary>The claim's command connection is up (AUTH and PING already sent): ask who it is and what it watches.</summary>
-    public void OnConnected(PeerRecord claim)
+    public void Ask(PeerRecord claim)
     {
         links.Send(claim, ReplyKind.PeerIdentity, "SENTINEL", "MYID");
         links.Send(claim, ReplyKind.PeerWatchesMaster, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", claim.Master.Name);
@@ -174,6 +207,7 @@ internal sealed class PeerAdmission(CoreSettings settings, CoreClock clock, Effe
         foreach (var same in monitored.PeersWithRunId(admitted.Name))
         {
             if (same.IsRemoved || !same.Address.SameAs(admitted.Address)) continue;
+            if (same.Link == admitted.Link) return; // checked over that peer's link
             admitted.Link.Users.Remove(admitted);
             links.CloseAll(admitted.Link);
             admitted.Link = same.Link;

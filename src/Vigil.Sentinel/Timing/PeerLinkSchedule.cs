@@ -144,7 +144,7 @@ internal sealed class PeerLinkSchedule(TiltState tilt, LinkManager links, Period
         foreach (var user in link.Users)
         {
             RecordVisits++;
-            if (user is PeerRecord { IsRemoved: false } peer && WriteFence.MayActOnSilenceOf(peer)) return true;
+            if (user is PeerRecord { IsAdmitted: true, IsRemoved: false } peer && WriteFence.MayActOnSilenceOf(peer)) return true;
         }
         return false;
     }
@@ -253,7 +253,8 @@ internal sealed class PeerLinkSchedule(TiltState tilt, LinkManager links, Period
         foreach (var user in link.Users)
         {
             RecordVisits++;
-            if (user is not PeerRecord peer || peer.IsRemoved) continue;
+            // Claims checked over the link (PeerAdmission) have no rules of their own on it.
+            if (user is not PeerRecord { IsAdmitted: true, IsRemoved: false } peer) continue;
             if (_downAfters.Add(peer.DownAfterMs)) entry.Groups.Add(peer);
             entry.ShortestSilenceMs = Math.Min(entry.ShortestSilenceMs, FailureDetector.ShortestSilenceMs(peer));
             entry.FenceSilenceMs = Math.Min(entry.FenceSilenceMs, WriteFence.ShortestSilenceMs(peer.OwningMaster));
