@@ -9,7 +9,8 @@ namespace Vigil.Sentinel.Discovery;
 
 /// <summary>
 /// Peers are admitted, not believed. A hello naming a sentinel (run id, address) that no admitted peer of the master
-/// matches only opens a claim. The claim gets its own connection to the announced address, which must answer
+/// matches only opens a claim. The claim is checked over our own connection to the announced address (one per run id
+/// and address, shared by that sentinel's claims and admitted records under every master), which must answer
 /// <c>SENTINEL MYID</c> with that run id and <c>SENTINEL GET-MASTER-ADDR-BY-NAME &lt;master&gt;</c> with an address
 /// (it watches the master). Both redis-sentinel and Vigil answer these. Then the claim becomes a peer: listed, saved,
 /// counted as a voter and a confirmer, its epochs adopted and its vote requests honoured.
