@@ -157,11 +157,7 @@ public sealed class HelloTests
     [Fact]
     public void AClaimOfAnAdmittedSentinelForAnotherMasterIsAskedOverItsLink()
     {
-        var host = new SimulatedHost(ConfigOf(Master("m1"), Master("m2", port: 7011)));
-        host.AddNode("10.0.0.9", 7109);
-        host.PublishHello(Hello("10.0.0.9", 7109, PeerA, master: "m1"));
-        host.RunFor(1000);
-        Assert.Single(host.Events("+sentinel"));
+        var host = TwoMastersWithPeerAAdmittedForTheFirst();
 
         host.PublishHello($"10.0.0.9,7109,{PeerA},0,m2,{MasterIp},7011,0");
         host.RunFor(1000);
@@ -174,15 +170,23 @@ public sealed class HelloTests
     [Fact]
     public void AnotherRunIdAtAnAdmittedSentinelsAddressIsCheckedOnAConnectionOfItsOwn()
     {
-        var host = new SimulatedHost(ConfigOf(Master("m1"), Master("m2", port: 7011)));
-        host.AddNode("10.0.0.9", 7109);
-        host.PublishHello(Hello("10.0.0.9", 7109, PeerA, master: "m1"));
-        host.RunFor(1000);
+        var host = TwoMastersWithPeerAAdmittedForTheFirst();
 
         host.PublishHello($"10.0.0.9,7109,{PeerB},0,m2,{MasterIp},7011,0");
         host.RunFor(1000);
 
         Assert.Equal(2, host.EffectsOf<OpenLink>().Count(o => o.Host == "10.0.0.9"));
+        Assert.Single(host.Events("+sentinel")); // the sentinel there answers as PeerA
+    }
+
+    private static SimulatedHost TwoMastersWithPeerAAdmittedForTheFirst()
+    {
+        var host = new SimulatedHost(ConfigOf(Master("m1"), Master("m2", port: 7011)));
+        host.AddNode("10.0.0.9", 7109);
+        host.PublishHello(Hello("10.0.0.9", 7109, PeerA, master: "m1"));
+        host.RunFor(1000);
+        Assert.Single(host.Events("+sentinel"));
+        return host;
     }
 
     [Fact]

@@ -9,6 +9,9 @@ namespace Vigil.Simulation.Tests;
 /// </summary>
 public sealed class FleetWorkTests(ITestOutputHelper output)
 {
+    /// <summary>Seeds pooled per fleet size: each draws its own minute of faults.</summary>
+    private static readonly int[] Seeds = [1, 2, 3, 4, 5];
+
     [Fact]
     public void WorkPerInputStaysFlatAsTheFleetGrows()
     {
@@ -20,24 +23,29 @@ public sealed class FleetWorkTests(ITestOutputHelper output)
         // one's. A peer's link recomputing every master it watches on each PING and reply made 50 masters 1.2 times
         // 10; each answer of a peer being admitted touching every master that knows it, each reconnect to a cut-off
         // peer touching all its masters, and each short hold-up of a peer's PING touching them twice made 100 masters
-        // 1.13 times (8.92 against 7.90). Then 6.80 and 6.86 against 6.59. Any change of timing makes a seed draw other
-        // faults, and the faults' own work counts too: with a master's PING period following down-after, this seed's
-        // minute at 100 masters draws a split network that cuts half the masters off (8.14 against 6.68), so the
-        // larger fleet keeps a wider bound than the scheduling alone would need. Once a hello that only confirms a known
-        // peer stopped rescheduling its master, every figure fell (5.55, 5.08 and 7.13), the smallest fleet's most:
-        // its inputs are mostly such hellos, while half the 100 masters, cut off, send none and cost fault work
-        // instead. So the ratio at 100 rose from 1.22 to 1.28 while the work itself fell by an eighth.
-        Assert.True(medium < 1.10 * small, $"records visited per input: {small:0.00} with 10 masters, {medium:0.00} with 50");
-        Assert.True(large < 1.30 * small, $"records visited per input: {small:0.00} with 10 masters, {large:0.00} with 100");
+        // 1.13 times. The figures also count the faults' own work, and which faults a seed's minute draws changes with
+        // any change of timing: a minute whose faults bring some 30 failovers costs about 7.5 records per input, one
+        // without about 5.5, whatever the fleet. With one seed (1) the ratios swung from 1.02 to 1.22 at 50 masters and
+        // from 1.28 to 0.97 at 100 with one change that only made a peer's claims share a connection (so fewer random
+        // draws for connections). Five seeds pooled (all their visits over all their inputs) give 1.16 and 1.07 on that
+        // change; one seed alone ranged from 0.95 to 1.34 at 50 masters.
+        Assert.True(medium < 1.25 * small, $"records visited per input: {small:0.00} with 10 masters, {medium:0.00} with 50");
+        Assert.True(large < 1.25 * small, $"records visited per input: {small:0.00} with 10 masters, {large:0.00} with 100");
     }
 
     private double VisitsPerInput(int masters)
     {
-        var world = new SimWorld(1, new SimWorldOptions { AdjustScenario = scenario => ScaleScenario.Of(scenario, masters, chaosMinutes: 1) });
-        var result = world.Run();
-        Assert.True(result.Passed, $"{masters} masters: [{result.Invariant}] {result.Detail}");
-        Assert.True(world.CheckSkippedVisits, "the fleet runs with the proof that skipped masters had nothing to do");
-        output.WriteLine($"{masters} masters: {world.Work.Inputs} inputs, {world.Work.RecordVisits} records visited, {world.Work.VisitsPerInput:0.00} per input");
-        return world.Work.VisitsPerInput;
+        long inputs = 0, visits = 0;
+        foreach (int seed in Seeds)
+        {
+            var world = new SimWorld(seed, new SimWorldOptions { AdjustScenario = scenario => ScaleScenario.Of(scenario, masters, chaosMinutes: 1) });
+            var result = world.Run();
+            Assert.True(result.Passed, $"seed {seed}, {masters} masters: [{result.Invariant}] {result.Detail}");
+            Assert.True(world.CheckSkippedVisits, "the fleet runs with the proof that skipped masters had nothing to do");
+            output.WriteLine($"seed {seed}, {masters} masters: {world.Work.Inputs} inputs, {world.Work.RecordVisits} records visited, {world.Work.VisitsPerInput:0.00} per input");
+            inputs += world.Work.Inputs;
+            visits += world.Work.RecordVisits;
+        }
+        return (double)visits / inputs;
     }
 }
