@@ -48,8 +48,8 @@ internal sealed class PeerAdmission(CoreSettings settings, CoreClock clock, Effe
                 $"Not checking sentinel {runId} at {host}:{port} for '{master.Name}': {Limits.MaxPeerClaimsPerMaster} claims are being checked");
             return;
         }
-        // A link of its own to the announced address, shared only with the claims and the admitted records of the same
-        // run id at the same address: the questions are asked over our own connection to that address either way.
+        // Our own link to the announced address, never one of another run id or address: shared only with the claims and
+        // the admitted records of the same run id at the same address, where the same questions reach the same process.
         var link = LinkForClaim(key, runId, address);
         bool fresh = link.Users.Count == 0;
         var claim = new PeerRecord(runId, address, link, master, clock.NowMs)
