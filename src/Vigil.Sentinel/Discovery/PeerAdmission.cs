@@ -78,13 +78,21 @@ internal sealed class PeerAdmission(CoreSettings settings, CoreClock clock, Effe
     /// </summary>
     private InstanceLink LinkForClaim(string key, string runId, InstanceAddress address)
     {
-        InstanceLink? admitted = null;
         foreach (var other in monitored.Masters.Values)
         {
             if (other.PeerClaims.TryGetValue(key, out var claim) && !claim.IsRemoved) return claim.Link;
-            if (admitted is null && other.Peers.TryGetValue(runId, out var peer) && !peer.IsRemoved && peer.Address.SameAs(address)) admitted = peer.Link;
         }
-        return admitted ?? new InstanceLink(wantsPubSub: false, clock.NowMs);
+        return AdmittedAt(runId, address)?.Link ?? new InstanceLink(wantsPubSub: false, clock.NowMs);
+    }
+
+    /// <summary>An admitted record of this run id at this address, under any master.</summary>
+    private PeerRecord? AdmittedAt(string runId, InstanceAddress address)
+    {
+        foreach (var peer in monitored.PeersWithRunId(runId))
+        {
+            if (!peer.IsRemoved && peer.Address.SameAs(address)) return peer;
+        }
+        return null;
     }
 
     /// <summary>Drops a claim past its time, otherwise (re)opens its connection.</summary>
@@ -205,16 +213,13 @@ internal sealed class PeerAdmission(CoreSettings settings, CoreClock clock, Effe
     /// </summary>
     private void ShareLinkWithSamePeer(PeerRecord admitted)
     {
-        foreach (var same in monitored.PeersWithRunId(admitted.Name))
-        {
-            if (same.IsRemoved || !same.Address.SameAs(admitted.Address)) continue;
-            if (same.Link == admitted.Link) return; // checked over that peer's link
-            admitted.Link.Users.Remove(admitted);
-            links.CloseAll(admitted.Link);
-            admitted.Link = same.Link;
-            LinkManager.Attach(admitted);
-            return;
-        }
+        if (AdmittedAt(admitted.Name, admitted.Address) is not { } same || same.Link == admitted.Link) return;
+        // The claim's link may still carry other claims of the same sentinel, or a record admitted over it before records
+        // of that run id moved to this address on links of their own: it is closed only when nobody else uses it.
+        admitted.Link.Users.Remove(admitted);
+        if (admitted.Link.Users.Count == 0) links.CloseAll(admitted.Link);
+        admitted.Link = same.Link;
+        LinkManager.Attach(admitted);
     }
 
     /// <summary>
