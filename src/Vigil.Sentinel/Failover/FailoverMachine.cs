@@ -62,7 +62,7 @@ internal sealed class FailoverMachine(
         }
         if (!master.IsObjectivelyDown || master.FailoverInProgress)
         {
-            master.FailoverStartDueAtMs = 0;
+            master.FailoverWaitSinceMs = 0;
             return false;
         }
         long now = clock.NowMs;
@@ -70,7 +70,7 @@ internal sealed class FailoverMachine(
         long backOffEndMs = BackOffEndsAt(master);
         if (now < backOffEndMs)
         {
-            master.FailoverStartDueAtMs = 0;
+            master.FailoverWaitSinceMs = 0;
             if (master.FailoverDelayLoggedForMs != master.FailoverStartedAtMs)
             {
                 master.FailoverDelayLoggedForMs = master.FailoverStartedAtMs;
@@ -81,12 +81,16 @@ internal sealed class FailoverMachine(
         }
         if (_damping.Holds(master))
         {
-            master.FailoverStartDueAtMs = 0;
+            master.FailoverWaitSinceMs = 0;
             return false;
         }
-        if (master.FailoverStartDueAtMs == 0) master.FailoverStartDueAtMs = now + PreElectionWaitMs(master);
-        if (now < master.FailoverStartDueAtMs) return false;
-        master.FailoverStartDueAtMs = 0;
+        if (master.FailoverWaitSinceMs == 0)
+        {
+            master.FailoverWaitSinceMs = now;
+            master.FailoverStartJitterMs = random.Next((int)(Limits.ElectionSlotMs / 4));
+        }
+        if (now < StartDueAt(master)) return false;
+        master.FailoverWaitSinceMs = 0;
         return Start(master, forced: false);
     }
 
@@ -95,17 +99,20 @@ internal sealed class FailoverMachine(
     /// random part of a quarter slot. Sentinels that see ODOWN together (a crash is noticed by all within milliseconds)
     /// start at least three quarters of a slot apart, in run-id order, so the first one's vote requests arrive before
     /// the next one asks for itself; the lowest live run id asks within a quarter slot. A split vote costs two failover
-    /// timeouts.
+    /// timeouts. A peer that answered a question we asked since our SDOWN with "not down" is not waited for: it does
+    /// not see ODOWN now, and our vote request reaches it before it can (probes are spread over the slot, see
+    /// <c>PeriodicCommands.PhaseMs</c>, so the last sentinel of a freeze sees it up to a slot after the others).
     /// </summary>
-    private long PreElectionWaitMs(MasterRecord master)
+    private long StartDueAt(MasterRecord master)
     {
         int rank = 0;
         foreach (var peer in master.Peers.Values)
         {
             if (peer.IsSubjectivelyDown || peer.Link.IsDisconnected) continue;
+            if (!peer.SaysMasterDown && peer.LastMasterDownReplyAtMs >= master.SubjectivelyDownSinceMs) continue;
             if (string.Compare(peer.Name, monitored.MyId, StringComparison.OrdinalIgnoreCase) < 0) rank++;
         }
-        return rank * Limits.ElectionSlotMs + random.Next((int)(Limits.ElectionSlotMs / 4));
+        return master.FailoverWaitSinceMs + rank * Limits.ElectionSlotMs + master.FailoverStartJitterMs;
     }
 
     private long DiscoveryEndsAt(MasterRecord master) =>
@@ -490,7 +497,7 @@ internal sealed class FailoverMachine(
             long heldUntil = _damping.HeldUntil(master);
             // Damping is announced once per outage, at the first visit that finds the start held.
             if (now < heldUntil) return master.DampingAnnouncedForMs != master.SubjectivelyDownSinceMs ? now : heldUntil;
-            return master.FailoverStartDueAtMs != 0 ? master.FailoverStartDueAtMs : now;
+            return master.FailoverWaitSinceMs != 0 ? StartDueAt(master) : now;
         }
         if (master.FailoverStepRequested) return now;
         long stateTimeoutMs = master.FailoverStateChangedAtMs + master.Settings.FailoverTimeoutMs + 1;

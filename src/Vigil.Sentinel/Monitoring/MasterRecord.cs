@@ -74,10 +74,12 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     public long FailoverStartedAtMs { get; set; }
 
     /// <summary>
-    /// ODOWN and no back-off: the failover starts at this time (0 = not scheduled). The random delay keeps
-    /// sentinels that see ODOWN at the same instant from asking for votes at the same instant.
+    /// ODOWN and no back-off: the failover waits since this time (0 = not waiting) for the election slots of the
+    /// peers before us, plus <see cref="FailoverStartJitterMs"/>. The random part keeps sentinels that see ODOWN at
+    /// the same instant from asking for votes at the same instant; the slots are counted again while it waits.
     /// </summary>
-    public long FailoverStartDueAtMs { get; set; }
+    public long FailoverWaitSinceMs { get; set; }
+    public long FailoverStartJitterMs { get; set; }
 
     /// <summary>The back-off end already logged ("Next failover delay"), so it is logged once per attempt.</summary>
     public long FailoverDelayLoggedForMs { get; set; }

@@ -10,7 +10,7 @@ namespace Vigil.Sentinel.Monitoring;
 /// slots of the record's ping period (<see cref="Cadence"/>). INFO and hello have at
 /// most one request in flight per record (compatibility-rules §13.10).
 /// </summary>
-internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, LinkManager links, HelloProcessor hello)
+internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, MonitorState monitored, LinkManager links, HelloProcessor hello)
 {
     public void Run(InstanceRecord record)
     {
@@ -55,7 +55,7 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
         long period = InfoPeriodMs(node);
         long slot = PingPeriodMs(node);
         // Polls faster than the record's PINGs (a failover's, a fence's) keep their own pace.
-        long due = period >= slot ? Cadence.Next(node.InfoRefreshedAtMs, period, slot) : node.InfoRefreshedAtMs + period + 1;
+        long due = period >= slot ? Cadence.Next(node.InfoRefreshedAtMs, period, slot, PhaseMs(node, slot)) : node.InfoRefreshedAtMs + period + 1;
         return Math.Max(due, node.InfoRetryNotBeforeMs);
     }
 
@@ -88,9 +88,32 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
         long spacing = link.ActivePingSentAtMs != 0
             ? Math.Min(record.DownAfterMs, settings.Timings.PingPeriodMs) / 2
             : period;
+        long phase = PhaseMs(record, period);
         return Math.Max(
-            Cadence.Next(link.LastPingSentAtMs, spacing, period),
-            Cadence.SlotAtOrAfter(link.LastPongAtMs + period / 2, period));
+            Cadence.Next(link.LastPingSentAtMs, spacing, period, phase),
+            Cadence.SlotAtOrAfter(link.LastPongAtMs + period / 2, period, phase));
+    }
+
+    /// <summary>
+    /// Where a master's and its replicas' slots lie within a slot of <paramref name="slotMs"/>: the sentinels watching
+    /// a master spread over the slot by the rank of their run ids among the master's known sentinels (ours and its
+    /// peers'): 0 for the first, a third of the slot for the second of three. Silence counts from a sentinel's first
+    /// unanswered probe, so a freeze that begins just after a probe goes unnoticed for up to a slot; with every
+    /// sentinel on the same slots, all of them lose that slot at once, and the quorum with them. Spread, the second of
+    /// three probes within two thirds of a slot of the freeze. Every master watched by the same sentinels has the same
+    /// phase, so one sentinel's probes still leave together. A peer's link is shared by all its masters: phase 0.
+    /// </summary>
+    private long PhaseMs(InstanceRecord record, long slotMs)
+    {
+        if (record is not DataNodeRecord) return 0;
+        var peers = record.OwningMaster.Peers;
+        if (peers.Count == 0) return 0;
+        int rank = 0;
+        foreach (var peer in peers.Values)
+        {
+            if (string.Compare(peer.Name, monitored.MyId, StringComparison.OrdinalIgnoreCase) < 0) rank++;
+        }
+        return slotMs * rank / (peers.Count + 1);
     }
 
     /// <summary>
@@ -147,8 +170,9 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, L
         if (record is ReplicaRecord { AwaitingFence: true }) return long.MaxValue;
         if (settings.Wide.AnnounceIp is null && record.Link.CommandLocalIp is null) return long.MaxValue;
         if (!HelloProcessor.CanAnnounceMaster(record.OwningMaster, settings.AnnounceHostnames)) return long.MaxValue;
+        long slot = PingPeriodMs(record);
         return Math.Max(
-            Cadence.Next(record.LastHelloPublishedAtMs, settings.Timings.PublishPeriodMs, PingPeriodMs(record)),
+            Cadence.Next(record.LastHelloPublishedAtMs, settings.Timings.PublishPeriodMs, slot, PhaseMs(record, slot)),
             record.HelloRetryNotBeforeMs);
     }
 }

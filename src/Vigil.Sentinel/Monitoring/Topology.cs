@@ -179,7 +179,7 @@ internal sealed class Topology(CoreSettings settings, CoreClock clock, EffectQue
         master.DeferredFailoverCoordinated = false;
         master.Leader = null;
         master.FailoverStartedAtMs = 0; // may fail over again at once
-        master.FailoverStartDueAtMs = 0;
+        master.FailoverWaitSinceMs = 0;
         master.FailoverStepRequested = false;
         master.Switchover = null;
         master.PendingAdoption = null;
