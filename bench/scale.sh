@@ -32,6 +32,8 @@ import random, socket, sys
 need = int(sys.argv[1])
 for _ in range(50):
     base = random.randrange(10000, 32000 - need)
+    if base <= 26379 < base + need:  # the Debian sentinel's port, never ours to take
+        continue
     socks = []
     try:
         for p in range(base, base + need):

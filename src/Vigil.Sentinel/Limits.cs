@@ -117,6 +117,9 @@ internal static class Limits
     /// </summary>
     public const long ElectionSlotMs = 100;
 
+    /// <summary>How often a candidate whose own vote waits for a save to leave looks whether it has.</summary>
+    public const long SelfVotePollMs = 5;
+
     /// <summary>Event texts are cut to this many bytes (the reference's log buffer minus its terminator).</summary>
     public const int MaxEventTextBytes = 1023;
 

@@ -119,7 +119,7 @@ public sealed class SentinelCore : ISentinelCore
         _adoption = new ConfigAdoption(_clock, _effects, _epochs, _resolver, _links, _events, masterSwitch);
         _admission = new PeerAdmission(_settings, _clock, _effects, _monitored, _resolver, _links, _topology, _events);
         _hello = new HelloProcessor(_settings, _clock, _effects, _epochs, _monitored, _links, _topology, _events, _adoption, _admission);
-        _periodic = new PeriodicCommands(_settings, _clock, _monitored, _links, _hello);
+        _periodic = new PeriodicCommands(_settings, _clock, _links, _hello);
         _detector = new FailureDetector(_settings, _clock, _links, _events);
         _tiltMonitor = new TiltMonitor(_settings, _clock, _effects, _tilt, _events);
         _peerQueries = new PeerQueries(_settings, _clock, _effects, _epochs, _monitored, _links);

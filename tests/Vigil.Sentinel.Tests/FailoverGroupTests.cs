@@ -59,6 +59,31 @@ public sealed class FailoverGroupTests
     }
 
     [Fact]
+    public void CandidatesStartedDuringAStalledSaveElectOneOfThemAtOnce()
+    {
+        // Down-after 1000: a slot of 250 ms, so the last sentinel sees SDOWN 83 ms after the second, within the second's
+        // election slot, and all three reach ODOWN before any request at the new epoch can leave.
+        var network = Group(tweak: m => m with { DownAfterMs = 1000 });
+        network.Nodes[(MasterIp, MasterPort)].Frozen = true;
+        for (long waited = 0; waited < 5_000 && !Enumerable.Range(0, 3).Any(i => network.Events(i, "+odown").Any()); waited += 1)
+        {
+            network.RunFor(1);
+        }
+        // From the first ODOWN on, every save waits 1.5 s, as on a file system committing its journal: each sentinel
+        // starts while what the others sent at their start is held behind their saves.
+        network.SavesStalledUntilMs = network.Now + 1_500;
+        network.RunFor(1_500);
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Single(network.Events(i, "+try-failover")));
+
+        // Before, each had voted for itself at its start: three votes for three candidates, and no leader until
+        // two failover timeouts later. Now a candidate that let others go first keeps its vote for a lower run id,
+        // and one of the candidates is elected as soon as the requests are out.
+        network.RunFor(1_000);
+        Assert.Single(Enumerable.Range(0, 3), i => network.Events(i, "+elected-leader").Any());
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Single(network.Events(i, "+switch-master")));
+    }
+
+    [Fact]
     public void FrozenMasterIsReplacedAndEverySentinelSwitches()
     {
         var network = Group();

@@ -134,6 +134,14 @@ internal sealed partial class SentinelSubcommands
             _effects.Log(Config.LogLevel.Verbose, $"No vote for {runId} in '{master.Name}': not an admitted sentinel of this master");
             return false;
         }
+        // A candidate of this epoch whose own vote is not open yet (see FailoverMachine.SelfVoteOpen) keeps it for a
+        // lower run id: two such candidates asking each other would otherwise split the votes between them.
+        if (master.Failover is { SelfVoteOpen: false } run && run.Epoch == epoch
+            && string.Compare(runId, _monitored.MyId, StringComparison.OrdinalIgnoreCase) > 0)
+        {
+            _effects.Log(Config.LogLevel.Verbose, $"No vote for {runId} in '{master.Name}' yet: a candidate myself, I keep my vote for a lower run id");
+            return false;
+        }
         return Election.EpochRules.Accepts(_effects, _epochs, epoch, $"the vote request of sentinel {runId} for '{master.Name}'");
     }
 }

@@ -127,6 +127,9 @@ internal sealed class EffectQueue(CoreSettings settings, Func<SentinelState> sna
         ReleaseStaged();
     }
 
+    /// <summary>Effects wait for a save to be confirmed: what the last inputs sent has not left yet.</summary>
+    public bool HoldsBack => _held.Count > 0 || _awaitedSeq > _confirmedSeq;
+
     /// <summary>The host confirmed the saves up to <see cref="StateSaved.Seq"/>: what waited for them leaves, in order.</summary>
     public void OnSaved(StateSaved saved)
     {
@@ -151,7 +154,7 @@ internal sealed class EffectQueue(CoreSettings settings, Func<SentinelState> sna
 
     private void ReleaseStaged()
     {
-        bool waiting = _held.Count > 0 || _awaitedSeq > _confirmedSeq;
+        bool waiting = HoldsBack;
         foreach (var effect in _staged)
         {
             if (waiting) _held.Enqueue(new HeldEffect(_awaitedSeq, effect));

@@ -192,6 +192,7 @@ internal sealed class PeerAdmission(CoreSettings settings, CoreClock clock, Effe
         claim.LastHelloReceivedAtMs = clock.NowMs;
         ShareLinkWithSamePeer(claim);
         master.Peers.Add(claim.Name, claim);
+        master.RecountPeersBefore(monitored.MyId);
         if (moved == 0)
         {
             events.About(LogLevel.Notice, "+sentinel", claim);

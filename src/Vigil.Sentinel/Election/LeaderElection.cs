@@ -12,9 +12,10 @@ internal sealed class LeaderElection(CoreSettings settings, CoreClock clock, Mon
 {
     /// <summary>
     /// The winner for <paramref name="epoch"/>, or null: the winner needs an absolute majority of every sentinel
-    /// known for this master (reachable or not, ourselves included) and at least the quorum.
+    /// known for this master (reachable or not, ourselves included) and at least the quorum. Without
+    /// <paramref name="mayVoteForSelf"/>, our vote is cast only for a candidate a peer voted for.
     /// </summary>
-    public string? Winner(MasterRecord master, long epoch)
+    public string? Winner(MasterRecord master, long epoch, bool mayVoteForSelf = true)
     {
         // Insertion order makes ties deterministic (the reference breaks them by hash order).
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -35,7 +36,9 @@ internal sealed class LeaderElection(CoreSettings settings, CoreClock clock, Mon
             winner = candidate;
         }
 
-        var (myVote, myVoteEpoch) = vote.Vote(master, epoch, winner ?? monitored.MyId);
+        var (myVote, myVoteEpoch) = winner is not null || mayVoteForSelf
+            ? vote.Vote(master, epoch, winner ?? monitored.MyId)
+            : (master.Leader, master.LeaderEpoch);
         if (myVote is not null && myVoteEpoch == epoch)
         {
             int votes = counts.GetValueOrDefault(myVote) + 1;

@@ -103,16 +103,59 @@ internal sealed class FailoverMachine(
     /// not see ODOWN now, and our vote request reaches it before it can (probes are spread over the slot, see
     /// <c>PeriodicCommands.PhaseMs</c>, so the last sentinel of a freeze sees it up to a slot after the others).
     /// </summary>
-    private long StartDueAt(MasterRecord master)
+    private long StartDueAt(MasterRecord master) =>
+        master.FailoverWaitSinceMs + LivePeersBefore(master) * Limits.ElectionSlotMs + master.FailoverStartJitterMs;
+
+    /// <summary>
+    /// Whether our own vote may go to ourselves (<see cref="FailoverRun.SelfVoteOpen"/>): at once when no live peer
+    /// we wait for (see <see cref="StartDueAt"/>) has a run id sorting before ours; otherwise once what we sent since
+    /// the start has left (it waits for the save of the new epoch) and then one election slot per such peer. A save
+    /// can stall for longer than the start waits between candidates (a file system committing its journal: 220 ms in
+    /// bench/README.md 5l), so several sentinels may start during it; each voted for itself at its start, all their
+    /// requests left together when the stall ended, and the votes split three ways: no leader, and the failover
+    /// waited out two failover timeouts. Now only the lowest of them votes for itself at once; the others give their
+    /// vote to a lower run id that asks (<c>SentinelSubcommands.MayVoteFor</c>). Our requests still leave at once:
+    /// when nobody else runs, the peers' votes elect us, and our own is needed only when a peer's is missing.
+    /// </summary>
+    private bool SelfVoteOpen(MasterRecord master)
     {
-        int rank = 0;
+        var run = master.Failover!;
+        if (run.SelfVoteOpen) return true;
+        long now = clock.NowMs;
+        if (effects.HoldsBack)
+        {
+            run.SelfVoteOpensAtMs = 0;
+            return false;
+        }
+        if (run.SelfVoteOpensAtMs == 0) run.SelfVoteOpensAtMs = now + LivePeersBefore(master) * Limits.ElectionSlotMs;
+        if (now < run.SelfVoteOpensAtMs) return false;
+        run.SelfVoteOpen = true;
+        return true;
+    }
+
+    /// <summary>When <see cref="SelfVoteOpen"/> next changes its mind (<see cref="long.MaxValue"/> once open).</summary>
+    private long SelfVoteOpensAt(MasterRecord master)
+    {
+        var run = master.Failover!;
+        if (run.SelfVoteOpen) return long.MaxValue;
+        if (effects.HoldsBack) return clock.NowMs + Limits.SelfVotePollMs;
+        return run.SelfVoteOpensAtMs == 0 ? clock.NowMs : run.SelfVoteOpensAtMs;
+    }
+
+    /// <summary>
+    /// The peers a candidate lets go first: live (connected, not SDOWN), with a run id sorting before ours, and not
+    /// having answered "not down" to a question we asked since our SDOWN.
+    /// </summary>
+    private int LivePeersBefore(MasterRecord master)
+    {
+        int before = 0;
         foreach (var peer in master.Peers.Values)
         {
             if (peer.IsSubjectivelyDown || peer.Link.IsDisconnected) continue;
             if (!peer.SaysMasterDown && peer.LastMasterDownReplyAtMs >= master.SubjectivelyDownSinceMs) continue;
-            if (string.Compare(peer.Name, monitored.MyId, StringComparison.OrdinalIgnoreCase) < 0) rank++;
+            if (string.Compare(peer.Name, monitored.MyId, StringComparison.OrdinalIgnoreCase) < 0) before++;
         }
-        return master.FailoverWaitSinceMs + rank * Limits.ElectionSlotMs + master.FailoverStartJitterMs;
+        return before;
     }
 
     private long DiscoveryEndsAt(MasterRecord master) =>
@@ -137,7 +180,7 @@ internal sealed class FailoverMachine(
             return false;
         }
         Invariants.Check(master.Failover is null, $"a second failover of '{master.Name}' started while one runs");
-        master.Failover = new FailoverRun(epoch, forced, now);
+        master.Failover = new FailoverRun(epoch, forced, now) { SelfVoteOpen = forced || LivePeersBefore(master) == 0 };
         epochs.Current = epoch;
         effects.RequestPersist();
         events.Raw(LogLevel.Warning, "+new-epoch", master, epochs.Current.ToString(CultureInfo.InvariantCulture));
@@ -164,7 +207,7 @@ internal sealed class FailoverMachine(
 
     private void WaitStart(MasterRecord master)
     {
-        string? leader = election.Winner(master, master.FailoverEpoch);
+        string? leader = election.Winner(master, master.FailoverEpoch, mayVoteForSelf: SelfVoteOpen(master));
         bool isLeader = leader is not null && string.Equals(leader, monitored.MyId, StringComparison.OrdinalIgnoreCase);
         if (!isLeader && !master.ForceFailover)
         {
@@ -504,7 +547,8 @@ internal sealed class FailoverMachine(
         switch (master.FailoverState)
         {
             case FailoverState.WaitStart:
-                return master.FailoverStartedAtMs + Math.Min(settings.Timings.ElectionTimeoutMs, master.Settings.FailoverTimeoutMs) + 1;
+                return Math.Min(SelfVoteOpensAt(master),
+                    master.FailoverStartedAtMs + Math.Min(settings.Timings.ElectionTimeoutMs, master.Settings.FailoverTimeoutMs) + 1);
             case FailoverState.SendSlaveofNoone:
                 if (master.Switchover is { } planned && master.PromotedReplica is { } chosen && !chosen.Link.IsDisconnected)
                 {

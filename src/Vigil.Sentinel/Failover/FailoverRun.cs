@@ -23,6 +23,15 @@ internal sealed class FailoverRun(long epoch, bool forced, long startedAtMs)
     /// <summary>When <see cref="State"/> was entered: each state's timeout counts from here.</summary>
     public long StateChangedAtMs { get; private set; } = startedAtMs;
 
+    /// <summary>
+    /// Our own vote may go to ourselves (<c>FailoverMachine.SelfVoteOpen</c>). Until then it goes only to a candidate a
+    /// peer voted for, or to one with a lower run id that asks for it.
+    /// </summary>
+    public bool SelfVoteOpen { get; set; }
+
+    /// <summary>When <see cref="SelfVoteOpen"/> becomes true (0 = not fixed yet: what we sent since the start waits for a save).</summary>
+    public long SelfVoteOpensAtMs { get; set; }
+
     /// <summary>The replica chosen in select_slave, from then on.</summary>
     public ReplicaRecord? PromotedReplica { get; set; }
 

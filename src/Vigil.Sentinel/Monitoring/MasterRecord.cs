@@ -23,6 +23,23 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
     public OrderedDictionary<string, PeerRecord> Peers { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// How many of <see cref="Peers"/> have a run id sorting before ours: our rank among the master's sentinels, which
+    /// places our probes in its slot (<c>PeriodicCommands.PhaseMs</c>). Recounted whenever <see cref="Peers"/> changes,
+    /// not on every due time: a master's due times are computed after every input about it.
+    /// </summary>
+    public int PeersBeforeUs { get; private set; }
+
+    public void RecountPeersBefore(string myId)
+    {
+        int before = 0;
+        foreach (var runId in Peers.Keys)
+        {
+            if (string.Compare(runId, myId, StringComparison.OrdinalIgnoreCase) < 0) before++;
+        }
+        PeersBeforeUs = before;
+    }
+
+    /// <summary>
     /// Sentinels named in hellos and being checked (run id and address, see <c>PeerAdmission.ClaimKey</c>); at most
     /// <see cref="Limits.MaxPeerClaimsPerMaster"/>.
     /// </summary>

@@ -10,7 +10,7 @@ namespace Vigil.Sentinel.Monitoring;
 /// slots of the record's ping period (<see cref="Cadence"/>). INFO and hello have at
 /// most one request in flight per record (compatibility-rules §13.10).
 /// </summary>
-internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, MonitorState monitored, LinkManager links, HelloProcessor hello)
+internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, LinkManager links, HelloProcessor hello)
 {
     public void Run(InstanceRecord record)
     {
@@ -103,17 +103,11 @@ internal sealed class PeriodicCommands(CoreSettings settings, CoreClock clock, M
     /// three probes within two thirds of a slot of the freeze. Every master watched by the same sentinels has the same
     /// phase, so one sentinel's probes still leave together. A peer's link is shared by all its masters: phase 0.
     /// </summary>
-    private long PhaseMs(InstanceRecord record, long slotMs)
+    private static long PhaseMs(InstanceRecord record, long slotMs)
     {
         if (record is not DataNodeRecord) return 0;
-        var peers = record.OwningMaster.Peers;
-        if (peers.Count == 0) return 0;
-        int rank = 0;
-        foreach (var peer in peers.Values)
-        {
-            if (string.Compare(peer.Name, monitored.MyId, StringComparison.OrdinalIgnoreCase) < 0) rank++;
-        }
-        return slotMs * rank / (peers.Count + 1);
+        var master = record.OwningMaster;
+        return slotMs * master.PeersBeforeUs / (master.Peers.Count + 1);
     }
 
     /// <summary>

@@ -81,6 +81,7 @@ internal sealed class Topology(CoreSettings settings, CoreClock clock, EffectQue
         };
         LinkManager.Attach(peer);
         master.Peers.Add(runId, peer);
+        master.RecountPeersBefore(monitored.MyId);
         return peer;
     }
 
@@ -124,6 +125,7 @@ internal sealed class Topology(CoreSettings settings, CoreClock clock, EffectQue
             links.Release(peer);
             removed++;
         }
+        master.RecountPeersBefore(monitored.MyId);
         return removed;
     }
 
@@ -140,6 +142,7 @@ internal sealed class Topology(CoreSettings settings, CoreClock clock, EffectQue
         foreach (var peer in master.Peers.Values) links.Release(peer);
         master.Replicas.Clear();
         master.Peers.Clear();
+        master.RecountPeersBefore(monitored.MyId);
         DropClaims(master);
         links.Release(master);
     }
@@ -156,6 +159,7 @@ internal sealed class Topology(CoreSettings settings, CoreClock clock, EffectQue
         {
             foreach (var peer in master.Peers.Values) links.Release(peer);
             master.Peers.Clear();
+            master.RecountPeersBefore(monitored.MyId);
             DropClaims(master);
             master.MonitoringStartedAtMs = clock.NowMs;
         }

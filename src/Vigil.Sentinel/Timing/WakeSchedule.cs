@@ -33,6 +33,11 @@ internal sealed class WakeSchedule(
 
     private long _nextSweepMs = long.MinValue;
 
+    // One delegate for every refresh: a lambda over this would be a new one after every input.
+    private Func<MasterRecord, long>? _countedDue;
+
+    private long CountedDue(MasterRecord master) => MasterDue(master, count: true);
+
     /// <summary>
     /// Whether the tick at <paramref name="nowMs"/> visits every master (once every <see cref="MasterDueHeap.FullSweepMs"/>):
     /// a backstop that bounds how late a change no touch reported can act, and the pace of the rules that only run
@@ -56,7 +61,7 @@ internal sealed class WakeSchedule(
         CheckLinks();
         // First: a peer's silence that lasted long enough touches its masters, which then count in this tick.
         _peerLinks.TakeDue(nowMs, linkDue, _heap);
-        _heap.Refresh(master => MasterDue(master, count: true));
+        _heap.Refresh(_countedDue ??= CountedDue);
         _heap.TakeDue(nowMs, due);
     }
 
@@ -118,7 +123,7 @@ internal sealed class WakeSchedule(
     public long NextDue()
     {
         CheckLinks();
-        _heap.Refresh(master => MasterDue(master, count: true));
+        _heap.Refresh(_countedDue ??= CountedDue);
         return Clamp(Math.Min(GlobalDue(), Math.Min(_heap.EarliestDueMs(), _peerLinks.EarliestDueMs())));
     }
 

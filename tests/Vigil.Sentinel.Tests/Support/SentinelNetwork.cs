@@ -36,13 +36,20 @@ internal sealed class SentinelNetwork
         public bool? Save(PersistState save)
         {
             network.Members[index].Effects.Add(save);
-            return true;
+            if (network.Now >= network.SavesStalledUntilMs) return true;
+            network._stalledSaves.Add((index, save.Seq));
+            return null;
         }
 
         public void Carry(Effect effect)
         {
             if (effect is Reply reply)
             {
+                if (network._lateAnswers.Remove((index, reply.RequestId), out var asker))
+                {
+                    network._lateReplies.Enqueue((asker.Core, new LinkReply(network.Now, asker.Link, reply.Value)));
+                    return;
+                }
                 network._answers[(index, reply.RequestId)] = reply.Value;
                 return;
             }
@@ -159,6 +166,31 @@ internal sealed class SentinelNetwork
         StartWallMs = WallOriginMs == 0 ? 0 : WallOriginMs + (Now - Fixtures.StartMs),
     };
 
+    /// <summary>
+    /// Saves asked for before this time are confirmed only then, all together: a file system that stalled on its
+    /// journal under every sentinel of the host at once.
+    /// </summary>
+    public long SavesStalledUntilMs { get; set; }
+
+    private readonly List<(int Member, long Seq)> _stalledSaves = [];
+
+    /// <summary>A peer's answer held behind its stalled save: it goes to the asking link when the save is confirmed.</summary>
+    private readonly Dictionary<(int Core, long Id), (int Core, LinkId Link)> _lateAnswers = [];
+    private readonly Queue<(int Core, LinkReply Reply)> _lateReplies = new();
+
+    private void ConfirmStalledSaves()
+    {
+        if (_stalledSaves.Count == 0 || Now < SavesStalledUntilMs) return;
+        var saves = _stalledSaves.ToList();
+        _stalledSaves.Clear();
+        foreach (var (member, seq) in saves)
+        {
+            if (Stopped.Contains(member)) continue;
+            Members[member].Driver.Saved(seq, true);
+            Process();
+        }
+    }
+
     public void RunFor(long ms)
     {
         long until = Now + ms;
@@ -170,8 +202,10 @@ internal sealed class SentinelNetwork
                 Assert.True(member.Core.NextWakeMs <= member.Core.ScanNextWakeMs(), "scheduled wake later than the scanned one");
             }
             long next = Members.Where((_, i) => !Stopped.Contains(i)).Min(m => m.Core.NextWakeMs);
+            if (_stalledSaves.Count > 0) next = Math.Min(next, SavesStalledUntilMs);
             if (next > until) break;
             Now = Math.Max(Now, next);
+            ConfirmStalledSaves();
             ThawBacklogs();
             for (int i = 0; i < Members.Count; i++)
             {
@@ -208,11 +242,19 @@ internal sealed class SentinelNetwork
     /// Feeds a client request and returns its answer (every save works at once here, so none is held; a reply that
     /// waits for a node's answer, as MOVE-MASTER's, comes once the network has carried the question and answer).
     /// </summary>
-    private RespValue Request(int member, Func<long, long, ClientRequest> make)
+    private RespValue Request(int member, Func<long, long, ClientRequest> make) => Request(member, make, asker: null)!;
+
+    /// <param name="asker">A peer's link asking: an answer held behind a stalled save reaches it later (null now).</param>
+    private RespValue? Request(int member, Func<long, long, ClientRequest> make, (int Core, LinkId Link)? asker)
     {
         long id = ++_lastRequestId;
         Feed(member, make(Now, id));
         if (!_answers.ContainsKey((member, id))) Process();
+        if (asker is { } late && !_answers.ContainsKey((member, id)))
+        {
+            _lateAnswers[(member, id)] = late;
+            return null;
+        }
         Assert.True(_answers.Remove((member, id), out var reply), "a request left unanswered");
         return reply;
     }
@@ -225,6 +267,10 @@ internal sealed class SentinelNetwork
 
     private void Process()
     {
+        while (_lateReplies.TryDequeue(out var late))
+        {
+            if (!Stopped.Contains(late.Core) && _links.ContainsKey((late.Core, late.Reply.Link))) Feed(late.Core, late.Reply);
+        }
         while (_work.TryDequeue(out var item))
         {
             switch (item.Effect)
@@ -261,7 +307,7 @@ internal sealed class SentinelNetwork
                         Backlog(dataNode).Enqueue((item.Core, send.Link, target.Role, send.Args));
                         break;
                     }
-                    var reply = Answer(target, send.Args);
+                    var reply = Answer(target, send.Args, (item.Core, send.Link));
                     if (reply is null) break;
                     Feed(item.Core, new LinkReply(Now, send.Link, reply));
                     break;
@@ -292,15 +338,15 @@ internal sealed class SentinelNetwork
         }
     }
 
-    private RespValue? Answer((FakeNode? Node, int? Peer, LinkRole Role) target, IReadOnlyList<string> args)
+    private RespValue? Answer((FakeNode? Node, int? Peer, LinkRole Role) target, IReadOnlyList<string> args, (int Core, LinkId Link)? asker = null)
     {
         if (target.Peer is { } peerIndex)
         {
-            RespValue reply = args[0].ToUpperInvariant() switch
+            RespValue? reply = args[0].ToUpperInvariant() switch
             {
                 "PING" => new RespSimpleString("PONG"),
-                "PUBLISH" => Request(peerIndex, (now, id) => new HelloPublished(now, id, args[2])),
-                "SENTINEL" => Request(peerIndex, (now, id) => new SentinelRequest(now, id, args.Skip(1).Select(a => Encoding.UTF8.GetBytes(a)).ToList())),
+                "PUBLISH" => Request(peerIndex, (now, id) => new HelloPublished(now, id, args[2]), asker),
+                "SENTINEL" => Request(peerIndex, (now, id) => new SentinelRequest(now, id, args.Skip(1).Select(a => Encoding.UTF8.GetBytes(a)).ToList()), asker),
                 _ => RespValue.Ok,
             };
             return reply;
