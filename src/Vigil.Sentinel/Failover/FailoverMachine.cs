@@ -95,8 +95,8 @@ internal sealed class FailoverMachine(
     }
 
     /// <summary>
-    /// The wait between ODOWN and the attempt: one election slot per live peer whose run id sorts before ours, plus a
-    /// random part of a quarter slot. Sentinels that see ODOWN together (a crash is noticed by all within milliseconds)
+    /// When the attempt starts after ODOWN: one election slot per live peer whose run id sorts before ours, plus a
+    /// random part of a quarter slot, after the wait began. Sentinels that see ODOWN together (a crash is noticed by all within milliseconds)
     /// start at least three quarters of a slot apart, in run-id order, so the first one's vote requests arrive before
     /// the next one asks for itself; the lowest live run id asks within a quarter slot. A split vote costs two failover
     /// timeouts. A peer that answered a question we asked since our SDOWN with "not down" is not waited for: it does
