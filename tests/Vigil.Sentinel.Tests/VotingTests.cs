@@ -42,6 +42,25 @@ public sealed class VotingTests
     }
 
     [Fact]
+    public void AVoteIsPerMasterAnEpochBelowTheCurrentOneStillGetsIt()
+    {
+        // A storm of failovers (other masters) raised the current epoch to 9; this master has voted in no epoch and its
+        // configuration is from epoch 3. The reference would refuse anything below 9.
+        var host = HostExtensions.StartedWithMasterAndReplica();
+        host.AdmitPeers(PeerA, PeerB);
+        host.PublishHello($"10.0.0.20,7120,{PeerA},9,mymaster,{MasterIp},{MasterPort},3");
+        Assert.Equal(9, host.Core.State.CurrentEpoch);
+        Assert.Equal("3", Replies.Fields(host.Sentinel("master", "mymaster"))["config-epoch"]);
+
+        Assert.Equal(Answer(0, "*", 0), Ask(host, MasterIp, "7001", "3", PeerA));
+        Assert.Equal(Answer(0, PeerB, 5), Ask(host, MasterIp, "7001", "5", PeerB));
+        Assert.Equal(Answer(0, PeerB, 5), Ask(host, MasterIp, "7001", "5", PeerA));
+        Assert.Equal(Answer(0, PeerB, 5), Ask(host, MasterIp, "7001", "4", PeerA));
+        Assert.Equal($"{PeerB} 5", Assert.Single(host.Events("+vote-for-leader")).Message);
+        Assert.Equal(9, host.Core.State.CurrentEpoch);
+    }
+
+    [Fact]
     public void StarRequestsNoVoteAndLeavesTheEpochAlone()
     {
         var host = HostExtensions.StartedWithMasterAndReplica();
