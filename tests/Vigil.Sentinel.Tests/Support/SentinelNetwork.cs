@@ -239,8 +239,9 @@ internal sealed class SentinelNetwork
     private long _lastRequestId;
 
     /// <summary>
-    /// Feeds a client request and returns its answer (every save works at once here, so none is held; a reply that
-    /// waits for a node's answer, as MOVE-MASTER's, comes once the network has carried the question and answer).
+    /// Feeds a client request and returns its answer (saves work at once here unless <see cref="SavesStalledUntilMs"/>
+    /// holds them; a reply that waits for a node's answer, as MOVE-MASTER's, comes once the network has carried the
+    /// question and answer).
     /// </summary>
     private RespValue Request(int member, Func<long, long, ClientRequest> make) => Request(member, make, asker: null)!;
 
