@@ -239,7 +239,7 @@ internal sealed class SentinelNetwork
     private long _lastRequestId;
 
     /// <summary>
-    /// Feeds a client request and returns its answer (saves work at once here unless <see cref="SavesStalledUntilMs"/>
+    /// Feeds a client request and returns its answer (saves work at once here unless SavesStalledUntilMs
     /// holds them; a reply that waits for a node's answer, as MOVE-MASTER's, comes once the network has carried the
     /// question and answer).
     /// </summary>
