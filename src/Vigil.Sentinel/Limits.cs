@@ -113,7 +113,8 @@ internal static class Limits
 
     /// <summary>
     /// Between ODOWN and +try-failover a sentinel waits this long per live peer whose run id sorts before its own,
-    /// plus up to half of it at random. It must exceed a vote request's one-way trip plus a host's scheduling delay.
+    /// plus up to a quarter of it at random; a candidate that waited for such peers opens its own vote as many slots
+    /// after its requests left. It must exceed a vote request's one-way trip plus a host's scheduling delay.
     /// </summary>
     public const long ElectionSlotMs = 100;
 

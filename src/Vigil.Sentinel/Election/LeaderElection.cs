@@ -15,7 +15,7 @@ internal sealed class LeaderElection(CoreSettings settings, CoreClock clock, Mon
     /// known for this master (reachable or not, ourselves included) and at least the quorum. Without
     /// <paramref name="mayVoteForSelf"/>, our vote is cast only for a candidate a peer voted for.
     /// </summary>
-    public string? Winner(MasterRecord master, long epoch, bool mayVoteForSelf = true)
+    public string? Winner(MasterRecord master, long epoch, bool mayVoteForSelf)
     {
         // Insertion order makes ties deterministic (the reference breaks them by hash order).
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
