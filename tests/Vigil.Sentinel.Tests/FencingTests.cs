@@ -228,6 +228,43 @@ public sealed class FencingTests
         Assert.Contains(Enumerable.Range(0, 3), i => network.Events(i, "+switch-master").Count() == 2);
     }
 
+    [Fact]
+    public void DampingEndsWhenTheLastFailoverLeavesTheWindowEvenMidHold()
+    {
+        var network = Group(m => m with { FailoverDampingMs = 14_600, FailoverTimeoutMs = 5_000 });
+        OldMaster(network).Frozen = true;
+        long switchedAt = RunUntil(network, 10_000, () => network.Events(0, "+switch-master").Any());
+        var first = network.Events(0, "+switch-master").Single().Message.Split(' ');
+        var promoted = network.Nodes[(first[3], int.Parse(first[4], System.Globalization.CultureInfo.InvariantCulture))];
+
+        // SDOWN about 13 s after the switch: held until SDOWN + down-after (15 s), but the switch leaves the 14 s
+        // window (14.6 s) before that, and from then on nothing holds the start back.
+        network.RunFor(switchedAt + 11_000 - network.Now);
+        promoted.Frozen = true;
+        long sdownAt = RunUntil(network, 5_000, () => Enumerable.Range(0, 3).Any(i =>
+            network.Events(i, "+sdown").Any(e => e.Message.StartsWith("master", StringComparison.Ordinal) && e.Message.Contains(first[3], StringComparison.Ordinal))));
+        long secondTryAt = RunUntil(network, 10_000, () => Enumerable.Range(0, 3).Any(i =>
+            network.Events(i, "+try-failover").Any(e => e.Message.Contains(first[3], StringComparison.Ordinal))));
+
+        Assert.Contains(Enumerable.Range(0, 3), i => network.Events(i, "+failover-damped").Any());
+
+        // Within an election slot of the window's end (the lowest run id waits a quarter slot at most), well before the
+        // hold's end; a start found only by the once-a-second visit of every master comes 230 ms after the window's end here.
+        Assert.InRange(secondTryAt, switchedAt + 14_500, switchedAt + 14_600 + 100);
+        Assert.True(secondTryAt < sdownAt + 2_000);
+    }
+
+    /// <summary>Runs in steps of 10 ms until the condition holds; the network time it first held at.</summary>
+    private static long RunUntil(SentinelNetwork network, long deadlineMs, Func<bool> condition)
+    {
+        for (long waited = 0; waited <= deadlineMs; waited += 10)
+        {
+            if (condition()) return network.Now;
+            network.RunFor(10);
+        }
+        throw new Xunit.Sdk.XunitException($"not reached within {deadlineMs} ms");
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -35,6 +35,17 @@ internal sealed class FailoverDamping(CoreClock clock, EventEmitter events)
         return master.SubjectivelyDownSinceMs + master.DownAfterMs * ((1L << recent) - 1);
     }
 
+    /// <summary>
+    /// When <see cref="HeldUntil"/> may next change while it holds: at its end, or earlier when the oldest recent
+    /// failover leaves the window (one doubling fewer; with none left the hold ends at once). The list is oldest first.
+    /// </summary>
+    public long HoldChangesAt(MasterRecord master)
+    {
+        long until = HeldUntil(master);
+        if (until == long.MinValue || master.SwitchedAtMs.Count == 0) return until;
+        return Math.Min(until, master.SwitchedAtMs[0] + master.Settings.FailoverDampingMs + 1);
+    }
+
     /// <summary>Whether the start is held back now; says so once per outage, with the reason.</summary>
     public bool Holds(MasterRecord master)
     {

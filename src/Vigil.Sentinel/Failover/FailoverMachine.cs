@@ -539,7 +539,7 @@ internal sealed class FailoverMachine(
             if (now < backOffEndMs) return master.FailoverDelayLoggedForMs != master.FailoverStartedAtMs ? now : backOffEndMs;
             long heldUntil = _damping.HeldUntil(master);
             // Damping is announced once per outage, at the first visit that finds the start held.
-            if (now < heldUntil) return master.DampingAnnouncedForMs != master.SubjectivelyDownSinceMs ? now : heldUntil;
+            if (now < heldUntil) return master.DampingAnnouncedForMs != master.SubjectivelyDownSinceMs ? now : _damping.HoldChangesAt(master);
             return master.FailoverWaitSinceMs != 0 ? StartDueAt(master) : now;
         }
         if (master.FailoverStepRequested) return now;
