@@ -366,7 +366,7 @@ internal sealed class InvariantChecker
         if (!track.Timing.TryGetValue(master, out var timing) || timing.DampingMs <= 0) return;
         if (!track.SwitchesAtMs.TryGetValue(master, out var switches) || !track.MasterDownSinceMs.TryGetValue(master, out long downSince)) return;
         long now = _world.NowMs;
-        var counted = switches.Where(at => now - at < timing.DampingMs * 97 / 100 - 100).ToList();
+        var counted = switches.Where(s => now - s.AtMs + RestoredError(track, s) < timing.DampingMs * 97 / 100 - 100).Select(s => s.AtMs).ToList();
         if (counted.Count == 0 || track.ClockJumpedAtMs >= counted.Min()) return;
         int n = Math.Min(counted.Count, 3);
         long required = timing.DownAfterMs * ((1L << n) - 1);
@@ -377,6 +377,14 @@ internal sealed class InvariantChecker
                 $"{sentinel.Name} started a failover of {master} after it was SDOWN for {downFor} ms, with {n} failover(s) in the last {timing.DampingMs} ms: damping needs {required} ms (down-after {timing.DownAfterMs})");
         }
     }
+
+    /// <summary>
+    /// How far a restarted core may place a switch another process of it saw: the history is saved as wall-clock
+    /// times reckoned from the process's start by its own clock, so the drift the faults give it (up to 2 %) over
+    /// the time from that start to the switch moves the restored time by as much.
+    /// </summary>
+    private static long RestoredError(SentinelTrack track, (long AtMs, long ProcessStartedAtMs) seen) =>
+        seen.ProcessStartedAtMs == track.StartedAtMs ? 0 : (seen.AtMs - seen.ProcessStartedAtMs) * 2 / 100;
 
     /// <summary>
     /// ODOWN and failovers need the sentinel itself to see the master SDOWN and at least quorum sentinels in all
@@ -548,7 +556,7 @@ internal sealed class InvariantChecker
         string from = $"{words[1]}:{words[2]}", to = $"{words[3]}:{words[4]}";
         if (from == to) return;
         if (!track.SwitchesAtMs.TryGetValue(words[0], out var switches)) track.SwitchesAtMs[words[0]] = switches = [];
-        switches.Add(_world.NowMs);
+        switches.Add((_world.NowMs, track.StartedAtMs));
         track.LastSwitch[words[0]] = (from, to, _world.NowMs, track.CurrentEpoch);
     }
 

@@ -61,8 +61,11 @@ internal sealed class SentinelTrack
     /// <summary>Per master: when this sentinel's current SDOWN of the master began (true time of its +sdown).</summary>
     public Dictionary<string, long> MasterDownSinceMs { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Per master: the true times of this sentinel's +switch-master events (kept across restarts, as the core keeps its damping history).</summary>
-    public Dictionary<string, List<long>> SwitchesAtMs { get; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Per master: the true times of this sentinel's +switch-master events, each with when the process that saw it
+    /// started (kept across restarts, as the core keeps its damping history).
+    /// </summary>
+    public Dictionary<string, List<(long AtMs, long ProcessStartedAtMs)>> SwitchesAtMs { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Per master: the address the sentinel's latest +switch-master moved away from, and when, while the process that switched still runs.</summary>
     public Dictionary<string, (string From, string To, long AtMs, long Epoch)> LastSwitch { get; } = new(StringComparer.Ordinal);
