@@ -23,6 +23,9 @@ internal sealed record CampaignOptions
     /// <summary>Simulated minutes of faults in a fleet run.</summary>
     public int Minutes { get; init; } = 60;
 
+    /// <summary>Faults a simulated minute in a fleet run; 0 gives the steady state alone.</summary>
+    public int FaultsPerMinute { get; init; } = ScaleScenario.DefaultFaultsPerMinute;
+
     /// <summary>Stop the campaign after this many failing seeds.</summary>
     public int MaxFailures { get; init; } = 10;
     public bool Quiet { get; init; }
@@ -44,6 +47,7 @@ internal sealed record CampaignOptions
           --quiet            replay: print only the tail, not the live trace
           --masters N        a fleet: 3 sentinels watching N masters with a replica each (prints the work per input)
           --minutes M        simulated minutes of faults in a fleet run (default 60)
+          --faults-per-minute F  faults a minute in a fleet run (default 10; 0: none, the steady state alone)
         """;
 
     public static CampaignOptions Parse(IReadOnlyList<string> args)
@@ -80,6 +84,7 @@ internal sealed record CampaignOptions
                     break;
                 case "--masters": options = Number() is { } masters and > 0 ? options with { Masters = masters } : options with { Error = "--masters needs a positive number" }; break;
                 case "--minutes": options = Number() is { } minutes and > 0 ? options with { Minutes = minutes } : options with { Error = "--minutes needs a positive number" }; break;
+                case "--faults-per-minute": options = Number() is { } faults and >= 0 ? options with { FaultsPerMinute = faults } : options with { Error = "--faults-per-minute needs a number, 0 or more" }; break;
                 case "--quiet": options = options with { Quiet = true }; break;
                 case "--forged-hellos": options = options with { ForgedHellos = true }; break;
                 case "--help" or "-h": options = options with { Help = true }; break;
@@ -98,6 +103,7 @@ internal sealed record CampaignOptions
         if (Broken is not null) command += $" --broken {Broken}";
         if (ForgedHellos) command += " --forged-hellos";
         if (Masters is { } masters) command += $" --masters {masters} --minutes {Minutes}";
+        if (Masters is not null && FaultsPerMinute != ScaleScenario.DefaultFaultsPerMinute) command += $" --faults-per-minute {FaultsPerMinute}";
         return command;
     }
 
@@ -109,6 +115,6 @@ internal sealed record CampaignOptions
         BrokenMode = Broken,
         ForgedHellos = ForgedHellos,
         TraceCapacity = Math.Max(TailLines, 16),
-        AdjustScenario = Masters is { } masters ? scenario => ScaleScenario.Of(scenario, masters, Minutes) : null,
+        AdjustScenario = Masters is { } masters ? scenario => ScaleScenario.Of(scenario, masters, Minutes, FaultsPerMinute) : null,
     };
 }

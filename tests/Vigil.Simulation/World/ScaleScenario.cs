@@ -2,12 +2,14 @@ namespace Vigil.Simulation.World;
 
 /// <summary>
 /// A fleet instead of a few groups: three sentinels watching <c>masters</c> masters with one replica each, reference
-/// timings, random faults (ten a minute) for the given number of simulated minutes. The seed still draws everything else (network,
+/// timings, random faults (ten a minute unless told) for the given number of simulated minutes. The seed still draws everything else (network,
 /// drift, fault mix), so a scale seed replays like any other.
 /// </summary>
 internal static class ScaleScenario
 {
-    public static Scenario Of(Scenario generated, int masters, int chaosMinutes)
+    public const int DefaultFaultsPerMinute = 10;
+
+    public static Scenario Of(Scenario generated, int masters, int chaosMinutes, int faultsPerMinute = DefaultFaultsPerMinute)
     {
         var names = new string[masters];
         for (int g = 0; g < masters; g++) names[g] = $"fleet-{g:D4}";
@@ -31,7 +33,7 @@ internal static class ScaleScenario
             WriteIntervalMs = 5000,
             ChaosMs = chaosMinutes * 60_000L,
             PlannedFailover = false,
-            FaultsPerMinute = 10,
+            FaultsPerMinute = faultsPerMinute,
         };
     }
 }
