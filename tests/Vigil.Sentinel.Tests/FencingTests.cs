@@ -237,8 +237,8 @@ public sealed class FencingTests
         var first = network.Events(0, "+switch-master").Single().Message.Split(' ');
         var promoted = network.Nodes[(first[3], int.Parse(first[4], System.Globalization.CultureInfo.InvariantCulture))];
 
-        // SDOWN about 13 s after the switch: held until SDOWN + down-after (15 s), but the switch leaves the 14 s
-        // window (14.6 s) before that, and from then on nothing holds the start back.
+        // SDOWN about 13 s after the switch: one failover in the window holds the start until SDOWN + down-after (about
+        // 15 s after the switch), but the switch leaves the 14.6 s window before that, and then nothing holds it back.
         network.RunFor(switchedAt + 11_000 - network.Now);
         promoted.Frozen = true;
         long sdownAt = RunUntil(network, 5_000, () => Enumerable.Range(0, 3).Any(i =>
