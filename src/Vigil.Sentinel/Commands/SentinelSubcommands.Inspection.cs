@@ -137,7 +137,7 @@ internal sealed partial class SentinelSubcommands
         // A candidate of this epoch whose own vote is not open yet (see FailoverMachine.SelfVoteOpen) keeps it for a
         // lower run id: two such candidates asking each other would otherwise split the votes between them.
         if (master.Failover is { SelfVoteOpen: false } run && run.Epoch == epoch
-            && string.Compare(runId, _monitored.MyId, StringComparison.OrdinalIgnoreCase) > 0)
+            && Election.RunIdOrder.SortsBefore(_monitored.MyId, runId))
         {
             _effects.Log(Config.LogLevel.Verbose, $"No vote for {runId} in '{master.Name}' yet: a candidate myself, I keep my vote for a lower run id");
             return false;

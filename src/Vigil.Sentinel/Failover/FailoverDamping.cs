@@ -36,15 +36,12 @@ internal sealed class FailoverDamping(CoreClock clock, EventEmitter events)
     }
 
     /// <summary>
-    /// When <see cref="HeldUntil"/> may next change while it holds: at its end, or earlier when the oldest recent
-    /// failover leaves the window (one doubling fewer; with none left the hold ends at once). The list is oldest first.
+    /// When a hold ending at <paramref name="heldUntil"/> (<see cref="HeldUntil"/>, which just pruned the list and found
+    /// it not empty) may next change: at its end, or earlier when the oldest recent failover leaves the window (one
+    /// doubling fewer; with none left the hold ends at once). The list is oldest first.
     /// </summary>
-    public long HoldChangesAt(MasterRecord master)
-    {
-        long until = HeldUntil(master);
-        if (until == long.MinValue || master.SwitchedAtMs.Count == 0) return until;
-        return Math.Min(until, master.SwitchedAtMs[0] + master.Settings.FailoverDampingMs + 1);
-    }
+    public static long HoldChangesAt(MasterRecord master, long heldUntil) =>
+        Math.Min(heldUntil, master.SwitchedAtMs[0] + master.Settings.FailoverDampingMs + 1);
 
     /// <summary>Whether the start is held back now; says so once per outage, with the reason.</summary>
     public bool Holds(MasterRecord master)

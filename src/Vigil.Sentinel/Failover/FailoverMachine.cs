@@ -153,7 +153,7 @@ internal sealed class FailoverMachine(
         {
             if (peer.IsSubjectivelyDown || peer.Link.IsDisconnected) continue;
             if (!peer.SaysMasterDown && peer.LastMasterDownReplyAtMs >= master.SubjectivelyDownSinceMs) continue;
-            if (string.Compare(peer.Name, monitored.MyId, StringComparison.OrdinalIgnoreCase) < 0) before++;
+            if (RunIdOrder.SortsBefore(peer.Name, monitored.MyId)) before++;
         }
         return before;
     }
@@ -539,7 +539,7 @@ internal sealed class FailoverMachine(
             if (now < backOffEndMs) return master.FailoverDelayLoggedForMs != master.FailoverStartedAtMs ? now : backOffEndMs;
             long heldUntil = _damping.HeldUntil(master);
             // Damping is announced once per outage, at the first visit that finds the start held.
-            if (now < heldUntil) return master.DampingAnnouncedForMs != master.SubjectivelyDownSinceMs ? now : _damping.HoldChangesAt(master);
+            if (now < heldUntil) return master.DampingAnnouncedForMs != master.SubjectivelyDownSinceMs ? now : FailoverDamping.HoldChangesAt(master, heldUntil);
             return master.FailoverWaitSinceMs != 0 ? StartDueAt(master) : now;
         }
         if (master.FailoverStepRequested) return now;

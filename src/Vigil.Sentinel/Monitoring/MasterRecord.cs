@@ -34,7 +34,7 @@ internal sealed class MasterRecord(string name, InstanceAddress address, Instanc
         int before = 0;
         foreach (var runId in Peers.Keys)
         {
-            if (string.Compare(runId, myId, StringComparison.OrdinalIgnoreCase) < 0) before++;
+            if (Election.RunIdOrder.SortsBefore(runId, myId)) before++;
         }
         PeersBeforeUs = before;
     }
